@@ -44,7 +44,8 @@ export interface ExtractOptions {
   readonly writerThreads?: number;
   readonly signal?: AbortSignal;
   readonly onManifest?: (manifest: PackageManifest) => void;
-  readonly onProgress?: (progress: ExtractProgress) => void;
+  /** May return a promise; extraction waits for it (a test failpoint pauses here). */
+  readonly onProgress?: (progress: ExtractProgress) => void | Promise<void>;
   readonly inflate?: InflateOptions;
 }
 
@@ -281,13 +282,13 @@ async function run(options: ExtractOptions, pool: FileWriterPool | undefined, st
   const reader = new TarReader(visitor);
   let inflated = 0;
   let lastReport = 0;
-  const report = (force: boolean): void => {
+  const report = (force: boolean): void | Promise<void> => {
     const manifest = visitor.manifest;
     if (!manifest || !options.onProgress) return;
     const now = Date.now();
     if (!force && now - lastReport < 100) return;
     lastReport = now;
-    options.onProgress({ bytesDone: visitor.bytesDone, bytesTotal: manifest.payloadBytes, filesDone: visitor.filesDone, filesTotal: manifest.payloadFiles + manifest.payloadLinks });
+    return options.onProgress({ bytesDone: visitor.bytesDone, bytesTotal: manifest.payloadBytes, filesDone: visitor.filesDone, filesTotal: manifest.payloadFiles + manifest.payloadLinks });
   };
   try {
     for await (const chunk of inflateGzipFile(options.archivePath, options.inflate)) {
@@ -298,7 +299,8 @@ async function run(options: ExtractOptions, pool: FileWriterPool | undefined, st
       reader.write(chunk);
       if (reader.ended) break;
       if (pool && pool.bytesInFlight > 0) await pool.capacity();
-      report(false);
+      const reported = report(false);
+      if (reported) await reported;
     }
     if (!reader.ended) reader.finish();
   } catch (error) {
@@ -316,7 +318,7 @@ async function run(options: ExtractOptions, pool: FileWriterPool | undefined, st
   } catch (error) {
     throw translate(error);
   }
-  report(true);
+  await report(true);
   return visitor;
 }
 

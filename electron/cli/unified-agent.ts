@@ -1,0 +1,4 @@
+import { runEntry } from './run-entry';
+import { unifiedAgentMain } from './unified-agent-cli';
+
+runEntry(unifiedAgentMain);

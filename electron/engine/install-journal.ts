@@ -1,0 +1,120 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { readJsonIfPresent, syncDirectory, writeFileAtomic } from './atomic-file';
+import { readInstallRecord } from './install-record';
+import { SETUP_DIR_NAME } from './system-layout';
+
+// The journal makes an install transactional across kill -9 and power cuts of the process: before each
+// change it says what is about to change, and the next run (or this one, on failure) replays it backwards.
+// The commit point is the install record naming this transaction; until then every run is undone, after it
+// the leftovers (the previous version set aside) are cleaned up.
+//
+// Everything the install creates carries the transaction id in its name or in a marker file, so undoing
+// never deletes anything that was not ours.
+
+export const TRANSACTION_MARKER = path.join(SETUP_DIR_NAME, 'transaction');
+
+const journalSchema = z.object({
+  schema: z.literal(1),
+  transactionId: z.string().regex(/^[a-z0-9-]{8,64}$/),
+  startedAt: z.string(),
+  pid: z.number().int(),
+  /** Host path of the install location. */
+  installLocation: z.string(),
+  stagingDir: z.string(),
+  /** Where the previous version is moved aside during an upgrade or repair; null for a fresh install. */
+  backupDir: z.string().nullable(),
+  discardDir: z.string(),
+  /** Folders created for the install location, outermost first; removed again on undo when empty. */
+  createdDirs: z.array(z.string()),
+  unit: z.object({ path: z.string(), previous: z.string().nullable() }).nullable(),
+  recordFile: z.string(),
+});
+
+export type InstallJournal = z.infer<typeof journalSchema>;
+
+export class JournalError extends Error {}
+
+export function readJournal(file: string): InstallJournal | undefined {
+  let json: unknown;
+  try {
+    json = readJsonIfPresent(file);
+  } catch (error) {
+    throw new JournalError(`the install journal ${file} cannot be read: ${(error as Error).message}`);
+  }
+  if (json === undefined) return undefined;
+  const parsed = journalSchema.safeParse(json);
+  if (!parsed.success) throw new JournalError(`the install journal ${file} is damaged; move it aside after checking ${path.dirname(file)}`);
+  return parsed.data;
+}
+
+export function writeJournal(file: string, journal: InstallJournal): void {
+  writeFileAtomic(file, `${JSON.stringify(journal, null, 2)}\n`, 0o600);
+}
+
+function exists(p: string): boolean {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function markerOf(tree: string): string | undefined {
+  try {
+    return fs.readFileSync(path.join(tree, TRANSACTION_MARKER), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function removeTree(p: string): void {
+  fs.rmSync(p, { recursive: true, force: true, maxRetries: 3 });
+}
+
+export type RecoveryOutcome = 'rolled-back' | 'rolled-forward';
+
+/** Undoes (or, past the commit point, finishes) the transaction a journal describes. Idempotent. */
+export function settleJournal(journalFile: string, journal: InstallJournal): RecoveryOutcome {
+  const record = readInstallRecord(journal.recordFile);
+  const committed = record?.transactionId === journal.transactionId;
+  if (committed) {
+    if (journal.backupDir) removeTree(journal.backupDir);
+    removeTree(journal.stagingDir);
+    removeTree(journal.discardDir);
+  } else {
+    rollBack(journal);
+  }
+  fs.rmSync(journalFile, { force: true });
+  syncDirectory(path.dirname(journalFile));
+  return committed ? 'rolled-forward' : 'rolled-back';
+}
+
+function rollBack(journal: InstallJournal): void {
+  const location = journal.installLocation;
+  // Our new tree is at the location only if it carries this transaction's marker; it is renamed away first,
+  // so a kill while deleting it never leaves a half tree where the agent belongs.
+  if (exists(location) && markerOf(location) === journal.transactionId) {
+    if (exists(journal.discardDir)) removeTree(journal.discardDir);
+    fs.renameSync(location, journal.discardDir);
+  }
+  if (journal.backupDir && exists(journal.backupDir) && !exists(location)) {
+    fs.renameSync(journal.backupDir, location);
+  }
+  syncDirectory(path.dirname(location));
+  removeTree(journal.discardDir);
+  removeTree(journal.stagingDir);
+  if (journal.unit) {
+    if (journal.unit.previous === null) fs.rmSync(journal.unit.path, { force: true });
+    else writeFileAtomic(journal.unit.path, journal.unit.previous, 0o644);
+  }
+  for (const dir of [...journal.createdDirs].reverse()) {
+    try {
+      fs.rmdirSync(dir);
+    } catch {
+      // Not empty (something else was put there since) or already gone: leave it.
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { checkArchivePath } from './archive-path';
+
+// What a package asks setup to do beyond laying files down: components (setup/components.json, e.g. the
+// VSS provider) and the agent service (setup/service.json). Both are read from the verified staging tree
+// and checked before anything on the system changes, so a bad declaration fails the install cleanly.
+
+export const COMPONENTS_FILE = 'setup/components.json';
+export const SERVICE_FILE = 'setup/service.json';
+
+const caseless = <T extends string>(values: readonly [T, ...T[]]) =>
+  z.preprocess((v) => (typeof v === 'string' ? (values.find((x) => x.toLowerCase() === v.toLowerCase()) ?? v) : v), z.enum(values));
+
+const relativeScript = z.string().refine((value) => {
+  const checked = checkArchivePath(value);
+  return checked.ok && checked.path === value;
+}, 'must be a plain relative path inside the package');
+
+const componentSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case letters, digits and dashes'),
+  title: z.string().min(1).max(200),
+  optional: z.boolean().default(false),
+  run: relativeScript,
+  args: z.array(z.string().max(4096)).max(64).default([]),
+  roles: z.array(caseless(['MS', 'MT'])).optional(),
+  platforms: z.array(caseless(['VmWare', 'Azure'])).optional(),
+  /** Support-matrix labels, or "linux" / "windows". */
+  os: z.array(z.string()).optional(),
+  timeoutSeconds: z.number().int().positive().max(3600).default(600),
+});
+
+export type ComponentSpec = z.infer<typeof componentSchema>;
+
+const componentsSchema = z.array(componentSchema).max(64).superRefine((list, context) => {
+  const ids = new Set<string>();
+  for (const component of list) {
+    if (ids.has(component.id)) context.addIssue({ code: 'custom', message: `component id "${component.id}" is used twice` });
+    ids.add(component.id);
+  }
+});
+
+const serviceSchema = z.object({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/, 'letters, digits, _ . @ -'),
+  description: z.string().min(1).max(200),
+  exec: relativeScript,
+  args: z.array(z.string().max(4096)).max(64).default([]),
+});
+
+export type ServiceSpec = z.infer<typeof serviceSchema>;
+
+export class PackageSetupError extends Error {}
+
+function readDeclaration<T>(tree: string, file: string, schema: z.ZodType<T>): T | undefined {
+  const full = path.join(tree, file);
+  let text: string;
+  try {
+    text = fs.readFileSync(full, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new PackageSetupError(`${file} cannot be read: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new PackageSetupError(`${file} is not valid JSON`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new PackageSetupError(`${file} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+function checkRunnable(tree: string, relative: string, what: string): void {
+  const full = path.join(tree, relative);
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(full);
+  } catch {
+    throw new PackageSetupError(`${what} "${relative}" is not in the package`);
+  }
+  if (!stat.isFile()) throw new PackageSetupError(`${what} "${relative}" is not a regular file`);
+  if (process.platform !== 'win32' && (stat.mode & 0o111) === 0) throw new PackageSetupError(`${what} "${relative}" is not executable (mode ${(stat.mode & 0o777).toString(8)})`);
+}
+
+export interface PackageSetup {
+  readonly components: readonly ComponentSpec[];
+  readonly service: ServiceSpec | undefined;
+}
+
+export function readPackageSetup(tree: string): PackageSetup {
+  const components = readDeclaration(tree, COMPONENTS_FILE, componentsSchema) ?? [];
+  for (const component of components) checkRunnable(tree, component.run, `component ${component.id}: run`);
+  const service = readDeclaration(tree, SERVICE_FILE, serviceSchema);
+  if (service) checkRunnable(tree, service.exec, 'service exec');
+  return { components, service };
+}
+
+export interface ComponentContext {
+  readonly role: 'MS' | 'MT';
+  readonly platform: 'VmWare' | 'Azure';
+  readonly osLabel: string;
+  readonly family: 'linux' | 'windows';
+}
+
+/** Why a component does not apply here, or undefined when it does. */
+export function componentSkipReason(component: ComponentSpec, context: ComponentContext): string | undefined {
+  if (component.roles && !component.roles.includes(context.role)) return `only for role ${component.roles.join('/')}`;
+  if (component.platforms && !component.platforms.includes(context.platform)) return `only for platform ${component.platforms.join('/')}`;
+  if (component.os) {
+    const wanted = component.os.map((o) => o.toUpperCase());
+    if (!wanted.includes(context.osLabel.toUpperCase()) && !wanted.includes(context.family.toUpperCase())) return `only for ${component.os.join(', ')}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+
+// Runs a package's component scripts and service commands: argv arrays, never a shell; a scrubbed
+// environment; its own process group so a timeout or a cancel stops everything it started.
+
+export type ProcessOutcome =
+  | { readonly kind: 'exited'; readonly code: number }
+  | { readonly kind: 'killed'; readonly signal: string }
+  | { readonly kind: 'timed-out'; readonly afterMs: number }
+  | { readonly kind: 'cancelled' }
+  | { readonly kind: 'spawn-failed'; readonly message: string };
+
+export interface RunOptions {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+  readonly onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+export interface ProcessRunner {
+  run(command: string, args: readonly string[], options: RunOptions): Promise<ProcessOutcome>;
+}
+
+/** The variables a child may inherit; everything else (tokens, proxies with passwords...) stays behind. */
+const INHERITED = ['PATH', 'LANG', 'LC_ALL', 'TZ', 'SystemRoot', 'windir', 'TEMP', 'TMP', 'ComSpec', 'PATHEXT'];
+
+export function scrubbedEnv(extra: Readonly<Record<string, string>>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of INHERITED) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  if (!env.PATH) env.PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+  return { ...env, ...extra };
+}
+
+function lineSplitter(emit: (line: string) => void): { push(chunk: Buffer): void; end(): void } {
+  let carry = '';
+  return {
+    push(chunk) {
+      const text = carry + chunk.toString('utf8');
+      const lines = text.split(/\r?\n/);
+      carry = lines.pop() ?? '';
+      // Bound a runaway line without a newline.
+      if (carry.length > 64 * 1024) {
+        emit(carry);
+        carry = '';
+      }
+      for (const line of lines) emit(line);
+    },
+    end() {
+      if (carry) emit(carry);
+      carry = '';
+    },
+  };
+}
+
+export const liveProcessRunner: ProcessRunner = {
+  run(command, args, options) {
+    return new Promise((resolve) => {
+      if (options.signal?.aborted) {
+        resolve({ kind: 'cancelled' });
+        return;
+      }
+      let settled = false;
+      let reason: 'timeout' | 'cancel' | undefined;
+      const child = spawn(command, [...args], {
+        cwd: options.cwd,
+        env: options.env,
+        shell: false,
+        detached: process.platform !== 'win32',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        windowsHide: true,
+      });
+      const killGroup = (): void => {
+        try {
+          if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
+          else child.kill('SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      };
+      const timer = setTimeout(() => {
+        reason = 'timeout';
+        killGroup();
+      }, options.timeoutMs);
+      const onAbort = (): void => {
+        reason = 'cancel';
+        killGroup();
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const out = lineSplitter((line) => options.onOutput?.(line, 'stdout'));
+      const err = lineSplitter((line) => options.onOutput?.(line, 'stderr'));
+      child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+      child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
+      const finish = (outcome: ProcessOutcome): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        out.end();
+        err.end();
+        resolve(outcome);
+      };
+      child.on('error', (error) => finish({ kind: 'spawn-failed', message: error.message }));
+      child.on('close', (code, signal) => {
+        if (reason === 'timeout') finish({ kind: 'timed-out', afterMs: options.timeoutMs });
+        else if (reason === 'cancel') finish({ kind: 'cancelled' });
+        else if (signal) finish({ kind: 'killed', signal });
+        else finish({ kind: 'exited', code: code ?? 1 });
+      });
+    });
+  },
+};
+
+export function describeOutcome(outcome: ProcessOutcome): string {
+  switch (outcome.kind) {
+    case 'exited':
+      return `exited with code ${outcome.code}`;
+    case 'killed':
+      return `was killed by ${outcome.signal}`;
+    case 'timed-out':
+      return `did not finish within ${Math.round(outcome.afterMs / 1000)} s and was stopped`;
+    case 'cancelled':
+      return 'was stopped because setup was cancelled';
+    case 'spawn-failed':
+      return `could not be started (${outcome.message})`;
+  }
+}

@@ -1,0 +1,58 @@
+import * as path from 'node:path';
+
+// Where everything lives, relative to a root as `rpm --root` / `dpkg --root` do: with --root DIR every
+// system path (release files, install location, logs, units, lock, journal, record) is taken inside DIR,
+// so tests and benchmarks run as root without touching the machine.
+
+export const DEFAULT_INSTALL_LOCATION = { linux: '/usr/local/ASR', win32: 'C:\\Program Files (x86)\\Microsoft Azure Site Recovery' } as const;
+export const INSTALLER_LOG_NAME = 'ASRUnifiedAgentInstaller.log';
+export const CONFIGURATOR_LOG_NAME = 'ASRUnifiedAgentConfigurator.log';
+/** Inside the install location: what setup keeps beside the payload (manifest copy, agent config, registration). */
+export const SETUP_DIR_NAME = '.asrsetup';
+
+export interface SystemLayout {
+  readonly platform: 'linux' | 'win32';
+  /** The root all system paths are taken in; "/" (or the system drive) on a live system. */
+  readonly root: string;
+  readonly liveRoot: boolean;
+  /** Maps a path as the installed system sees it to where it is on this machine. */
+  hostPath(systemPath: string): string;
+  readonly stateDir: string;
+  readonly lockFile: string;
+  readonly journalFile: string;
+  readonly recordFile: string;
+  readonly defaultLogDir: string;
+  readonly unitDir: string;
+  readonly defaultInstallLocation: string;
+}
+
+function windowsProgramData(): string {
+  return process.env.ProgramData ?? 'C:\\ProgramData';
+}
+
+export function systemLayout(platform: 'linux' | 'win32', root: string | undefined): SystemLayout {
+  const pathApi = platform === 'win32' ? path.win32 : path.posix;
+  const liveRoot = root === undefined || pathApi.resolve(root) === pathApi.parse(pathApi.resolve(root)).root;
+  const base = root === undefined ? undefined : pathApi.resolve(root);
+  const hostPath = (systemPath: string): string => {
+    if (!base || liveRoot) return systemPath;
+    // Drop the drive (Windows) or leading slash so the path lands inside the root.
+    const parsed = pathApi.parse(systemPath);
+    return pathApi.join(base, systemPath.slice(parsed.root.length));
+  };
+  const stateDir = platform === 'win32' ? pathApi.join(windowsProgramData(), 'ASRSetup') : '/var/lib/ASRSetup';
+  const logDir = platform === 'win32' ? pathApi.join(windowsProgramData(), 'ASRSetupLogs') : '/var/log/ASRSetupLogs';
+  return {
+    platform,
+    root: base ?? (platform === 'win32' ? 'C:\\' : '/'),
+    liveRoot,
+    hostPath,
+    stateDir: hostPath(stateDir),
+    lockFile: hostPath(pathApi.join(stateDir, 'install.lock')),
+    journalFile: hostPath(pathApi.join(stateDir, 'install-journal.json')),
+    recordFile: hostPath(pathApi.join(stateDir, 'install-record.json')),
+    defaultLogDir: hostPath(logDir),
+    unitDir: hostPath('/etc/systemd/system'),
+    defaultInstallLocation: DEFAULT_INSTALL_LOCATION[platform],
+  };
+}

@@ -1,0 +1,31 @@
+// npm run build: everything the CLIs, the benchmarks, the e2e harness and the desktop app need, into dist/.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const nodeBundles = [
+  ['electron/cli/unified-agent.ts', 'dist/cli/unified-agent.cjs'],
+  ['electron/cli/pack-agent.ts', 'dist/cli/pack-agent.cjs'],
+  ['scripts/build-sample-repository.ts', 'dist/scripts/build-sample-repository.cjs'],
+  ['bench/install-throughput.ts', 'dist/bench/install-throughput.cjs'],
+];
+
+await Promise.all(
+  nodeBundles
+    .filter(([entry]) => existsSync(entry))
+    .map(([entry, outfile]) =>
+      build({
+        entryPoints: [entry],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        target: 'node20',
+        format: 'cjs',
+        sourcemap: 'linked',
+        logLevel: 'warning',
+        // Electron is provided by the runtime, never bundled.
+        external: ['electron'],
+      }),
+    ),
+);
+execFileSync(process.execPath, ['dist/scripts/build-sample-repository.cjs'], { stdio: 'inherit' });
