@@ -5,7 +5,7 @@ import { failpointsFromEnv } from '../engine/failpoints';
 import { runInstall, SETUP_VERSION, type AgentPlatform, type Role } from '../engine/install-job';
 import { liveProcessRunner } from '../engine/process-runner';
 import { liveSystemProbe } from '../engine/system-probe';
-import { runPreflight } from '../engine/preflight';
+import { preflightError, runPreflight } from '../engine/preflight';
 import { systemLayout } from '../engine/system-layout';
 import { chooseOutputMode, ConsoleRenderer, resultCodes, type ConsoleStreams } from './cli-output';
 import { formatHelp, parseCommandLine, wantsHelp, wantsJson, wantsVersion, type OptionSpec } from './command-line';
@@ -89,12 +89,7 @@ export async function unifiedAgentMain(args: readonly string[], cli: CliEnvironm
     const report = await runPreflight({ layout: systemLayout(probe.platform, root), probe, repository, installLocation: str('installLocation') });
     if (mode === 'json') cli.streams.stdout.write(`${JSON.stringify({ type: 'preflight', checks: report.checks, installLocation: report.installLocation, mode: report.mode })}\n`);
     else for (const check of report.checks) cli.streams.stdout.write(`${check.ok === null ? '-' : check.ok ? '✔' : '✖'} ${check.title}: ${check.message}\n`);
-    const first = report.problems[0];
-    const error = first
-      ? report.problems.length > 1
-        ? { ...first, remedy: 'Fix each problem listed; each names its own remedy.', details: report.problems.map((p) => `${p.code}: ${p.message}. Remedy: ${p.remedy}`) }
-        : first
-      : null;
+    const error = preflightError(report.problems);
     return emitResult(renderer, error ? 'Failed' : 'Succeeded', error);
   }
 

@@ -10,7 +10,7 @@ import { readJournal, settleJournal, TRANSACTION_MARKER, writeJournal, type Inst
 import { writeInstallRecord, type InstallRecord } from './install-record';
 import { JobRecorder, type EventSink, type JobOutcome } from './job-recorder';
 import { componentSkipReason, PackageSetupError, readPackageSetup, type PackageSetup } from './package-setup';
-import { runPreflight, type PreflightReport } from './preflight';
+import { preflightError, runPreflight, type PreflightReport } from './preflight';
 import { describeOutcome, scrubbedEnv, type ProcessRunner } from './process-runner';
 import { ExtractError, extractPackage } from './safe-extract';
 import { registerService, systemdUnitPath } from './service-registration';
@@ -76,9 +76,14 @@ export async function runInstall(request: InstallRequest, deps: EngineDeps): Pro
   if (logProblem) job.note('warn', logProblem);
   try {
     const lock = await acquireInstallLock(layout.lockFile, request.argv.join(' '), clock());
-    if (!lock.ok) {
+    if (!lock.ok && lock.kind === 'busy') {
       const holder = lock.holder ? ` (process ${lock.holder.pid}, started ${lock.holder.startedAt})` : '';
       return job.outcome(setupError('ANOTHER_INSTALL_RUNNING', `another installation${holder} holds ${layout.lockFile}`));
+    }
+    if (!lock.ok) {
+      // Without the lock nothing may change; preflight still runs so the admin learns every problem at once.
+      job.note('warn', `cannot take the install lock: ${lock.reason}`);
+      return await reportOnly(request, deps, layout, job, lock.reason);
     }
     try {
       return await installLocked(request, deps, layout, job);
@@ -118,6 +123,19 @@ function recoverInterrupted(layout: SystemLayout, job: JobRecorder): void {
   }
 }
 
+function notePreflight(job: JobRecorder, report: PreflightReport): void {
+  for (const check of report.checks) job.note(check.ok === false ? 'error' : 'info', `${check.title}: ${check.ok === null ? 'not checked' : check.ok ? 'OK' : 'FAILED'}: ${check.message}`);
+}
+
+async function reportOnly(request: InstallRequest, deps: EngineDeps, layout: SystemLayout, job: JobRecorder, reason: string): Promise<JobOutcome> {
+  const preflight = job.step('preflight', 'preflight', 'Check prerequisites');
+  const report = await runPreflight({ layout, probe: deps.probe, repository: request.repository, installLocation: request.installLocation });
+  notePreflight(job, report);
+  const error = preflightError(report.problems) ?? setupError('INSTALL_FAILED', `cannot take the install lock: ${reason}`, `Make ${layout.stateDir} writable by root, then run setup again.`);
+  job.finish(preflight, 'Failed', `${report.problems.length} of ${report.checks.length} checks failed`, error);
+  return job.outcome(error);
+}
+
 async function installLocked(request: InstallRequest, deps: EngineDeps, layout: SystemLayout, job: JobRecorder): Promise<JobOutcome> {
   recoverInterrupted(layout, job);
 
@@ -129,18 +147,9 @@ async function installLocked(request: InstallRequest, deps: EngineDeps, layout: 
 
   // Preflight runs even when Locate failed, so the admin sees every problem in one pass.
   const preflight = job.step('preflight', 'preflight', 'Check prerequisites');
-  for (const check of report.checks) job.note(check.ok === false ? 'error' : 'info', `${check.title}: ${check.ok === null ? 'not checked' : check.ok ? 'OK' : 'FAILED'}: ${check.message}`);
-  if (report.problems.length > 0) {
-    const first = report.problems[0] as SetupError;
-    const error: SetupError =
-      report.problems.length === 1
-        ? first
-        : {
-            ...first,
-            message: `${report.problems.length} prerequisites are not met; first: ${first.message}`,
-            remedy: 'Fix each problem listed; each names its own remedy.',
-            details: report.problems.map((p) => `${p.code}: ${p.message}. Remedy: ${p.remedy}`),
-          };
+  notePreflight(job, report);
+  const error = preflightError(report.problems);
+  if (error) {
     job.finish(preflight, 'Failed', `${report.problems.length} of ${report.checks.length} checks failed`, error);
     return job.outcome(error);
   }

@@ -19,7 +19,11 @@ export interface InstallLock {
   release(): Promise<void>;
 }
 
-export type LockResult = { readonly ok: true; readonly lock: InstallLock } | { readonly ok: false; readonly holder: LockHolder | undefined };
+export type LockResult =
+  | { readonly ok: true; readonly lock: InstallLock }
+  | { readonly ok: false; readonly kind: 'busy'; readonly holder: LockHolder | undefined }
+  /** The lock folder cannot be written (not elevated): nothing may change, so the caller only reports. */
+  | { readonly ok: false; readonly kind: 'unavailable'; readonly reason: string };
 
 function lockAddress(lockFile: string, platform: NodeJS.Platform): string {
   let identity = path.resolve(path.dirname(lockFile));
@@ -45,13 +49,18 @@ export function readLockHolder(lockFile: string): LockHolder | undefined {
 }
 
 export async function acquireInstallLock(lockFile: string, command: string, now: Date): Promise<LockResult> {
-  fs.mkdirSync(path.dirname(lockFile), { recursive: true, mode: 0o755 });
+  try {
+    fs.mkdirSync(path.dirname(lockFile), { recursive: true, mode: 0o755 });
+    fs.accessSync(path.dirname(lockFile), fs.constants.W_OK);
+  } catch (error) {
+    return { ok: false, kind: 'unavailable', reason: `${path.dirname(lockFile)} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+  }
   const server = net.createServer();
   const bound = await new Promise<boolean>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(false) : reject(error)));
     server.listen(lockAddress(lockFile, process.platform), () => resolve(true));
   });
-  if (!bound) return { ok: false, holder: readLockHolder(lockFile) };
+  if (!bound) return { ok: false, kind: 'busy', holder: readLockHolder(lockFile) };
   // The socket must not keep the process alive on its own.
   server.unref();
   const holder: LockHolder = { pid: process.pid, startedAt: now.toISOString(), command };

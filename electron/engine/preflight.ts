@@ -117,6 +117,19 @@ function checkLocation(input: PreflightInput, location: string, installed: Insta
   return { message: `${location} exists and is empty`, mode: 'fresh' };
 }
 
+/** One error for a failed preflight: the first problem's code, every problem (with its remedy) in the details. */
+export function preflightError(problems: readonly SetupError[]): SetupError | null {
+  const first = problems[0];
+  if (!first) return null;
+  if (problems.length === 1) return first;
+  return {
+    ...first,
+    message: `${problems.length} prerequisites are not met; first: ${first.message}`,
+    remedy: 'Fix each problem listed; each names its own remedy.',
+    details: problems.map((p) => `${p.code}: ${p.message}. Remedy: ${p.remedy}`),
+  };
+}
+
 export async function runPreflight(input: PreflightInput): Promise<PreflightReport> {
   const { layout, probe } = input;
   const checks: PreflightCheck[] = [];

@@ -296,8 +296,10 @@ async function run(options: ExtractOptions, pool: FileWriterPool | undefined, st
       inflated += chunk.length;
       // A decompression bomb ends here: the stream may not expand past what the manifest accounts for.
       if (inflated > visitor.inflateLimit) throw new ExtractError('invalid-package', 'the package expands beyond the size its manifest declares (decompression bomb?)');
+      // After the end-of-archive marker the rest (tar's record padding) is still inflated, so the gzip
+      // checksum and length are verified and a truncated file is caught, but it is not parsed.
+      if (reader.ended) continue;
       reader.write(chunk);
-      if (reader.ended) break;
       if (pool && pool.bytesInFlight > 0) await pool.capacity();
       const reported = report(false);
       if (reported) await reported;

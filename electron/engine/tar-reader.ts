@@ -236,7 +236,7 @@ export class TarReader {
 
   private collectMeta(part: Buffer): void {
     const meta = this.meta;
-    if (!meta) return;
+    if (!meta || meta.kind === 'ignore') return;
     meta.chunks.push(Buffer.from(part));
     meta.length += part.length;
   }
