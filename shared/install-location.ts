@@ -50,7 +50,7 @@ export function checkInstallLocationText(raw: string, platform: PathPlatform): L
   if (raw.trim() === '') return { ok: false, reason: 'the install location is empty' };
   if (raw !== raw.trim()) return { ok: false, reason: `"${raw}" starts or ends with spaces` };
   if (raw.length > 1024) return { ok: false, reason: 'the install location is longer than 1024 characters' };
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
   if (/[\u0000-\u001f\u007f]/.test(raw)) return { ok: false, reason: 'the install location contains a control character' };
   return platform === 'win32' ? checkWindows(raw) : checkPosix(raw);
 }

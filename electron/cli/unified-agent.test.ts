@@ -105,7 +105,7 @@ describe('silent install, both syntaxes', () => {
     const log = fs.readFileSync(path.join(root, 'var/log/ASRSetupLogs/ASRUnifiedAgentInstaller.log'), 'utf8');
     expect(log.match(/run started/g)).toHaveLength(2);
     expect(log).toMatch(/Command line: UnifiedAgent -r MS -v VmWare -q --repository /);
-    expect(log).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z INFO  \[extract\]/m);
+    expect(log).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z INFO {2}\[extract\]/m);
     expect(log).toContain('Result: Succeeded');
     const logDir = scratch.path('logs');
     await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '-q', '--repository', repo, '--root', root, '--log-dir', '/custom/logs']);

@@ -4,6 +4,7 @@
 
 export type PathCheck = { readonly ok: true; readonly path: string } | { readonly ok: false; readonly reason: string };
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f\\]/;
 
 export function checkArchivePath(raw: string): PathCheck {

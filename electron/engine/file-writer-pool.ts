@@ -125,14 +125,16 @@ export class FileWriterPool {
   private readonly spare: Buffer[] = [];
 
   constructor(options: FileWriterOptions) {
-    this.batchBytes = options.batchBytes ?? 512 * 1024;
-    this.highWater = options.highWaterBytes ?? 4 * 1024 * 1024;
+    this.batchBytes = options.batchBytes ?? 256 * 1024;
+    this.highWater = options.highWaterBytes ?? 2 * 1024 * 1024;
     // Reading the mask needs setting it; it is restored at once, before any file is created.
     this.umask = process.umask(0o022);
     process.umask(this.umask);
     this.threads = [];
     for (let i = 0; i < Math.max(1, options.threads); i++) {
-      const worker = new Worker(WRITER_SOURCE, { eval: true });
+      // A small young generation: the writer's garbage (one path string per file) is collected early instead of
+      // growing the heap; its live data is a few descriptors.
+      const worker = new Worker(WRITER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
       worker.on('message', (message: { type: string; bytes?: number; buffer?: ArrayBuffer } & Partial<WriterFailure>) => this.onMessage(message));
       worker.on('error', (error) => this.fail({ code: 'EWORKER', message: error.message, path: '' }));
       this.threads.push({ worker, batch: undefined });

@@ -46,7 +46,7 @@ function rawHandleOf(stream: zlib.Gunzip): { handle: RawZlibHandle; state: Uint3
  * (it is reused), so consumers copy what they keep.
  */
 export async function* inflateGzipFile(file: string, options: InflateOptions = {}): AsyncGenerator<Buffer, void, undefined> {
-  const chunkBytes = options.chunkBytes ?? 1024 * 1024;
+  const chunkBytes = options.chunkBytes ?? 256 * 1024;
   const gunzip = zlib.createGunzip({ chunkSize: chunkBytes });
   const raw = options.forceStream ? undefined : rawHandleOf(gunzip);
   if (!raw) {

@@ -208,6 +208,7 @@ class InstallTransaction {
         archivePath: located.file,
         stagingDir: journal.stagingDir,
         expect: { osLabel: located.name.label, agentVersion: located.name.versionText },
+        manifest: this.manifest,
         signal: deps.signal,
         writerThreads: deps.writerThreads,
         onProgress: async (p) => {

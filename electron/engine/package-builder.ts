@@ -7,7 +7,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import tarStream from 'tar-stream';
 import { packageFileName, parseAgentVersion } from '../../shared/package-name';
 import { supportRowByLabel } from '../../shared/support-matrix';
-import { MANIFEST_NAME, PAYLOAD_ROOT, serializeManifest, type ManifestTuple } from './package-manifest';
+import { comparePaths, MANIFEST_NAME, PAYLOAD_ROOT, serializeManifest, type ManifestTuple } from './package-manifest';
 import { checkArchivePath, checkLinkTarget } from './archive-path';
 
 // pack-agent's library: turns a payload folder into a package that the engine accepts. It refuses what the
@@ -143,7 +143,7 @@ export async function buildPackage(options: BuildPackageOptions): Promise<BuiltP
   const date = options.date ?? new Date();
   const payload = await walkPayload(options.from);
   const extras = await planExtras(options.extras ?? []);
-  const entries = [...extras, ...payload];
+  const entries = [...extras, ...payload].sort((a, b) => comparePaths(a.archivePath, b.archivePath));
   const manifestText = serializeManifest({ agentVersion: options.agentVersion, osLabel: label, created: date.toISOString(), entries: entries.map((e) => e.tuple) });
   fs.mkdirSync(options.outDir, { recursive: true });
   const file = path.join(options.outDir, packageFileName(options.agentVersion, label, date));

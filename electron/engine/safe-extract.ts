@@ -47,6 +47,11 @@ export interface ExtractOptions {
   /** May return a promise; extraction waits for it (a test failpoint pauses here). */
   readonly onProgress?: (progress: ExtractProgress) => void | Promise<void>;
   readonly inflate?: InflateOptions;
+  /**
+   * The manifest preflight already read from this file. Extraction then only checks that the archive's
+   * manifest has the same sha256 (a package swapped after preflight is refused) instead of parsing it again.
+   */
+  readonly manifest?: PackageManifest;
 }
 
 const BLOCK = 512;
@@ -63,12 +68,15 @@ function describeEntry(header: TarHeader): string {
 class PackageVisitor implements TarVisitor {
   manifest: PackageManifest | undefined;
   private manifestParser: ManifestParser | undefined;
+  private manifestHash: Hash | undefined;
   private manifestLength = 0;
   private readingManifest = false;
   private entriesSeen = 0;
   /** One flag per manifest entry, by index. */
   private seen = new Uint8Array(0);
   private seenCount = 0;
+  /** Where the next entry is expected in the manifest. */
+  private cursor = 0;
   private readonly directories: { target: string; mode: number }[] = [];
 
   // The file being received: its manifest index, or -1.
@@ -98,7 +106,8 @@ class PackageVisitor implements TarVisitor {
       }
       if (header.size > MAX_MANIFEST_BYTES) throw new ExtractError('invalid-package', `the manifest is ${header.size} bytes, more than the ${MAX_MANIFEST_BYTES} allowed`);
       this.readingManifest = true;
-      this.manifestParser = new ManifestParser();
+      if (this.options.manifest) this.manifestHash = createHash('sha256');
+      else this.manifestParser = new ManifestParser();
       return;
     }
     const manifest = this.manifest;
@@ -111,7 +120,8 @@ class PackageVisitor implements TarVisitor {
       throw new ExtractError('invalid-package', `unsafe entry ${describeEntry(header)}: ${header.type} entries (type '${header.typeFlag}') are not allowed`);
     }
     if (header.mode & 0o7000) throw new ExtractError('invalid-package', `unsafe entry ${describeEntry(header)}: setuid/setgid/sticky mode ${header.mode.toString(8)}`);
-    const index = manifest.indexOf(entryPath);
+    const index = manifest.indexOf(entryPath, this.cursor);
+    if (index !== -1) this.cursor = index + 1;
     if (index === -1) throw new ExtractError('invalid-package', `entry ${describeEntry(header)} is not listed in the manifest`);
     if (this.seen[index]) throw new ExtractError('invalid-package', `entry ${describeEntry(header)} appears twice`);
     this.seen[index] = 1;
@@ -158,7 +168,8 @@ class PackageVisitor implements TarVisitor {
   data(chunk: Buffer): void {
     if (this.readingManifest) {
       this.manifestLength += chunk.length;
-      this.parseManifest(() => this.manifestParser?.push(chunk));
+      if (this.manifestHash) this.manifestHash.update(chunk);
+      else this.parseManifest(() => this.manifestParser?.push(chunk));
       return;
     }
     const manifest = this.manifest;
@@ -187,7 +198,14 @@ class PackageVisitor implements TarVisitor {
       const parser = this.manifestParser;
       this.manifestParser = undefined;
       let manifest: PackageManifest | undefined;
-      this.parseManifest(() => (manifest = parser?.finish()));
+      if (this.manifestHash && this.options.manifest) {
+        if (this.manifestHash.digest('hex') !== this.options.manifest.digest) {
+          throw new ExtractError('invalid-package', 'the package changed after it was checked (its manifest is different now)');
+        }
+        manifest = this.options.manifest;
+      } else {
+        this.parseManifest(() => (manifest = parser?.finish()));
+      }
       if (!manifest) throw new ExtractError('invalid-package', 'the archive has no manifest');
       const expect = this.options.expect;
       if (expect && (manifest.osLabel !== expect.osLabel || manifest.agentVersion !== expect.agentVersion)) {
@@ -230,7 +248,8 @@ class PackageVisitor implements TarVisitor {
     const manifest = this.manifest;
     if (!manifest) throw new ExtractError('invalid-package', 'the archive has no manifest');
     if (this.seenCount !== manifest.size) {
-      const missing = [...manifest.paths()].filter((p) => !this.seen[manifest.indexOf(p)]);
+      const missing: string[] = [];
+      for (let i = 0; i < manifest.size; i++) if (!this.seen[i]) missing.push(manifest.pathAt(i));
       throw new ExtractError('invalid-package', `the archive is missing ${missing.length} entries the manifest lists, e.g. "${missing[0]}" (truncated package?)`);
     }
   }

@@ -123,7 +123,7 @@ export async function craftPackage(
   const file = path.join(repository, packageFileName(version, label, TEST_DATE));
   const pack = tarStream.pack();
   const chunks: Buffer[] = [];
-  pack.on('data', (chunk: Buffer) => chunks.push(chunk));
+  pack.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
   const done = new Promise<void>((resolve, reject) => {
     pack.on('end', () => resolve());
     pack.on('error', reject);

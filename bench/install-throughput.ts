@@ -1,0 +1,183 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildPackage } from '../electron/engine/package-builder';
+
+// bench/install-throughput: the engine's verified install (the real CLI, silent, on a temp --root) beside
+// GNU tar -xzf of the same archive, in the same run. Not a test: it prints ratios and peak memory.
+//   (a) ~350 MB package, 2,000 files (half random, half compressible), installed onto the disk
+//   (b) 100,000 small files, installed into a tmpfs (disk metadata noise swamps small-file timings)
+// Targets: (a) <= 0.8x GNU tar's time, (b) <= 1.5x, engine peak RSS < 100 MB.
+// Usage: npm run build && npm run -s bench:install [-- --rounds 3 --work DIR --only a|b]
+
+interface Measurement {
+  readonly seconds: number;
+  readonly peakRssMb: number;
+}
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? (args[i + 1] as string) : fallback;
+};
+const rounds = Number(option('rounds', '3'));
+const only = option('only', 'ab');
+const work = path.resolve(option('work', path.join(os.tmpdir(), 'asr-bench')));
+const cli = path.resolve(__dirname, '..', 'cli', 'unified-agent.cjs');
+
+/** Runs a command, timing it and sampling its peak RSS (VmHWM) from /proc while it runs. */
+function measure(command: string, commandArgs: string[]): Promise<Measurement> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(command, commandArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    let peakKb = 0;
+    const sample = (): void => {
+      try {
+        const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+        if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+      } catch {
+        // The process has exited.
+      }
+    };
+    const timer = setInterval(sample, 5);
+    child.on('exit', (code) => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      clearInterval(timer);
+      if (code !== 0) reject(new Error(`${command} ${commandArgs.join(' ')} exited ${code}: ${stderr}`));
+      else resolve({ seconds, peakRssMb: peakKb / 1024 });
+    });
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function writeBigPayload(dir: string): void {
+  // 1,000 random files and 1,000 log-like (compressible) files of 340 KiB: a ~350 MB package.
+  const size = 340 * 1024;
+  for (let i = 0; i < 2000; i++) {
+    const sub = path.join(dir, `d${i % 20}`);
+    fs.mkdirSync(sub, { recursive: true });
+    let content: Buffer;
+    if (i % 2 === 0) content = randomBytes(size);
+    else {
+      const lines: string[] = [];
+      let n = 0;
+      while (n < size) {
+        const line = `2026-11-25T10:${String(i % 60).padStart(2, '0')}:00Z INFO replication-${i % 7} block ${n} status=ok latency=${(n * 7) % 1000}ms\n`;
+        lines.push(line);
+        n += line.length;
+      }
+      content = Buffer.from(lines.join('')).subarray(0, size);
+    }
+    fs.writeFileSync(path.join(sub, `f${i}.bin`), content);
+  }
+}
+
+function writeSmallPayload(dir: string): void {
+  for (let d = 0; d < 500; d++) fs.mkdirSync(path.join(dir, `d${d}`), { recursive: true });
+  for (let i = 0; i < 100_000; i++) {
+    fs.writeFileSync(path.join(dir, `d${i % 500}`, `f${i}.txt`), `file ${i} ${randomBytes(50 + (i % 450)).toString('hex')}\n`);
+  }
+}
+
+function countFiles(dir: string): number {
+  let count = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) if (entry.isFile()) count++;
+  return count;
+}
+
+const OS_RELEASE = 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n';
+
+async function workload(name: string, description: string, target: number, baseDir: string, writePayload: (dir: string) => void): Promise<void> {
+  const payload = path.join(work, `${name}-payload`);
+  const repo = path.join(work, `${name}-repo`);
+  fs.rmSync(repo, { recursive: true, force: true });
+  if (!fs.existsSync(path.join(payload, '.complete'))) {
+    fs.rmSync(payload, { recursive: true, force: true });
+    process.stdout.write(`(${name}) writing the payload...\n`);
+    writePayload(payload);
+    fs.writeFileSync(path.join(payload, '.complete'), '');
+  }
+  process.stdout.write(`(${name}) packing it with pack-agent...\n`);
+  const built = await buildPackage({ from: payload, osLabel: 'DEBIAN12-64', agentVersion: '9.60.0.0', outDir: repo });
+  const packageMb = fs.statSync(built.file).size / 1e6;
+  const expectedFiles = countFiles(payload);
+  const tarTimes: number[] = [];
+  const engineTimes: number[] = [];
+  let enginePeak = 0;
+  let tarPeak = 0;
+  for (let round = 0; round < rounds; round++) {
+    const tarOut = path.join(baseDir, 'tar-out');
+    fs.rmSync(tarOut, { recursive: true, force: true });
+    fs.mkdirSync(tarOut, { recursive: true });
+    execFileSync('sync');
+    const tar = await measure('tar', ['-C', tarOut, '-xzf', built.file]);
+    tarTimes.push(tar.seconds);
+    tarPeak = Math.max(tarPeak, tar.peakRssMb);
+    fs.rmSync(tarOut, { recursive: true, force: true });
+
+    const root = path.join(baseDir, 'root');
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.mkdirSync(path.join(root, 'etc'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'etc', 'os-release'), OS_RELEASE);
+    execFileSync('sync');
+    // The CLI as npm run unified-agent starts it (see package.json): a small young generation keeps RSS flat.
+    const engine = await measure(process.execPath, ['--max-semi-space-size=1', cli, '-r', 'MS', '-v', 'VmWare', '-q', '--repository', repo, '--root', root]);
+    engineTimes.push(engine.seconds);
+    enginePeak = Math.max(enginePeak, engine.peakRssMb);
+    const installed = countFiles(path.join(root, 'usr', 'local', 'ASR')) - 2; // minus .asrsetup's two files
+    if (installed !== expectedFiles) throw new Error(`(${name}) the engine installed ${installed} files, expected ${expectedFiles}`);
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+  const ratio = median(engineTimes) / median(tarTimes);
+  const verdict = (ok: boolean): string => (ok ? 'meets target' : 'MISSES target');
+  process.stdout.write(
+    [
+      `(${name}) ${description}: package ${packageMb.toFixed(0)} MB, ${expectedFiles} files, ${rounds} rounds`,
+      `    GNU tar -xzf   median ${median(tarTimes).toFixed(2)} s  (peak RSS ${tarPeak.toFixed(0)} MB)`,
+      `    engine install median ${median(engineTimes).toFixed(2)} s  (peak RSS ${enginePeak.toFixed(0)} MB, every file sha256-verified)`,
+      `    ratio engine/tar ${ratio.toFixed(2)}x (target <= ${target}x: ${verdict(ratio <= target)}); peak memory ${verdict(enginePeak < 100)} (< 100 MB)`,
+      '',
+    ].join('\n'),
+  );
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
+  fs.mkdirSync(work, { recursive: true });
+  process.stdout.write(`install-throughput: work folder ${work}, ${os.cpus().length} cores, Node ${process.versions.node}\n`);
+  if (only.includes('a')) {
+    const disk = path.join(work, 'disk');
+    fs.mkdirSync(disk, { recursive: true });
+    await workload('a', '2,000 files onto the disk', 0.8, disk, writeBigPayload);
+  }
+  if (only.includes('b')) {
+    const tmpfs = path.join(work, 'tmpfs');
+    fs.mkdirSync(tmpfs, { recursive: true });
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2g', 'tmpfs', tmpfs], { stdio: 'ignore' });
+    } catch {
+      process.stdout.write('(b) not measured: mounting a tmpfs needs root\n');
+      return;
+    }
+    try {
+      await workload('b', '100,000 small files into a tmpfs', 1.5, tmpfs, writeSmallPayload);
+    } finally {
+      execFileSync('umount', [tmpfs]);
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});
