@@ -6,6 +6,9 @@ import { existsSync } from 'node:fs';
 const nodeBundles = [
   ['electron/cli/unified-agent.ts', 'dist/cli/unified-agent.cjs'],
   ['electron/cli/pack-agent.ts', 'dist/cli/pack-agent.cjs'],
+  ['electron/cli/unified-agent-configurator.ts', 'dist/cli/unified-agent-configurator.cjs'],
+  ['e2e/config-server/config-server-cli.ts', 'dist/e2e/config-server.cjs'],
+  ['bench/registration.ts', 'dist/bench/registration.cjs'],
   ['scripts/build-sample-repository.ts', 'dist/scripts/build-sample-repository.cjs'],
   ['bench/install-throughput.ts', 'dist/bench/install-throughput.cjs'],
 ];

@@ -126,3 +126,10 @@ export class ConsoleRenderer {
     this.progressShown = false;
   }
 }
+
+/** Prints the result event (the last line with --json) and returns the process exit code. */
+export function emitResult(renderer: ConsoleRenderer, status: JobStatus, error: SetupError | null, summary?: Record<string, string>): number {
+  const codes = resultCodes(status, error);
+  renderer.event({ type: 'result', status, exitCode: codes.exitCode, msiCode: codes.msiCode, error, ...(summary ? { summary } : {}) });
+  return codes.exitCode;
+}

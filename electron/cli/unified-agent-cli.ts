@@ -1,13 +1,13 @@
 import * as path from 'node:path';
-import { setupError, type SetupError } from '../../shared/error-catalog';
-import type { JobEvent, JobStatus } from '../../shared/job-events';
+import { setupError } from '../../shared/error-catalog';
 import { failpointsFromEnv } from '../engine/failpoints';
-import { runInstall, SETUP_VERSION, type AgentPlatform, type Role } from '../engine/install-job';
+import { runInstall, type AgentPlatform, type Role } from '../engine/install-job';
+import { SETUP_VERSION } from '../../shared/product';
 import { liveProcessRunner } from '../engine/process-runner';
 import { liveSystemProbe } from '../engine/system-probe';
 import { preflightError, runPreflight } from '../engine/preflight';
 import { systemLayout } from '../engine/system-layout';
-import { chooseOutputMode, ConsoleRenderer, resultCodes, type ConsoleStreams } from './cli-output';
+import { chooseOutputMode, ConsoleRenderer, emitResult, type ConsoleStreams } from './cli-output';
 import { formatHelp, parseCommandLine, wantsHelp, wantsJson, wantsVersion, type OptionSpec } from './command-line';
 
 // UnifiedAgent (Windows syntax) and ./install (Linux syntax): one entry point, one engine.
@@ -47,13 +47,6 @@ export interface CliEnvironment {
   readonly env: NodeJS.ProcessEnv;
   readonly scriptPath: string;
   readonly signal?: AbortSignal;
-}
-
-function emitResult(renderer: ConsoleRenderer, status: JobStatus, error: SetupError | null, summary?: Record<string, string>): number {
-  const codes = resultCodes(status, error);
-  const event: JobEvent = { type: 'result', status, exitCode: codes.exitCode, msiCode: codes.msiCode, error, ...(summary ? { summary } : {}) };
-  renderer.event(event);
-  return codes.exitCode;
 }
 
 export async function unifiedAgentMain(args: readonly string[], cli: CliEnvironment): Promise<number> {

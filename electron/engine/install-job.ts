@@ -15,14 +15,13 @@ import { describeOutcome, scrubbedEnv, type ProcessRunner } from './process-runn
 import { ExtractError, extractPackage } from './safe-extract';
 import { registerService, systemdUnitPath } from './service-registration';
 import { Redactor, SetupLog } from './setup-log';
-import { INSTALLER_LOG_NAME, SETUP_DIR_NAME, systemLayout, type SystemLayout } from './system-layout';
+import { AGENT_CONFIG_FILE, INSTALLER_LOG_NAME, REGISTRATION_FILE, SETUP_DIR_NAME, systemLayout, type SystemLayout } from './system-layout';
+import { SETUP_VERSION } from '../../shared/product';
 import type { SystemProbe } from './system-probe';
 
 // The install job, DESIGN.md's steps 1-6: locate, preflight, verify and extract into private staging,
 // swap into place, components, service; then the agent config and the install record, which commits.
 // Until the commit a failure, a cancel or a kill leaves the machine as it was (the journal undoes it).
-
-export const SETUP_VERSION = '1.0.0';
 
 export type Role = 'MS' | 'MT';
 export type AgentPlatform = 'VmWare' | 'Azure';
@@ -48,8 +47,6 @@ export interface EngineDeps {
   readonly writerThreads?: number;
 }
 
-export const AGENT_CONFIG_FILE = path.join(SETUP_DIR_NAME, 'agent-config.json');
-export const REGISTRATION_FILE = path.join(SETUP_DIR_NAME, 'registration.json');
 
 class JobFailure extends Error {
   constructor(readonly error: SetupError) {

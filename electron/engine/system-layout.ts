@@ -9,6 +9,9 @@ export const INSTALLER_LOG_NAME = 'ASRUnifiedAgentInstaller.log';
 export const CONFIGURATOR_LOG_NAME = 'ASRUnifiedAgentConfigurator.log';
 /** Inside the install location: what setup keeps beside the payload (manifest copy, agent config, registration). */
 export const SETUP_DIR_NAME = '.asrsetup';
+export const AGENT_CONFIG_FILE = path.join(SETUP_DIR_NAME, 'agent-config.json');
+/** The configuration server registration (mode 0600); carried over by upgrades and repairs. */
+export const REGISTRATION_FILE = path.join(SETUP_DIR_NAME, 'registration.json');
 
 export interface SystemLayout {
   readonly platform: 'linux' | 'win32';

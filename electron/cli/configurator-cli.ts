@@ -1,0 +1,83 @@
+import * as path from 'node:path';
+import { parseCsEndpoint } from '../../shared/cs-endpoint';
+import { setupError } from '../../shared/error-catalog';
+import { SETUP_VERSION } from '../../shared/product';
+import { runRegistration, type RegistrationRequest } from '../engine/configurator';
+import { liveSystemProbe } from '../engine/system-probe';
+import { chooseOutputMode, ConsoleRenderer, emitResult } from './cli-output';
+import { formatHelp, parseCommandLine, wantsHelp, wantsJson, wantsVersion, type OptionSpec } from './command-line';
+import type { CliEnvironment } from './unified-agent-cli';
+
+// UnifiedAgentConfigurator (Windows syntax) and UnifiedAgentConfigurator.sh (Linux syntax).
+
+export const CONFIGURATOR_OPTIONS: readonly OptionSpec[] = [
+  { key: 'csEndpoint', windows: ['/CSEndPoint'], posix: ['-i', '--cs-endpoint'], value: 'IP[:PORT]', required: true, description: 'Configuration server IP address, optionally with a port (10.0.0.5, 10.0.0.5:443, [fd00::5]:443)' },
+  { key: 'passphraseFile', windows: ['/PassphraseFilePath'], posix: ['-P', '--passphrase-file'], value: 'FILE', required: true, description: 'File holding the configuration server passphrase ("-" reads it from standard input)' },
+  { key: 'installLocation', windows: ['/InstallLocation'], posix: ['-d', '--install-location'], value: 'DIR', description: 'Where the agent is installed (default: as recorded by setup)' },
+  { key: 'logDir', windows: ['/LogDir'], posix: ['--log-dir'], value: 'DIR', description: 'Folder for ASRUnifiedAgentConfigurator.log' },
+  { key: 'root', windows: ['/Root'], posix: ['--root'], value: 'DIR', description: 'Treat DIR as the system root, as rpm --root does' },
+  { key: 'json', windows: ['/Json'], posix: ['--json'], description: 'Print one JSON event per line; the last line is the result' },
+  { key: 'silent', windows: ['/Silent'], posix: ['-q', '--silent'], description: 'Print only the outcome' },
+];
+
+const USAGE = [
+  'UnifiedAgentConfigurator /CSEndPoint IP[:PORT] /PassphraseFilePath FILE [/InstallLocation DIR] [/LogDir DIR] [/Root DIR] [/Json]',
+  'UnifiedAgentConfigurator.sh -i IP[:PORT] -P FILE [-d DIR] [--log-dir DIR] [--root DIR] [--json]',
+];
+
+const FOOTER = [
+  'The passphrase is read from the file (trailing newlines removed) and never sent: the configurator and the',
+  'configuration server prove to each other that they know it. Exit codes as for UnifiedAgent (Linux 0/1/2/3/4;',
+  'Windows 0/1603/1639/1618/1602).',
+  'Examples:',
+  '  /usr/local/ASR/Vx/bin/UnifiedAgentConfigurator.sh -i 10.0.0.5 -P /var/passphrase.txt',
+  '  UnifiedAgentConfigurator.exe /CSEndPoint 10.0.0.5 /PassphraseFilePath C:\\Temp\\passphrase.txt',
+];
+
+async function readStdin(limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) break;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).subarray(0, limit);
+}
+
+export async function configuratorMain(args: readonly string[], cli: CliEnvironment): Promise<number> {
+  if (wantsHelp(args)) {
+    cli.streams.stdout.write(formatHelp(USAGE, CONFIGURATOR_OPTIONS, FOOTER));
+    return 0;
+  }
+  if (wantsVersion(args)) {
+    cli.streams.stdout.write(`Mobility Service Setup ${SETUP_VERSION} (configurator)\n`);
+    return 0;
+  }
+  const parsed = parseCommandLine(args, CONFIGURATOR_OPTIONS);
+  if (!parsed.ok) return emitResult(new ConsoleRenderer(wantsJson(args) ? 'json' : 'plain', cli.streams), 'Failed', setupError('INVALID_ARGUMENT', parsed.message));
+  const options = parsed.options;
+  const str = (key: string): string | undefined => (typeof options[key] === 'string' ? (options[key] as string) : undefined);
+  const renderer = new ConsoleRenderer(chooseOutputMode(options.json === true, options.silent === true, cli.streams.stdout.isTTY === true), cli.streams);
+  // Before any file or network access: a bad endpoint is an invalid argument.
+  const endpoint = parseCsEndpoint(str('csEndpoint') ?? '');
+  if (!endpoint.ok) return emitResult(renderer, 'Failed', setupError('INVALID_ARGUMENT', endpoint.reason, 'Give the configuration server IP address, optionally with its port: 10.0.0.5, 10.0.0.5:443 or [fd00::5]:443.'));
+  for (const key of ['root', 'logDir'] as const) {
+    const value = str(key);
+    if (value !== undefined && !path.isAbsolute(value)) return emitResult(renderer, 'Failed', setupError('INVALID_ARGUMENT', `"${value}" (${key === 'root' ? '--root' : '--log-dir'}) is not an absolute path`));
+  }
+  const file = str('passphraseFile') as string;
+  const passphrase: RegistrationRequest['passphrase'] = file === '-' ? { stdin: await readStdin(4096) } : { file: path.resolve(file) };
+  const outcome = await runRegistration(
+    {
+      endpoint: str('csEndpoint') as string,
+      passphrase,
+      installLocation: str('installLocation'),
+      logDir: str('logDir'),
+      root: str('root'),
+      argv: ['UnifiedAgentConfigurator', ...args],
+    },
+    { probe: liveSystemProbe(), emit: (event) => renderer.event(event), signal: cli.signal, timeoutMs: cli.env.ASRSETUP_CS_TIMEOUT_MS ? Number(cli.env.ASRSETUP_CS_TIMEOUT_MS) : undefined },
+  );
+  return emitResult(renderer, outcome.status, outcome.error, outcome.error ? undefined : { ...outcome.summary, logFile: outcome.logFile });
+}

@@ -1,0 +1,4 @@
+import { configuratorMain } from './configurator-cli';
+import { runEntry } from './run-entry';
+
+runEntry(configuratorMain);
