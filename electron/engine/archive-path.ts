@@ -19,7 +19,7 @@ export function checkArchivePath(raw: string): PathCheck {
   for (const part of path.split('/')) {
     if (part === '' || part === '.') return { ok: false, reason: 'empty or "." path component' };
     if (part === '..') return { ok: false, reason: 'parent-directory ("..") component' };
-    if (part.length > 255) return { ok: false, reason: 'path component longer than 255 bytes' };
+    if (Buffer.byteLength(part) > 255) return { ok: false, reason: 'path component longer than 255 bytes' };
   }
   return { ok: true, path };
 }

@@ -47,9 +47,12 @@ function rawHandleOf(stream: zlib.Gunzip): { handle: RawZlibHandle; state: Uint3
  */
 export async function* inflateGzipFile(file: string, options: InflateOptions = {}): AsyncGenerator<Buffer, void, undefined> {
   const chunkBytes = options.chunkBytes ?? 256 * 1024;
+  // Opened first, so a missing file leaves no zlib handle behind.
+  const fileHandle = await fs.promises.open(file, 'r');
   const gunzip = zlib.createGunzip({ chunkSize: chunkBytes });
   const raw = options.forceStream ? undefined : rawHandleOf(gunzip);
   if (!raw) {
+    await fileHandle.close();
     yield* inflateWithStream(file, gunzip);
     return;
   }
@@ -57,7 +60,6 @@ export async function* inflateGzipFile(file: string, options: InflateOptions = {
   raw.handle.onerror = (message, _errno, code) => {
     failure = new InflateError(message, code ?? 'Z_DATA_ERROR');
   };
-  const fileHandle = await fs.promises.open(file, 'r');
   const output = Buffer.allocUnsafeSlow(chunkBytes);
   // Two input buffers: the next read runs while the current one is inflated and consumed.
   const inputs = [Buffer.allocUnsafeSlow(chunkBytes), Buffer.allocUnsafeSlow(chunkBytes)];

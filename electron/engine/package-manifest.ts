@@ -274,14 +274,15 @@ export class ManifestParser {
         if (this.carry.length > MAX_LINE) throw new ManifestError('manifest has a line longer than 64 KiB');
         return;
       }
-      this.line(Buffer.concat([this.carry, chunk.subarray(0, newline)]).toString('utf8'));
+      const line = Buffer.concat([this.carry, chunk.subarray(0, newline)]);
+      this.line(line, 0, line.length);
       this.carry = Buffer.alloc(0);
       start = newline + 1;
     }
     for (;;) {
       const newline = data.indexOf(0x0a, start);
       if (newline === -1) break;
-      this.line(data.toString('utf8', start, newline));
+      this.line(data, start, newline);
       start = newline + 1;
     }
     if (start < data.length) {
@@ -292,7 +293,7 @@ export class ManifestParser {
 
   finish(): PackageManifest {
     if (this.carry.length > 0) {
-      this.line(this.carry.toString('utf8'));
+      this.line(this.carry, 0, this.carry.length);
       this.carry = Buffer.alloc(0);
     }
     const manifest = this.manifest;
@@ -309,7 +310,10 @@ export class ManifestParser {
     return manifest;
   }
 
-  private line(raw: string): void {
+  private line(data: Buffer, start: number, end: number): void {
+    // The same limit whatever the chunking: every line is measured, not only the carried-over ones.
+    if (end - start > MAX_LINE) throw new ManifestError('manifest has a line longer than 64 KiB');
+    const raw = data.toString('utf8', start, end);
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     const manifest = this.manifest;
     if (!manifest) {

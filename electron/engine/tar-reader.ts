@@ -175,6 +175,7 @@ export class TarReader {
   finish(): void {
     if (this.done) return;
     if (this.inEntry || this.remaining > 0 || this.headerFill > 0 || this.meta) throw new TarFormatError('archive is truncated inside an entry');
+    if (Object.keys(this.pending).length > 0) throw new TarFormatError('archive ends with an extended header that describes no entry');
     // One zero block, or none: tar writes two, but some writers stop at one; accept only after a clean boundary.
     if (this.zeroBlocks === 0) throw new TarFormatError('archive is truncated: no end-of-archive marker');
     this.done = true;
@@ -205,9 +206,10 @@ export class TarReader {
       if (size === 0) this.finishContent();
       return;
     }
-    const magic = block.toString('latin1', 257, 262);
+    // Only POSIX ustar ("ustar\0") has a prefix field; GNU headers ("ustar  \0") keep times at offset 345.
+    const posixUstar = block.toString('latin1', 257, 263) === 'ustar\0';
     let path = readString(block, 0, 100);
-    if (magic === 'ustar') {
+    if (posixUstar) {
       const prefix = readString(block, 345, 155);
       if (prefix) path = `${prefix}/${path}`;
     }
