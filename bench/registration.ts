@@ -1,0 +1,133 @@
+import { execFile, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as https from 'node:https';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { startReferenceConfigServer } from '../e2e/config-server/reference-config-server';
+import { parseCsEndpoint } from '../shared/cs-endpoint';
+import { registerWithCs } from '../electron/engine/cs-client';
+import { newNonce, passphraseKey } from '../electron/engine/registration-crypto';
+import { CHALLENGE_PATH, REGISTER_PATH, type HostInfo } from '../shared/registration-protocol';
+
+// bench/registration: registrations per second and median latency against the reference configuration
+// server on loopback, each beside a baseline doing the same two HTTPS requests in the same run:
+//   1. the configurator CLI (a process per registration, as an admin runs it) beside curl (a process per
+//      request pair: POST challenge, then POST register);
+//   2. the protocol client in-process beside Node's https client making the same two requests.
+// The baselines' register request carries an unknown nonce, so the server answers it without a proof
+// check (and the rate limiter is not tripped); everything else on the wire is the same size.
+// Usage: npm run build && npm run -s bench:registration [-- --count 30]
+
+const execFileAsync = promisify(execFile);
+const args = process.argv.slice(2);
+const count = Number(args[args.indexOf('--count') + 1] ?? '') || 30;
+const top = path.resolve(__dirname, '..', '..');
+const configurator = path.join(top, 'dist', 'cli', 'unified-agent-configurator.cjs');
+const unifiedAgent = path.join(top, 'dist', 'cli', 'unified-agent.cjs');
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+async function timeEach(label: string, run: () => Promise<void>): Promise<{ label: string; perSecond: number; medianMs: number }> {
+  await run(); // warm-up
+  const times: number[] = [];
+  const start = performance.now();
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    await run();
+    times.push(performance.now() - t);
+  }
+  const total = (performance.now() - start) / 1000;
+  return { label, perSecond: count / total, medianMs: median(times) };
+}
+
+function post(port: number, pathName: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    // eslint-disable-next-line no-restricted-syntax -- baseline client against the self-signed reference server
+    const request = https.request({ host: '127.0.0.1', port, method: 'POST', path: pathName, agent: false, rejectUnauthorized: false, headers: { 'content-type': 'application/json' } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+async function main(): Promise<void> {
+  for (const file of [configurator, unifiedAgent]) if (!fs.existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'asr-bench-registration-'));
+  try {
+    const root = path.join(work, 'root');
+    fs.mkdirSync(path.join(root, 'etc'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'etc', 'os-release'), 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12"\n');
+    await execFileAsync(process.execPath, [unifiedAgent, '-r', 'MS', '-v', 'VmWare', '-q', '--root', root]);
+    const passphraseFile = path.join(work, 'passphrase.txt');
+    fs.writeFileSync(passphraseFile, 'benchmark-passphrase\n', { mode: 0o600 });
+    const server = await startReferenceConfigServer({ port: 0, passphraseFile, stateFile: path.join(work, 'state.json') });
+    const registerBody = JSON.stringify({
+      serverNonce: newNonce(),
+      clientNonce: newNonce(),
+      host: { hostName: 'bench', os: 'DEBIAN12-64', agentVersion: '9.60.0.0', role: 'MS', platform: 'VmWare', ipAddresses: ['127.0.0.1'] },
+      proof: '0'.repeat(64),
+    });
+    const curlAvailable = await execFileAsync('curl', ['--version']).then(
+      () => true,
+      () => false,
+    );
+    const results = [];
+    try {
+      results.push(
+        await timeEach('configurator CLI (process per registration)', async () => {
+          const { code } = await new Promise<{ code: number | null }>((resolve) => {
+            const child = spawn(process.execPath, [configurator, '-i', `127.0.0.1:${server.port}`, '-P', passphraseFile, '-q', '--root', root], { stdio: 'ignore' });
+            child.on('exit', (exitCode) => resolve({ code: exitCode }));
+          });
+          if (code !== 0) throw new Error(`configurator exited ${code}`);
+        }),
+      );
+      if (curlAvailable) {
+        results.push(
+          await timeEach('curl, two HTTPS requests (process per request)', async () => {
+            const url = `https://127.0.0.1:${server.port}`;
+            await execFileAsync('curl', ['-sk', '-o', '/dev/null', '-X', 'POST', '-H', 'content-type: application/json', '--data', '{}', `${url}${CHALLENGE_PATH}`]);
+            await execFileAsync('curl', ['-sk', '-o', '/dev/null', '-X', 'POST', '-H', 'content-type: application/json', '--data', registerBody, `${url}${REGISTER_PATH}`]);
+          }),
+        );
+      }
+      const endpoint = parseCsEndpoint(`127.0.0.1:${server.port}`);
+      if (!endpoint.ok) throw new Error(endpoint.reason);
+      const key = passphraseKey('benchmark-passphrase');
+      const host: HostInfo = { hostName: 'bench-inprocess', os: 'DEBIAN12-64', agentVersion: '9.60.0.0', role: 'MS', platform: 'VmWare', ipAddresses: ['127.0.0.1'] };
+      results.push(
+        await timeEach('protocol client in-process (registerWithCs)', async () => {
+          const result = await registerWithCs(endpoint.endpoint, key, host);
+          if (!result.ok) throw new Error(result.error.message);
+        }),
+      );
+      results.push(
+        await timeEach("Node's https client, the same two requests", async () => {
+          await post(server.port, CHALLENGE_PATH, '{}');
+          await post(server.port, REGISTER_PATH, registerBody);
+        }),
+      );
+    } finally {
+      await server.close();
+    }
+    process.stdout.write(`registration: ${count} registrations each against the reference CS on loopback, ${os.cpus().length} cores, Node ${process.versions.node}\n`);
+    for (const r of results) process.stdout.write(`  ${r.label.padEnd(48)} ${r.perSecond.toFixed(1).padStart(7)} /s   median ${r.medianMs.toFixed(1).padStart(7)} ms\n`);
+    const [cli, curl, inProcess, node] = [results[0], curlAvailable ? results[1] : undefined, results[curlAvailable ? 2 : 1], results[curlAvailable ? 3 : 2]];
+    if (cli && curl) process.stdout.write(`  ratio configurator CLI / curl (median latency): ${(cli.medianMs / curl.medianMs).toFixed(2)}x\n`);
+    if (inProcess && node) process.stdout.write(`  ratio protocol client / Node https (median latency): ${(inProcess.medianMs / node.medianMs).toFixed(2)}x\n`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});

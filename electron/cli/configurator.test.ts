@@ -1,0 +1,342 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReferenceConfigServer, type ReferenceConfigServer } from '../../e2e/config-server/reference-config-server';
+import { agentPayload, makePackage, makeRoot, Scratch } from '../engine/test-support/fixtures';
+import { closedPort, startScriptedServer, startSilentPeer, startTlsRelay } from '../engine/test-support/fake-servers';
+import { CLI, runCli, startCli, stepStatuses, type CliRun } from '../engine/test-support/run-cli';
+import { newNonce } from '../engine/registration-crypto';
+
+// UnifiedAgentConfigurator against the reference configuration server on loopback, and against peers that
+// misbehave: a man in the middle, an impostor, a silent peer, a closed port, malformed and oversized answers.
+
+const scratch = new Scratch();
+let repo: string;
+
+beforeAll(async () => {
+  repo = scratch.path('repo');
+  await makePackage(scratch, repo, '9.60.0.0', agentPayload('9.60.0.0'));
+});
+afterAll(() => scratch.cleanup());
+
+async function installedRoot(): Promise<string> {
+  const root = makeRoot(scratch);
+  const run = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '-q', '--repository', repo, '--root', root]);
+  expect(run.code).toBe(0);
+  return root;
+}
+
+function passphraseFile(content: string): string {
+  const file = scratch.path('passphrase');
+  fs.writeFileSync(file, content, { mode: 0o600 });
+  return file;
+}
+
+async function referenceServer(passphrase: string, host = '127.0.0.1'): Promise<ReferenceConfigServer & { passphraseFile: string; stateFile: string }> {
+  const file = passphraseFile(`${passphrase}\n`);
+  const stateFile = scratch.path('cs-state.json');
+  const server = await startReferenceConfigServer({ host, port: 0, passphraseFile: file, stateFile });
+  return Object.assign(server, { passphraseFile: file, stateFile });
+}
+
+function registration(root: string): Record<string, unknown> | undefined {
+  const file = path.join(root, 'usr/local/ASR/.asrsetup/registration.json');
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : undefined;
+}
+
+function configure(root: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return runCli(CLI.configurator, [...args, '--json', '--root', root], { env });
+}
+
+describe('registration with the reference configuration server', () => {
+  it('registers with UnifiedAgentConfigurator /CSEndPoint ... /PassphraseFilePath ...', async () => {
+    const root = await installedRoot();
+    const cs = await referenceServer('correct horse battery staple');
+    try {
+      const run = await runCli(CLI.configurator, ['/CSEndPoint', `127.0.0.1:${cs.port}`, '/PassphraseFilePath', cs.passphraseFile, '/Root', root]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const stored = registration(root);
+      expect(stored).toMatchObject({ csEndpoint: `127.0.0.1:${cs.port}`, fingerprint: cs.fingerprint, agentVersion: '9.60.0.0' });
+      expect(cs.registeredHosts().map((h) => h.hostId)).toEqual([stored?.hostId]);
+      expect(cs.registeredHosts()[0]).toMatchObject({ os: 'DEBIAN12-64', role: 'MS', platform: 'VmWare', agentVersion: '9.60.0.0' });
+      const file = path.join(root, 'usr/local/ASR/.asrsetup/registration.json');
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      const log = fs.readFileSync(path.join(root, 'var/log/ASRSetupLogs/ASRUnifiedAgentConfigurator.log'), 'utf8');
+      expect(log).toMatch(/Mobility Service Setup \(configurator\) .* run started/);
+      expect(log).toMatch(/Result: Succeeded/);
+    } finally {
+      await cs.close();
+    }
+  });
+
+  it('registers with UnifiedAgentConfigurator.sh -i ... -P ..., over IPv6 too; re-running keeps the host id', async () => {
+    const root = await installedRoot();
+    const cs = await referenceServer('s3cret-passphrase', '::1');
+    try {
+      const first = await configure(root, ['-i', `[::1]:${cs.port}`, '-P', cs.passphraseFile]);
+      expect(first.code).toBe(0);
+      expect(first.result?.summary).toMatchObject({ csEndpoint: `[::1]:${cs.port}`, fingerprint: cs.fingerprint });
+      const hostId = registration(root)?.hostId;
+      const again = await configure(root, ['-i', `[::1]:${cs.port}`, '-P', cs.passphraseFile]);
+      expect(again.code).toBe(0);
+      expect(registration(root)?.hostId).toBe(hostId);
+      expect(cs.registeredHosts()).toHaveLength(1);
+      const finished = again.events.find((e) => e.type === 'step-finished' && e.stepId === 'register');
+      expect(finished?.type === 'step-finished' && finished.message).toMatch(/same host id as before/);
+    } finally {
+      await cs.close();
+    }
+  });
+
+  it('pointing at another configuration server moves the agent there', async () => {
+    const root = await installedRoot();
+    const first = await referenceServer('first-cs-passphrase');
+    const second = await referenceServer('second-cs-passphrase');
+    try {
+      expect((await configure(root, ['-i', `127.0.0.1:${first.port}`, '-P', first.passphraseFile])).code).toBe(0);
+      const moved = await configure(root, ['-i', `127.0.0.1:${second.port}`, '-P', second.passphraseFile]);
+      expect(moved.code).toBe(0);
+      expect(registration(root)).toMatchObject({ csEndpoint: `127.0.0.1:${second.port}`, fingerprint: second.fingerprint });
+      expect(second.registeredHosts()).toHaveLength(1);
+      const finished = moved.events.find((e) => e.type === 'step-finished' && e.stepId === 'register');
+      expect(finished?.type === 'step-finished' && finished.message).toContain(`moved from 127.0.0.1:${first.port}`);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
+  it('a wrong passphrase is CS_AUTH_FAILED and nothing is stored', async () => {
+    const root = await installedRoot();
+    const cs = await referenceServer('the-right-one');
+    try {
+      const run = await configure(root, ['-i', `127.0.0.1:${cs.port}`, '-P', passphraseFile('the-wrong-one')]);
+      expect(run.code).toBe(1);
+      expect(run.result).toMatchObject({ exitCode: 1, msiCode: 1603, error: { code: 'CS_AUTH_FAILED' } });
+      expect(run.result?.error?.remedy).toMatch(/genpassphrase/);
+      expect(registration(root)).toBeUndefined();
+      expect(cs.registeredHosts()).toEqual([]);
+    } finally {
+      await cs.close();
+    }
+  });
+
+  it('a man in the middle with its own certificate is refused and nothing is stored', async () => {
+    const root = await installedRoot();
+    const cs = await referenceServer('mitm-test-passphrase');
+    const relay = await startTlsRelay(cs.port);
+    try {
+      const run = await configure(root, ['-i', `127.0.0.1:${relay.port}`, '-P', cs.passphraseFile]);
+      expect(relay.relayed()).toBeGreaterThan(0);
+      expect(run.code).toBe(1);
+      expect(run.result?.error?.code).toBe('CS_AUTH_FAILED');
+      expect(registration(root)).toBeUndefined();
+      expect(cs.registeredHosts()).toEqual([]);
+    } finally {
+      await relay.close();
+      await cs.close();
+    }
+  });
+
+  it('rate limiting: after five failed proofs the sixth attempt is CS_RATE_LIMITED with the wait', async () => {
+    const root = await installedRoot();
+    const cs = await referenceServer('rate-limit-passphrase');
+    try {
+      const wrong = passphraseFile('not-it');
+      for (let i = 0; i < 5; i++) expect((await configure(root, ['-i', `127.0.0.1:${cs.port}`, '-P', wrong])).result?.error?.code).toBe('CS_AUTH_FAILED');
+      const limited = await configure(root, ['-i', `127.0.0.1:${cs.port}`, '-P', cs.passphraseFile]);
+      expect(limited.code).toBe(1);
+      expect(limited.result?.error?.code).toBe('CS_RATE_LIMITED');
+      expect(limited.result?.error?.remedy).toMatch(/^Wait \d+ seconds/);
+      expect(registration(root)).toBeUndefined();
+    } finally {
+      await cs.close();
+    }
+  });
+
+  it('a canary passphrase appears in no log, output, state file or process argv', async () => {
+    const canary = 'CANARY-7f3a9c1e-passphrase';
+    const root = await installedRoot();
+    const cs = await referenceServer(canary);
+    try {
+      const { child, done } = startCli(CLI.configurator, ['-i', `127.0.0.1:${cs.port}`, '-P', cs.passphraseFile, '--json', '--root', root]);
+      const argvSeen: string[] = [];
+      const sample = setInterval(() => {
+        for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+          try {
+            argvSeen.push(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+          } catch {
+            // Gone already.
+          }
+        }
+      }, 5);
+      const run = await done;
+      clearInterval(sample);
+      expect(run.code).toBe(0);
+      expect(child.pid).toBeDefined();
+      expect(argvSeen.length).toBeGreaterThan(0);
+      const haystacks = [
+        run.stdout,
+        run.stderr,
+        ...argvSeen,
+        fs.readFileSync(path.join(root, 'var/log/ASRSetupLogs/ASRUnifiedAgentConfigurator.log'), 'utf8'),
+        fs.readFileSync(path.join(root, 'var/log/ASRSetupLogs/ASRUnifiedAgentInstaller.log'), 'utf8'),
+        fs.readFileSync(path.join(root, 'usr/local/ASR/.asrsetup/registration.json'), 'utf8'),
+        fs.readFileSync(cs.stateFile, 'utf8'),
+      ];
+      for (const text of haystacks) expect(text.includes(canary)).toBe(false);
+    } finally {
+      await cs.close();
+    }
+  });
+
+  it('reads the passphrase from standard input with -P -', async () => {
+    const root = await installedRoot();
+    const cs = await referenceServer('stdin-passphrase');
+    try {
+      const run = await runCli(CLI.configurator, ['-i', `127.0.0.1:${cs.port}`, '-P', '-', '--json', '--root', root], { input: 'stdin-passphrase\n' });
+      expect(run.code).toBe(0);
+      expect(registration(root)?.hostId).toBeTruthy();
+    } finally {
+      await cs.close();
+    }
+  });
+});
+
+describe('peers that are not a working configuration server', () => {
+  it('a closed port is CS_UNREACHABLE with a remedy about the address and port', async () => {
+    const root = await installedRoot();
+    const run = await configure(root, ['-i', `127.0.0.1:${await closedPort()}`, '-P', passphraseFile('x-passphrase')]);
+    expect(run.result?.error?.code).toBe('CS_UNREACHABLE');
+    expect(run.result?.error?.message).toMatch(/connection refused/);
+    expect(run.result?.error?.remedy).toMatch(/IP address and port/);
+  });
+
+  it('a silent peer times out as CS_UNREACHABLE', async () => {
+    const root = await installedRoot();
+    const peer = await startSilentPeer();
+    try {
+      const run = await configure(root, ['-i', `127.0.0.1:${peer.port}`, '-P', passphraseFile('x-passphrase')], { ASRSETUP_CS_TIMEOUT_MS: '1500' });
+      expect(run.result?.error?.code).toBe('CS_UNREACHABLE');
+      expect(run.result?.error?.message).toMatch(/no answer within 2 s/);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  const challenge = (): string => JSON.stringify({ protocol: 1, serverNonce: newNonce() });
+
+  it.each([
+    ['an impostor whose serverProof is wrong', (p: string) => (p.endsWith('challenge') ? { status: 200, body: challenge() } : { status: 200, body: JSON.stringify({ hostId: '0c8a1d54-7b2e-4f5e-9a0b-1c2d3e4f5a6b', serverProof: 'ab'.repeat(32) }) }), 'CS_AUTH_FAILED', /could not prove it knows the passphrase/],
+    ['a challenge that is not JSON', () => ({ status: 200, body: '<html>hello</html>' }), 'CS_PROTOCOL_ERROR', /not JSON/],
+    ['a challenge of the wrong shape', () => ({ status: 200, body: JSON.stringify({ protocol: 2, serverNonce: 'x' }) }), 'CS_PROTOCOL_ERROR', /challenge is malformed/],
+    ['a register answer of the wrong shape', (p: string) => (p.endsWith('challenge') ? { status: 200, body: challenge() } : { status: 200, body: JSON.stringify({ ok: true }) }), 'CS_PROTOCOL_ERROR', /registration answer is malformed/],
+    ['an oversized answer', () => ({ status: 200, body: JSON.stringify({ protocol: 1, serverNonce: newNonce(), padding: 'x'.repeat(100_000) }) }), 'CS_PROTOCOL_ERROR', /larger than 64 KiB/],
+    ['an HTTP 500', () => ({ status: 500, body: JSON.stringify({ error: 'INTERNAL_ERROR' }) }), 'CS_PROTOCOL_ERROR', /HTTP 500/],
+    ['NONCE_INVALID twice', (p: string) => (p.endsWith('challenge') ? { status: 200, body: challenge() } : { status: 400, body: JSON.stringify({ error: 'NONCE_INVALID' }) }), 'CS_PROTOCOL_ERROR', /two fresh server nonces/],
+    ['a 429 with Retry-After', () => ({ status: 429, body: JSON.stringify({ error: 'RATE_LIMITED' }), headers: { 'retry-after': '42' } }), 'CS_RATE_LIMITED', /for 42 s/],
+  ])('%s', async (_name, answer, code, message) => {
+    const root = await installedRoot();
+    const server = await startScriptedServer(answer);
+    try {
+      const run = await configure(root, ['-i', `127.0.0.1:${server.port}`, '-P', passphraseFile('some-passphrase')]);
+      expect(run.code).toBe(1);
+      expect(run.result?.error?.code).toBe(code);
+      expect(run.result?.error?.message).toMatch(message);
+      expect(registration(root)).toBeUndefined();
+      // The passphrase itself never crossed the wire.
+      for (const request of server.requests()) expect(request).not.toContain('some-passphrase');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('retries once with a fresh challenge after NONCE_INVALID', async () => {
+    const root = await installedRoot();
+    const cs = await referenceServer('retry-passphrase');
+    let registers = 0;
+    const server = await startScriptedServer((p) => {
+      if (p.endsWith('challenge')) return { status: 200, body: challenge() };
+      registers++;
+      return { status: 400, body: JSON.stringify({ error: 'NONCE_INVALID' }) };
+    });
+    try {
+      await configure(root, ['-i', `127.0.0.1:${server.port}`, '-P', passphraseFile('x-passphrase')]);
+      expect(registers).toBe(2);
+      expect(server.requests().filter((r) => r.startsWith('/mobility/v1/challenge'))).toHaveLength(2);
+    } finally {
+      await server.close();
+      await cs.close();
+    }
+  });
+});
+
+describe('bad input is refused before any network traffic', () => {
+  it.each([
+    ['cs.contoso.com', /host name/],
+    ['10.0.0.300', /not a valid IPv4/],
+    ['10.0.0.5:99999', /outside 1-65535/],
+    ['fe80::1%eth0', /zone/],
+    ['https://10.0.0.5', /is a URL/],
+  ])('endpoint %j is INVALID_ARGUMENT (exit 2, msi 1639)', async (endpoint, message) => {
+    const root = await installedRoot();
+    const server = await startScriptedServer(() => ({ status: 200, body: '{}' }));
+    try {
+      const run = await configure(root, ['-i', endpoint, '-P', passphraseFile('x-passphrase')]);
+      expect(run.code).toBe(2);
+      expect(run.result).toMatchObject({ exitCode: 2, msiCode: 1639, error: { code: 'INVALID_ARGUMENT' } });
+      expect(run.result?.error?.message).toMatch(message);
+      expect(server.requests()).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('missing, empty, folder and unreadable passphrase files are PASSPHRASE_FILE_UNREADABLE', async () => {
+    const root = await installedRoot();
+    const server = await startScriptedServer(() => ({ status: 200, body: '{}' }));
+    try {
+      const cases: [string, RegExp][] = [
+        [scratch.path('missing'), /does not exist/],
+        [passphraseFile(''), /is empty/],
+        [passphraseFile('\r\n\n'), /is empty/],
+        [scratch.dir, /not a regular file/],
+      ];
+      for (const [file, message] of cases) {
+        const run = await configure(root, ['-i', `127.0.0.1:${server.port}`, '-P', file]);
+        expect(run.result?.error?.code, file).toBe('PASSPHRASE_FILE_UNREADABLE');
+        expect(run.result?.error?.message).toMatch(message);
+        expect(run.code).toBe(2);
+      }
+      // Unreadable: a root-only file, read by an ordinary user.
+      const secret = passphraseFile('root-only-passphrase');
+      fs.chmodSync(scratch.dir, 0o755);
+      fs.chmodSync(root, 0o755);
+      const run = await runCli(CLI.configurator, ['-i', `127.0.0.1:${server.port}`, '-P', secret, '--json', '--root', root], { uid: 65534, gid: 65534 });
+      expect(run.result?.error?.code).toBe('PASSPHRASE_FILE_UNREADABLE');
+      expect(run.result?.error?.message).toMatch(/permission denied/);
+      expect(server.requests()).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('NOT_INSTALLED when no agent is installed at the location', async () => {
+    const root = makeRoot(scratch);
+    const cs = await referenceServer('not-installed-passphrase');
+    try {
+      const run = await configure(root, ['-i', `127.0.0.1:${cs.port}`, '-P', cs.passphraseFile]);
+      expect(run.code).toBe(1);
+      expect(run.result?.error?.code).toBe('NOT_INSTALLED');
+      expect(run.result?.error?.message).toMatch(/no Mobility service installation at \/usr\/local\/ASR/);
+      const elsewhere = await installedRoot();
+      const wrongPlace = await configure(elsewhere, ['-i', `127.0.0.1:${cs.port}`, '-P', cs.passphraseFile, '-d', '/opt/asr']);
+      expect(wrongPlace.result?.error?.message).toMatch(/it is installed at \/usr\/local\/ASR/);
+      expect(stepStatuses(wrongPlace).check).toBe('Failed');
+      expect(cs.registeredHosts()).toEqual([]);
+    } finally {
+      await cs.close();
+    }
+  });
+});
