@@ -50,7 +50,7 @@ describe('progress display on a terminal', () => {
     const result = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { PATH: process.env.PATH, TERM: 'xterm', COLUMNS: '120' } });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('\r\u001b[2K');
-    expect(result.stdout).toContain(`${String.fromCharCode(27)}[32m  ✔ Verify and extract the package: Succeeded`);
+    expect(result.stdout).toContain(`  ${String.fromCharCode(27)}[32m✔ Verify and extract the package: Succeeded`);
     expect(result.stdout).toMatch(/Succeeded: installLocation=\/usr\/local\/ASR/);
   });
 });
