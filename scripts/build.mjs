@@ -9,6 +9,11 @@ const nodeBundles = [
   ['electron/cli/unified-agent-configurator.ts', 'dist/cli/unified-agent-configurator.cjs'],
   ['e2e/config-server/config-server-cli.ts', 'dist/e2e/config-server.cjs'],
   ['bench/registration.ts', 'dist/bench/registration.cjs'],
+  ['bench/log-reader.ts', 'dist/bench/log-reader.cjs'],
+  ['bench/wizard.ts', 'dist/bench/wizard.cjs'],
+  ['e2e/harness/harness-cli.ts', 'dist/e2e/harness.cjs'],
+  ['electron/main.ts', 'dist/electron/main.cjs'],
+  ['electron/preload.ts', 'dist/electron/preload.cjs'],
   ['scripts/build-sample-repository.ts', 'dist/scripts/build-sample-repository.cjs'],
   ['bench/install-throughput.ts', 'dist/bench/install-throughput.cjs'],
 ];
@@ -34,4 +39,8 @@ await Promise.all(
       }),
     ),
 );
+// The bridge client runs in the page (a classic script, before the renderer's module).
+await build({ entryPoints: ['e2e/harness/bridge-client.ts'], outfile: 'dist/e2e/bridge-client.js', bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', logLevel: 'warning' });
+// The renderer: React + zustand through Vite.
+execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 execFileSync(process.execPath, ['dist/scripts/build-sample-repository.cjs'], { stdio: 'inherit' });

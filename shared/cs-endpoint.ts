@@ -1,4 +1,4 @@
-import { DEFAULT_CS_PORT } from './registration-protocol';
+import { DEFAULT_CS_PORT } from './protocol-constants';
 
 // The configuration server endpoint: an IPv4 or IPv6 literal with an optional port, exactly what the seed's
 // /CSEndPoint and -i take ("the IP address of the configuration server"). Host names are refused, so no

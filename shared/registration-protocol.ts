@@ -8,7 +8,7 @@ import { z } from 'zod';
 export const PROTOCOL_VERSION = 1;
 export const CHALLENGE_PATH = '/mobility/v1/challenge';
 export const REGISTER_PATH = '/mobility/v1/register';
-export const DEFAULT_CS_PORT = 443;
+export { DEFAULT_CS_PORT } from './protocol-constants';
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 export const REQUEST_TIMEOUT_MS = 15_000;
 export const SERVER_NONCE_TTL_MS = 120_000;

@@ -17,7 +17,13 @@ export function runEntry(main: (args: readonly string[], cli: CliEnvironment) =>
   }
   // A closed pipe (e.g. "| head") must not crash the run or interrupt a rollback.
   process.stdout.on('error', () => undefined);
-  main(process.argv.slice(2), { streams: { stdout: process.stdout, stderr: process.stderr }, env: process.env, scriptPath: process.argv[1] ?? __filename, signal: controller.signal })
+  main(process.argv.slice(2), {
+    streams: { stdout: process.stdout, stderr: process.stderr },
+    env: process.env,
+    scriptPath: process.argv[1] ?? __filename,
+    signal: controller.signal,
+    cancel: () => controller.abort(),
+  })
     .then((code) => {
       process.exitCode = code;
     })

@@ -22,6 +22,12 @@ export const INSTALL_OPTIONS: readonly OptionSpec[] = [
   { key: 'root', windows: ['/Root'], posix: ['--root'], value: 'DIR', description: 'Treat DIR as the system root, as rpm --root does (for tests and image builds)' },
   { key: 'json', windows: ['/Json'], posix: ['--json'], description: 'Print one JSON event per line; the last line is the result' },
   { key: 'preflight', windows: ['/Preflight'], posix: ['--preflight'], description: 'Run the prerequisite checks only and change nothing' },
+  {
+    key: 'cancelOnStdinEof',
+    windows: ['/CancelOnStdinClose'],
+    posix: ['--cancel-on-stdin-eof'],
+    description: 'Cancel (and roll back) when standard input closes; the wizard uses it so an elevated run it cannot signal still stops when asked, or when the wizard dies',
+  },
 ];
 
 const USAGE = [
@@ -47,6 +53,8 @@ export interface CliEnvironment {
   readonly env: NodeJS.ProcessEnv;
   readonly scriptPath: string;
   readonly signal?: AbortSignal;
+  /** Cancels the run as a signal would (rolls back). */
+  readonly cancel?: () => void;
 }
 
 export async function unifiedAgentMain(args: readonly string[], cli: CliEnvironment): Promise<number> {
@@ -86,6 +94,11 @@ export async function unifiedAgentMain(args: readonly string[], cli: CliEnvironm
     return emitResult(renderer, error ? 'Failed' : 'Succeeded', error);
   }
 
+  if (options.cancelOnStdinEof === true) {
+    process.stdin.on('end', () => cli.cancel?.());
+    process.stdin.on('close', () => cli.cancel?.());
+    process.stdin.resume();
+  }
   const outcome = await runInstall(
     {
       role: options.role as Role,
@@ -105,5 +118,7 @@ export async function unifiedAgentMain(args: readonly string[], cli: CliEnvironm
       writerThreads: cli.env.ASRSETUP_WRITER_THREADS ? Number(cli.env.ASRSETUP_WRITER_THREADS) : undefined,
     },
   );
+  // Stop listening so the process can exit while the wizard still holds the pipe open.
+  if (options.cancelOnStdinEof === true) process.stdin.destroy();
   return emitResult(renderer, outcome.status, outcome.error, outcome.error ? undefined : { ...outcome.summary, logFile: outcome.logFile });
 }

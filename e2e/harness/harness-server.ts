@@ -1,0 +1,161 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import type { EventChannels } from '../../shared/ipc-contract';
+import { liveSystemProbe } from '../../electron/engine/system-probe';
+import { dispatchInvoke } from '../../electron/ipc-dispatch';
+import { elevationModeFor } from '../../electron/job-launcher';
+import { CONTENT_SECURITY_POLICY, contentTypeOf, rendererFileFor } from '../../electron/renderer-files';
+import { createSetupService, type SetupService } from '../../electron/setup-service';
+
+// The e2e (and try-it-in-a-browser) harness: serves the built renderer and a bridge to the same setup
+// service main uses, so the real renderer drives the real engine in Debian's Chromium where no Electron
+// binary can be had. Loopback only; every bridge call carries a random token; the Host header is checked
+// so a page on another origin cannot reach it through DNS rebinding.
+
+export interface HarnessOptions {
+  readonly host?: string;
+  readonly port?: number;
+  readonly root?: string;
+  readonly repository: string;
+  readonly logDir?: string;
+  /** What the stand-in for the native folder dialog answers (null: the admin cancelled it). */
+  readonly browseAnswer?: string | null;
+  /** The top of the checkout (dist/ lives there). */
+  readonly appRoot: string;
+}
+
+export interface Harness {
+  readonly url: string;
+  readonly token: string;
+  readonly port: number;
+  /** Calls of app:close and logs:open-folder, for tests. */
+  readonly calls: string[];
+  close(): Promise<void>;
+}
+
+const BRIDGE_SCRIPT = '/__bridge/bridge-client.js';
+
+function tokenMatches(given: string | undefined, token: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function readBody(request: http.IncomingMessage, limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const host = options.host ?? '127.0.0.1';
+  const token = randomBytes(32).toString('hex');
+  const rendererDir = path.join(options.appRoot, 'dist', 'renderer');
+  const bridgeFile = path.join(options.appRoot, 'dist', 'e2e', 'bridge-client.js');
+  for (const file of [path.join(rendererDir, 'index.html'), bridgeFile]) {
+    if (!fs.existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
+  }
+  const calls: string[] = [];
+  const probe = liveSystemProbe();
+  const service: SetupService = createSetupService({
+    paths: { root: options.root, repository: options.repository, logDir: options.logDir },
+    probe,
+    runtime: { command: process.execPath, env: {}, nodeOptions: ['--max-semi-space-size=1'] },
+    scripts: { unifiedAgent: path.join(options.appRoot, 'dist', 'cli', 'unified-agent.cjs'), configurator: path.join(options.appRoot, 'dist', 'cli', 'unified-agent-configurator.cjs') },
+    elevation: elevationModeFor(process.platform, process.getuid?.(), undefined),
+    pkexecPath: undefined,
+    browseFolder: async () => options.browseAnswer ?? null,
+    openFolder: async (folder) => {
+      calls.push(`open-folder ${folder}`);
+    },
+    closeApp: () => {
+      calls.push('close');
+    },
+  });
+  const streams = new Set<http.ServerResponse>();
+  const unsubscribe = service.subscribe(<E extends keyof EventChannels>(channel: E, payload: EventChannels[E]) => {
+    const data = `data: ${JSON.stringify({ channel, payload })}\n\n`;
+    for (const stream of streams) stream.write(data);
+  });
+  let expectedHost = '';
+
+  const server = http.createServer((request, response) => {
+    void (async () => {
+      const url = new URL(request.url ?? '/', 'http://harness');
+      if (request.headers.host !== expectedHost) {
+        response.writeHead(421).end('wrong host');
+        return;
+      }
+      if (url.pathname === '/__bridge/events') {
+        if (!tokenMatches(url.searchParams.get('token') ?? undefined, token)) {
+          response.writeHead(403).end();
+          return;
+        }
+        response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        response.write(': connected\n\n');
+        streams.add(response);
+        request.on('close', () => streams.delete(response));
+        return;
+      }
+      if (url.pathname.startsWith('/__bridge/invoke/')) {
+        if (request.method !== 'POST' || !tokenMatches(request.headers['x-bridge-token'] as string | undefined, token)) {
+          response.writeHead(403, { 'content-type': 'application/json' }).end('{"ok":false}');
+          return;
+        }
+        const body = await readBody(request, 256 * 1024);
+        let arg: unknown;
+        try {
+          arg = body ? (JSON.parse(body) as { arg?: unknown }).arg : undefined;
+        } catch {
+          arg = Symbol('malformed');
+        }
+        const envelope = await dispatchInvoke(service.handlers, url.pathname.slice('/__bridge/invoke/'.length), arg);
+        response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(envelope));
+        return;
+      }
+      const file = url.pathname === BRIDGE_SCRIPT ? bridgeFile : rendererFileFor(rendererDir, url.pathname);
+      if (!file || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+        response.writeHead(404).end('not found');
+        return;
+      }
+      let content: Buffer | string = fs.readFileSync(file);
+      if (path.basename(file) === 'index.html' && file.startsWith(rendererDir)) {
+        // The bridge stands in for the preload: a classic script, so it runs before the deferred module.
+        content = content.toString('utf8').replace('<head>', `<head>\n    <script src="${BRIDGE_SCRIPT}"></script>`);
+      }
+      response.writeHead(200, { 'content-type': contentTypeOf(file), 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
+      response.end(content);
+    })().catch((error: unknown) => {
+      if (!response.headersSent) response.writeHead(500);
+      response.end(String((error as Error).message));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  expectedHost = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    url: `http://${expectedHost}/#token=${token}`,
+    token,
+    port,
+    calls,
+    close: async () => {
+      unsubscribe();
+      for (const stream of streams) stream.end();
+      service.dispose();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

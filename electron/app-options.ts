@@ -1,0 +1,29 @@
+import * as path from 'node:path';
+
+// The app takes --root, --repository and --log-dir like the CLI (for tests and image builds) and passes
+// them to every job. Chromium's own switches share argv, so unknown arguments are left alone.
+
+export interface AppOptions {
+  readonly root: string | undefined;
+  readonly repository: string | undefined;
+  readonly logDir: string | undefined;
+}
+
+export type AppOptionsResult = { readonly ok: true; readonly options: AppOptions } | { readonly ok: false; readonly message: string };
+
+const NAMES = { '--root': 'root', '--repository': 'repository', '--log-dir': 'logDir' } as const;
+
+export function parseAppOptions(argv: readonly string[]): AppOptionsResult {
+  const found: Partial<Record<keyof AppOptions, string>> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const key = NAMES[name.toLowerCase() as keyof typeof NAMES];
+    if (!key) continue;
+    const value = inline ?? argv[++i];
+    if (value === undefined || value === '') return { ok: false, message: `${name} needs a folder` };
+    if (!path.isAbsolute(value)) return { ok: false, message: `${name} "${value}" is not an absolute path` };
+    found[key] = path.resolve(value);
+  }
+  return { ok: true, options: { root: found.root, repository: found.repository, logDir: found.logDir } };
+}

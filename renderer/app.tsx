@@ -1,0 +1,44 @@
+import { ErrorPanel } from './components/error-panel';
+import { ConfigurationServerPage } from './pages/configuration-server-page';
+import { FinishPage } from './pages/finish-page';
+import { InstallationOptionPage } from './pages/installation-option-page';
+import { InstallationProgressPage } from './pages/installation-progress-page';
+import { LogsView } from './pages/logs-view';
+import { useWizard, type WizardStep } from './state/stores';
+
+function Page({ step }: { readonly step: WizardStep }) {
+  switch (step.type) {
+    case 'loading':
+      return (
+        <p className="loading" role="status">
+          Starting Mobility Service Setup…
+        </p>
+      );
+    case 'installation-option':
+      return <InstallationOptionPage />;
+    case 'installation-progress':
+      return <InstallationProgressPage />;
+    case 'configuration-server-details':
+      return <ConfigurationServerPage />;
+    case 'finish':
+      return <FinishPage />;
+    case 'unavailable':
+      return (
+        <main className="page">
+          <h1>Mobility Service Setup cannot start</h1>
+          <ErrorPanel error={step.error} />
+        </main>
+      );
+    default: {
+      const unreachable: never = step;
+      return unreachable;
+    }
+  }
+}
+
+export function App() {
+  const step = useWizard((s) => s.step);
+  const logsOpen = useWizard((s) => s.logsOpen);
+  // The logs view replaces the page but keeps the wizard's state, so "Back to setup" returns to it.
+  return logsOpen ? <LogsView /> : <Page step={step} />;
+}

@@ -1,0 +1,94 @@
+import { useId, useRef } from 'react';
+import { endpointProblem, loadPassphraseFile, register, setEndpoint, setPassphrase, togglePassphraseVisible } from '../state/actions';
+import { useRegistration, useWizard } from '../state/stores';
+import { ErrorPanel } from '../components/error-panel';
+import { WizardFrame } from '../components/wizard-frame';
+
+export function ConfigurationServerPage() {
+  const { endpoint, passphrase, showPassphrase, submitting, error, registered } = useRegistration();
+  const installed = useWizard((s) => s.app?.installed);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const ids = { ip: useId(), ipError: useId(), pass: useId(), passHint: useId() };
+  const problem = endpointProblem(endpoint);
+  const ready = endpoint.trim() !== '' && problem === undefined && passphrase !== '' && !submitting;
+  return (
+    <WizardFrame title="Configuration Server Details">
+      <form
+        className="stack"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          void register();
+        }}
+      >
+        <p className="hint">
+          {installed ? `The Mobility service ${installed.agentVersion} is installed at ${installed.installLocation}. ` : ''}
+          Specify the IP address and passphrase of the configuration server.
+          {registered ? ` It is registered with ${registered.csEndpoint} now; registering with another server moves it there.` : ''}
+        </p>
+        <div className="field">
+          <label htmlFor={ids.ip}>IP address</label>
+          <input
+            id={ids.ip}
+            type="text"
+            inputMode="text"
+            spellCheck={false}
+            autoComplete="off"
+            placeholder="10.0.0.5 or [fd00::5]:443"
+            value={endpoint}
+            aria-invalid={problem !== undefined}
+            aria-describedby={problem ? ids.ipError : undefined}
+            onChange={(event) => setEndpoint(event.target.value)}
+          />
+          {problem ? (
+            <p id={ids.ipError} className="field-error">
+              {problem}
+            </p>
+          ) : null}
+        </div>
+        <div className="field">
+          <label htmlFor={ids.pass}>Passphrase</label>
+          <div className="row">
+            <input
+              id={ids.pass}
+              type={showPassphrase ? 'text' : 'password'}
+              spellCheck={false}
+              autoComplete="off"
+              value={passphrase}
+              aria-describedby={ids.passHint}
+              onChange={(event) => setPassphrase(event.target.value)}
+            />
+            <button type="button" aria-pressed={showPassphrase} aria-controls={ids.pass} onClick={togglePassphraseVisible}>
+              {showPassphrase ? 'Hide passphrase' : 'Show passphrase'}
+            </button>
+            <button type="button" onClick={() => fileInput.current?.click()}>
+              Load from file…
+            </button>
+            <input
+              ref={fileInput}
+              type="file"
+              className="visually-hidden"
+              tabIndex={-1}
+              aria-hidden="true"
+              onChange={(event) => {
+                const file = event.target.files?.[0];
+                if (file) void loadPassphraseFile(file);
+                event.target.value = '';
+              }}
+            />
+          </div>
+          <p id={ids.passHint} className="hint">
+            The passphrase is never sent to the server or written to the logs: setup and the server prove to each other that they know it.
+          </p>
+        </div>
+        <div aria-live="polite">{error ? <ErrorPanel error={error} title="Registration failed" /> : null}</div>
+        <div className="actions">
+          {submitting ? <p className="hint">Registering…</p> : null}
+          <button type="submit" className="primary" disabled={!ready}>
+            Register
+          </button>
+        </div>
+      </form>
+    </WizardFrame>
+  );
+}

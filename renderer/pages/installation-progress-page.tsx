@@ -1,0 +1,95 @@
+import { backToOptions, cancelJob, proceedToConfiguration } from '../state/actions';
+import { useInstall } from '../state/stores';
+import type { JobStep } from '../state/job-state';
+import { ErrorPanel } from '../components/error-panel';
+import { WizardFrame } from '../components/wizard-frame';
+
+const STATE_LABEL: Record<JobStep['state'], string> = {
+  pending: 'Waiting',
+  running: 'In progress',
+  Succeeded: 'Succeeded',
+  Warning: 'Warning',
+  Failed: 'Failed',
+  Skipped: 'Skipped',
+};
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function InstallationProgressPage() {
+  const job = useInstall((s) => s.job);
+  if (!job) return null;
+  const result = job.result;
+  const installed = result !== undefined && result.status !== 'Failed';
+  const progress = job.progress;
+  const percent = progress && progress.bytesTotal > 0 ? Math.floor((progress.bytesDone / progress.bytesTotal) * 100) : result ? 100 : 0;
+  return (
+    <WizardFrame title="Installation Progress">
+      <ol className="job-steps" aria-label="Installation steps">
+        {job.steps.map((step) => (
+          <li key={step.id} className={`job-step state-${step.state.toLowerCase()}`}>
+            <span className="step-title">
+              {step.title}
+              {step.optional ? ' (optional)' : ''}
+            </span>
+            <span className="step-state">{STATE_LABEL[step.state]}</span>
+            {step.message ? <span className="step-message">{step.message}</span> : null}
+          </li>
+        ))}
+      </ol>
+      <div className="progress">
+        <div
+          role="progressbar"
+          aria-label="Installation progress"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={percent}
+          aria-valuetext={progress ? `${percent}%: ${megabytes(progress.bytesDone)} of ${megabytes(progress.bytesTotal)}, ${progress.filesDone} of ${progress.filesTotal} files` : `${percent}%`}
+          className="progress-track"
+        >
+          <div className="progress-fill" style={{ width: `${percent}%` }} />
+        </div>
+        <p className="hint">{progress ? `${megabytes(progress.bytesDone)} of ${megabytes(progress.bytesTotal)} · ${progress.filesDone} of ${progress.filesTotal} files` : result ? '' : 'Starting…'}</p>
+      </div>
+      <section aria-labelledby="details-heading">
+        <h2 id="details-heading">Details</h2>
+        <div className="details" role="log" aria-label="Installation details" tabIndex={0}>
+          {job.details.map((line, index) => (
+            <div key={`${index}-${line.time}`} className={`detail level-${line.level}`}>
+              <span className="detail-time">{line.time.slice(11, 19)}</span> {line.text}
+            </div>
+          ))}
+        </div>
+      </section>
+      <div role="status" className="result">
+        {result ? (
+          <p className={`result-status status-${result.status.toLowerCase()}`}>
+            Installation {result.status === 'Succeeded' ? 'succeeded' : result.status === 'Warning' ? 'finished with a warning' : 'failed'}: <strong>{result.status}</strong>
+          </p>
+        ) : null}
+      </div>
+      {result?.error ? <ErrorPanel error={result.error} /> : null}
+      {result?.status === 'Warning' ? (
+        <p className="hint">The agent is installed. An optional component did not install; see the step marked Failed above and the setup log.</p>
+      ) : null}
+      <div className="actions">
+        {!result ? (
+          <button type="button" onClick={() => void cancelJob()}>
+            Cancel
+          </button>
+        ) : null}
+        {result?.status === 'Failed' ? (
+          <button type="button" onClick={backToOptions}>
+            Back
+          </button>
+        ) : null}
+        {installed ? (
+          <button type="button" className="primary" onClick={proceedToConfiguration}>
+            Proceed to Configuration
+          </button>
+        ) : null}
+      </div>
+    </WizardFrame>
+  );
+}

@@ -1,0 +1,148 @@
+import { useEffect, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { LogLevelFilter, LogLine, LogName } from '../../shared/ipc-contract';
+import { closeLogs, ensureLogLines, openLogFolder, selectLog, setFollow, setLogLevel, setLogText } from '../state/actions';
+import { BLOCK_LINES, useLogs } from '../state/stores';
+import { ErrorPanel } from '../components/error-panel';
+
+// The setup logs, fast on a log of a million lines: main keeps the line index and answers byte ranges,
+// this view renders only the rows on screen (virtualised) and asks for 200-line blocks as they scroll in.
+
+const ROW_HEIGHT = 20;
+
+function lineAt(blocks: ReadonlyMap<number, readonly LogLine[]>, index: number): LogLine | undefined {
+  return blocks.get(Math.floor(index / BLOCK_LINES))?.[index % BLOCK_LINES];
+}
+
+const LOGS: readonly { readonly name: LogName; readonly label: string }[] = [
+  { name: 'installer', label: 'Installer log' },
+  { name: 'configurator', label: 'Configurator log' },
+];
+
+export function LogsView() {
+  const { log, level, text, follow, info, total, blocks, error } = useLogs();
+  const scroller = useRef<HTMLDivElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const [copied, setCopied] = useState('');
+  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 30 });
+  const items = virtualizer.getVirtualItems();
+  const firstVisible = items[0]?.index ?? 0;
+  const lastVisible = items[items.length - 1]?.index ?? 0;
+
+  useEffect(() => {
+    heading.current?.focus();
+  }, []);
+  useEffect(() => {
+    void ensureLogLines(firstVisible, lastVisible);
+  }, [firstVisible, lastVisible, total, blocks]);
+  useEffect(() => {
+    if (follow && total > 0) virtualizer.scrollToIndex(total - 1, { align: 'end' });
+  }, [follow, total, virtualizer]);
+
+  const copyVisible = async (): Promise<void> => {
+    const lines: string[] = [];
+    for (let i = firstVisible; i <= lastVisible; i++) {
+      const line = lineAt(blocks, i);
+      if (line) lines.push(line.text);
+    }
+    try {
+      await navigator.clipboard.writeText(lines.join('\n'));
+      setCopied(`Copied ${lines.length} lines`);
+    } catch {
+      setCopied('The clipboard is not available here');
+    }
+  };
+
+  return (
+    <div className="frame logs-frame">
+      <header className="frame-header">
+        <h1 tabIndex={-1} ref={heading}>
+          Setup logs
+        </h1>
+        <button type="button" onClick={closeLogs}>
+          Back to setup
+        </button>
+      </header>
+      <div className="log-toolbar" role="toolbar" aria-label="Log options">
+        <div className="segmented" role="group" aria-label="Log">
+          {LOGS.map((item) => (
+            <button key={item.name} type="button" aria-pressed={log === item.name} onClick={() => selectLog(item.name)}>
+              {item.label}
+            </button>
+          ))}
+        </div>
+        <label>
+          Level{' '}
+          <select value={level} onChange={(event) => setLogLevel(event.target.value as LogLevelFilter)}>
+            <option value="all">All lines</option>
+            <option value="debug">Debug and above</option>
+            <option value="info">Info and above</option>
+            <option value="warn">Warnings and errors</option>
+            <option value="error">Errors only</option>
+          </select>
+        </label>
+        <label>
+          Filter <input type="search" value={text} placeholder="text in the line" onChange={(event) => setLogText(event.target.value)} />
+        </label>
+        {info && info.runs.length > 0 ? (
+          <label>
+            Run{' '}
+            <select
+              value=""
+              onChange={(event) => {
+                const line = Number(event.target.value);
+                setFollow(false);
+                if (level === 'all' && text === '') virtualizer.scrollToIndex(line, { align: 'start' });
+              }}
+            >
+              <option value="" disabled>
+                Jump to a run…
+              </option>
+              {[...info.runs].reverse().map((run) => (
+                <option key={run.line} value={run.line}>
+                  {run.title}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <label className="choice">
+          <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.target.checked)} /> Follow live
+        </label>
+        <button type="button" onClick={() => void copyVisible()}>
+          Copy
+        </button>
+        <button type="button" onClick={() => void openLogFolder()}>
+          Open folder
+        </button>
+      </div>
+      <p className="hint log-summary" aria-live="polite">
+        {info ? (info.exists ? `${info.fileName}: ${info.lineCount.toLocaleString('en-US')} lines, ${total.toLocaleString('en-US')} shown` : `${info.fileName} does not exist yet`) : 'Loading…'}
+        {copied ? ` · ${copied}` : ''}
+      </p>
+      {error ? <ErrorPanel error={error} /> : null}
+      <div
+        ref={scroller}
+        className="log-lines"
+        role="log"
+        aria-label={`${log === 'installer' ? 'Installer' : 'Configurator'} log lines`}
+        tabIndex={0}
+        onWheel={() => setFollow(false)}
+        onKeyDown={(event) => {
+          if (['ArrowUp', 'PageUp', 'Home'].includes(event.key)) setFollow(false);
+        }}
+      >
+        <div className="log-spacer" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const line = lineAt(blocks, item.index);
+            return (
+              <div key={item.key} className={`log-line level-${line?.level ?? 'other'}`} style={{ transform: `translateY(${item.start}px)` }} data-line={line?.number}>
+                {line ? line.text : '…'}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

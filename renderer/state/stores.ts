@@ -1,0 +1,79 @@
+import { create } from 'zustand';
+import type { SetupError } from '../../shared/error-catalog';
+import type { AppState, InstallOptions, LogLevelFilter, LogInfo, LogLine, LogName, PreflightSummary, RegistrationInfo } from '../../shared/ipc-contract';
+import type { JobView } from './job-state';
+
+// Small zustand slices, one concern each; actions live in actions.ts, outside components.
+
+export type WizardStep =
+  | { readonly type: 'loading' }
+  | { readonly type: 'installation-option' }
+  | { readonly type: 'installation-progress' }
+  | { readonly type: 'configuration-server-details' }
+  | { readonly type: 'finish' }
+  | { readonly type: 'unavailable'; readonly error: SetupError };
+
+interface WizardSlice {
+  readonly step: WizardStep;
+  readonly logsOpen: boolean;
+  readonly app: AppState | undefined;
+}
+
+const wizardInitial: WizardSlice = { step: { type: 'loading' }, logsOpen: false, app: undefined };
+export const useWizard = create<WizardSlice>(() => wizardInitial);
+
+export type PreflightState =
+  | { readonly status: 'idle' }
+  | { readonly status: 'checking' }
+  | { readonly status: 'done'; readonly summary: PreflightSummary }
+  | { readonly status: 'error'; readonly error: SetupError };
+
+interface InstallSlice {
+  readonly options: InstallOptions;
+  readonly preflight: PreflightState;
+  readonly job: JobView | undefined;
+  readonly startError: SetupError | undefined;
+}
+
+const installInitial: InstallSlice = { options: { role: 'MS', platform: 'VmWare', installLocation: '' }, preflight: { status: 'idle' }, job: undefined, startError: undefined };
+export const useInstall = create<InstallSlice>(() => installInitial);
+
+interface RegistrationSlice {
+  readonly endpoint: string;
+  /** Only ever in memory; cleared once registered. */
+  readonly passphrase: string;
+  readonly showPassphrase: boolean;
+  readonly submitting: boolean;
+  readonly job: JobView | undefined;
+  readonly error: SetupError | undefined;
+  readonly registered: RegistrationInfo | undefined;
+}
+
+const registrationInitial: RegistrationSlice = { endpoint: '', passphrase: '', showPassphrase: false, submitting: false, job: undefined, error: undefined, registered: undefined };
+export const useRegistration = create<RegistrationSlice>(() => registrationInitial);
+
+interface LogsSlice {
+  readonly log: LogName;
+  readonly level: LogLevelFilter;
+  readonly text: string;
+  readonly follow: boolean;
+  readonly info: LogInfo | undefined;
+  readonly total: number;
+  /** Lines by block (BLOCK_LINES each) for the current query; replaced when the query changes. */
+  readonly blocks: ReadonlyMap<number, readonly LogLine[]>;
+  /** Bumped on every query change, so late answers for an old query are dropped. */
+  readonly generation: number;
+  readonly error: SetupError | undefined;
+}
+
+export const BLOCK_LINES = 200;
+const logsInitial: LogsSlice = { log: 'installer', level: 'all', text: '', follow: true, info: undefined, total: 0, blocks: new Map(), generation: 0, error: undefined };
+export const useLogs = create<LogsSlice>(() => logsInitial);
+
+/** Tests start every case from a clean slate. */
+export function resetStores(): void {
+  useWizard.setState(wizardInitial, true);
+  useInstall.setState(installInitial, true);
+  useRegistration.setState(registrationInitial, true);
+  useLogs.setState({ ...logsInitial, blocks: new Map() }, true);
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import type { InvokeChannel } from './ipc-contract';
+
+// Runtime schemas for every invoke channel's argument. Main (and the e2e bridge) parse each argument with
+// these before anything else happens; the renderer imports only the types, so zod stays out of its bundle.
+
+const role = z.enum(['MS', 'MT']);
+const agentPlatform = z.enum(['VmWare', 'Azure']);
+const logName = z.enum(['installer', 'configurator']);
+const jobId = z.string().regex(/^[0-9a-f-]{36}$/);
+
+export const installOptionsSchema = z.strictObject({
+  role,
+  platform: agentPlatform,
+  installLocation: z.string().min(1).max(1024),
+});
+
+export const logQuerySchema = z.strictObject({
+  log: logName,
+  level: z.enum(['all', 'debug', 'info', 'warn', 'error']),
+  text: z.string().max(256),
+});
+
+export const INVOKE_SCHEMAS = {
+  'app:get-state': z.undefined(),
+  'app:close': z.undefined(),
+  'setup:preflight': installOptionsSchema,
+  'setup:browse-location': z.strictObject({ current: z.string().max(1024) }),
+  'setup:start-install': installOptionsSchema,
+  'setup:register': z.strictObject({ endpoint: z.string().min(1).max(64), passphrase: z.string().min(1).max(1024) }),
+  'setup:cancel': z.strictObject({ jobId }),
+  'logs:info': z.strictObject({ log: logName }),
+  'logs:read': z.strictObject({ query: logQuerySchema, first: z.number().int().min(0).max(100_000_000), count: z.number().int().min(1).max(2000) }),
+  'logs:open-folder': z.undefined(),
+} as const satisfies Record<InvokeChannel, z.ZodType>;
