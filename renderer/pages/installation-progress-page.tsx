@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { backToOptions, cancelJob, proceedToConfiguration } from '../state/actions';
 import { useInstall } from '../state/stores';
 import type { JobStep } from '../state/job-state';
@@ -13,12 +14,21 @@ const STATE_LABEL: Record<JobStep['state'], string> = {
   Skipped: 'Skipped',
 };
 
-function megabytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+function size(bytes: number): string {
+  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  return `${Math.ceil(bytes / 1024)} KB`;
 }
 
 export function InstallationProgressPage() {
   const job = useInstall((s) => s.job);
+  const details = useRef<HTMLDivElement>(null);
+  const lineCount = job?.details.length ?? 0;
+  useEffect(() => {
+    // Keep the newest line in view, as a terminal does.
+    const pane = details.current;
+    if (pane) pane.scrollTop = pane.scrollHeight;
+  }, [lineCount]);
   if (!job) return null;
   const result = job.result;
   const installed = result !== undefined && result.status !== 'Failed';
@@ -45,16 +55,16 @@ export function InstallationProgressPage() {
           aria-valuemin={0}
           aria-valuemax={100}
           aria-valuenow={percent}
-          aria-valuetext={progress ? `${percent}%: ${megabytes(progress.bytesDone)} of ${megabytes(progress.bytesTotal)}, ${progress.filesDone} of ${progress.filesTotal} files` : `${percent}%`}
+          aria-valuetext={progress ? `${percent}%: ${size(progress.bytesDone)} of ${size(progress.bytesTotal)}, ${progress.filesDone} of ${progress.filesTotal} files` : `${percent}%`}
           className="progress-track"
         >
           <div className="progress-fill" style={{ width: `${percent}%` }} />
         </div>
-        <p className="hint">{progress ? `${megabytes(progress.bytesDone)} of ${megabytes(progress.bytesTotal)} · ${progress.filesDone} of ${progress.filesTotal} files` : result ? '' : 'Starting…'}</p>
+        <p className="hint">{progress ? `${size(progress.bytesDone)} of ${size(progress.bytesTotal)} · ${progress.filesDone} of ${progress.filesTotal} files` : result ? '' : 'Starting…'}</p>
       </div>
       <section aria-labelledby="details-heading">
         <h2 id="details-heading">Details</h2>
-        <div className="details" role="log" aria-label="Installation details" tabIndex={0}>
+        <div ref={details} className="details" role="log" aria-label="Installation details" tabIndex={0}>
           {job.details.map((line, index) => (
             <div key={`${index}-${line.time}`} className={`detail level-${line.level}`}>
               <span className="detail-time">{line.time.slice(11, 19)}</span> {line.text}

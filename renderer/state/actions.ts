@@ -274,9 +274,17 @@ export function onLogChanged(payload: EventChannels['logs:changed']): void {
   const lastBlock = Math.max(0, Math.floor((state.total - 1) / BLOCK_LINES));
   const blocks = new Map(state.blocks);
   blocks.delete(lastBlock);
-  useLogs.setState({ blocks, info: state.info ? { ...state.info, size: payload.size, lineCount: payload.lineCount } : state.info });
+  useLogs.setState({ blocks });
   const generation = state.generation;
-  void setupApi()
+  const api = setupApi();
+  // The file may have just appeared, and a new run may have started: the summary and run list refresh too.
+  void api
+    .logInfo(state.log)
+    .then((info) => {
+      if (useLogs.getState().generation === generation) useLogs.setState({ info });
+    })
+    .catch(() => undefined);
+  void api
     .readLog(currentQuery(), lastBlock * BLOCK_LINES, BLOCK_LINES)
     .then((window) => {
       if (useLogs.getState().generation !== generation) return;

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { ConfigurationServerPage } from './configuration-server-page';
+import { InstallationOptionPage } from './installation-option-page';
+import { InstallationProgressPage } from './installation-progress-page';
+import { ALL_PASS, FakeSetupApi } from '../fake-setup-api';
+import { useSetupApiForTests } from '../setup-api';
+import { runPreflight } from '../state/actions';
+import { newJob } from '../state/job-state';
+import { useInstall } from '../state/stores';
+import { setupError } from '../../shared/error-catalog';
+
+describe('Configuration Server Details', () => {
+  it('validates the IP address as it is typed and only then allows Register', () => {
+    useSetupApiForTests(new FakeSetupApi());
+    render(<ConfigurationServerPage />);
+    const ip = screen.getByLabelText('IP address');
+    const register = screen.getByRole('button', { name: 'Register' });
+    fireEvent.change(screen.getByLabelText('Passphrase'), { target: { value: 'secret-passphrase' } });
+    fireEvent.change(ip, { target: { value: '10.0.0.256' } });
+    expect(ip.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText(/"10.0.0.256" is not a valid IPv4 address/)).toBeTruthy();
+    expect((register as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(ip, { target: { value: '10.0.0.5:8443' } });
+    expect(ip.getAttribute('aria-invalid')).toBe('false');
+    expect((register as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('masks the passphrase until shown', () => {
+    useSetupApiForTests(new FakeSetupApi());
+    render(<ConfigurationServerPage />);
+    const field = screen.getByLabelText('Passphrase') as HTMLInputElement;
+    expect(field.type).toBe('password');
+    fireEvent.click(screen.getByRole('button', { name: 'Show passphrase' }));
+    expect(field.type).toBe('text');
+    expect(screen.getByRole('button', { name: 'Hide passphrase' }).getAttribute('aria-pressed')).toBe('true');
+  });
+});
+
+describe('Installation Option', () => {
+  it('keeps Install disabled while a prerequisite fails, and shows the remedy', async () => {
+    const api = new FakeSetupApi();
+    api.preflightAnswer = {
+      ...ALL_PASS,
+      canInstall: false,
+      items: [{ id: 'location', title: 'Install location', ok: false, message: '"/etc/asr" is inside the system folder /etc', code: 'INSTALL_LOCATION_INVALID', remedy: 'Choose another folder.' }],
+    };
+    useSetupApiForTests(api);
+    render(<InstallationOptionPage />);
+    await runPreflight();
+    await waitFor(() => expect(screen.getByText(/inside the system folder \/etc/)).toBeTruthy());
+    expect(screen.getByText(/What to do: Choose another folder\./)).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Install' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+});
+
+describe('Installation Progress', () => {
+  it('shows a failed result with its code and remedy, and no way forward', () => {
+    useSetupApiForTests(new FakeSetupApi());
+    const error = setupError('COMPONENT_FAILED', 'Replication filter driver exited with code 9; the installation was rolled back');
+    useInstall.setState({ job: { ...newJob('j'), result: { status: 'Failed', error, summary: {} } } });
+    render(<InstallationProgressPage />);
+    expect(screen.getByRole('alert').textContent).toContain('COMPONENT_FAILED');
+    expect(screen.getByRole('alert').textContent).toContain(error.remedy);
+    expect(screen.queryByRole('button', { name: 'Proceed to Configuration' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Back' })).toBeTruthy();
+  });
+});
