@@ -3,8 +3,11 @@ import { ConfigurationServerPage } from './pages/configuration-server-page';
 import { FinishPage } from './pages/finish-page';
 import { InstallationOptionPage } from './pages/installation-option-page';
 import { InstallationProgressPage } from './pages/installation-progress-page';
-import { LogsView } from './pages/logs-view';
+import { lazy, Suspense } from 'react';
 import { useWizard, type WizardStep } from './state/stores';
+
+// The logs view (and its virtual list) loads on first use: it is not on the path to the first page.
+const LogsView = lazy(() => import('./pages/logs-view').then((module) => ({ default: module.LogsView })));
 
 function Page({ step }: { readonly step: WizardStep }) {
   switch (step.type) {
@@ -40,5 +43,11 @@ export function App() {
   const step = useWizard((s) => s.step);
   const logsOpen = useWizard((s) => s.logsOpen);
   // The logs view replaces the page but keeps the wizard's state, so "Back to setup" returns to it.
-  return logsOpen ? <LogsView /> : <Page step={step} />;
+  return logsOpen ? (
+    <Suspense fallback={<p role="status">Opening the logs…</p>}>
+      <LogsView />
+    </Suspense>
+  ) : (
+    <Page step={step} />
+  );
 }

@@ -6,10 +6,14 @@ import './styles.css';
 
 const container = document.getElementById('root');
 if (container) {
-  createRoot(container).render(
-    <StrictMode>
-      <App />
-    </StrictMode>,
+  // The state (installed? registered?) decides the first page; asking for it before the first render
+  // means one render of the right page instead of a loading page followed by it.
+  const root = createRoot(container);
+  void boot().finally(() =>
+    root.render(
+      <StrictMode>
+        <App />
+      </StrictMode>,
+    ),
   );
-  void boot();
 }

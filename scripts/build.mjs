@@ -34,8 +34,8 @@ await Promise.all(
         minifyWhitespace: true,
         minifySyntax: true,
         logLevel: 'warning',
-        // Electron is provided by the runtime, never bundled.
-        external: ['electron'],
+        // Electron is provided by the runtime; Playwright (benchmarks only) loads its own files at run time.
+        external: ['electron', 'playwright-core', '@playwright/test'],
       }),
     ),
 );
@@ -43,4 +43,6 @@ await Promise.all(
 await build({ entryPoints: ['e2e/harness/bridge-client.ts'], outfile: 'dist/e2e/bridge-client.js', bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', logLevel: 'warning' });
 // The renderer: React + zustand through Vite.
 execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+// bench/wizard's baseline page, built the same way.
+execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'bench/bare-page/vite.config.ts'], { stdio: 'inherit' });
 execFileSync(process.execPath, ['dist/scripts/build-sample-repository.cjs'], { stdio: 'inherit' });

@@ -218,10 +218,21 @@ export type Envelope<T> = { readonly ok: true; readonly value: T } | { readonly 
 export type Invoker = <C extends InvokeChannel>(channel: C, arg: InvokeArg<C>) => Promise<InvokeResult<C>>;
 export type Listener = <E extends EventChannel>(channel: E, listener: (payload: EventChannels[E]) => void) => () => void;
 
-/** Builds the task-level API from a transport; the preload and the e2e bridge differ only in transport. */
+/**
+ * Builds the task-level API from a transport; the preload and the e2e bridge differ only in transport.
+ * The app state is asked for at once, while the page's scripts still load, and the wizard's first
+ * getState() takes that answer: the first page shows one round trip sooner.
+ */
 export function createSetupApi(invoke: Invoker, listen: Listener): SetupApi {
+  let early: Promise<AppState> | undefined = invoke(INVOKE_CHANNEL_OF.getState, undefined);
+  // A failure is reported to the first caller; until then it must not count as unhandled.
+  early.catch(() => undefined);
   return {
-    getState: () => invoke(INVOKE_CHANNEL_OF.getState, undefined),
+    getState: () => {
+      const answer = early ?? invoke(INVOKE_CHANNEL_OF.getState, undefined);
+      early = undefined;
+      return answer;
+    },
     preflight: (options) => invoke(INVOKE_CHANNEL_OF.preflight, options),
     browseLocation: (current) => invoke(INVOKE_CHANNEL_OF.browseLocation, { current }),
     startInstall: (options) => invoke(INVOKE_CHANNEL_OF.startInstall, options),

@@ -129,8 +129,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       }
       let content: Buffer | string = fs.readFileSync(file);
       if (path.basename(file) === 'index.html' && file.startsWith(rendererDir)) {
-        // The bridge stands in for the preload: a classic script, so it runs before the deferred module.
-        content = content.toString('utf8').replace('<head>', `<head>\n    <script src="${BRIDGE_SCRIPT}"></script>`);
+        // The bridge stands in for the preload: a deferred classic script runs, in document order, before
+        // the renderer's module script, without blocking the parse while it loads.
+        content = content.toString('utf8').replace('<head>', `<head>\n    <script defer src="${BRIDGE_SCRIPT}"></script>`);
       }
       response.writeHead(200, { 'content-type': contentTypeOf(file), 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
       response.end(content);

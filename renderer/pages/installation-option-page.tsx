@@ -1,4 +1,5 @@
-import { browseInstallLocation, setInstallOption, startInstall } from '../state/actions';
+import { useEffect } from 'react';
+import { browseInstallLocation, preflightIfNeeded, setInstallOption, startInstall } from '../state/actions';
 import { useInstall, useWizard } from '../state/stores';
 import { ErrorPanel } from '../components/error-panel';
 import { WizardFrame } from '../components/wizard-frame';
@@ -9,6 +10,7 @@ export function InstallationOptionPage() {
   const startError = useInstall((s) => s.startError);
   const installed = useWizard((s) => s.app?.installed);
   const canInstall = preflight.status === 'done' && preflight.summary.canInstall;
+  useEffect(preflightIfNeeded, []);
   const mode = preflight.status === 'done' ? preflight.summary.mode : undefined;
   return (
     <WizardFrame title="Installation Option">

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ALL_PASS, FakeSetupApi, NOT_INSTALLED } from '../fake-setup-api';
 import { useSetupApiForTests } from '../setup-api';
-import { boot, onJobEvent, onLogChanged, openLogs, register, setEndpoint, setInstallOption, setLogText, setPassphrase, startInstall } from './actions';
+import { boot, onJobEvent, onLogChanged, openLogs, preflightIfNeeded, register, setEndpoint, setInstallOption, setLogText, setPassphrase, startInstall } from './actions';
 import { useInstall, useLogs, useRegistration, useWizard } from './stores';
 import { setupError } from '../../shared/error-catalog';
 
@@ -14,9 +14,12 @@ function fakeApi(): FakeSetupApi {
 const installed = { agentVersion: '9.60.0.0', installLocation: '/opt/asr', role: 'MS', platform: 'VmWare', status: 'Succeeded' } as const;
 
 describe('where the wizard opens', () => {
-  it('on a clean machine: Installation Option, defaults filled, preflight run', async () => {
+  it('on a clean machine: Installation Option, defaults filled, preflight run once the page asks', async () => {
     const api = fakeApi();
     await boot();
+    expect(api.called('preflight')).toHaveLength(0);
+    preflightIfNeeded();
+    preflightIfNeeded();
     expect(useWizard.getState().step).toEqual({ type: 'installation-option' });
     expect(useInstall.getState().options).toEqual({ role: 'MS', platform: 'VmWare', installLocation: '/usr/local/ASR' });
     await vi.waitFor(() => expect(useInstall.getState().preflight).toEqual({ status: 'done', summary: ALL_PASS }));
@@ -54,6 +57,7 @@ describe('install', () => {
     const api = fakeApi();
     api.preflightAnswer = { ...ALL_PASS, canInstall: false };
     await boot();
+    preflightIfNeeded();
     await vi.waitFor(() => expect(useInstall.getState().preflight.status).toBe('done'));
     await startInstall();
     expect(api.called('startInstall')).toEqual([]);

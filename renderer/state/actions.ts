@@ -36,8 +36,8 @@ export async function boot(): Promise<void> {
     } else if (app.installed) {
       goTo({ type: 'configuration-server-details' });
     } else {
+      // Preflight starts when the page is on screen (see InstallationOptionPage), not before.
       goTo({ type: 'installation-option' });
-      void runPreflight();
     }
   } catch (error) {
     goTo({ type: 'unavailable', error: errorOf(error) });
@@ -97,9 +97,13 @@ export async function cancelJob(): Promise<void> {
 }
 
 export function backToOptions(): void {
-  useInstall.setState({ job: undefined });
+  useInstall.setState({ job: undefined, preflight: { status: 'idle' } });
   goTo({ type: 'installation-option' });
-  void runPreflight();
+}
+
+/** The Installation Option page asks for a preflight when it shows without a current one. */
+export function preflightIfNeeded(): void {
+  if (useInstall.getState().preflight.status === 'idle') void runPreflight();
 }
 
 export function proceedToConfiguration(): void {
