@@ -32,6 +32,7 @@ export async function dispatchInvoke(handlers: InvokeHandlers, channel: string, 
     return { ok: true, value: await handler(parsed.data) };
   } catch (error) {
     if (error instanceof IpcError) return { ok: false, error: error.error };
-    return { ok: false, error: setupError('INSTALL_FAILED', `${channel} failed: ${(error as Error).message}`) };
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, error: setupError('INSTALL_FAILED', `${channel} failed: ${message}`) };
   }
 }

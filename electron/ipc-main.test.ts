@@ -257,10 +257,9 @@ describe('dispatchInvoke', () => {
     expect(error).toMatchObject({ code: 'INSTALL_FAILED', message: 'app:get-state failed: boom' });
   });
 
-  // BUG (electron/ipc-dispatch.ts:35): `(error as Error).message` throws a TypeError when a handler rejects
-  // with undefined or null, so dispatchInvoke itself rejects and the renderer gets Electron's opaque
-  // "Error invoking remote method" instead of an envelope. Expected: { ok: false, error: INSTALL_FAILED }.
-  it.fails('answers with an envelope even when a handler rejects with undefined', async () => {
+  // Regression: a rejection with undefined or null used to make dispatchInvoke itself reject, and the
+  // renderer got Electron's opaque "Error invoking remote method" instead of an envelope.
+  it('answers with an envelope even when a handler rejects with undefined', async () => {
     const { handlers } = recordingHandlers(() => Promise.reject(undefined));
     const envelope = await dispatchInvoke(handlers, 'app:get-state', undefined);
     expect(failure(envelope).code).toBe('INSTALL_FAILED');

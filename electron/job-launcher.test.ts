@@ -181,12 +181,9 @@ emit({ type: 'result', status: 'Succeeded', exitCode: 0, msiCode: 0, error: null
     expect(logMessages(events)).toEqual(['x'.repeat(300000)]);
   });
 
-  // BUG (electron/job-launcher.ts:80, and :85 for stderr): each stdout chunk is decoded on its own with
-  // chunk.toString('utf8'), so a multi-byte character split across two pipe reads becomes U+FFFD on both
-  // sides. A long event line with non-ASCII text (a path like /opt/données, a localised message) arrives
-  // corrupted. Expected: the message exactly as written; actual: it contains replacement characters.
-  // A StringDecoder (or splitting Buffers on 0x0a before decoding) fixes it.
-  it.fails('keeps multi-byte characters that straddle two reads of the pipe', async () => {
+  // Regression: chunks were decoded one by one, so a character split across two pipe reads arrived as
+  // U+FFFD; a long event with non-ASCII text (a path like /opt/données) came out corrupted.
+  it('keeps multi-byte characters that straddle two reads of the pipe', async () => {
     const script = childScript(`
 emit({ type: 'log', level: 'info', message: 'données ' + '日'.repeat(100000), time: 't' });
 emit({ type: 'result', status: 'Succeeded', exitCode: 0, msiCode: 0, error: null });`);
@@ -331,10 +328,9 @@ emit({ type: 'log', level: 'info', message: 'busy', time: 't' });`);
     expect(result.error?.message).toMatch(/could not start: spawn .*no-such-program ENOENT/);
   });
 
-  // BUG (electron/job-launcher.ts:108-109): when spawn fails, Node emits 'error' and then 'close' (code -2),
-  // and both call finish(), so onEvent gets two synthesized result events ("could not start: ... ENOENT" and
-  // then "exit code -2"); the wizard receives two results for one job. Expected: exactly one result event.
-  it.fails('emits exactly one result event when the program cannot be started', async () => {
+  // Regression: when spawn fails Node emits 'error' and then 'close', and each used to end the job, so
+  // the wizard received two results for one job.
+  it('emits exactly one result event when the program cannot be started', async () => {
     const plan = { command: path.join(scratch.dir, 'no-such-program'), args: [], env: {} };
     const { job, events } = launch('', [], { plan });
     await job.done;

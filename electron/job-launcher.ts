@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
 import { setupError } from '../shared/error-catalog';
 import type { ElevationMode, JobKind } from '../shared/ipc-contract';
 import type { JobEvent } from '../shared/job-events';
@@ -76,19 +77,27 @@ export function launchJob(options: LaunchOptions): RunningJob {
     if (event.type === 'result') sawResult = event;
     options.onEvent(event);
   };
+  // Decoders keep a character split across two pipe reads whole.
+  const stdoutText = new StringDecoder('utf8');
+  const stderrText = new StringDecoder('utf8');
   child.stdout?.on('data', (chunk: Buffer) => {
-    const lines = (carry + chunk.toString('utf8')).split('\n');
+    const lines = (carry + stdoutText.write(chunk)).split('\n');
     carry = lines.pop() ?? '';
     for (const line of lines) onLine(line);
   });
   child.stderr?.on('data', (chunk: Buffer) => {
-    stderrTail = (stderrTail + chunk.toString('utf8')).slice(-4000);
+    stderrTail = (stderrTail + stderrText.write(chunk)).slice(-4000);
   });
   if (options.stdin !== undefined) child.stdin?.end(options.stdin);
   else if (!options.cancelByClosingStdin) child.stdin?.end();
   child.stdin?.on('error', () => undefined);
   const done = new Promise<Extract<JobEvent, { type: 'result' }>>((resolve) => {
+    let finished = false;
     const finish = (why: string): void => {
+      // A program that cannot start reports 'error' and then 'close': the job still ends once.
+      if (finished) return;
+      finished = true;
+      carry += stdoutText.end();
       if (carry) onLine(carry);
       carry = '';
       if (sawResult) {

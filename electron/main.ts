@@ -44,7 +44,7 @@ async function start(): Promise<void> {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     const file = url.host === APP_HOST ? rendererFileFor(rendererDir, url.pathname) : undefined;
-    if (!file || !fs.existsSync(file)) return new Response('not found', { status: 404 });
+    if (!file || !fs.statSync(file, { throwIfNoEntry: false })?.isFile()) return new Response('not found', { status: 404 });
     return new Response(await fs.promises.readFile(file), {
       headers: { 'content-type': contentTypeOf(file), 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff' },
     });

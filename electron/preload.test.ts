@@ -33,10 +33,7 @@ const fake = vi.hoisted(() => {
     },
     removeListener: (channel: string, listener: RendererListener): unknown => {
       state.removed.push({ channel, listener });
-      state.listeners.set(
-        channel,
-        (state.listeners.get(channel) ?? []).filter((l) => l !== listener),
-      );
+      state.listeners.set(channel, (state.listeners.get(channel) ?? []).filter((l) => l !== listener));
       return ipcRenderer;
     },
   };
@@ -46,12 +43,34 @@ const fake = vi.hoisted(() => {
 vi.mock('electron', () => ({ contextBridge: fake.contextBridge, ipcRenderer: fake.ipcRenderer }));
 
 let api: SetupApi;
+/** What the preload exposed, and what ipcRenderer saw, while it loaded. */
+let exposedAtLoad: { key: string; api: unknown }[] = [];
+let invokesAtLoad: { channel: string; arg: unknown }[] = [];
 
-beforeAll(async () => {
+function resetFake(): void {
+  fake.state.exposed.length = 0;
+  fake.state.invokes.length = 0;
+  fake.state.removed.length = 0;
+  fake.state.listeners.clear();
+  fake.state.reply = { ok: true, value: undefined };
+}
+
+/** Loads a fresh copy of the preload, whose early app:get-state gets `reply`; returns what it exposed. */
+async function loadPreload(reply: unknown = { ok: true, value: undefined }): Promise<SetupApi> {
   vi.resetModules();
+  resetFake();
+  fake.state.reply = reply;
   await import('./preload');
   expect(fake.state.exposed).toHaveLength(1);
-  api = fake.state.exposed[0]?.api as SetupApi;
+  return fake.state.exposed[0]?.api as SetupApi;
+}
+
+beforeAll(async () => {
+  api = await loadPreload();
+  exposedAtLoad = [...fake.state.exposed];
+  invokesAtLoad = [...fake.state.invokes];
+  // The early app-state answer is taken here, so every getState() below asks main again.
+  await api.getState();
 });
 
 beforeEach(() => {
@@ -71,20 +90,53 @@ function listenersOn(channel: string): RendererListener[] {
 
 describe('what the preload exposes', () => {
   it('exposes one object, as window.mobilitySetup', () => {
-    expect(fake.state.exposed.map((e) => e.key)).toEqual(['mobilitySetup']);
+    expect(exposedAtLoad.map((e) => e.key)).toEqual(['mobilitySetup']);
   });
 
   it('exposes exactly the SETUP_API_METHODS allowlist, every one a function', () => {
-    const exposed = fake.state.exposed[0]?.api as Record<string, unknown>;
+    const exposed = exposedAtLoad[0]?.api as Record<string, unknown>;
     expect(Object.keys(exposed).sort()).toEqual([...SETUP_API_METHODS].sort());
     for (const name of SETUP_API_METHODS) expect(typeof exposed[name], name).toBe('function');
   });
 
   it('exposes no transport: no ipcRenderer, invoke, send, on or channel-level access', () => {
-    const exposed = fake.state.exposed[0]?.api as Record<string, unknown>;
+    const exposed = exposedAtLoad[0]?.api as Record<string, unknown>;
     for (const name of ['ipcRenderer', 'invoke', 'send', 'sendSync', 'on', 'once', 'removeListener', 'postMessage']) expect(exposed).not.toHaveProperty(name);
     expect(Object.values(exposed)).not.toContain(fake.ipcRenderer);
     expect(Object.values(exposed)).not.toContain(fake.ipcRenderer.invoke);
+  });
+});
+
+describe('the early app state', () => {
+  it('asks main for the app state once, as soon as the preload runs', () => {
+    expect(invokesAtLoad).toEqual([{ channel: 'app:get-state', arg: undefined }]);
+  });
+
+  it('the first getState() takes that early answer; later ones ask main again', async () => {
+    const early = { version: '1.0.0', installed: null, marker: 'early' };
+    const fresh = await loadPreload({ ok: true, value: early });
+    expect(fake.state.invokes).toEqual([{ channel: 'app:get-state', arg: undefined }]);
+    fake.state.reply = { ok: true, value: { version: '1.0.0', installed: null, marker: 'later' } };
+    await expect(fresh.getState()).resolves.toEqual(early);
+    expect(fake.state.invokes).toHaveLength(1);
+    await expect(fresh.getState()).resolves.toMatchObject({ marker: 'later' });
+    expect(fake.state.invokes).toEqual([
+      { channel: 'app:get-state', arg: undefined },
+      { channel: 'app:get-state', arg: undefined },
+    ]);
+  });
+
+  it('a failed early answer rejects the first getState() with the decoded error, and the next one asks again', async () => {
+    const error: SetupError = { code: 'INVALID_ARGUMENT', message: 'refused app:get-state from an untrusted sender', remedy: 'r' };
+    const fresh = await loadPreload({ ok: false, error });
+    fake.state.reply = { ok: true, value: { marker: 'retry' } };
+    const failure = await fresh.getState().then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(failure).toBeInstanceOf(Error);
+    expect(decodeIpcError((failure as Error).message)).toEqual(error);
+    await expect(fresh.getState()).resolves.toEqual({ marker: 'retry' });
   });
 });
 

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { parseCsEndpoint } from '../shared/cs-endpoint';
 import { setupError } from '../shared/error-catalog';
+import { checkInstallLocationText } from '../shared/install-location';
 import type { AppState, ElevationMode, EventChannels, InstallOptions, JobKind, LogName, PreflightItem, PreflightSummary } from '../shared/ipc-contract';
 import { SETUP_VERSION } from '../shared/product';
 import { configuratorLogFile, readRegistration } from './engine/configurator';
@@ -129,8 +130,13 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
       const chosen = await deps.browseFolder(current);
       return chosen ? { path: chosen } : null;
     },
-    'setup:start-install': async (options) =>
-      start('install', deps.scripts.unifiedAgent, ['-r', options.role, '-v', options.platform, '-d', options.installLocation, '--json', '--cancel-on-stdin-eof', ...cliPathArgs(deps.paths, true)]),
+    'setup:start-install': async (options) => {
+      // The renderer's one path: checked here as the CLI checks it, before any child is started (the
+      // elevated child checks it again in its own preflight).
+      const location = checkInstallLocationText(options.installLocation, deps.probe.platform);
+      if (!location.ok) throw new IpcError(setupError('INSTALL_LOCATION_INVALID', location.reason));
+      return start('install', deps.scripts.unifiedAgent, ['-r', options.role, '-v', options.platform, '-d', location.path, '--json', '--cancel-on-stdin-eof', ...cliPathArgs(deps.paths, true)]);
+    },
     'setup:register': async ({ endpoint, passphrase }) => {
       const parsed = parseCsEndpoint(endpoint);
       if (!parsed.ok) throw new IpcError(setupError('INVALID_ARGUMENT', parsed.reason));

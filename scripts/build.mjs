@@ -7,6 +7,7 @@ const nodeBundles = [
   ['electron/cli/unified-agent.ts', 'dist/cli/unified-agent.cjs'],
   ['electron/cli/pack-agent.ts', 'dist/cli/pack-agent.cjs'],
   ['electron/cli/unified-agent-configurator.ts', 'dist/cli/unified-agent-configurator.cjs'],
+  ['electron/cli/asr-setup-release.ts', 'dist/cli/asr-setup.cjs'],
   ['e2e/config-server/config-server-cli.ts', 'dist/e2e/config-server.cjs'],
   ['bench/registration.ts', 'dist/bench/registration.cjs'],
   ['bench/log-reader.ts', 'dist/bench/log-reader.cjs'],

@@ -1,8 +1,11 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { setupError } from '../../shared/error-catalog';
 import { PACKAGE_LABELS, supportRowByLabel } from '../../shared/support-matrix';
 import { parseAgentVersion } from '../../shared/package-name';
-import { buildPackage, PackError } from '../engine/package-builder';
+import { buildPackage, PackError, type ExtraFile } from '../engine/package-builder';
+import { RELEASE_ENGINE, RELEASE_INSTALLER, RELEASE_NODE } from '../engine/package-manifest';
 import { formatFailure, resultCodes } from './cli-output';
 import { formatHelp, parseCommandLine, wantsHelp, type OptionSpec } from './command-line';
 import { runEntry } from './run-entry';
@@ -18,7 +21,25 @@ const OPTIONS: readonly OptionSpec[] = [
   { key: 'date', windows: [], posix: ['--date'], value: 'YYYY-MM-DD', description: 'Release date in the file name (default: today, UTC)' },
   { key: 'level', windows: [], posix: ['--level'], value: '1-9', description: 'gzip level (default 6)' },
   { key: 'withInstaller', windows: [], posix: ['--with-installer'], description: 'Make the self-contained Linux release (install, Node runtime, bundled engine)' },
+  { key: 'node', windows: [], posix: ['--node'], value: 'FILE', description: 'With --with-installer: the Node binary to ship (default: the one running pack-agent)' },
 ];
+
+const INSTALL_SCRIPT = [
+  '#!/bin/sh',
+  '# Mobility service installer (self-contained release). As the seed has it:',
+  '#   tar -xvf Microsoft-ASR_UA*release.tar.gz && sudo ./install -d <Install Location> -r MS -v VmWare -q',
+  '# It needs no system Node: it runs the runtime shipped beside it, and installs from this folder.',
+  'case "$0" in */*) here=${0%/*} ;; *) here=. ;; esac',
+  'here=$(cd "$here" && pwd) || exit 1',
+  'node="$here/runtime/node"',
+  'if ! "$node" -e 0 >/dev/null 2>&1; then',
+  '  echo "Error INSTALL_FAILED: the bundled Node runtime ($node) cannot run on this system." >&2',
+  '  echo "Remedy: it needs 64-bit x86 Linux with glibc 2.28 or later (RHEL/OL 8+, SLES 15, Ubuntu 18.04+, Debian 10+); see README, Distribution." >&2',
+  '  exit 1',
+  'fi',
+  'exec "$node" --max-semi-space-size=1 "$here/runtime/asr-setup.cjs" install --package-dir "$here" "$@"',
+  '',
+].join('\n');
 
 async function packAgentMain(args: readonly string[], cli: CliEnvironment): Promise<number> {
   if (wantsHelp(args)) {
@@ -45,9 +66,24 @@ async function packAgentMain(args: readonly string[], cli: CliEnvironment): Prom
   }
   if (!supportRowByLabel(o.os as string)) return fail(`--os "${o.os}" is not a label of the support matrix; use one of ${PACKAGE_LABELS.join(', ')}`);
   if (!parseAgentVersion(o.agentVersion as string)) return fail(`--agent-version "${o.agentVersion}" is not of the form X.Y.Z.W (for example 9.60.0.0)`);
-  if (o.withInstaller === true) return fail('--with-installer is not available yet: the self-contained release is built by the distribution work (issue 5)');
+  let extras: ExtraFile[] = [];
+  let scratch: string | undefined;
+  if (o.withInstaller === true) {
+    const engine = path.join(path.dirname(cli.scriptPath), 'asr-setup.cjs');
+    const node = path.resolve(typeof o.node === 'string' ? o.node : process.execPath);
+    if (!fs.existsSync(engine)) return fail(`the bundled engine ${engine} is missing; run npm run build first`);
+    if (!fs.existsSync(node)) return fail(`--node "${node}" does not exist`);
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pack-agent-'));
+    const install = path.join(scratch, 'install');
+    fs.writeFileSync(install, INSTALL_SCRIPT, { mode: 0o755 });
+    extras = [
+      { archivePath: RELEASE_INSTALLER, sourcePath: install, mode: 0o755 },
+      { archivePath: RELEASE_NODE, sourcePath: node, mode: 0o755 },
+      { archivePath: RELEASE_ENGINE, sourcePath: engine, mode: 0o644 },
+    ];
+  }
   try {
-    const built = await buildPackage({ from: path.resolve(o.from as string), osLabel: o.os as string, agentVersion: o.agentVersion as string, outDir: path.resolve(o.out as string), date, level });
+    const built = await buildPackage({ from: path.resolve(o.from as string), osLabel: o.os as string, agentVersion: o.agentVersion as string, outDir: path.resolve(o.out as string), date, level, extras });
     cli.streams.stdout.write(`${built.file}\n`);
     return 0;
   } catch (error) {
@@ -55,6 +91,8 @@ async function packAgentMain(args: readonly string[], cli: CliEnvironment): Prom
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return fail(`${(error as Error).message}`);
     throw error;
+  } finally {
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
 

@@ -3,7 +3,7 @@ import type { CliEnvironment } from './unified-agent-cli';
 // Shared start-up for every CLI entry point: signals cancel the job (which then rolls back) instead of
 // killing the process mid-change, and the exit code is set only after stdout has drained.
 
-export function runEntry(main: (args: readonly string[], cli: CliEnvironment) => Promise<number>): void {
+export function runEntry(main: (args: readonly string[], cli: CliEnvironment) => Promise<number>, args: readonly string[] = process.argv.slice(2)): void {
   const controller = new AbortController();
   let signals = 0;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -17,7 +17,7 @@ export function runEntry(main: (args: readonly string[], cli: CliEnvironment) =>
   }
   // A closed pipe (e.g. "| head") must not crash the run or interrupt a rollback.
   process.stdout.on('error', () => undefined);
-  main(process.argv.slice(2), {
+  main(args, {
     streams: { stdout: process.stdout, stderr: process.stderr },
     env: process.env,
     scriptPath: process.argv[1] ?? __filename,

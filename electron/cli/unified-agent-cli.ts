@@ -22,6 +22,7 @@ export const INSTALL_OPTIONS: readonly OptionSpec[] = [
   { key: 'root', windows: ['/Root'], posix: ['--root'], value: 'DIR', description: 'Treat DIR as the system root, as rpm --root does (for tests and image builds)' },
   { key: 'json', windows: ['/Json'], posix: ['--json'], description: 'Print one JSON event per line; the last line is the result' },
   { key: 'preflight', windows: ['/Preflight'], posix: ['--preflight'], description: 'Run the prerequisite checks only and change nothing' },
+  { key: 'packageDir', windows: ['/PackageDir'], posix: ['--package-dir'], value: 'DIR', description: 'Install from an extracted self-contained release (its ./install passes its own folder)' },
   {
     key: 'cancelOnStdinEof',
     windows: ['/CancelOnStdinClose'],
@@ -108,6 +109,7 @@ export async function unifiedAgentMain(args: readonly string[], cli: CliEnvironm
       logDir: str('logDir'),
       root,
       argv: ['UnifiedAgent', ...args],
+      packageDir: str('packageDir') === undefined ? undefined : path.resolve(str('packageDir') as string),
     },
     {
       probe,

@@ -12,7 +12,9 @@ import { JobRecorder, type EventSink, type JobOutcome } from './job-recorder';
 import { componentSkipReason, PackageSetupError, readPackageSetup, type PackageSetup } from './package-setup';
 import { preflightError, runPreflight, type PreflightReport } from './preflight';
 import { describeOutcome, scrubbedEnv, type ProcessRunner } from './process-runner';
-import { ExtractError, extractPackage } from './safe-extract';
+import { ExtractError, extractPackage, type ExtractProgress } from './safe-extract';
+import { extractPackageDirectory } from './directory-package';
+import { PAYLOAD_ROOT, RELEASE_ENGINE, RELEASE_NODE, RUNTIME_ROOT } from './package-manifest';
 import { registerService, systemdUnitPath } from './service-registration';
 import { Redactor, SetupLog } from './setup-log';
 import { AGENT_CONFIG_FILE, INSTALLER_LOG_NAME, REGISTRATION_FILE, SETUP_DIR_NAME, systemLayout, type SystemLayout } from './system-layout';
@@ -36,6 +38,8 @@ export interface InstallRequest {
   readonly root: string | undefined;
   /** For the log header; already free of secrets. */
   readonly argv: readonly string[];
+  /** Install from an extracted self-contained release (its ./install passes its own folder). */
+  readonly packageDir?: string;
 }
 
 export interface EngineDeps {
@@ -52,6 +56,29 @@ class JobFailure extends Error {
   constructor(readonly error: SetupError) {
     super(error.message);
   }
+}
+
+/** Where the seed's registration step looks for the configurator: <install location>/Vx/bin. */
+export const CONFIGURATOR_LAUNCHER = path.join('Vx', 'bin', 'UnifiedAgentConfigurator.sh');
+
+/**
+ * Writes Vx/bin/UnifiedAgentConfigurator.sh for a self-contained release: it runs the release's own
+ * runtime, kept in .asrsetup/runtime, so registering needs neither a checkout nor a system Node.
+ */
+function writeConfiguratorLauncher(tree: string): void {
+  const launcher = path.join(tree, CONFIGURATOR_LAUNCHER);
+  if (fs.existsSync(launcher)) return;
+  fs.mkdirSync(path.dirname(launcher), { recursive: true, mode: 0o755 });
+  const script = [
+    '#!/bin/sh',
+    '# UnifiedAgentConfigurator.sh -i <CS IP[:port]> -P <passphrase file>: registers this agent with a configuration',
+    '# server. Written by Mobility Service Setup; it runs the Node runtime installed with the agent.',
+    'case "$0" in */*) here=${0%/*} ;; *) here=. ;; esac',
+    'top=$(cd "$here/../.." && pwd) || exit 1',
+    `exec "$top/${SETUP_DIR_NAME}/${RELEASE_NODE}" --max-semi-space-size=1 "$top/${SETUP_DIR_NAME}/${RELEASE_ENGINE}" configure "$@"`,
+    '',
+  ].join('\n');
+  fs.writeFileSync(launcher, script, { mode: 0o755 });
 }
 
 function cancelledError(): SetupError {
@@ -126,7 +153,7 @@ function notePreflight(job: JobRecorder, report: PreflightReport): void {
 
 async function reportOnly(request: InstallRequest, deps: EngineDeps, layout: SystemLayout, job: JobRecorder, reason: string): Promise<JobOutcome> {
   const preflight = job.step('preflight', 'preflight', 'Check prerequisites');
-  const report = await runPreflight({ layout, probe: deps.probe, repository: request.repository, installLocation: request.installLocation });
+  const report = await runPreflight({ layout, probe: deps.probe, repository: request.repository, installLocation: request.installLocation, packageDir: request.packageDir });
   notePreflight(job, report);
   const error = preflightError(report.problems) ?? setupError('INSTALL_FAILED', `cannot take the install lock: ${reason}`, `Make ${layout.stateDir} writable by root, then run setup again.`);
   job.finish(preflight, 'Failed', `${report.problems.length} of ${report.checks.length} checks failed`, error);
@@ -137,7 +164,7 @@ async function installLocked(request: InstallRequest, deps: EngineDeps, layout: 
   recoverInterrupted(layout, job);
 
   const locate = job.step('locate', 'locate', 'Locate the agent package');
-  const report = await runPreflight({ layout, probe: deps.probe, repository: request.repository, installLocation: request.installLocation });
+  const report = await runPreflight({ layout, probe: deps.probe, repository: request.repository, installLocation: request.installLocation, packageDir: request.packageDir });
   const locateProblems = report.checks.filter((c) => (c.id === 'os' || c.id === 'package' || c.id === 'architecture') && c.ok === false);
   if (report.located && report.manifest) job.finish(locate, 'Succeeded', `${report.located.name.fileName} for ${report.os?.description ?? report.osLabel}`);
   else job.finish(locate, 'Failed', locateProblems.map((c) => c.message).join('; ') || 'no package', locateProblems[0]?.error);
@@ -200,24 +227,33 @@ class InstallTransaction {
     const journal = this.journal as InstallJournal;
     let setup: PackageSetup;
     try {
-      let halfway = false;
-      await extractPackage({
-        archivePath: located.file,
-        stagingDir: journal.stagingDir,
-        expect: { osLabel: located.name.label, agentVersion: located.name.versionText },
-        manifest: this.manifest,
-        signal: deps.signal,
-        writerThreads: deps.writerThreads,
-        onProgress: async (p) => {
-          job.progress(extract, p.bytesDone, p.bytesTotal, p.filesDone, p.filesTotal);
-          if (!halfway && p.filesDone * 2 >= p.filesTotal && p.filesTotal > 0) {
-            halfway = true;
-            await deps.failpoints.reach('mid-extract');
-          }
-        },
-      });
-      if (fs.existsSync(path.join(journal.stagingDir, SETUP_DIR_NAME))) {
+      if (this.manifest.indexOf(`${PAYLOAD_ROOT}/${SETUP_DIR_NAME}`) !== -1) {
         throw new ExtractError('invalid-package', `the payload contains ${SETUP_DIR_NAME}/, a name setup reserves for its own files`);
+      }
+      let halfway = false;
+      const onProgress = async (p: ExtractProgress): Promise<void> => {
+        job.progress(extract, p.bytesDone, p.bytesTotal, p.filesDone, p.filesTotal);
+        if (!halfway && p.filesDone * 2 >= p.filesTotal && p.filesTotal > 0) {
+          halfway = true;
+          await deps.failpoints.reach('mid-extract');
+        }
+      };
+      // A self-contained release's runtime goes with the agent, so its configurator runs without a checkout.
+      const placeExtra = (archivePath: string): string | undefined =>
+        archivePath === RUNTIME_ROOT || archivePath.startsWith(`${RUNTIME_ROOT}/`) ? path.join(journal.stagingDir, SETUP_DIR_NAME, archivePath) : undefined;
+      if (request.packageDir) {
+        await extractPackageDirectory(request.packageDir, { stagingDir: journal.stagingDir, manifest: this.manifest, placeExtra, onProgress, signal: deps.signal, writerThreads: deps.writerThreads });
+      } else {
+        await extractPackage({
+          archivePath: located.file,
+          stagingDir: journal.stagingDir,
+          expect: { osLabel: located.name.label, agentVersion: located.name.versionText },
+          manifest: this.manifest,
+          placeExtra,
+          signal: deps.signal,
+          writerThreads: deps.writerThreads,
+          onProgress,
+        });
       }
       setup = readPackageSetup(journal.stagingDir);
     } catch (error) {
@@ -325,7 +361,9 @@ class InstallTransaction {
   private prepareSetupDir(): void {
     const journal = this.journal as InstallJournal;
     const setupDir = path.join(journal.stagingDir, SETUP_DIR_NAME);
-    fs.mkdirSync(setupDir, { mode: 0o755 });
+    fs.mkdirSync(setupDir, { mode: 0o755, recursive: true });
+    fs.chmodSync(setupDir, 0o755);
+    if (this.manifest.indexOf(RELEASE_ENGINE) !== -1) writeConfiguratorLauncher(journal.stagingDir);
     fs.writeFileSync(path.join(journal.stagingDir, TRANSACTION_MARKER), `${this.transactionId}\n`, { mode: 0o644 });
     // An upgrade or repair keeps the agent's registration with its configuration server.
     const previousRegistration = path.join(this.hostLocation, REGISTRATION_FILE);

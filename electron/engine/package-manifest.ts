@@ -22,6 +22,11 @@ import { checkArchivePath, checkLinkTarget, parentOf } from './archive-path';
 
 export const MANIFEST_NAME = 'ASR-MANIFEST.json';
 export const PAYLOAD_ROOT = 'payload';
+/** In a self-contained release: the Node runtime and the bundled engine, beside the payload. */
+export const RUNTIME_ROOT = 'runtime';
+export const RELEASE_ENGINE = `${RUNTIME_ROOT}/asr-setup.cjs`;
+export const RELEASE_NODE = `${RUNTIME_ROOT}/node`;
+export const RELEASE_INSTALLER = 'install';
 export const MANIFEST_FORMAT = 'asr-agent-package/1';
 /** Large enough for a million entries; a bigger "manifest" is an attack on memory. */
 export const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;

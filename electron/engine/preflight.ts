@@ -8,6 +8,7 @@ import { detectOs, type DetectedOs } from './os-detect';
 import { locatePackage, type LocatedPackage } from './package-locate';
 import type { PackageManifest } from './package-manifest';
 import { ExtractError, readPackageManifest } from './safe-extract';
+import { readDirectoryManifest } from './directory-package';
 import { SETUP_DIR_NAME, type SystemLayout } from './system-layout';
 import { isSupportedArch, type SystemProbe } from './system-probe';
 
@@ -48,6 +49,8 @@ export interface PreflightInput {
   readonly repository: string;
   /** As given by the admin; undefined for the default. */
   readonly installLocation: string | undefined;
+  /** An extracted self-contained release to install from, instead of a package in the repository. */
+  readonly packageDir?: string;
 }
 
 function formatBytes(bytes: number): string {
@@ -155,6 +158,20 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
   let manifest: PackageManifest | undefined;
   if (!osLabel) {
     notEvaluated('package', 'Agent package', 'not looked for: the operating system is not supported');
+  } else if (input.packageDir) {
+    try {
+      const dirManifest = readDirectoryManifest(input.packageDir);
+      if (dirManifest.osLabel !== osLabel) {
+        fail('package', 'Agent package', setupError('PACKAGE_NOT_FOUND', `this release is for ${dirManifest.osLabel}, but this machine is ${detection.ok ? detection.os.description : osLabel} (${osLabel})`, `Use the Microsoft-ASR_UA_*_${osLabel}_*_release.tar.gz release for this system.`));
+      } else {
+        manifest = dirManifest;
+        const name = { fileName: path.basename(input.packageDir), version: parseAgentVersion(dirManifest.agentVersion) ?? [0, 0, 0, 0], versionText: dirManifest.agentVersion, label: dirManifest.osLabel, releaseDate: '', extension: 'tar.gz' } as const;
+        located = { file: input.packageDir, name };
+        add({ id: 'package', title: 'Agent package', ok: true, message: `release ${dirManifest.agentVersion} for ${dirManifest.osLabel} in ${input.packageDir} (${dirManifest.payloadFiles} files, ${formatBytes(dirManifest.payloadBytes)})` });
+      }
+    } catch (error) {
+      fail('package', 'Agent package', setupError('PACKAGE_INVALID', (error as Error).message));
+    }
   } else {
     const result = locatePackage(input.repository, osLabel);
     if (!result.ok) {

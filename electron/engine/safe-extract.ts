@@ -52,6 +52,11 @@ export interface ExtractOptions {
    * manifest has the same sha256 (a package swapped after preflight is refused) instead of parsing it again.
    */
   readonly manifest?: PackageManifest;
+  /**
+   * Where to put an entry outside payload/ (the self-contained release's runtime), or undefined to verify
+   * and discard it. Payload entries always go to the staging folder.
+   */
+  readonly placeExtra?: (archivePath: string) => string | undefined;
 }
 
 const BLOCK = 512;
@@ -88,6 +93,8 @@ class PackageVisitor implements TarVisitor {
   private hasher: Hash | undefined;
   private open: OpenFile | undefined;
   private discard = false;
+  /** Payload files count towards progress; kept extras (the runtime) do not. */
+  private counted = false;
 
   bytesDone = 0;
   filesDone = 0;
@@ -133,11 +140,11 @@ class PackageVisitor implements TarVisitor {
       throw new ExtractError('invalid-package', `entry ${describeEntry(header)} has mode ${header.mode.toString(8)}; the manifest says ${expectedMode.toString(8)}`);
     }
     const inPayload = isPayloadPath(entryPath);
-    const target = inPayload ? path.join(this.options.stagingDir, entryPath.slice(PAYLOAD_ROOT.length)) : '';
+    const target = inPayload ? path.join(this.options.stagingDir, entryPath.slice(PAYLOAD_ROOT.length)) : this.options.placeExtra?.(entryPath);
     if (expectedType === 'directory') {
-      if (inPayload) {
+      if (target !== undefined) {
         // Created owner-only; the manifest's mode is applied once everything inside is written.
-        if (entryPath !== PAYLOAD_ROOT) fs.mkdirSync(target, { mode: 0o700 });
+        if (entryPath !== PAYLOAD_ROOT) fs.mkdirSync(target, { mode: 0o700, recursive: !inPayload });
         this.directories.push({ target, mode: expectedMode });
       }
       return;
@@ -147,6 +154,7 @@ class PackageVisitor implements TarVisitor {
       if (header.linkTarget !== expectedTarget) {
         throw new ExtractError('invalid-package', `symlink ${describeEntry(header)} points to "${header.linkTarget}"; the manifest says "${expectedTarget}"`);
       }
+      if (target === undefined) throw new ExtractError('invalid-package', `symlink ${describeEntry(header)} outside the payload`);
       fs.symlinkSync(expectedTarget, target);
       this.filesDone++;
       return;
@@ -157,12 +165,13 @@ class PackageVisitor implements TarVisitor {
     }
     this.current = index;
     this.currentPath = entryPath;
-    this.currentTarget = target;
+    this.currentTarget = target ?? '';
     this.currentSize = header.size;
     this.received = 0;
     this.hasher = undefined;
     this.open = undefined;
-    this.discard = !inPayload;
+    this.discard = target === undefined;
+    this.counted = inPayload;
   }
 
   data(chunk: Buffer): void {
@@ -235,7 +244,7 @@ class PackageVisitor implements TarVisitor {
       if (!oneShotHash('sha256', EMPTY, 'buffer').equals(manifest.sha256At(index))) this.mismatch();
       if (!this.discard && this.pool) this.pool.writeWholeFile(this.currentTarget, manifest.modeAt(index), EMPTY);
     }
-    if (!this.discard) {
+    if (this.counted) {
       this.bytesDone += this.currentSize;
       this.filesDone++;
     }

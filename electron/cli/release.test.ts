@@ -1,0 +1,110 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReferenceConfigServer } from '../../e2e/config-server/reference-config-server';
+import { makeRoot, Scratch, snapshotTree } from '../engine/test-support/fixtures';
+import { CLI, runCli, TOP } from '../engine/test-support/run-cli';
+
+// The self-contained Linux release, used exactly as the seed says, on a machine without a usable Node:
+//   tar -xvf Microsoft-ASR_UA*release.tar.gz; sudo ./install -d <dir> -r MS -v VmWare -q;
+//   cd <dir>/Vx/bin; ./UnifiedAgentConfigurator.sh -i <CSIP> -P <file>
+
+const scratch = new Scratch();
+const payload = path.join(TOP, 'assets', 'sample-agent');
+let release: string;
+let extracted: string;
+
+/** Runs a command with an empty environment and a PATH where no node (or anything else) can be found. */
+function bare(command: string, args: readonly string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(command, [...args], { cwd, env: { PATH: '/nonexistent' }, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The same, without blocking this process (the reference server in it must answer meanwhile). */
+function bareAsync(command: string, args: readonly string[], cwd: string): Promise<{ status: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, [...args], { cwd, env: { PATH: '/nonexistent' } });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.on('close', (status) => resolve({ status, stdout }));
+  });
+}
+
+beforeAll(async () => {
+  const out = scratch.path('release-out');
+  const run = await runCli(CLI.packAgent, ['--from', payload, '--os', 'DEBIAN12-64', '--agent-version', '9.61.0.0', '--out', out, '--with-installer', '--date', '2026-11-20', '--level', '1'], { timeoutMs: 120_000 });
+  expect(run.code).toBe(0);
+  release = run.stdout.trim();
+  expect(path.basename(release)).toBe('Microsoft-ASR_UA_9.61.0.0_DEBIAN12-64_GA_20Nov2026_release.tar.gz');
+  extracted = scratch.path('extracted');
+  fs.mkdirSync(extracted);
+  execFileSync('tar', ['-xf', release], { cwd: extracted });
+}, 180_000);
+afterAll(() => scratch.cleanup());
+
+describe('the self-contained Linux release', () => {
+  it('holds install at its top, a Node runtime, the bundled engine and the payload with its manifest', () => {
+    expect(fs.readdirSync(extracted).sort()).toEqual(['ASR-MANIFEST.json', 'install', 'payload', 'runtime']);
+    expect(fs.readdirSync(path.join(extracted, 'runtime')).sort()).toEqual(['asr-setup.cjs', 'node']);
+    expect(fs.statSync(path.join(extracted, 'install')).mode & 0o111).not.toBe(0);
+    expect(snapshotTree(path.join(extracted, 'payload'))).toEqual(snapshotTree(payload));
+    const version = spawnSync(path.join(extracted, 'runtime', 'node'), ['--version'], { encoding: 'utf8' });
+    expect(version.stdout).toMatch(/^v\d+\./);
+  });
+
+  it('installs with sudo ./install -d ... -r MS -v VmWare -q, then registers with Vx/bin/UnifiedAgentConfigurator.sh, with no system Node', async () => {
+    expect(spawnSync('/bin/sh', ['-c', 'command -v node'], { env: { PATH: '/nonexistent' } }).status).not.toBe(0);
+    const root = makeRoot(scratch);
+    const install = bare('/bin/sh', ['./install', '-d', '/usr/local/ASR', '-r', 'MS', '-v', 'VmWare', '-q', '--root', root], extracted);
+    expect(install.stderr).toBe('');
+    expect(install.stdout).toMatch(/^Succeeded: installLocation=\/usr\/local\/ASR agentVersion=9\.61\.0\.0/);
+    expect(install.status).toBe(0);
+    const location = path.join(root, 'usr', 'local', 'ASR');
+    expect(snapshotTree(location, ['.asrsetup', 'Vx'])).toEqual(snapshotTree(payload));
+    const launcher = path.join(location, 'Vx', 'bin', 'UnifiedAgentConfigurator.sh');
+    expect(fs.statSync(launcher).mode & 0o777).toBe(0o755);
+
+    const passphraseFile = scratch.path('passphrase');
+    fs.writeFileSync(passphraseFile, 'release-test-passphrase\n', { mode: 0o600 });
+    const cs = await startReferenceConfigServer({ port: 0, passphraseFile });
+    try {
+      const register = await bareAsync('./UnifiedAgentConfigurator.sh', ['-i', `127.0.0.1:${cs.port}`, '-P', passphraseFile, '--root', root, '--json'], path.dirname(launcher));
+      expect(register.status).toBe(0);
+      const stored = JSON.parse(fs.readFileSync(path.join(location, '.asrsetup', 'registration.json'), 'utf8')) as { hostId: string; fingerprint: string };
+      expect(stored.fingerprint).toBe(cs.fingerprint);
+      expect(cs.registeredHosts().map((h) => h.hostId)).toEqual([stored.hostId]);
+    } finally {
+      await cs.close();
+    }
+  });
+
+  it('a tampered extracted release is refused and nothing is installed', () => {
+    const copy = scratch.path('tampered');
+    fs.cpSync(extracted, copy, { recursive: true });
+    fs.appendFileSync(path.join(copy, 'payload', 'etc', 'drscout.conf'), 'Injected=1\n');
+    const root = makeRoot(scratch);
+    const run = bare('/bin/sh', ['./install', '-r', 'MS', '-v', 'VmWare', '-q', '--root', root, '--json'], copy);
+    expect(run.status).toBe(1);
+    const result = JSON.parse(run.stdout.trim().split('\n').pop() as string) as { error: { code: string; message: string } };
+    expect(result.error.code).toBe('PACKAGE_INVALID');
+    expect(result.error.message).toMatch(/drscout\.conf/);
+    expect(fs.existsSync(path.join(root, 'usr'))).toBe(false);
+  });
+
+  it('a release for another system says which one it is for', () => {
+    const root = makeRoot(scratch, { 'etc/os-release': 'ID=ubuntu\nVERSION_ID="22.04"\nPRETTY_NAME="Ubuntu 22.04.4 LTS"\n' });
+    const run = bare('/bin/sh', ['./install', '-r', 'MS', '-v', 'VmWare', '-q', '--root', root, '--json'], extracted);
+    const result = JSON.parse(run.stdout.trim().split('\n').pop() as string) as { error: { code: string; message: string } };
+    expect(result.error.code).toBe('PACKAGE_NOT_FOUND');
+    expect(result.error.message).toMatch(/this release is for DEBIAN12-64, but this machine is Ubuntu 22\.04\.4 LTS \(UBUNTU-22\.04-64\)/);
+  });
+
+  it('the engine, given the release tarball in a repository, installs its payload like any package', async () => {
+    const repository = path.dirname(release);
+    const root = makeRoot(scratch);
+    const run = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '-q', '--repository', repository, '--root', root]);
+    expect(run.code).toBe(0);
+    expect(snapshotTree(path.join(root, 'usr', 'local', 'ASR'), ['.asrsetup', 'Vx'])).toEqual(snapshotTree(payload));
+  });
+});
