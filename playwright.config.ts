@@ -22,6 +22,11 @@ export default defineConfig({
         viewport: { width: 1100, height: 800 },
       },
     },
-    { name: 'electron', use: { viewport: { width: 1100, height: 800 } } },
+    // The wizard fixture launches the app itself; the browser settings only keep Playwright's own page fixture
+    // (created before the fixture can skip) on Debian's Chromium.
+    {
+      name: 'electron',
+      use: { browserName: 'chromium', launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs }, viewport: { width: 1100, height: 800 } },
+    },
   ],
 });

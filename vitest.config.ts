@@ -22,6 +22,7 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
           setupFiles: ['renderer/test-setup.ts'],
+          maxWorkers: 2,
         },
       },
     ],

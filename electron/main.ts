@@ -4,7 +4,7 @@ import { app, dialog, protocol, shell, type IpcMainInvokeEvent } from 'electron'
 import { PRODUCT_NAME } from '../shared/product';
 import { parseAppOptions } from './app-options';
 import { liveSystemProbe } from './engine/system-probe';
-import { elevationModeFor } from './job-launcher';
+import { elevationModeFor, type CliRuntime } from './job-launcher';
 import { registerInvokeHandlers, sendEvent } from './ipc-main-typed';
 import { CONTENT_SECURITY_POLICY, contentTypeOf, rendererFileFor } from './renderer-files';
 import { createSetupService } from './setup-service';
@@ -51,14 +51,23 @@ async function start(): Promise<void> {
   });
 
   const probe = liveSystemProbe();
+  // The CLIs and the repository are unpacked beside app.asar: the privileged child is a separate Node
+  // process, which cannot read inside the archive.
+  const unpackedRoot = appRoot.endsWith('.asar') ? `${appRoot}.unpacked` : appRoot;
+  // A packaged app has RunAsNode fused off, so the child runs on the Node runtime shipped in resources/;
+  // from a checkout (npx electron .) the app binary runs the CLI as Node, as VS Code's `code` CLI does.
+  const packagedNode = path.join(process.resourcesPath, 'runtime', process.platform === 'win32' ? 'node.exe' : 'node');
+  const runtime: CliRuntime =
+    app.isPackaged && fs.existsSync(packagedNode)
+      ? { command: packagedNode, env: {}, nodeOptions: ['--max-semi-space-size=1'] }
+      : { command: process.execPath, env: { ELECTRON_RUN_AS_NODE: '1' }, nodeOptions: ['--max-semi-space-size=1'] };
   const pkexecPath = process.platform === 'linux' ? which('pkexec') : undefined;
-  const window = createSecureWindow(path.join(appRoot, 'dist', 'electron', 'preload.cjs'), PRODUCT_NAME);
+  const window = createSecureWindow(path.join(appRoot, 'dist', 'electron', 'preload.js'), PRODUCT_NAME);
   const service = createSetupService({
-    paths: { root: parsed.options.root, repository: parsed.options.repository ?? path.join(appRoot, 'assets', 'repository'), logDir: parsed.options.logDir },
+    paths: { root: parsed.options.root, repository: parsed.options.repository ?? path.join(unpackedRoot, 'assets', 'repository'), logDir: parsed.options.logDir },
     probe,
-    // The app binary runs the CLI bundles as Node (as VS Code's `code` CLI does); see README, "Distribution".
-    runtime: { command: process.execPath, env: { ELECTRON_RUN_AS_NODE: '1' }, nodeOptions: ['--max-semi-space-size=1'] },
-    scripts: { unifiedAgent: path.join(appRoot, 'dist', 'cli', 'unified-agent.cjs'), configurator: path.join(appRoot, 'dist', 'cli', 'unified-agent-configurator.cjs') },
+    runtime,
+    scripts: { unifiedAgent: path.join(unpackedRoot, 'dist', 'cli', 'unified-agent.cjs'), configurator: path.join(unpackedRoot, 'dist', 'cli', 'unified-agent-configurator.cjs') },
     elevation: elevationModeFor(process.platform, process.getuid?.(), pkexecPath),
     pkexecPath,
     browseFolder: async (current) => {

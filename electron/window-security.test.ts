@@ -73,7 +73,7 @@ type FakeWindow = InstanceType<typeof fake.FakeWindow>;
 
 vi.mock('electron', () => ({ BrowserWindow: fake.FakeWindow, session: fake.session }));
 
-const PRELOAD = '/opt/mobility-setup/resources/app/dist/electron/preload.cjs';
+const PRELOAD = '/opt/mobility-setup/resources/app/dist/electron/preload.js';
 
 function newEvent(): FakeEvent {
   let prevented = false;

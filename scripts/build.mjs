@@ -1,7 +1,7 @@
 // npm run build: everything the CLIs, the benchmarks, the e2e harness and the desktop app need, into dist/.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 
 const nodeBundles = [
   ['electron/cli/unified-agent.ts', 'dist/cli/unified-agent.cjs'],
@@ -13,8 +13,8 @@ const nodeBundles = [
   ['bench/log-reader.ts', 'dist/bench/log-reader.cjs'],
   ['bench/wizard.ts', 'dist/bench/wizard.cjs'],
   ['e2e/harness/harness-cli.ts', 'dist/e2e/harness.cjs'],
-  ['electron/main.ts', 'dist/electron/main.cjs'],
-  ['electron/preload.ts', 'dist/electron/preload.cjs'],
+  ['electron/main.ts', 'dist/electron/main.js'],
+  ['electron/preload.ts', 'dist/electron/preload.js'],
   ['scripts/build-sample-repository.ts', 'dist/scripts/build-sample-repository.cjs'],
   ['bench/install-throughput.ts', 'dist/bench/install-throughput.cjs'],
 ];
@@ -40,6 +40,9 @@ await Promise.all(
       }),
     ),
 );
+// Main and preload are CommonJS under a package whose files default to ES modules; they keep the .js
+// extension (which security scanners such as electronegativity look for) under a commonjs marker.
+writeFileSync('dist/electron/package.json', '{ "type": "commonjs" }\n');
 // The bridge client runs in the page (a classic script, before the renderer's module).
 await build({ entryPoints: ['e2e/harness/bridge-client.ts'], outfile: 'dist/e2e/bridge-client.js', bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', logLevel: 'warning' });
 // The renderer: React + zustand through Vite.

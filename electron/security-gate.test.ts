@@ -1,0 +1,96 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Scratch } from './engine/test-support/fixtures';
+import { TOP } from './engine/test-support/run-cli';
+
+// The security gate inside npm test: electronegativity over the built app, and a scan that no code turns
+// TLS verification off outside the documented passphrase-bound exchange.
+
+const scratch = new Scratch();
+afterAll(() => scratch.cleanup());
+
+interface Finding {
+  readonly check: string;
+  readonly severity: string;
+  readonly file: string;
+}
+
+function parseCsv(text: string): Finding[] {
+  const rows: string[][] = [];
+  for (const line of text.split('\n').slice(1)) {
+    if (!line.trim()) continue;
+    const cells: string[] = [];
+    let cell = '';
+    let quoted = false;
+    for (const char of line) {
+      if (char === '"') quoted = !quoted;
+      else if (char === ',' && !quoted) {
+        cells.push(cell);
+        cell = '';
+      } else cell += char;
+    }
+    cells.push(cell);
+    rows.push(cells.map((c) => c.trim()));
+  }
+  return rows.map((cells) => ({ check: cells[0] ?? '', severity: cells[1] ?? '', file: cells[3] ?? '' }));
+}
+
+describe('security gate', () => {
+  it('electronegativity finds nothing of medium or higher severity in the built app', () => {
+    // The app as it is packaged: main, preload (with their commonjs marker) and the renderer.
+    const app = scratch.path('built-app');
+    fs.cpSync(path.join(TOP, 'dist', 'electron'), path.join(app, 'dist', 'electron'), { recursive: true, filter: (f) => !f.endsWith('.map') });
+    fs.cpSync(path.join(TOP, 'dist', 'renderer'), path.join(app, 'dist', 'renderer'), { recursive: true });
+    const report = path.join(scratch.dir, 'electronegativity.csv');
+    const run = spawnSync(
+      process.execPath,
+      [
+        path.join(TOP, 'node_modules', '@doyensec', 'electronegativity', 'dist', 'index.js'),
+        '-i', app,
+        '-e', '41.7.1',
+        '-r',
+        '-o', report,
+        // Suppressed, both offline-only: AVAILABLE_SECURITY_FIXES downloads Electron's release notes from
+        // GitHub (unreachable here, so it can only fail), and ELECTRON_VERSION_JSON only feeds it. The
+        // Electron version is pinned in package.json and reviewed on upgrade instead.
+        '-x', 'AvailableSecurityFixesGlobalCheck,ElectronVersionJSONCheck',
+      ],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const findings = parseCsv(fs.readFileSync(report, 'utf8'));
+    const serious = findings.filter((f) => ['MEDIUM', 'HIGH', 'CRITICAL'].includes(f.severity.toUpperCase()));
+    expect(serious).toEqual([]);
+    // The scan really read the app: the main process's navigation and permission guards were seen (their
+    // absence is reported as HIGH and MEDIUM, as for a bundle it could not parse).
+    expect(fs.readFileSync(path.join(app, 'dist', 'electron', 'main.js'), 'utf8')).toContain('will-navigate');
+  }, 180_000);
+
+  it('no code turns off TLS verification except the passphrase-bound registration client', () => {
+    const patterns = [/rejectUnauthorized\s*:\s*(false|!1|0)\b/, /NODE_TLS_REJECT_UNAUTHORIZED/, /checkServerIdentity\s*[:=]/, /setCertificateVerifyProc/, /ignore-certificate-errors/, /on\(\s*['"]certificate-error['"]/];
+    const production: string[] = [];
+    const testOnly: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (/\.(ts|tsx|mjs|cjs|js)$/.test(entry.name) && patterns.some((p) => p.test(fs.readFileSync(full, 'utf8')))) {
+          const relative = path.relative(TOP, full);
+          const isTest = /\.test\.tsx?$/.test(entry.name) || relative.includes('test-support') || relative.startsWith('bench/');
+          (isTest ? testOnly : production).push(relative);
+        }
+      }
+    };
+    for (const dir of ['electron', 'shared', 'renderer', 'e2e', 'bench', 'scripts']) walk(path.join(TOP, dir));
+    // PROTOCOL.md: the CS certificate is self-signed; the client authenticates it with the passphrase-bound
+    // proofs over the certificate's fingerprint instead of a CA chain.
+    expect(production).toEqual([path.join('electron', 'engine', 'cs-client.ts')]);
+    // Tests and benchmarks may talk to the self-signed reference server (or play the attacker) directly.
+    for (const file of testOnly) expect(file).toMatch(/(\.test\.ts|test-support\/|bench\/)/);
+    // And the shipped bundles carry it only in the configurator (where cs-client is bundled).
+    const bundles = ['dist/electron/main.js', 'dist/electron/preload.js', 'dist/cli/unified-agent.cjs', 'dist/cli/pack-agent.cjs'];
+    for (const bundle of bundles) expect(/rejectUnauthorized:\s*(false|!1)/.test(fs.readFileSync(path.join(TOP, bundle), 'utf8')), bundle).toBe(false);
+  });
+});
