@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildPackage } from '../electron/engine/package-builder';
+import { median } from './bench-stats';
 
 // bench/install-throughput: the engine's verified install (the real CLI, silent, on a temp --root) beside
 // GNU tar -xzf of the same archive, in the same run. Not a test: it prints ratios and peak memory.
@@ -54,11 +55,6 @@ function measure(command: string, commandArgs: string[]): Promise<Measurement> {
   });
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 function writeBigPayload(dir: string): void {
   // 1,000 random files and 1,000 log-like (compressible) files of 340 KiB: a ~350 MB package.

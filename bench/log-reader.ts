@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LogCatalog } from '../electron/log-reader';
 import type { LogLevelFilter } from '../shared/ipc-contract';
+import { median } from './bench-stats';
 
 // bench/log-reader: the Logs view's reader on a generated setup log of 1,000,000 lines (~120 MB), beside
 // `tail -n 100` of the same file in the same run (the baseline for "show me the end of the log").
@@ -23,11 +24,6 @@ const workRoot = path.resolve(option('work', os.tmpdir()));
 const TAGS = ['DEBUG', 'INFO ', 'INFO ', 'INFO ', 'WARN ', 'INFO ', 'INFO ', 'DEBUG', 'INFO ', 'ERROR'];
 const RULE = '='.repeat(100);
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 function time<T>(run: () => T): { ms: number; value: T } {
   const start = performance.now();

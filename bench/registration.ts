@@ -9,6 +9,7 @@ import { parseCsEndpoint } from '../shared/cs-endpoint';
 import { registerWithCs } from '../electron/engine/cs-client';
 import { newNonce, passphraseKey } from '../electron/engine/registration-crypto';
 import { CHALLENGE_PATH, REGISTER_PATH, type HostInfo } from '../shared/registration-protocol';
+import { median } from './bench-stats';
 
 // bench/registration: registrations per second and median latency against the reference configuration
 // server on loopback, each beside a baseline doing the same two HTTPS requests in the same run:
@@ -26,11 +27,6 @@ const top = path.resolve(__dirname, '..', '..');
 const configurator = path.join(top, 'dist', 'cli', 'unified-agent-configurator.cjs');
 const unifiedAgent = path.join(top, 'dist', 'cli', 'unified-agent.cjs');
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 async function timeEach(label: string, run: () => Promise<void>): Promise<{ label: string; perSecond: number; medianMs: number }> {
   await run(); // warm-up

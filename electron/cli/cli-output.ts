@@ -1,4 +1,5 @@
 import { ERROR_CATALOG, type SetupError } from '../../shared/error-catalog';
+import { formatBytes } from '../../shared/format';
 import { exitCodesFor, exitCodeStyleFor, type ExitCodes } from '../../shared/exit-codes';
 import type { JobEvent, JobStatus, StepStatus } from '../../shared/job-events';
 
@@ -35,9 +36,6 @@ function bar(done: number, total: number, width: number): string {
     .padStart(3)}%`;
 }
 
-function megabytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 export function formatFailure(error: SetupError, logFile: string | undefined): string {
   const details = error.details ? `${error.details.map((d) => `  - ${d}`).join('\n')}\n` : '';
@@ -71,7 +69,7 @@ export class ConsoleRenderer {
       case 'step-progress':
         if (this.mode === 'tty') {
           const title = this.titles.get(event.stepId) ?? event.stepId;
-          this.line(`  … ${title} ${bar(event.bytesDone, event.bytesTotal, 24)} ${event.filesDone}/${event.filesTotal} files, ${megabytes(event.bytesDone)}`, true);
+          this.line(`  … ${title} ${bar(event.bytesDone, event.bytesTotal, 24)} ${event.filesDone}/${event.filesTotal} files, ${formatBytes(event.bytesDone)}`, true);
         }
         return;
       case 'step-finished': {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { z } from 'zod';
 
 /**
  * Writes a file so that readers (and a run that starts after a crash) see the old content or the new, never
@@ -52,4 +53,26 @@ export function readJsonIfPresent(file: string): unknown {
     throw error;
   }
   return JSON.parse(text) as unknown;
+}
+
+export function lstatOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads one of setup's JSON state files: undefined when absent, an error (made by the caller) when unreadable or damaged. */
+export function readStateFile<T>(file: string, schema: z.ZodType<T>, what: string, makeError: (message: string) => Error): T | undefined {
+  let json: unknown;
+  try {
+    json = readJsonIfPresent(file);
+  } catch (error) {
+    throw makeError(`${what} ${file} cannot be read: ${(error as Error).message}`);
+  }
+  if (json === undefined) return undefined;
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw makeError(`${what} ${file} is damaged: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
 }

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { lstatOrUndefined } from './atomic-file';
 import { createHash } from 'node:crypto';
 import { MANIFEST_NAME, MAX_MANIFEST_BYTES, ManifestError, PAYLOAD_ROOT, isPayloadPath, parseManifest, type PackageManifest } from './package-manifest';
 import { FileWriterPool, WriterError } from './file-writer-pool';
@@ -10,13 +11,6 @@ import { ExtractError, type ExtractOptions } from './safe-extract';
 // archive is: every listed entry must be there with its type, mode, size and sha256, and nothing is
 // followed through a link. Only listed entries are copied, so anything else in the folder is ignored.
 
-function lstatOrUndefined(file: string): fs.Stats | undefined {
-  try {
-    return fs.lstatSync(file);
-  } catch {
-    return undefined;
-  }
-}
 
 export function readDirectoryManifest(dir: string): PackageManifest {
   const file = path.join(dir, MANIFEST_NAME);

@@ -128,7 +128,9 @@ function recoverInterrupted(layout: SystemLayout, job: JobRecorder): void {
   try {
     journal = readJournal(layout.journalFile);
   } catch (error) {
-    if (error instanceof JournalError) throw new JobFailure(setupError('INSTALL_FAILED', error.message));
+    if (error instanceof JournalError) {
+      throw new JobFailure(setupError('INSTALL_FAILED', error.message, `Check the install location named in ${layout.journalFile}, move the journal aside, then run setup again.`));
+    }
     throw error;
   }
   if (!journal) return;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { readJsonIfPresent, syncDirectory, writeFileAtomic } from './atomic-file';
+import { lstatOrUndefined, readStateFile, syncDirectory, writeFileAtomic } from './atomic-file';
 import { readInstallRecord } from './install-record';
 import { SETUP_DIR_NAME } from './system-layout';
 
@@ -37,16 +37,7 @@ export type InstallJournal = z.infer<typeof journalSchema>;
 export class JournalError extends Error {}
 
 export function readJournal(file: string): InstallJournal | undefined {
-  let json: unknown;
-  try {
-    json = readJsonIfPresent(file);
-  } catch (error) {
-    throw new JournalError(`the install journal ${file} cannot be read: ${(error as Error).message}`);
-  }
-  if (json === undefined) return undefined;
-  const parsed = journalSchema.safeParse(json);
-  if (!parsed.success) throw new JournalError(`the install journal ${file} is damaged; move it aside after checking ${path.dirname(file)}`);
-  return parsed.data;
+  return readStateFile(file, journalSchema, 'the install journal', (message) => new JournalError(message));
 }
 
 export function writeJournal(file: string, journal: InstallJournal): void {
@@ -54,12 +45,7 @@ export function writeJournal(file: string, journal: InstallJournal): void {
 }
 
 function exists(p: string): boolean {
-  try {
-    fs.lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
+  return lstatOrUndefined(p) !== undefined;
 }
 
 function markerOf(tree: string): string | undefined {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readJsonIfPresent, writeFileAtomic } from './atomic-file';
+import { readStateFile, writeFileAtomic } from './atomic-file';
 
 // What is installed, kept in /var/lib/ASRSetup/install-record.json. Writing it is the commit point of an
 // install: a run whose transaction id is in the record has happened; any other was rolled back.
@@ -24,16 +24,7 @@ export type InstallRecord = z.infer<typeof installRecordSchema>;
 export class RecordError extends Error {}
 
 export function readInstallRecord(file: string): InstallRecord | undefined {
-  let json: unknown;
-  try {
-    json = readJsonIfPresent(file);
-  } catch (error) {
-    throw new RecordError(`the install record ${file} cannot be read: ${(error as Error).message}`);
-  }
-  if (json === undefined) return undefined;
-  const parsed = installRecordSchema.safeParse(json);
-  if (!parsed.success) throw new RecordError(`the install record ${file} is damaged: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  return parsed.data;
+  return readStateFile(file, installRecordSchema, 'the install record', (message) => new RecordError(message));
 }
 
 export function writeInstallRecord(file: string, record: InstallRecord): void {

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { lstatOrUndefined } from './atomic-file';
 import { setupError, type SetupError } from '../../shared/error-catalog';
+import { formatBytes } from '../../shared/format';
 import { checkInstallLocationText } from '../../shared/install-location';
 import { compareAgentVersions, parseAgentVersion } from '../../shared/package-name';
 import { readInstallRecord, RecordError, type InstallRecord } from './install-record';
@@ -53,19 +55,7 @@ export interface PreflightInput {
   readonly packageDir?: string;
 }
 
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
-  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-  return `${Math.ceil(bytes / 1024)} KiB`;
-}
 
-function lstatOrUndefined(p: string): fs.Stats | undefined {
-  try {
-    return fs.lstatSync(p);
-  } catch {
-    return undefined;
-  }
-}
 
 /** The closest folder that exists at or above p (where the space will be taken from). */
 export function nearestExisting(p: string): string {

@@ -5,20 +5,13 @@ import { checkArchivePath } from './archive-path';
 import { ManifestParser, parseManifest, serializeManifest } from './package-manifest';
 import { Redactor, SetupLog } from './setup-log';
 import { TarFormatError, TarReader, type TarHeader } from './tar-reader';
-import { padToBlock, rawTarHeader, Scratch } from './test-support/fixtures';
+import { padToBlock, rawTarHeader, withTarChecksum, Scratch } from './test-support/fixtures';
 
 // Bugs found by review, each pinned by the input that exposed it.
 
 const scratch = new Scratch();
 afterAll(() => scratch.cleanup());
 
-function withChecksum(block: Buffer): Buffer {
-  block.fill(0x20, 148, 156);
-  let sum = 0;
-  for (const byte of block) sum += byte;
-  block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-  return block;
-}
 
 function readAll(archive: Buffer): TarHeader[] {
   const headers: TarHeader[] = [];
@@ -45,7 +38,7 @@ describe('regressions', () => {
     const block = rawTarHeader('file.txt', 0, '0');
     block.write('ustar  \0', 257, 'latin1');
     block.write('14712345670\0', 345, 'ascii');
-    const headers = readAll(Buffer.concat([withChecksum(block), Buffer.alloc(1024)]));
+    const headers = readAll(Buffer.concat([withTarChecksum(block), Buffer.alloc(1024)]));
     expect(headers[0]?.path).toBe('file.txt');
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import tarStream from 'tar-stream';
 import { TarFormatError, TarReader, type TarHeader } from './tar-reader';
-import { padToBlock, rawTarHeader } from './test-support/fixtures';
+import { padToBlock, rawTarHeader, withTarChecksum } from './test-support/fixtures';
 
 // Archives are built by hand (or with tar-stream) and fed to the push parser in every chunking, so each
 // test pins down what the installer sees for the exact bytes a package holds.
@@ -64,13 +64,6 @@ function readTarInSizes(archive: Buffer, sizes: readonly number[]): ReadResult {
   return result();
 }
 
-function withChecksum(block: Buffer): Buffer {
-  block.fill(0x20, 148, 156);
-  let sum = 0;
-  for (const byte of block) sum += byte;
-  block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-  return block;
-}
 
 interface HeaderFields {
   readonly name: string;
@@ -102,7 +95,7 @@ function header(fields: HeaderFields): Buffer {
     block.write(fields.magic, 257, 8, 'latin1');
   }
   if (fields.prefix !== undefined) block.write(fields.prefix, 345, 155, 'utf8');
-  return withChecksum(block);
+  return withTarChecksum(block);
 }
 
 function fileEntry(name: string, content: Buffer | string, mode = 0o644): Buffer {

@@ -3,6 +3,7 @@ import { backToOptions, cancelJob, proceedToConfiguration } from '../state/actio
 import { useInstall } from '../state/stores';
 import type { JobStep } from '../state/job-state';
 import { ErrorPanel } from '../components/error-panel';
+import { formatBytes } from '../../shared/format';
 import { WizardFrame } from '../components/wizard-frame';
 
 const STATE_LABEL: Record<JobStep['state'], string> = {
@@ -14,11 +15,6 @@ const STATE_LABEL: Record<JobStep['state'], string> = {
   Skipped: 'Skipped',
 };
 
-function size(bytes: number): string {
-  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  return `${Math.ceil(bytes / 1024)} KB`;
-}
 
 export function InstallationProgressPage() {
   const job = useInstall((s) => s.job);
@@ -55,12 +51,12 @@ export function InstallationProgressPage() {
           aria-valuemin={0}
           aria-valuemax={100}
           aria-valuenow={percent}
-          aria-valuetext={progress ? `${percent}%: ${size(progress.bytesDone)} of ${size(progress.bytesTotal)}, ${progress.filesDone} of ${progress.filesTotal} files` : `${percent}%`}
+          aria-valuetext={progress ? `${percent}%: ${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}, ${progress.filesDone} of ${progress.filesTotal} files` : `${percent}%`}
           className="progress-track"
         >
           <div className="progress-fill" style={{ width: `${percent}%` }} />
         </div>
-        <p className="hint">{progress ? `${size(progress.bytesDone)} of ${size(progress.bytesTotal)} · ${progress.filesDone} of ${progress.filesTotal} files` : result ? '' : 'Starting…'}</p>
+        <p className="hint">{progress ? `${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)} · ${progress.filesDone} of ${progress.filesTotal} files` : result ? '' : 'Starting…'}</p>
       </div>
       <section aria-labelledby="details-heading">
         <h2 id="details-heading">Details</h2>

@@ -184,6 +184,11 @@ export function rawTarHeader(name: string, size: number, typeflag: string, mode 
   block.write(`${Math.floor(TEST_DATE.getTime() / 1000).toString(8).padStart(11, '0')}\0`, 136, 'ascii');
   block.write(typeflag, 156, 'ascii');
   block.write('ustar\u000000', 257, 'ascii');
+  return withTarChecksum(block);
+}
+
+/** Sets a header block's checksum field (after a test has changed other fields). */
+export function withTarChecksum(block: Buffer): Buffer {
   block.fill(0x20, 148, 156);
   let sum = 0;
   for (const byte of block) sum += byte;
