@@ -206,3 +206,16 @@ test('Browse… fills the install location from the folder dialog and preflight 
   await expect(page.getByText('inside the system folder /etc')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Install' })).toBeDisabled();
 });
+
+test('the passphrase can be loaded from the file the configuration server wrote', async ({ wizard: page, env }) => {
+  await env.installWithCli();
+  await page.reload();
+  await page.getByRole('textbox', { name: 'IP address' }).fill(`127.0.0.1:${env.cs.port}`);
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Load from file…' }).click();
+  await (await chooser).setFiles({ name: 'passphrase.txt', mimeType: 'text/plain', buffer: Buffer.from(`${env.passphrase}\r\n`) });
+  await expect(page.getByLabel('Passphrase', { exact: true })).toHaveValue(env.passphrase);
+  await expect(page.getByLabel('Passphrase', { exact: true })).toHaveAttribute('type', 'password');
+  await page.getByRole('button', { name: 'Register' }).click();
+  await expect(page.getByRole('heading', { name: 'Registered' })).toBeVisible();
+});
