@@ -320,6 +320,29 @@ emit({ type: 'log', level: 'info', message: 'busy', time: 't' });`);
     expect(result.error?.message).toContain('killed by SIGTERM');
   });
 
+  it('cancel() of an elevated child (under pkexec, not ours to signal) only closes stdin, and the job ends with the child\'s own result', async () => {
+    const script = childScript(`
+process.on('SIGTERM', () => { emit({ type: 'log', level: 'error', message: 'was signalled', time: 't' }); process.exit(9); });
+process.stdin.on('end', () => { emit({ type: 'result', status: 'Failed', exitCode: 4, msiCode: 1602, error: { code: 'CANCELLED', message: 'rolled back', remedy: 'r' } }); process.exit(4); });
+process.stdin.resume();
+emit({ type: 'log', level: 'info', message: 'busy', time: 't' });`);
+    const events: JobEvent[] = [];
+    const job: RunningJob = launchJob({
+      kind: 'install',
+      plan: spawnPlan(NODE, script, [], 'elevated', undefined),
+      cancelByClosingStdin: true,
+      elevated: true,
+      onEvent: (event) => {
+        events.push(event);
+        if (event.type === 'log') job.cancel();
+      },
+    });
+    const result: ResultEvent = await job.done;
+    expect(result).toMatchObject({ status: 'Failed', error: { code: 'CANCELLED', message: 'rolled back' } });
+    expect(events.filter((event) => event.type === 'result')).toHaveLength(1);
+    expect(events.some((event) => event.type === 'log' && event.message === 'was signalled')).toBe(false);
+  });
+
   it('ends a job whose program cannot be started with a Failed result saying so', async () => {
     const plan = { command: path.join(scratch.dir, 'no-such-program'), args: [], env: {} };
     const { job } = launch('', [], { plan });

@@ -57,6 +57,8 @@ export interface LaunchOptions {
   readonly stdin?: string;
   /** Keep stdin open, and close it to cancel (install runs with --cancel-on-stdin-eof). */
   readonly cancelByClosingStdin?: boolean;
+  /** The child runs under pkexec as root: it cannot be signalled, only its stdin closed. */
+  readonly elevated?: boolean;
   readonly onEvent: (event: JobEvent) => void;
 }
 
@@ -114,7 +116,14 @@ export function launchJob(options: LaunchOptions): RunningJob {
       options.onEvent(result);
       resolve(result);
     };
-    child.on('error', (error) => finish(`could not start: ${error.message}`));
+    let started = false;
+    child.on('spawn', () => {
+      started = true;
+    });
+    // After the start, an 'error' is a failed signal (an elevated child cannot be signalled): not the end.
+    child.on('error', (error) => {
+      if (!started) finish(`could not start: ${error.message}`);
+    });
     child.on('close', (code, signal) => finish(signal ? `killed by ${signal}` : `exit code ${code}`));
   });
   return {
@@ -122,12 +131,8 @@ export function launchJob(options: LaunchOptions): RunningJob {
     kind: options.kind,
     cancel: () => {
       if (options.cancelByClosingStdin) child.stdin?.end();
-      // A direct child can be signalled too; an elevated one (pkexec) only hears the closed pipe.
-      try {
-        child.kill('SIGTERM');
-      } catch {
-        // Not ours to signal (elevated): the closed stdin cancels it.
-      }
+      // A child running as ourselves is also signalled; one under pkexec (root) only hears the closed pipe.
+      if (!options.elevated) child.kill('SIGTERM');
     },
     done,
   };

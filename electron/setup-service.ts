@@ -4,7 +4,7 @@ import { setupError } from '../shared/error-catalog';
 import { checkInstallLocationText } from '../shared/install-location';
 import type { AppState, ElevationMode, EventChannels, InstallOptions, JobKind, LogName, PreflightItem, PreflightSummary } from '../shared/ipc-contract';
 import { SETUP_VERSION } from '../shared/product';
-import { configuratorLogFile, readRegistration } from './engine/configurator';
+import { configuratorLogFile, readRegistrationStatus } from './engine/configurator';
 import { installerLogFile } from './engine/install-job';
 import { readInstallRecord } from './engine/install-record';
 import { runPreflight } from './engine/preflight';
@@ -84,7 +84,7 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
       record = undefined;
     }
     if (!record) return { installed: null, registration: null };
-    const registration = readRegistration(layout.hostPath(record.installLocation));
+    const registration = readRegistrationStatus(layout.hostPath(record.installLocation));
     return {
       installed: { agentVersion: record.agentVersion, installLocation: record.installLocation, role: record.role, platform: record.platform, status: record.status },
       registration: registration ? { csEndpoint: registration.csEndpoint, hostId: registration.hostId, registeredAt: registration.registeredAt, fingerprint: registration.fingerprint } : null,
@@ -99,6 +99,7 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
       plan,
       stdin,
       cancelByClosingStdin: kind === 'install',
+      elevated: deps.elevation === 'will-prompt',
       onEvent: (event) => emit('setup:job-event', { jobId: job.jobId, kind, event }),
     });
     running = job;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceConfigServer, type ReferenceConfigServer } from '../../e2e/config-server/reference-config-server';
 import { agentPayload, makePackage, makeRoot, Scratch } from '../engine/test-support/fixtures';
 import { closedPort, startScriptedServer, startSilentPeer, startTlsRelay } from '../engine/test-support/fake-servers';
-import { CLI, runCli, startCli, stepStatuses, type CliRun } from '../engine/test-support/run-cli';
+import { CLI, runCli, startCli, stepStatuses, waitForFile, type CliRun } from '../engine/test-support/run-cli';
 import { newNonce } from '../engine/registration-crypto';
 
 // UnifiedAgentConfigurator against the reference configuration server on loopback, and against peers that
@@ -62,6 +62,10 @@ describe('registration with the reference configuration server', () => {
       expect(cs.registeredHosts()[0]).toMatchObject({ os: 'DEBIAN12-64', role: 'MS', platform: 'VmWare', agentVersion: '9.60.0.0' });
       const file = path.join(root, 'usr/local/ASR/.asrsetup/registration.json');
       expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      // What the unprivileged wizard shows is in a public file, without anything secret.
+      const status = path.join(root, 'usr/local/ASR/.asrsetup/registration-status.json');
+      expect(fs.statSync(status).mode & 0o777).toBe(0o644);
+      expect(JSON.parse(fs.readFileSync(status, 'utf8'))).toEqual({ csEndpoint: stored?.csEndpoint, hostId: stored?.hostId, fingerprint: stored?.fingerprint, registeredAt: stored?.registeredAt });
       const log = fs.readFileSync(path.join(root, 'var/log/ASRSetupLogs/ASRUnifiedAgentConfigurator.log'), 'utf8');
       expect(log).toMatch(/Mobility Service Setup \(configurator\) .* run started/);
       expect(log).toMatch(/Result: Succeeded/);
@@ -267,6 +271,27 @@ describe('peers that are not a working configuration server', () => {
       expect(server.requests().filter((r) => r.startsWith('/mobility/v1/challenge'))).toHaveLength(2);
     } finally {
       await server.close();
+      await cs.close();
+    }
+  });
+});
+
+describe('while an install runs', () => {
+  it('the configurator says another installation is in progress (exit 3), not that one was interrupted', async () => {
+    const root = await installedRoot();
+    const cs = await referenceServer('busy-passphrase');
+    const dir = scratch.path('failpoint');
+    fs.mkdirSync(dir);
+    const install = startCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', repo, '--root', root], { env: { ASRSETUP_TEST_FAILPOINT: 'after-extract', ASRSETUP_TEST_FAILPOINT_DIR: dir } });
+    try {
+      await waitForFile(path.join(dir, 'after-extract.reached'));
+      const run = await configure(root, ['-i', `127.0.0.1:${cs.port}`, '-P', cs.passphraseFile]);
+      expect(run.code).toBe(3);
+      expect(run.result).toMatchObject({ exitCode: 3, msiCode: 1618, error: { code: 'ANOTHER_INSTALL_RUNNING' } });
+      expect(cs.registeredHosts()).toEqual([]);
+    } finally {
+      fs.writeFileSync(path.join(dir, 'after-extract.continue'), '');
+      expect((await install.done).code).toBe(0);
       await cs.close();
     }
   });

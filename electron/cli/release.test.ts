@@ -79,6 +79,14 @@ describe('the self-contained Linux release', () => {
     }
   });
 
+  it('./install --preflight checks the extracted release itself and changes nothing', () => {
+    const root = makeRoot(scratch);
+    const run = bare('/bin/sh', ['./install', '-r', 'MS', '-v', 'VmWare', '--preflight', '--root', root, '--json'], extracted);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/release 9\.61\.0\.0 for DEBIAN12-64 in /);
+    expect(fs.existsSync(path.join(root, 'usr'))).toBe(false);
+  });
+
   it('a tampered extracted release is refused and nothing is installed', () => {
     const copy = scratch.path('tampered');
     fs.cpSync(extracted, copy, { recursive: true });

@@ -192,6 +192,26 @@ describe.skipIf(!canMountTmpfs())('disk full (tmpfs; needs root and mount)', () 
     }
   });
 
+  it('a mount point as the install location is refused before anything changes, with a folder on it suggested', async () => {
+    const root = makeRoot(scratch);
+    const repo = scratch.path('repo');
+    await makePackage(scratch, repo, '9.60.0.0', bigPayload('9.60.0.0'));
+    const mountPoint = path.join(root, 'usr', 'local', 'ASR');
+    fs.mkdirSync(mountPoint, { recursive: true });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', mountPoint]);
+    try {
+      const run = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', repo, '--root', root]);
+      expect(run.result?.error?.code).toBe('INSTALL_LOCATION_INVALID');
+      expect(run.result?.error?.message).toMatch(/\/usr\/local\/ASR is a mount point/);
+      expect(run.result?.error?.remedy).toMatch(/\/usr\/local\/ASR\/agent/);
+      expect(fs.readdirSync(mountPoint)).toEqual([]);
+      const inside = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '-d', '/usr/local/ASR/agent', '--json', '--repository', repo, '--root', root]);
+      expect(inside.code).toBe(0);
+    } finally {
+      execFileSync('umount', [mountPoint]);
+    }
+  });
+
   it('the disk filling up during extraction rolls back cleanly', async () => {
     const root = makeRoot(scratch);
     const repo = scratch.path('repo');

@@ -87,8 +87,9 @@ export async function unifiedAgentMain(args: readonly string[], cli: CliEnvironm
     if (value !== undefined && !path.isAbsolute(value)) return emitResult(renderer, 'Failed', setupError('INVALID_ARGUMENT', `the log folder "${value}" is not an absolute path`));
   }
 
+  const packageDir = str('packageDir') === undefined ? undefined : path.resolve(str('packageDir') as string);
   if (options.preflight === true) {
-    const report = await runPreflight({ layout: systemLayout(probe.platform, root), probe, repository, installLocation: str('installLocation') });
+    const report = await runPreflight({ layout: systemLayout(probe.platform, root), probe, repository, installLocation: str('installLocation'), packageDir });
     if (mode === 'json') cli.streams.stdout.write(`${JSON.stringify({ type: 'preflight', checks: report.checks, installLocation: report.installLocation, mode: report.mode })}\n`);
     else for (const check of report.checks) cli.streams.stdout.write(`${check.ok === null ? '-' : check.ok ? '✔' : '✖'} ${check.title}: ${check.message}\n`);
     const error = preflightError(report.problems);
@@ -109,7 +110,7 @@ export async function unifiedAgentMain(args: readonly string[], cli: CliEnvironm
       logDir: str('logDir'),
       root,
       argv: ['UnifiedAgent', ...args],
-      packageDir: str('packageDir') === undefined ? undefined : path.resolve(str('packageDir') as string),
+      packageDir,
     },
     {
       probe,

@@ -13,7 +13,7 @@ import { readJournal } from './install-journal';
 import { JobRecorder, type EventSink, type JobOutcome } from './job-recorder';
 import { normalisePassphrase, passphraseKey } from './registration-crypto';
 import { Redactor, SetupLog } from './setup-log';
-import { AGENT_CONFIG_FILE, CONFIGURATOR_LOG_NAME, REGISTRATION_FILE, systemLayout, type SystemLayout } from './system-layout';
+import { AGENT_CONFIG_FILE, CONFIGURATOR_LOG_NAME, REGISTRATION_FILE, REGISTRATION_STATUS_FILE, systemLayout, type SystemLayout } from './system-layout';
 import type { SystemProbe } from './system-probe';
 import { SETUP_VERSION } from '../../shared/product';
 
@@ -59,6 +59,19 @@ class JobFailure extends Error {
 
 export function configuratorLogFile(layout: SystemLayout, logDir: string | undefined): string {
   return path.join(logDir ? layout.hostPath(logDir) : layout.defaultLogDir, CONFIGURATOR_LOG_NAME);
+}
+
+const registrationStatusSchema = registrationSchema.pick({ csEndpoint: true, hostId: true, fingerprint: true, registeredAt: true });
+export type RegistrationStatus = z.infer<typeof registrationStatusSchema>;
+
+/** What the wizard shows about the registration, readable without privileges. */
+export function readRegistrationStatus(hostLocation: string): RegistrationStatus | undefined {
+  try {
+    const parsed = registrationStatusSchema.safeParse(readJsonIfPresent(path.join(hostLocation, REGISTRATION_STATUS_FILE)));
+    return parsed.success ? parsed.data : readRegistration(hostLocation);
+  } catch {
+    return readRegistration(hostLocation);
+  }
 }
 
 export function readRegistration(hostLocation: string): StoredRegistration | undefined {
@@ -148,6 +161,11 @@ export async function runRegistration(request: RegistrationRequest, deps: Config
     let passphrase: string;
     let installation: Installation;
     let endpoint;
+    const failCheck = (error: unknown): JobOutcome => {
+      const failure = error instanceof JobFailure ? error.error : setupError('INSTALL_FAILED', (error as Error).message);
+      job.finish(check, 'Failed', failure.message, failure);
+      return job.outcome(failure);
+    };
     try {
       const parsed = parseCsEndpoint(request.endpoint);
       if (!parsed.ok) throw new JobFailure(setupError('INVALID_ARGUMENT', parsed.reason, 'Give the configuration server IP address, optionally with its port: 10.0.0.5, 10.0.0.5:443 or [fd00::5]:443.'));
@@ -155,27 +173,31 @@ export async function runRegistration(request: RegistrationRequest, deps: Config
       passphrase = readPassphrase(request);
       // Whatever else happens, this passphrase never reaches the log.
       redactor.add(passphrase);
-      if (readJournal(layout.journalFile)) {
-        throw new JobFailure(setupError('NOT_INSTALLED', 'an installation was interrupted and is not finished', 'Run the installer again (it finishes or undoes the interrupted run), then register.'));
-      }
-      installation = findInstallation(layout, request.installLocation);
     } catch (error) {
-      const failure = error instanceof JobFailure ? error.error : setupError('INSTALL_FAILED', (error as Error).message);
-      job.finish(check, 'Failed', failure.message, failure);
-      return job.outcome(failure);
+      return failCheck(error);
     }
-    const previous = readRegistration(installation.hostLocation);
-    job.finish(check, 'Succeeded', `agent ${installation.config.agentVersion} at ${installation.location}; configuration server ${endpoint.display}${previous ? ` (registered with ${previous.csEndpoint} before)` : ''}`);
-
+    // The lock comes before the journal is looked at: during a running install the journal exists, and
+    // that must read as "another installation in progress", not as an interrupted one.
     const lock = await acquireInstallLock(layout.lockFile, request.argv.join(' '), clock());
     if (!lock.ok) {
       const failure =
         lock.kind === 'busy'
-          ? setupError('ANOTHER_INSTALL_RUNNING', `setup is running (process ${lock.holder?.pid ?? '?'}); registration waits for it to finish`)
+          ? setupError('ANOTHER_INSTALL_RUNNING', `setup is running (process ${lock.holder?.pid ?? '?'}); register once it has finished`)
           : setupError('NOT_ELEVATED', `the registration cannot be stored: ${lock.reason}`);
-      return job.outcome(failure);
+      return failCheck(new JobFailure(failure));
     }
     try {
+      try {
+        if (readJournal(layout.journalFile)) {
+          throw new JobFailure(setupError('NOT_INSTALLED', 'an installation was interrupted and is not finished', 'Run the installer again (it finishes or undoes the interrupted run), then register.'));
+        }
+        installation = findInstallation(layout, request.installLocation);
+      } catch (error) {
+        return failCheck(error);
+      }
+      const previous = readRegistration(installation.hostLocation);
+      job.finish(check, 'Succeeded', `agent ${installation.config.agentVersion} at ${installation.location}; configuration server ${endpoint.display}${previous ? ` (registered with ${previous.csEndpoint} before)` : ''}`);
+
       const register = job.step('register', 'register', `Register with the configuration server ${endpoint.display}`);
       const host: HostInfo = {
         hostName: deps.probe.hostName(),
@@ -201,6 +223,9 @@ export async function runRegistration(request: RegistrationRequest, deps: Config
         registeredAt: clock().toISOString(),
       };
       writeFileAtomic(path.join(installation.hostLocation, REGISTRATION_FILE), `${JSON.stringify(stored, null, 2)}\n`, 0o600);
+      // The unprivileged wizard cannot read the 0600 record; what it shows (none of it secret) is public.
+      const status: RegistrationStatus = { csEndpoint: stored.csEndpoint, hostId: stored.hostId, fingerprint: stored.fingerprint, registeredAt: stored.registeredAt };
+      writeFileAtomic(path.join(installation.hostLocation, REGISTRATION_STATUS_FILE), `${JSON.stringify(status, null, 2)}\n`, 0o644);
       const moved = previous && previous.csEndpoint !== endpoint.display ? `; moved from ${previous.csEndpoint}` : '';
       const again = previous && previous.hostId === result.hostId ? ' (same host id as before)' : '';
       job.finish(register, 'Succeeded', `registered as host ${result.hostId}${again}${moved}; server certificate ${result.fingerprint.slice(0, 16)}…`);

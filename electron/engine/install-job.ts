@@ -15,9 +15,9 @@ import { describeOutcome, scrubbedEnv, type ProcessRunner } from './process-runn
 import { ExtractError, extractPackage, type ExtractProgress } from './safe-extract';
 import { extractPackageDirectory } from './directory-package';
 import { PAYLOAD_ROOT, RELEASE_ENGINE, RELEASE_NODE, RUNTIME_ROOT } from './package-manifest';
-import { registerService, systemdUnitPath } from './service-registration';
+import { captureService, registerService, stopForReplacement } from './service-registration';
 import { Redactor, SetupLog } from './setup-log';
-import { AGENT_CONFIG_FILE, INSTALLER_LOG_NAME, REGISTRATION_FILE, SETUP_DIR_NAME, systemLayout, type SystemLayout } from './system-layout';
+import { AGENT_CONFIG_FILE, INSTALLER_LOG_NAME, REGISTRATION_FILE, REGISTRATION_STATUS_FILE, SETUP_DIR_NAME, systemLayout, type SystemLayout } from './system-layout';
 import { SETUP_VERSION } from '../../shared/product';
 import type { SystemProbe } from './system-probe';
 
@@ -123,7 +123,7 @@ export async function runInstall(request: InstallRequest, deps: EngineDeps): Pro
 }
 
 /** Finishes or undoes a run that was interrupted (kill -9, power cut), before anything else happens. */
-function recoverInterrupted(layout: SystemLayout, job: JobRecorder): void {
+async function recoverInterrupted(layout: SystemLayout, job: JobRecorder, runner: ProcessRunner): Promise<void> {
   let journal: InstallJournal | undefined;
   try {
     journal = readJournal(layout.journalFile);
@@ -136,7 +136,7 @@ function recoverInterrupted(layout: SystemLayout, job: JobRecorder): void {
   if (!journal) return;
   const step = job.step('recover', 'recover', 'Recover an interrupted installation');
   try {
-    const outcome = settleJournal(layout.journalFile, journal);
+    const outcome = await settleJournal(layout.journalFile, journal, { layout, runner, log: (line) => job.detail(line) });
     const what =
       outcome === 'rolled-back'
         ? `undid the installation started ${journal.startedAt} by process ${journal.pid}, which did not finish`
@@ -163,7 +163,7 @@ async function reportOnly(request: InstallRequest, deps: EngineDeps, layout: Sys
 }
 
 async function installLocked(request: InstallRequest, deps: EngineDeps, layout: SystemLayout, job: JobRecorder): Promise<JobOutcome> {
-  recoverInterrupted(layout, job);
+  await recoverInterrupted(layout, job, deps.runner);
 
   const locate = job.step('locate', 'locate', 'Locate the agent package');
   const report = await runPreflight({ layout, probe: deps.probe, repository: request.repository, installLocation: request.installLocation, packageDir: request.packageDir });
@@ -188,7 +188,7 @@ async function installLocked(request: InstallRequest, deps: EngineDeps, layout: 
   } catch (error) {
     const failure =
       error instanceof JobFailure ? error.error : deps.signal?.aborted ? cancelledError() : setupError('INSTALL_FAILED', `unexpected error: ${(error as Error).message}`);
-    transaction.undo();
+    await transaction.undo();
     return job.outcome(failure);
   }
 }
@@ -268,8 +268,21 @@ class InstallTransaction {
     await deps.failpoints.reach('after-extract');
     this.checkCancelled();
 
-    // Install: the previous version (if any) is set aside, the new tree renamed into place.
+    // Install: the service's state is journaled and a running service stopped, the previous version (if
+    // any) set aside, the new tree renamed into place.
     const install = job.step('install', 'install', `Install to ${report.installLocation}`);
+    const serviceName = setup.service?.name ?? report.installed?.serviceName ?? undefined;
+    if (serviceName) {
+      const snapshot = await captureService(serviceName, this.serviceContext());
+      this.journal = { ...(this.journal as InstallJournal), service: snapshot };
+      writeJournal(this.layout.journalFile, this.journal);
+      const stopFailure = await stopForReplacement(snapshot, this.serviceContext());
+      if (stopFailure) {
+        const failure = setupError('INSTALL_FAILED', `the running ${serviceName} service could not be stopped before the update: ${stopFailure}`, `Stop the ${serviceName} service, then run setup again.`);
+        job.finish(install, 'Failed', failure.message, failure);
+        throw new JobFailure(failure);
+      }
+    }
     try {
       if (journal.backupDir) {
         fs.renameSync(this.hostLocation, journal.backupDir);
@@ -287,10 +300,10 @@ class InstallTransaction {
     await deps.failpoints.reach('after-swap');
     this.checkCancelled();
 
-    const warnings = await this.runComponents(request, setup);
+    await this.runComponents(request, setup);
     await deps.failpoints.reach('after-components');
     this.checkCancelled();
-    const serviceName = await this.runService(setup);
+    const registeredService = await this.runService(setup);
     this.checkCancelled();
 
     // Commit: the agent config, then the record naming this transaction. Past this, the install stands.
@@ -305,8 +318,9 @@ class InstallTransaction {
       installLocation: report.installLocation,
       packageFile: path.basename(located.file),
       installedAt: this.deps.probe.now().toISOString(),
-      serviceName,
-      status: warnings > 0 ? 'Warning' : 'Succeeded',
+      serviceName: registeredService,
+      // Any Warning so far (an optional component, a service not started) is what the record says.
+      status: job.status() === 'Warning' ? 'Warning' : 'Succeeded',
     };
     try {
       writeFileAtomic(
@@ -321,7 +335,7 @@ class InstallTransaction {
       throw new JobFailure(failure);
     }
     await deps.failpoints.reach('after-record');
-    this.cleanUpCommitted();
+    await this.cleanUpCommitted();
     job.finish(finish, 'Succeeded', `recorded in ${this.layout.recordFile}`);
     return job.outcome(null, {
       installLocation: report.installLocation,
@@ -350,7 +364,7 @@ class InstallTransaction {
       backupDir: fs.existsSync(this.hostLocation) ? path.join(parent, `.${name}.ASRSetup-previous-${tag}`) : null,
       discardDir: path.join(parent, `.${name}.ASRSetup-discard-${tag}`),
       createdDirs: missing,
-      unit: null,
+      service: null,
       recordFile: this.layout.recordFile,
     };
     writeJournal(this.layout.journalFile, journal);
@@ -368,10 +382,15 @@ class InstallTransaction {
     if (this.manifest.indexOf(RELEASE_ENGINE) !== -1) writeConfiguratorLauncher(journal.stagingDir);
     fs.writeFileSync(path.join(journal.stagingDir, TRANSACTION_MARKER), `${this.transactionId}\n`, { mode: 0o644 });
     // An upgrade or repair keeps the agent's registration with its configuration server.
-    const previousRegistration = path.join(this.hostLocation, REGISTRATION_FILE);
-    if (journal.backupDir && fs.existsSync(previousRegistration)) {
-      fs.copyFileSync(previousRegistration, path.join(journal.stagingDir, REGISTRATION_FILE));
-      fs.chmodSync(path.join(journal.stagingDir, REGISTRATION_FILE), 0o600);
+    if (journal.backupDir && fs.existsSync(path.join(this.hostLocation, REGISTRATION_FILE))) {
+      for (const [file, mode] of [
+        [REGISTRATION_FILE, 0o600],
+        [REGISTRATION_STATUS_FILE, 0o644],
+      ] as const) {
+        if (!fs.existsSync(path.join(this.hostLocation, file))) continue;
+        fs.copyFileSync(path.join(this.hostLocation, file), path.join(journal.stagingDir, file));
+        fs.chmodSync(path.join(journal.stagingDir, file), mode);
+      }
       this.job.note('info', 'kept the existing registration with the configuration server');
     }
   }
@@ -395,9 +414,8 @@ class InstallTransaction {
     return setupError('INSTALL_FAILED', `cannot extract the package: ${(error as Error).message}`);
   }
 
-  private async runComponents(request: InstallRequest, setup: PackageSetup): Promise<number> {
+  private async runComponents(request: InstallRequest, setup: PackageSetup): Promise<void> {
     const { job, deps } = this;
-    let warnings = 0;
     const label = this.manifest.osLabel;
     const family = supportRowByLabel(label)?.family ?? 'linux';
     for (const component of setup.components) {
@@ -424,7 +442,6 @@ class InstallTransaction {
       }
       const what = `${component.title} (${component.run}) ${describeOutcome(outcome)}`;
       if (component.optional) {
-        warnings++;
         job.finish(step, 'Failed', `${what}; it is optional, so the installation continues and ends with a Warning (the component can be installed later by hand)`);
       } else {
         const failure = setupError('COMPONENT_FAILED', `${what}; the installation was rolled back`);
@@ -432,38 +449,23 @@ class InstallTransaction {
         throw new JobFailure(failure);
       }
     }
-    return warnings;
+  }
+
+  private serviceContext() {
+    return { layout: this.layout, probe: this.deps.probe, runner: this.deps.runner, signal: this.deps.signal, log: (line: string) => this.job.detail(line) };
   }
 
   private async runService(setup: PackageSetup): Promise<string | null> {
-    const { job, deps, layout } = this;
+    const { job } = this;
     const step = job.step('service', 'service', 'Register the agent service');
     const spec = setup.service;
-    if (!spec) {
+    const snapshot = this.journal?.service;
+    if (!spec || !snapshot) {
       job.finish(step, 'Skipped', 'the package declares no service (setup/service.json)');
       return null;
     }
-    if (layout.platform !== 'win32') {
-      const unitPath = systemdUnitPath(layout, spec);
-      let previous: string | null = null;
-      try {
-        previous = fs.readFileSync(unitPath, 'utf8');
-      } catch {
-        previous = null;
-      }
-      const journal = { ...(this.journal as InstallJournal), unit: { path: unitPath, previous } };
-      writeJournal(layout.journalFile, journal);
-      this.journal = journal;
-    }
     try {
-      const outcome = await registerService(spec, {
-        layout,
-        probe: deps.probe,
-        runner: deps.runner,
-        installLocation: this.report.installLocation,
-        signal: deps.signal,
-        log: (line) => job.detail(line),
-      });
+      const outcome = await registerService(spec, this.report.installLocation, snapshot, this.serviceContext());
       job.finish(step, outcome.status, outcome.message, outcome.error);
       if (outcome.status === 'Failed') throw new JobFailure(outcome.error ?? setupError('INSTALL_FAILED', outcome.message));
     } catch (error) {
@@ -475,22 +477,22 @@ class InstallTransaction {
     return spec.name;
   }
 
-  private cleanUpCommitted(): void {
+  private async cleanUpCommitted(): Promise<void> {
     const journal = this.journal;
     if (!journal) return;
     try {
-      settleJournal(this.layout.journalFile, journal);
+      await settleJournal(this.layout.journalFile, journal, this.serviceContext());
     } catch (error) {
       this.job.note('warn', `the installation is complete, but cleaning up ${journal.backupDir ?? journal.stagingDir} failed: ${(error as Error).message}; the next setup run retries`);
     }
   }
 
   /** Undoes everything this transaction did. */
-  undo(): void {
+  async undo(): Promise<void> {
     const journal = this.journal;
     if (!journal) return;
     try {
-      settleJournal(this.layout.journalFile, journal);
+      await settleJournal(this.layout.journalFile, journal, this.serviceContext());
       this.job.note('info', 'rolled back: the system is as it was before this run');
     } catch (error) {
       this.job.note('error', `rolling back failed: ${(error as Error).message}; the next setup run retries from ${this.layout.journalFile}`);

@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { lstatOrUndefined, readStateFile, syncDirectory, writeFileAtomic } from './atomic-file';
 import { readInstallRecord } from './install-record';
-import { SETUP_DIR_NAME } from './system-layout';
+import { SETUP_DIR_NAME, type SystemLayout } from './system-layout';
+import { restoreService, serviceSnapshotSchema } from './service-registration';
+import type { ProcessRunner } from './process-runner';
 
 // The journal makes an install transactional across kill -9 and power cuts of the process: before each
 // change it says what is about to change, and the next run (or this one, on failure) replays it backwards.
@@ -28,7 +30,8 @@ const journalSchema = z.object({
   discardDir: z.string(),
   /** Folders created for the install location, outermost first; removed again on undo when empty. */
   createdDirs: z.array(z.string()),
-  unit: z.object({ path: z.string(), previous: z.string().nullable() }).nullable(),
+  /** The agent service as it was before this run (captured before the new tree went in). */
+  service: serviceSnapshotSchema.nullable(),
   recordFile: z.string(),
 });
 
@@ -62,8 +65,15 @@ function removeTree(p: string): void {
 
 export type RecoveryOutcome = 'rolled-back' | 'rolled-forward';
 
+/** What undoing needs besides the file system: the service commands (systemctl, sc.exe). */
+export interface SettleContext {
+  readonly layout: SystemLayout;
+  readonly runner: ProcessRunner;
+  readonly log: (line: string) => void;
+}
+
 /** Undoes (or, past the commit point, finishes) the transaction a journal describes. Idempotent. */
-export function settleJournal(journalFile: string, journal: InstallJournal): RecoveryOutcome {
+export async function settleJournal(journalFile: string, journal: InstallJournal, context: SettleContext): Promise<RecoveryOutcome> {
   const record = readInstallRecord(journal.recordFile);
   const committed = record?.transactionId === journal.transactionId;
   if (committed) {
@@ -71,14 +81,17 @@ export function settleJournal(journalFile: string, journal: InstallJournal): Rec
     removeTree(journal.stagingDir);
     removeTree(journal.discardDir);
   } else {
-    rollBack(journal);
+    rollBackFiles(journal);
+    // After the files: a service that was running is started again on the old tree, now back in place.
+    if (journal.service) await restoreService(journal.service, context);
+    removeCreatedDirs(journal);
   }
   fs.rmSync(journalFile, { force: true });
   syncDirectory(path.dirname(journalFile));
   return committed ? 'rolled-forward' : 'rolled-back';
 }
 
-function rollBack(journal: InstallJournal): void {
+function rollBackFiles(journal: InstallJournal): void {
   const location = journal.installLocation;
   // Our new tree is at the location only if it carries this transaction's marker; it is renamed away first,
   // so a kill while deleting it never leaves a half tree where the agent belongs.
@@ -92,10 +105,9 @@ function rollBack(journal: InstallJournal): void {
   syncDirectory(path.dirname(location));
   removeTree(journal.discardDir);
   removeTree(journal.stagingDir);
-  if (journal.unit) {
-    if (journal.unit.previous === null) fs.rmSync(journal.unit.path, { force: true });
-    else writeFileAtomic(journal.unit.path, journal.unit.previous, 0o644);
-  }
+}
+
+function removeCreatedDirs(journal: InstallJournal): void {
   for (const dir of [...journal.createdDirs].reverse()) {
     try {
       fs.rmdirSync(dir);

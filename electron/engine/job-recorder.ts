@@ -66,6 +66,11 @@ export class JobRecorder {
     this.log.write('debug', this.current ? `[${this.current.id}] ${message}` : message);
   }
 
+  /** The job's status from the steps finished so far. */
+  status(): JobStatus {
+    return jobStatusOf(this.finished);
+  }
+
   outcome(error: SetupError | null, summary: Record<string, string> = {}): JobOutcome {
     const status: JobStatus = error ? 'Failed' : jobStatusOf(this.finished);
     const time = this.clock();

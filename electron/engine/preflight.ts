@@ -100,6 +100,11 @@ function checkLocation(input: PreflightInput, location: string, installed: Insta
   if (!stat) return { message: `${location} will be created`, mode: 'fresh' };
   if (stat.isSymbolicLink()) return invalid(`${location} is a symbolic link; give the real folder it points to`);
   if (!stat.isDirectory()) return invalid(`${location} is a file, not a folder`);
+  // The install swaps whole trees by renaming the install folder, which a mount point cannot be.
+  const parentStat = lstatOrUndefined(path.dirname(hostLocation));
+  if (parentStat && parentStat.dev !== stat.dev) {
+    return invalid(`${location} is a mount point; setup replaces the install folder as a whole, which a mount point cannot be`, `Install into a folder on that volume instead, for example ${location}${layout.platform === 'win32' ? '\\' : '/'}agent.`);
+  }
   const ours = installed?.installLocation === location || lstatOrUndefined(path.join(hostLocation, SETUP_DIR_NAME))?.isDirectory();
   if (ours) {
     return { message: `${location} holds the installed agent`, mode: 'upgrade' };

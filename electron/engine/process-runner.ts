@@ -104,11 +104,25 @@ export const liveProcessRunner: ProcessRunner = {
         resolve(outcome);
       };
       child.on('error', (error) => finish({ kind: 'spawn-failed', message: error.message }));
-      child.on('close', (code, signal) => {
-        if (reason === 'timeout') finish({ kind: 'timed-out', afterMs: options.timeoutMs });
-        else if (reason === 'cancel') finish({ kind: 'cancelled' });
-        else if (signal) finish({ kind: 'killed', signal });
-        else finish({ kind: 'exited', code: code ?? 1 });
+      const outcomeOf = (code: number | null, signal: NodeJS.Signals | null): ProcessOutcome => {
+        if (reason === 'timeout') return { kind: 'timed-out', afterMs: options.timeoutMs };
+        if (reason === 'cancel') return { kind: 'cancelled' };
+        if (signal) return { kind: 'killed', signal };
+        return { kind: 'exited', code: code ?? 1 };
+      };
+      // The step ends when the program exits, not when its output pipes close: a daemon it started in the
+      // background may hold them open for ever. Late output gets a moment, then the pipes are let go.
+      child.on('exit', (code, signal) => {
+        const outcome = outcomeOf(code, signal);
+        const grace = setTimeout(() => {
+          child.stdout?.destroy();
+          child.stderr?.destroy();
+          finish(outcome);
+        }, 250);
+        child.once('close', () => {
+          clearTimeout(grace);
+          finish(outcome);
+        });
       });
     });
   },

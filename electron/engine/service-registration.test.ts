@@ -2,87 +2,197 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ProcessOutcome, ProcessRunner, RunOptions } from './process-runner';
-import { registerService, systemdUnitText } from './service-registration';
-import { systemLayout } from './system-layout';
+import { captureService, registerService, restoreService, stopForReplacement, systemdUnitText, type ServiceSnapshot } from './service-registration';
+import { systemLayout, type SystemLayout } from './system-layout';
 import { fakeProbe, makeRoot, Scratch } from './test-support/fixtures';
 
-// The service step on each kind of system: under --root (written, not started), a live system without
-// systemd (a container: written, Warning), a live system with systemd (enabled and started, or Failed),
-// and Windows (sc.exe). A recording runner stands in for systemctl and sc.exe.
+// The agent service across a transaction, on each kind of system: under --root (written, never started), a
+// live system without systemd (a container: written, Warning), a live system with systemd (captured,
+// stopped, restarted on the new files, and put back exactly on undo), and Windows (sc.exe). A recording
+// runner stands in for systemctl and sc.exe and answers what the test says.
 
 const scratch = new Scratch();
 afterAll(() => scratch.cleanup());
 
 const spec = { name: 'asr-mobility', description: 'Azure Site Recovery Mobility service', exec: 'bin/svagentsd', args: ['--config', 'etc/my conf'] };
 
-function recordingRunner(outcome: (command: string, args: readonly string[]) => ProcessOutcome): ProcessRunner & { calls: string[][] } {
+type Answer = (command: string, args: readonly string[]) => ProcessOutcome | { output: string; code: number };
+
+function recordingRunner(answer: Answer = () => ({ kind: 'exited', code: 0 })): ProcessRunner & { calls: string[][] } {
   const calls: string[][] = [];
   return {
     calls,
-    run: async (command: string, args: readonly string[], _options: RunOptions) => {
+    run: async (command: string, args: readonly string[], options: RunOptions) => {
       calls.push([command, ...args]);
-      return outcome(command, args);
+      const reply = answer(command, args);
+      if ('output' in reply) {
+        for (const line of reply.output.split('\n')) options.onOutput?.(line, 'stdout');
+        return { kind: 'exited', code: reply.code };
+      }
+      return reply;
     },
   };
 }
 
 /** A layout that is "live" (root /) but keeps its unit folder inside a temp folder. */
-function liveLayoutIn(dir: string): ReturnType<typeof systemLayout> {
-  const layout = systemLayout('linux', undefined);
-  return { ...layout, unitDir: path.join(dir, 'etc', 'systemd', 'system') };
+function liveLayoutIn(dir: string): SystemLayout {
+  return { ...systemLayout('linux', undefined), unitDir: path.join(dir, 'etc', 'systemd', 'system') };
 }
 
-describe('service registration', () => {
-  it('writes a unit that starts the agent from the install location, quoting what needs it', () => {
+function context(layout: SystemLayout, runner: ProcessRunner, systemd: boolean, platform: 'linux' | 'win32' = 'linux') {
+  return { layout, probe: fakeProbe({ platform, systemdRunning: () => systemd }), runner, log: () => undefined };
+}
+
+describe('service unit', () => {
+  it('starts the agent from the install location, quoting what needs it', () => {
     const unit = systemdUnitText(spec, '/usr/local/ASR');
     expect(unit).toContain('ExecStart=/usr/local/ASR/bin/svagentsd --config "etc/my conf"');
     expect(unit).toContain('WorkingDirectory=/usr/local/ASR');
     expect(unit).toContain('WantedBy=multi-user.target');
   });
+});
 
-  it('under --root: writes the unit, starts nothing, and succeeds', async () => {
+describe('under --root', () => {
+  it('writes the unit, runs no service command, succeeds, and an undo removes the unit again', async () => {
     const root = makeRoot(scratch);
-    const runner = recordingRunner(() => ({ kind: 'exited', code: 0 }));
-    const outcome = await registerService(spec, { layout: systemLayout('linux', root), probe: fakeProbe({ systemdRunning: () => true }), runner, installLocation: '/usr/local/ASR', log: () => undefined });
+    const runner = recordingRunner();
+    const ctx = context(systemLayout('linux', root), runner, true);
+    const snapshot = await captureService(spec.name, ctx);
+    expect(snapshot).toMatchObject({ managed: false, existed: false, previousUnit: null });
+    const outcome = await registerService(spec, '/usr/local/ASR', snapshot, ctx);
     expect(outcome.status).toBe('Succeeded');
     expect(outcome.message).toMatch(/not started because --root/);
-    expect(fs.existsSync(path.join(root, 'etc/systemd/system/asr-mobility.service'))).toBe(true);
+    const unit = path.join(root, 'etc/systemd/system/asr-mobility.service');
+    expect(fs.existsSync(unit)).toBe(true);
+    await restoreService(snapshot, ctx);
+    expect(fs.existsSync(unit)).toBe(false);
     expect(runner.calls).toEqual([]);
   });
+});
 
-  it('on a live system without systemd (a container): writes the unit and ends in Warning, saying why', async () => {
+describe('a live system without systemd (a container)', () => {
+  it('writes the unit and ends in Warning, saying why it did not start', async () => {
     const dir = scratch.path('container');
-    const runner = recordingRunner(() => ({ kind: 'exited', code: 0 }));
-    const outcome = await registerService(spec, { layout: liveLayoutIn(dir), probe: fakeProbe({ systemdRunning: () => false }), runner, installLocation: '/usr/local/ASR', log: () => undefined });
+    const runner = recordingRunner();
+    const ctx = context(liveLayoutIn(dir), runner, false);
+    const snapshot = await captureService(spec.name, ctx);
+    const outcome = await registerService(spec, '/usr/local/ASR', snapshot, ctx);
     expect(outcome.status).toBe('Warning');
     expect(outcome.message).toMatch(/systemd is not running here .* was not started/);
     expect(fs.readFileSync(path.join(dir, 'etc/systemd/system/asr-mobility.service'), 'utf8')).toContain('ExecStart=/usr/local/ASR/bin/svagentsd');
     expect(runner.calls).toEqual([]);
   });
+});
 
-  it('on a live system with systemd: reloads, enables and starts the service', async () => {
-    const runner = recordingRunner(() => ({ kind: 'exited', code: 0 }));
-    const outcome = await registerService(spec, { layout: liveLayoutIn(scratch.path('live')), probe: fakeProbe({ systemdRunning: () => true }), runner, installLocation: '/usr/local/ASR', log: () => undefined });
-    expect(outcome.status).toBe('Succeeded');
-    expect(runner.calls).toEqual([['systemctl', 'daemon-reload'], ['systemctl', 'enable', '--now', 'asr-mobility.service']]);
+describe('a live system with systemd', () => {
+  it('fresh install: enables and starts; an undo disables and stops it and removes the unit', async () => {
+    const dir = scratch.path('fresh');
+    const runner = recordingRunner();
+    const ctx = context(liveLayoutIn(dir), runner, true);
+    const snapshot = await captureService(spec.name, ctx);
+    expect(snapshot).toMatchObject({ managed: true, existed: false, wasActive: false });
+    expect(await stopForReplacement(snapshot, ctx)).toBeUndefined();
+    const outcome = await registerService(spec, '/usr/local/ASR', snapshot, ctx);
+    expect(outcome).toMatchObject({ status: 'Succeeded', message: 'asr-mobility enabled and started' });
+    expect(runner.calls).toEqual([['systemctl', 'daemon-reload'], ['systemctl', 'enable', 'asr-mobility.service'], ['systemctl', 'restart', 'asr-mobility.service']]);
+    runner.calls.length = 0;
+    await restoreService(snapshot, ctx);
+    expect(runner.calls).toEqual([['systemctl', 'disable', '--now', 'asr-mobility.service'], ['systemctl', 'daemon-reload']]);
+    expect(fs.existsSync(path.join(dir, 'etc/systemd/system/asr-mobility.service'))).toBe(false);
+  });
+
+  it('upgrade: captures the running service, stops it before the swap, restarts it on the new files; an undo brings the old unit back running', async () => {
+    const dir = scratch.path('upgrade');
+    const unitPath = path.join(dir, 'etc/systemd/system/asr-mobility.service');
+    fs.mkdirSync(path.dirname(unitPath), { recursive: true });
+    fs.writeFileSync(unitPath, 'old unit\n');
+    const runner = recordingRunner();
+    const ctx = context(liveLayoutIn(dir), runner, true);
+    const snapshot = await captureService(spec.name, ctx);
+    expect(snapshot).toMatchObject({ managed: true, existed: true, wasEnabled: true, wasActive: true, previousUnit: 'old unit\n' });
+    expect(runner.calls).toEqual([['systemctl', 'is-enabled', '--quiet', 'asr-mobility.service'], ['systemctl', 'is-active', '--quiet', 'asr-mobility.service']]);
+    runner.calls.length = 0;
+    expect(await stopForReplacement(snapshot, ctx)).toBeUndefined();
+    expect(runner.calls).toEqual([['systemctl', 'stop', 'asr-mobility.service']]);
+    runner.calls.length = 0;
+    const outcome = await registerService(spec, '/usr/local/ASR', snapshot, ctx);
+    expect(outcome.message).toBe('asr-mobility enabled and restarted');
+    expect(runner.calls.at(-1)).toEqual(['systemctl', 'restart', 'asr-mobility.service']);
+    runner.calls.length = 0;
+    await restoreService(snapshot, ctx);
+    expect(fs.readFileSync(unitPath, 'utf8')).toBe('old unit\n');
+    expect(runner.calls).toEqual([['systemctl', 'daemon-reload'], ['systemctl', 'enable', 'asr-mobility.service'], ['systemctl', 'restart', 'asr-mobility.service']]);
+  });
+
+  it('an undo leaves a service that was installed but stopped and disabled, stopped and disabled', async () => {
+    const dir = scratch.path('stopped');
+    const unitPath = path.join(dir, 'etc/systemd/system/asr-mobility.service');
+    fs.mkdirSync(path.dirname(unitPath), { recursive: true });
+    fs.writeFileSync(unitPath, 'old unit\n');
+    const runner = recordingRunner((_command, args) => ({ kind: 'exited', code: args[0] === 'is-enabled' || args[0] === 'is-active' ? 3 : 0 }));
+    const ctx = context(liveLayoutIn(dir), runner, true);
+    const snapshot = await captureService(spec.name, ctx);
+    expect(snapshot).toMatchObject({ existed: true, wasEnabled: false, wasActive: false });
+    runner.calls.length = 0;
+    await restoreService(snapshot, ctx);
+    expect(runner.calls).toEqual([['systemctl', 'daemon-reload'], ['systemctl', 'disable', 'asr-mobility.service'], ['systemctl', 'stop', 'asr-mobility.service']]);
   });
 
   it('a service that will not start fails the step with INSTALL_FAILED and a journalctl remedy', async () => {
-    const runner = recordingRunner((_command, args) => (args[0] === 'enable' ? { kind: 'exited', code: 1 } : { kind: 'exited', code: 0 }));
-    const outcome = await registerService(spec, { layout: liveLayoutIn(scratch.path('broken')), probe: fakeProbe({ systemdRunning: () => true }), runner, installLocation: '/usr/local/ASR', log: () => undefined });
+    const runner = recordingRunner((_command, args) => ({ kind: 'exited', code: args[0] === 'restart' ? 1 : 0 }));
+    const ctx = context(liveLayoutIn(scratch.path('broken')), runner, true);
+    const outcome = await registerService(spec, '/usr/local/ASR', await captureService(spec.name, ctx), ctx);
     expect(outcome.status).toBe('Failed');
     expect(outcome.error?.code).toBe('INSTALL_FAILED');
     expect(outcome.error?.remedy).toMatch(/journalctl -u asr-mobility/);
   });
 
-  it('on Windows: creates and starts the service with sc.exe, argv only', async () => {
-    const runner = recordingRunner(() => ({ kind: 'exited', code: 0 }));
-    const layout = systemLayout('win32', undefined);
-    const outcome = await registerService(spec, { layout, probe: fakeProbe({ platform: 'win32' }), runner, installLocation: 'C:\\Program Files (x86)\\Microsoft Azure Site Recovery', log: () => undefined });
+  it('a running service that cannot be stopped is reported before anything is swapped', async () => {
+    const dir = scratch.path('unstoppable');
+    fs.mkdirSync(path.join(dir, 'etc/systemd/system'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'etc/systemd/system/asr-mobility.service'), 'old unit\n');
+    const runner = recordingRunner((_command, args) => ({ kind: 'exited', code: args[0] === 'stop' ? 1 : 0 }));
+    const ctx = context(liveLayoutIn(dir), runner, true);
+    expect(await stopForReplacement(await captureService(spec.name, ctx), ctx)).toMatch(/systemctl stop asr-mobility.service exited with code 1/);
+  });
+});
+
+describe('Windows', () => {
+  const installLocation = 'C:\\Program Files (x86)\\Microsoft Azure Site Recovery';
+  const binPath = '"C:\\Program Files (x86)\\Microsoft Azure Site Recovery\\bin\\svagentsd" --config "etc/my conf"';
+
+  it('fresh install: creates and starts the service with sc.exe (argv only); an undo stops and deletes it', async () => {
+    const runner = recordingRunner((_command, args) => ({ kind: 'exited', code: args[0] === 'query' ? 1060 : 0 }));
+    const ctx = context(systemLayout('win32', undefined), runner, false, 'win32');
+    const snapshot = await captureService(spec.name, ctx);
+    expect(snapshot).toMatchObject({ managed: true, existed: false });
+    runner.calls.length = 0;
+    const outcome = await registerService(spec, installLocation, snapshot, ctx);
     expect(outcome.status).toBe('Succeeded');
     expect(runner.calls).toEqual([
-      ['sc.exe', 'create', 'asr-mobility', 'binPath=', '"C:\\Program Files (x86)\\Microsoft Azure Site Recovery\\bin\\svagentsd" --config "etc/my conf"', 'start=', 'auto', 'DisplayName=', 'Azure Site Recovery Mobility service'],
+      ['sc.exe', 'create', 'asr-mobility', 'binPath=', binPath, 'start=', 'auto', 'DisplayName=', 'Azure Site Recovery Mobility service'],
       ['sc.exe', 'start', 'asr-mobility'],
     ]);
+    runner.calls.length = 0;
+    await restoreService(snapshot, ctx);
+    expect(runner.calls).toEqual([['sc.exe', 'stop', 'asr-mobility'], ['sc.exe', 'delete', 'asr-mobility']]);
+  });
+
+  it('upgrade: stops the running service, reconfigures instead of creating, and an undo starts the old one', async () => {
+    const runner = recordingRunner((_command, args) => (args[0] === 'query' ? { output: 'SERVICE_NAME: asr-mobility\n        STATE              : 4  RUNNING', code: 0 } : { kind: 'exited', code: 0 }));
+    const ctx = context(systemLayout('win32', undefined), runner, false, 'win32');
+    const snapshot: ServiceSnapshot = await captureService(spec.name, ctx);
+    expect(snapshot).toMatchObject({ existed: true, wasActive: true });
+    runner.calls.length = 0;
+    await stopForReplacement(snapshot, ctx);
+    await registerService(spec, installLocation, snapshot, ctx);
+    expect(runner.calls).toEqual([
+      ['sc.exe', 'stop', 'asr-mobility'],
+      ['sc.exe', 'config', 'asr-mobility', 'binPath=', binPath, 'start=', 'auto'],
+      ['sc.exe', 'start', 'asr-mobility'],
+    ]);
+    runner.calls.length = 0;
+    await restoreService(snapshot, ctx);
+    expect(runner.calls).toEqual([['sc.exe', 'start', 'asr-mobility']]);
   });
 });

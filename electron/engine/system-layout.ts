@@ -12,6 +12,8 @@ export const SETUP_DIR_NAME = '.asrsetup';
 export const AGENT_CONFIG_FILE = path.join(SETUP_DIR_NAME, 'agent-config.json');
 /** The configuration server registration (mode 0600); carried over by upgrades and repairs. */
 export const REGISTRATION_FILE = path.join(SETUP_DIR_NAME, 'registration.json');
+/** The registration's public part (endpoint, host id, fingerprint, time) for the unprivileged wizard. */
+export const REGISTRATION_STATUS_FILE = path.join(SETUP_DIR_NAME, 'registration-status.json');
 
 export interface SystemLayout {
   readonly platform: 'linux' | 'win32';
