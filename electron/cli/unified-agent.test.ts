@@ -311,6 +311,24 @@ describe('upgrade, repair and downgrade', () => {
     expect(snapshotTree(installed(root), SETUP_FILES)).toEqual(snapshotTree(v2.payloadDir));
   });
 
+  it('an upgrade to a version without a service removes the old unit', async () => {
+    const root = makeRoot(scratch);
+    const repo = scratch.path('repo');
+    await makePackage(scratch, repo, '9.60.0.0', agentPayload('9.60.0.0'));
+    const args = ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', repo, '--root', root];
+    expect((await runCli(CLI.unifiedAgent, args)).code).toBe(0);
+    const unit = path.join(root, 'etc/systemd/system/asr-mobility.service');
+    expect(fs.existsSync(unit)).toBe(true);
+    const withoutService: Record<string, unknown> = { ...agentPayload('9.61.0.0') };
+    delete withoutService['setup/service.json'];
+    await makePackage(scratch, repo, '9.61.0.0', withoutService as ReturnType<typeof agentPayload>);
+    const upgrade = await runCli(CLI.unifiedAgent, args);
+    expect(upgrade.code).toBe(0);
+    expect(stepStatuses(upgrade).service).toBe('Succeeded');
+    expect(fs.existsSync(unit)).toBe(false);
+    expect(record(root)).toMatchObject({ agentVersion: '9.61.0.0', serviceName: null });
+  });
+
   it('picks the highest version in the repository', async () => {
     const root = makeRoot(scratch);
     const repo = scratch.path('repo');

@@ -15,7 +15,7 @@ import { describeOutcome, scrubbedEnv, type ProcessRunner } from './process-runn
 import { ExtractError, extractPackage, type ExtractProgress } from './safe-extract';
 import { extractPackageDirectory } from './directory-package';
 import { PAYLOAD_ROOT, RELEASE_ENGINE, RELEASE_NODE, RUNTIME_ROOT } from './package-manifest';
-import { captureService, registerService, stopForReplacement } from './service-registration';
+import { captureService, registerService, removeService, stopForReplacement } from './service-registration';
 import { Redactor, SetupLog } from './setup-log';
 import { AGENT_CONFIG_FILE, INSTALLER_LOG_NAME, REGISTRATION_FILE, REGISTRATION_STATUS_FILE, SETUP_DIR_NAME, systemLayout, type SystemLayout } from './system-layout';
 import { SETUP_VERSION } from '../../shared/product';
@@ -460,12 +460,12 @@ class InstallTransaction {
     const step = job.step('service', 'service', 'Register the agent service');
     const spec = setup.service;
     const snapshot = this.journal?.service;
-    if (!spec || !snapshot) {
+    if (!snapshot || (!spec && !snapshot.existed)) {
       job.finish(step, 'Skipped', 'the package declares no service (setup/service.json)');
       return null;
     }
     try {
-      const outcome = await registerService(spec, this.report.installLocation, snapshot, this.serviceContext());
+      const outcome = spec ? await registerService(spec, this.report.installLocation, snapshot, this.serviceContext()) : await removeService(snapshot, this.serviceContext());
       job.finish(step, outcome.status, outcome.message, outcome.error);
       if (outcome.status === 'Failed') throw new JobFailure(outcome.error ?? setupError('INSTALL_FAILED', outcome.message));
     } catch (error) {
@@ -474,7 +474,7 @@ class InstallTransaction {
       job.finish(step, 'Failed', failure.message, failure);
       throw new JobFailure(failure);
     }
-    return spec.name;
+    return spec?.name ?? null;
   }
 
   private async cleanUpCommitted(): Promise<void> {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ProcessOutcome, ProcessRunner, RunOptions } from './process-runner';
-import { captureService, registerService, restoreService, stopForReplacement, systemdUnitText, type ServiceSnapshot } from './service-registration';
+import { captureService, registerService, removeService, restoreService, stopForReplacement, systemdUnitText, type ServiceSnapshot } from './service-registration';
 import { systemLayout, type SystemLayout } from './system-layout';
 import { fakeProbe, makeRoot, Scratch } from './test-support/fixtures';
 
@@ -194,5 +194,26 @@ describe('Windows', () => {
     runner.calls.length = 0;
     await restoreService(snapshot, ctx);
     expect(runner.calls).toEqual([['sc.exe', 'start', 'asr-mobility']]);
+  });
+});
+
+describe('an upgrade to a version that declares no service', () => {
+  it('removes the old service, and an undo brings it back enabled and running', async () => {
+    const dir = scratch.path('dropped');
+    const unitPath = path.join(dir, 'etc/systemd/system/asr-mobility.service');
+    fs.mkdirSync(path.dirname(unitPath), { recursive: true });
+    fs.writeFileSync(unitPath, 'old unit\n');
+    const runner = recordingRunner();
+    const ctx = context(liveLayoutIn(dir), runner, true);
+    const snapshot = await captureService(spec.name, ctx);
+    runner.calls.length = 0;
+    const outcome = await removeService(snapshot, ctx);
+    expect(outcome.status).toBe('Succeeded');
+    expect(runner.calls).toEqual([['systemctl', 'disable', '--now', 'asr-mobility.service'], ['systemctl', 'daemon-reload']]);
+    expect(fs.existsSync(unitPath)).toBe(false);
+    runner.calls.length = 0;
+    await restoreService(snapshot, ctx);
+    expect(fs.readFileSync(unitPath, 'utf8')).toBe('old unit\n');
+    expect(runner.calls).toEqual([['systemctl', 'daemon-reload'], ['systemctl', 'enable', 'asr-mobility.service'], ['systemctl', 'restart', 'asr-mobility.service']]);
   });
 });

@@ -167,6 +167,29 @@ export async function registerService(spec: ServiceSpec, installLocation: string
   return { status: 'Succeeded', message: `${spec.name} enabled and ${snapshot.wasActive ? 'restarted' : 'started'}` };
 }
 
+/**
+ * The new version declares no service while the old one had one: the old service goes, as an uninstall
+ * would remove it (an undo brings it back from the snapshot).
+ */
+export async function removeService(snapshot: ServiceSnapshot, context: ServiceContext): Promise<ServiceOutcome> {
+  const steps: [string, string[]][] =
+    snapshot.platform === 'win32'
+      ? snapshot.managed
+        ? [['sc.exe', ['stop', snapshot.name]], ['sc.exe', ['delete', snapshot.name]]]
+        : []
+      : snapshot.managed
+        ? [['systemctl', ['disable', '--now', `${snapshot.name}.service`]]]
+        : [];
+  for (const [command, args] of steps) {
+    const result = await tool(context, command, args);
+    // A stop of a service that is not running fails harmlessly; only the removal itself matters.
+    if (!result.ok && args[0] !== 'stop') return { status: 'Failed', message: result.failure, error: setupError('INSTALL_FAILED', `the old ${snapshot.name} service could not be removed: ${result.failure}`) };
+  }
+  if (snapshot.unitPath) fs.rmSync(snapshot.unitPath, { force: true });
+  if (snapshot.platform === 'linux' && snapshot.managed) await tool(context, 'systemctl', ['daemon-reload']);
+  return { status: 'Succeeded', message: `removed the ${snapshot.name} service of the previous version: this version declares none` };
+}
+
 /** Puts the service back as the snapshot found it. Best effort: what fails is logged, the rest still runs. */
 export async function restoreService(snapshot: ServiceSnapshot, context: Pick<ServiceContext, 'layout' | 'runner' | 'log'>): Promise<void> {
   const run = async (command: string, args: string[]): Promise<void> => {
