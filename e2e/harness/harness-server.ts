@@ -25,6 +25,8 @@ export interface HarnessOptions {
   readonly browseAnswer?: string | null;
   /** The top of the checkout (dist/ lives there). */
   readonly appRoot: string;
+  /** Extra environment for the jobs' child processes (tests pass engine failpoints this way). */
+  readonly childEnv?: Readonly<Record<string, string>>;
 }
 
 export interface Harness {
@@ -69,7 +71,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const service: SetupService = createSetupService({
     paths: { root: options.root, repository: options.repository, logDir: options.logDir },
     probe,
-    runtime: { command: process.execPath, env: {}, nodeOptions: ['--max-semi-space-size=1'] },
+    runtime: { command: process.execPath, env: { ...options.childEnv }, nodeOptions: ['--max-semi-space-size=1'] },
     scripts: { unifiedAgent: path.join(options.appRoot, 'dist', 'cli', 'unified-agent.cjs'), configurator: path.join(options.appRoot, 'dist', 'cli', 'unified-agent-configurator.cjs') },
     elevation: elevationModeFor(process.platform, process.getuid?.(), undefined),
     pkexecPath: undefined,

@@ -44,6 +44,8 @@ interface Fixtures {
   env: WizardEnv;
   wizard: Page;
   harness: Harness | undefined;
+  /** An engine failpoint for the jobs the wizard starts: the install pauses there until the test says. */
+  failpoint: string | undefined;
 }
 
 async function packSample(repository: string, changes: readonly PayloadChange[], workDir: string): Promise<void> {
@@ -59,6 +61,7 @@ async function packSample(repository: string, changes: readonly PayloadChange[],
 }
 
 export const test = base.extend<Fixtures>({
+  failpoint: [undefined, { option: true }],
   // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies as a destructured object
   env: async ({}, use) => {
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'asr-e2e-'));
@@ -88,12 +91,13 @@ export const test = base.extend<Fixtures>({
     await cs.close();
     fs.rmSync(workDir, { recursive: true, force: true });
   },
-  harness: async ({ env }, use, testInfo) => {
+  harness: async ({ env, failpoint }, use, testInfo) => {
     if (testInfo.project.name !== 'harness') {
       await use(undefined);
       return;
     }
-    const harness = await startHarness({ root: env.root, repository: env.repository, appRoot: APP_ROOT, browseAnswer: '/opt/asr-browsed' });
+    const childEnv = failpoint ? { ASRSETUP_TEST_FAILPOINT: failpoint, ASRSETUP_TEST_FAILPOINT_DIR: env.workDir } : undefined;
+    const harness = await startHarness({ root: env.root, repository: env.repository, appRoot: APP_ROOT, browseAnswer: '/opt/asr-browsed', childEnv });
     await use(harness);
     await harness.close();
   },

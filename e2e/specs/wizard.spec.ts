@@ -219,3 +219,21 @@ test('the passphrase can be loaded from the file the configuration server wrote'
   await page.getByRole('button', { name: 'Register' }).click();
   await expect(page.getByRole('heading', { name: 'Registered' })).toBeVisible();
 });
+
+test.describe('cancelling', () => {
+  test.use({ failpoint: 'after-swap' });
+
+  test('Cancel during an install rolls it back and says so', async ({ wizard: page, env }, testInfo) => {
+    await page.getByRole('button', { name: 'Install' }).click();
+    await expect(page.getByRole('heading', { name: 'Installation Progress' })).toBeVisible();
+    // The engine has put the new tree in place and waits at the failpoint: Cancel now.
+    await expect.poll(() => fs.existsSync(path.join(env.workDir, 'after-swap.reached')), { timeout: 30_000 }).toBe(true);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    fs.writeFileSync(path.join(env.workDir, 'after-swap.continue'), '');
+    await expect(page.getByRole('status').getByText('Failed')).toBeVisible();
+    await expect(page.getByRole('alert')).toContainText('CANCELLED');
+    await snap(page, testInfo, 'cancelled');
+    expect(fs.existsSync(path.join(env.root, 'usr', 'local', 'ASR'))).toBe(false);
+    expect(fs.existsSync(path.join(env.root, 'var', 'lib', 'ASRSetup', 'install-record.json'))).toBe(false);
+  });
+});
