@@ -93,6 +93,24 @@ describe('registration with the reference configuration server', () => {
     }
   });
 
+  it('an upgrade keeps the registration and writes its public status anew (older agents have none)', async () => {
+    const root = await installedRoot();
+    const cs = await referenceServer('upgrade-keeps-passphrase');
+    try {
+      expect((await configure(root, ['-i', `127.0.0.1:${cs.port}`, '-P', cs.passphraseFile])).code).toBe(0);
+      const status = path.join(root, 'usr/local/ASR/.asrsetup/registration-status.json');
+      fs.rmSync(status);
+      const newer = scratch.path('repo-newer');
+      await makePackage(scratch, newer, '9.61.0.0', agentPayload('9.61.0.0'));
+      expect((await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '-q', '--repository', newer, '--root', root])).code).toBe(0);
+      expect(registration(root)?.hostId).toBe(cs.registeredHosts()[0]?.hostId);
+      expect(JSON.parse(fs.readFileSync(status, 'utf8'))).toMatchObject({ csEndpoint: `127.0.0.1:${cs.port}`, hostId: cs.registeredHosts()[0]?.hostId });
+      expect(fs.statSync(status).mode & 0o777).toBe(0o644);
+    } finally {
+      await cs.close();
+    }
+  });
+
   it('pointing at another configuration server moves the agent there', async () => {
     const root = await installedRoot();
     const first = await referenceServer('first-cs-passphrase');

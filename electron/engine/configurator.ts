@@ -64,6 +64,12 @@ export function configuratorLogFile(layout: SystemLayout, logDir: string | undef
 const registrationStatusSchema = registrationSchema.pick({ csEndpoint: true, hostId: true, fingerprint: true, registeredAt: true });
 export type RegistrationStatus = z.infer<typeof registrationStatusSchema>;
 
+/** The unprivileged wizard cannot read the 0600 record; what it shows (none of it secret) is public. */
+export function writeRegistrationStatus(tree: string, registration: RegistrationStatus): void {
+  const status: RegistrationStatus = { csEndpoint: registration.csEndpoint, hostId: registration.hostId, fingerprint: registration.fingerprint, registeredAt: registration.registeredAt };
+  writeFileAtomic(path.join(tree, REGISTRATION_STATUS_FILE), `${JSON.stringify(status, null, 2)}\n`, 0o644);
+}
+
 /** What the wizard shows about the registration, readable without privileges. */
 export function readRegistrationStatus(hostLocation: string): RegistrationStatus | undefined {
   try {
@@ -222,10 +228,10 @@ export async function runRegistration(request: RegistrationRequest, deps: Config
         agentVersion: host.agentVersion,
         registeredAt: clock().toISOString(),
       };
+      // The public status first: were the run killed in between, the wizard would show the new server and
+      // the next install or registration rewrites the status from the record anyway.
+      writeRegistrationStatus(installation.hostLocation, stored);
       writeFileAtomic(path.join(installation.hostLocation, REGISTRATION_FILE), `${JSON.stringify(stored, null, 2)}\n`, 0o600);
-      // The unprivileged wizard cannot read the 0600 record; what it shows (none of it secret) is public.
-      const status: RegistrationStatus = { csEndpoint: stored.csEndpoint, hostId: stored.hostId, fingerprint: stored.fingerprint, registeredAt: stored.registeredAt };
-      writeFileAtomic(path.join(installation.hostLocation, REGISTRATION_STATUS_FILE), `${JSON.stringify(status, null, 2)}\n`, 0o644);
       const moved = previous && previous.csEndpoint !== endpoint.display ? `; moved from ${previous.csEndpoint}` : '';
       const again = previous && previous.hostId === result.hostId ? ' (same host id as before)' : '';
       job.finish(register, 'Succeeded', `registered as host ${result.hostId}${again}${moved}; server certificate ${result.fingerprint.slice(0, 16)}…`);

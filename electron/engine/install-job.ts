@@ -15,10 +15,11 @@ import { describeOutcome, scrubbedEnv, type ProcessRunner } from './process-runn
 import { ExtractError, extractPackage, type ExtractProgress } from './safe-extract';
 import { extractPackageDirectory } from './directory-package';
 import { PAYLOAD_ROOT, RELEASE_ENGINE, RELEASE_NODE, RUNTIME_ROOT } from './package-manifest';
-import { captureService, registerService, removeService, stopForReplacement } from './service-registration';
+import { captureService, registerService, removeService, stopForReplacement, type ServiceOutcome } from './service-registration';
 import { Redactor, SetupLog } from './setup-log';
-import { AGENT_CONFIG_FILE, INSTALLER_LOG_NAME, REGISTRATION_FILE, REGISTRATION_STATUS_FILE, SETUP_DIR_NAME, systemLayout, type SystemLayout } from './system-layout';
+import { AGENT_CONFIG_FILE, INSTALLER_LOG_NAME, REGISTRATION_FILE, SETUP_DIR_NAME, systemLayout, type SystemLayout } from './system-layout';
 import { SETUP_VERSION } from '../../shared/product';
+import { readRegistration, writeRegistrationStatus } from './configurator';
 import type { SystemProbe } from './system-probe';
 
 // The install job, DESIGN.md's steps 1-6: locate, preflight, verify and extract into private staging,
@@ -271,18 +272,25 @@ class InstallTransaction {
     // Install: the service's state is journaled and a running service stopped, the previous version (if
     // any) set aside, the new tree renamed into place.
     const install = job.step('install', 'install', `Install to ${report.installLocation}`);
-    const serviceName = setup.service?.name ?? report.installed?.serviceName ?? undefined;
-    if (serviceName) {
-      const snapshot = await captureService(serviceName, this.serviceContext());
-      this.journal = { ...(this.journal as InstallJournal), service: snapshot };
+    const newService = setup.service?.name;
+    const oldService = report.installed?.serviceName ?? undefined;
+    try {
+      const snapshots = {
+        service: newService ? await captureService(newService, this.serviceContext()) : null,
+        retiredService: oldService && oldService !== newService ? await captureService(oldService, this.serviceContext()) : null,
+      };
+      this.journal = { ...(this.journal as InstallJournal), ...snapshots };
       writeJournal(this.layout.journalFile, this.journal);
-      const stopFailure = await stopForReplacement(snapshot, this.serviceContext());
-      if (stopFailure) {
-        const failure = setupError('INSTALL_FAILED', `the running ${serviceName} service could not be stopped before the update: ${stopFailure}`, `Stop the ${serviceName} service, then run setup again.`);
-        job.finish(install, 'Failed', failure.message, failure);
-        throw new JobFailure(failure);
+      for (const snapshot of [snapshots.service, snapshots.retiredService]) {
+        const stopFailure = snapshot ? await stopForReplacement(snapshot, this.undoContext()) : undefined;
+        if (stopFailure && snapshot) throw new JobFailure(setupError('INSTALL_FAILED', `the running ${snapshot.name} service could not be stopped before the update: ${stopFailure}`, `Stop the ${snapshot.name} service, then run setup again.`));
       }
+    } catch (error) {
+      const failure = error instanceof JobFailure ? error.error : setupError('INSTALL_FAILED', (error as Error).message, 'Check that the service manager answers (systemctl status), then run setup again.');
+      job.finish(install, 'Failed', failure.message, failure);
+      throw new JobFailure(failure);
     }
+    this.checkCancelled();
     try {
       if (journal.backupDir) {
         fs.renameSync(this.hostLocation, journal.backupDir);
@@ -365,6 +373,7 @@ class InstallTransaction {
       discardDir: path.join(parent, `.${name}.ASRSetup-discard-${tag}`),
       createdDirs: missing,
       service: null,
+      retiredService: null,
       recordFile: this.layout.recordFile,
     };
     writeJournal(this.layout.journalFile, journal);
@@ -381,17 +390,15 @@ class InstallTransaction {
     fs.chmodSync(setupDir, 0o755);
     if (this.manifest.indexOf(RELEASE_ENGINE) !== -1) writeConfiguratorLauncher(journal.stagingDir);
     fs.writeFileSync(path.join(journal.stagingDir, TRANSACTION_MARKER), `${this.transactionId}\n`, { mode: 0o644 });
-    // An upgrade or repair keeps the agent's registration with its configuration server.
+    // An upgrade or repair keeps the agent's registration with its configuration server; its public
+    // status is written anew from the record (older agents have none, a killed run may have left it stale).
     if (journal.backupDir && fs.existsSync(path.join(this.hostLocation, REGISTRATION_FILE))) {
-      for (const [file, mode] of [
-        [REGISTRATION_FILE, 0o600],
-        [REGISTRATION_STATUS_FILE, 0o644],
-      ] as const) {
-        if (!fs.existsSync(path.join(this.hostLocation, file))) continue;
-        fs.copyFileSync(path.join(this.hostLocation, file), path.join(journal.stagingDir, file));
-        fs.chmodSync(path.join(journal.stagingDir, file), mode);
-      }
-      this.job.note('info', 'kept the existing registration with the configuration server');
+      // Copied as it is, even if this version cannot read it: it is the agent's, not setup's, to drop.
+      fs.copyFileSync(path.join(this.hostLocation, REGISTRATION_FILE), path.join(journal.stagingDir, REGISTRATION_FILE));
+      fs.chmodSync(path.join(journal.stagingDir, REGISTRATION_FILE), 0o600);
+      const registration = readRegistration(this.hostLocation);
+      if (registration) writeRegistrationStatus(journal.stagingDir, registration);
+      this.job.note('info', `kept the registration with the configuration server${registration ? ` ${registration.csEndpoint}` : ''}`);
     }
   }
 
@@ -455,19 +462,29 @@ class InstallTransaction {
     return { layout: this.layout, probe: this.deps.probe, runner: this.deps.runner, signal: this.deps.signal, log: (line: string) => this.job.detail(line) };
   }
 
+  /** Undo and cleanup run to the end even after a cancel: no signal. */
+  private undoContext() {
+    return { layout: this.layout, runner: this.deps.runner, log: (line: string) => this.job.detail(line) };
+  }
+
   private async runService(setup: PackageSetup): Promise<string | null> {
     const { job } = this;
     const step = job.step('service', 'service', 'Register the agent service');
     const spec = setup.service;
     const snapshot = this.journal?.service;
-    if (!snapshot || (!spec && !snapshot.existed)) {
+    const retired = this.journal?.retiredService;
+    if (!spec && !retired?.existed) {
       job.finish(step, 'Skipped', 'the package declares no service (setup/service.json)');
       return null;
     }
     try {
-      const outcome = spec ? await registerService(spec, this.report.installLocation, snapshot, this.serviceContext()) : await removeService(snapshot, this.serviceContext());
-      job.finish(step, outcome.status, outcome.message, outcome.error);
-      if (outcome.status === 'Failed') throw new JobFailure(outcome.error ?? setupError('INSTALL_FAILED', outcome.message));
+      const outcomes: ServiceOutcome[] = [];
+      if (retired?.existed) outcomes.push(await removeService(retired, this.serviceContext()));
+      if (spec && snapshot && outcomes.every((o) => o.status !== 'Failed')) outcomes.push(await registerService(spec, this.report.installLocation, snapshot, this.serviceContext()));
+      const failed = outcomes.find((o) => o.status === 'Failed');
+      const status = failed ? 'Failed' : outcomes.some((o) => o.status === 'Warning') ? 'Warning' : 'Succeeded';
+      job.finish(step, status, outcomes.map((o) => o.message).join('; '), failed?.error);
+      if (failed) throw new JobFailure(failed.error ?? setupError('INSTALL_FAILED', failed.message));
     } catch (error) {
       if (error instanceof JobFailure) throw error;
       const failure = setupError('INSTALL_FAILED', `cannot register the service: ${(error as Error).message}`);
@@ -481,7 +498,7 @@ class InstallTransaction {
     const journal = this.journal;
     if (!journal) return;
     try {
-      await settleJournal(this.layout.journalFile, journal, this.serviceContext());
+      await settleJournal(this.layout.journalFile, journal, this.undoContext());
     } catch (error) {
       this.job.note('warn', `the installation is complete, but cleaning up ${journal.backupDir ?? journal.stagingDir} failed: ${(error as Error).message}; the next setup run retries`);
     }
@@ -492,7 +509,7 @@ class InstallTransaction {
     const journal = this.journal;
     if (!journal) return;
     try {
-      await settleJournal(this.layout.journalFile, journal, this.serviceContext());
+      await settleJournal(this.layout.journalFile, journal, this.undoContext());
       this.job.note('info', 'rolled back: the system is as it was before this run');
     } catch (error) {
       this.job.note('error', `rolling back failed: ${(error as Error).message}; the next setup run retries from ${this.layout.journalFile}`);

@@ -3,9 +3,8 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { lstatOrUndefined, readStateFile, syncDirectory, writeFileAtomic } from './atomic-file';
 import { readInstallRecord } from './install-record';
-import { SETUP_DIR_NAME, type SystemLayout } from './system-layout';
-import { restoreService, serviceSnapshotSchema } from './service-registration';
-import type { ProcessRunner } from './process-runner';
+import { SETUP_DIR_NAME } from './system-layout';
+import { quiesceForUndo, restoreService, serviceSnapshotSchema, type UndoContext } from './service-registration';
 
 // The journal makes an install transactional across kill -9 and power cuts of the process: before each
 // change it says what is about to change, and the next run (or this one, on failure) replays it backwards.
@@ -32,6 +31,8 @@ const journalSchema = z.object({
   createdDirs: z.array(z.string()),
   /** The agent service as it was before this run (captured before the new tree went in). */
   service: serviceSnapshotSchema.nullable(),
+  /** The previous version's service when the new version names its service differently (or has none). */
+  retiredService: serviceSnapshotSchema.nullable().default(null),
   recordFile: z.string(),
 });
 
@@ -65,12 +66,8 @@ function removeTree(p: string): void {
 
 export type RecoveryOutcome = 'rolled-back' | 'rolled-forward';
 
-/** What undoing needs besides the file system: the service commands (systemctl, sc.exe). */
-export interface SettleContext {
-  readonly layout: SystemLayout;
-  readonly runner: ProcessRunner;
-  readonly log: (line: string) => void;
-}
+/** What undoing needs besides the file system: the service commands (systemctl, sc.exe), never a cancel signal. */
+export type SettleContext = UndoContext;
 
 /** Undoes (or, past the commit point, finishes) the transaction a journal describes. Idempotent. */
 export async function settleJournal(journalFile: string, journal: InstallJournal, context: SettleContext): Promise<RecoveryOutcome> {
@@ -81,9 +78,14 @@ export async function settleJournal(journalFile: string, journal: InstallJournal
     removeTree(journal.stagingDir);
     removeTree(journal.discardDir);
   } else {
+    const services = [journal.service, journal.retiredService].filter((snapshot) => snapshot !== null);
+    const failures: string[] = [];
+    // Services first stop (nothing may run from, or hold open, the tree being moved), then the files go
+    // back, then the services are restored on them. A failure keeps the journal, so the next run retries.
+    for (const snapshot of services) failures.push(...(await quiesceForUndo(snapshot, context)));
     rollBackFiles(journal);
-    // After the files: a service that was running is started again on the old tree, now back in place.
-    if (journal.service) await restoreService(journal.service, context);
+    for (const snapshot of services) failures.push(...(await restoreService(snapshot, context)));
+    if (failures.length > 0) throw new Error(`the files are restored, but the service is not: ${failures.join('; ')}`);
     removeCreatedDirs(journal);
   }
   fs.rmSync(journalFile, { force: true });

@@ -57,6 +57,39 @@ export interface PreflightInput {
 
 
 
+/** Mount points as the kernel lists them (/proc/self/mountinfo, field 5, with octal escapes). */
+function mountPoints(): Set<string> | undefined {
+  try {
+    const points = new Set<string>();
+    for (const line of fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+      const field = line.split(' ')[4];
+      if (field) points.add(field.replace(/\\([0-7]{3})/g, (_m, octal: string) => String.fromCharCode(parseInt(octal, 8))));
+    }
+    return points;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a folder is a mount point. The mount table says so exactly (same-file-system bind mounts
+ * included, btrfs subvolumes, which can be renamed, excluded); without one, a device change from the parent.
+ */
+export function isMountPoint(folder: string, stat: fs.Stats): boolean {
+  const points = process.platform === 'linux' ? mountPoints() : undefined;
+  if (points) {
+    let real = folder;
+    try {
+      real = fs.realpathSync(folder);
+    } catch {
+      // Keep the path as given.
+    }
+    return points.has(real);
+  }
+  const parent = lstatOrUndefined(path.dirname(folder));
+  return parent !== undefined && parent.dev !== stat.dev;
+}
+
 /** The closest folder that exists at or above p (where the space will be taken from). */
 export function nearestExisting(p: string): string {
   let current = p;
@@ -101,8 +134,7 @@ function checkLocation(input: PreflightInput, location: string, installed: Insta
   if (stat.isSymbolicLink()) return invalid(`${location} is a symbolic link; give the real folder it points to`);
   if (!stat.isDirectory()) return invalid(`${location} is a file, not a folder`);
   // The install swaps whole trees by renaming the install folder, which a mount point cannot be.
-  const parentStat = lstatOrUndefined(path.dirname(hostLocation));
-  if (parentStat && parentStat.dev !== stat.dev) {
+  if (isMountPoint(hostLocation, stat)) {
     return invalid(`${location} is a mount point; setup replaces the install folder as a whole, which a mount point cannot be`, `Install into a folder on that volume instead, for example ${location}${layout.platform === 'win32' ? '\\' : '/'}agent.`);
   }
   const ours = installed?.installLocation === location || lstatOrUndefined(path.join(hostLocation, SETUP_DIR_NAME))?.isDirectory();

@@ -21,6 +21,14 @@ describe('component runner', () => {
     expect(lines).toEqual(['provider installed']);
   });
 
+  it('leaves such a daemon running: its late output does not kill it', async () => {
+    const flag = path.join(dir, 'daemon-survived');
+    const outcome = await liveProcessRunner.run(script('late.sh', `(sleep 1; echo late; touch ${flag}) &\necho started`), [], { cwd: dir, env: scrubbedEnv({}), timeoutMs: 5_000 });
+    expect(outcome).toEqual({ kind: 'exited', code: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(fs.existsSync(flag)).toBe(true);
+  });
+
   it('reports the exit code, a timeout, and a cancel', async () => {
     expect(await liveProcessRunner.run(script('fail.sh', 'exit 7'), [], { cwd: dir, env: scrubbedEnv({}), timeoutMs: 5_000 })).toEqual({ kind: 'exited', code: 7 });
     expect(await liveProcessRunner.run(script('slow.sh', 'sleep 30'), [], { cwd: dir, env: scrubbedEnv({}), timeoutMs: 300 })).toEqual({ kind: 'timed-out', afterMs: 300 });

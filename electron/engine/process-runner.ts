@@ -111,12 +111,12 @@ export const liveProcessRunner: ProcessRunner = {
         return { kind: 'exited', code: code ?? 1 };
       };
       // The step ends when the program exits, not when its output pipes close: a daemon it started in the
-      // background may hold them open for ever. Late output gets a moment, then the pipes are let go.
+      // background may hold them open for ever. Late output gets a moment; after that the pipes are still
+      // drained (closing them would kill the daemon with SIGPIPE) but no longer keep setup running.
       child.on('exit', (code, signal) => {
         const outcome = outcomeOf(code, signal);
         const grace = setTimeout(() => {
-          child.stdout?.destroy();
-          child.stderr?.destroy();
+          for (const stream of [child.stdout, child.stderr]) (stream as (typeof stream & { unref?: () => void }) | null)?.unref?.();
           finish(outcome);
         }, 250);
         child.once('close', () => {

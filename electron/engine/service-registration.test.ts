@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ProcessOutcome, ProcessRunner, RunOptions } from './process-runner';
-import { captureService, registerService, removeService, restoreService, stopForReplacement, systemdUnitText, type ServiceSnapshot } from './service-registration';
+import { captureService, quiesceForUndo, registerService, removeService, restoreService, stopForReplacement, systemdUnitText, windowsBinPath, type ServiceSnapshot } from './service-registration';
 import { systemLayout, type SystemLayout } from './system-layout';
 import { fakeProbe, makeRoot, Scratch } from './test-support/fixtures';
 
@@ -40,7 +40,7 @@ function liveLayoutIn(dir: string): SystemLayout {
 }
 
 function context(layout: SystemLayout, runner: ProcessRunner, systemd: boolean, platform: 'linux' | 'win32' = 'linux') {
-  return { layout, probe: fakeProbe({ platform, systemdRunning: () => systemd }), runner, log: () => undefined };
+  return { layout, probe: fakeProbe({ platform, systemdRunning: () => systemd }), runner, log: () => undefined, sleep: async () => undefined };
 }
 
 describe('service unit', () => {
@@ -96,8 +96,11 @@ describe('a live system with systemd', () => {
     expect(outcome).toMatchObject({ status: 'Succeeded', message: 'asr-mobility enabled and started' });
     expect(runner.calls).toEqual([['systemctl', 'daemon-reload'], ['systemctl', 'enable', 'asr-mobility.service'], ['systemctl', 'restart', 'asr-mobility.service']]);
     runner.calls.length = 0;
-    await restoreService(snapshot, ctx);
-    expect(runner.calls).toEqual([['systemctl', 'disable', '--now', 'asr-mobility.service'], ['systemctl', 'daemon-reload']]);
+    expect(await quiesceForUndo(snapshot, ctx)).toEqual([]);
+    expect(runner.calls).toEqual([['systemctl', 'is-active', '--quiet', 'asr-mobility.service'], ['systemctl', 'stop', 'asr-mobility.service']]);
+    runner.calls.length = 0;
+    expect(await restoreService(snapshot, ctx)).toEqual([]);
+    expect(runner.calls).toEqual([['systemctl', 'disable', 'asr-mobility.service'], ['systemctl', 'daemon-reload']]);
     expect(fs.existsSync(path.join(dir, 'etc/systemd/system/asr-mobility.service'))).toBe(false);
   });
 
@@ -119,9 +122,28 @@ describe('a live system with systemd', () => {
     expect(outcome.message).toBe('asr-mobility enabled and restarted');
     expect(runner.calls.at(-1)).toEqual(['systemctl', 'restart', 'asr-mobility.service']);
     runner.calls.length = 0;
-    await restoreService(snapshot, ctx);
+    expect(await restoreService(snapshot, ctx)).toEqual([]);
     expect(fs.readFileSync(unitPath, 'utf8')).toBe('old unit\n');
     expect(runner.calls).toEqual([['systemctl', 'daemon-reload'], ['systemctl', 'enable', 'asr-mobility.service'], ['systemctl', 'restart', 'asr-mobility.service']]);
+  });
+
+  it('an undo reports the service commands that failed (so the journal is kept for a retry)', async () => {
+    const dir = scratch.path('restore-fails');
+    const unitPath = path.join(dir, 'etc/systemd/system/asr-mobility.service');
+    fs.mkdirSync(path.dirname(unitPath), { recursive: true });
+    fs.writeFileSync(unitPath, 'old unit\n');
+    const ctx = context(liveLayoutIn(dir), recordingRunner(), true);
+    const snapshot = await captureService(spec.name, ctx);
+    const failing = context(liveLayoutIn(dir), recordingRunner((_command, args) => ({ kind: 'exited', code: args[0] === 'restart' ? 1 : 0 })), true);
+    expect(await restoreService(snapshot, failing)).toEqual(['systemctl restart asr-mobility.service exited with code 1']);
+  });
+
+  it('a state query that cannot run (timed out) is an error, not "not running"', async () => {
+    const dir = scratch.path('query-timeout');
+    fs.mkdirSync(path.join(dir, 'etc/systemd/system'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'etc/systemd/system/asr-mobility.service'), 'old unit\n');
+    const ctx = context(liveLayoutIn(dir), recordingRunner(() => ({ kind: 'timed-out', afterMs: 120_000 })), true);
+    await expect(captureService(spec.name, ctx)).rejects.toThrow(/cannot read the state of the asr-mobility service/);
   });
 
   it('an undo leaves a service that was installed but stopped and disabled, stopped and disabled', async () => {
@@ -135,7 +157,7 @@ describe('a live system with systemd', () => {
     expect(snapshot).toMatchObject({ existed: true, wasEnabled: false, wasActive: false });
     runner.calls.length = 0;
     await restoreService(snapshot, ctx);
-    expect(runner.calls).toEqual([['systemctl', 'daemon-reload'], ['systemctl', 'disable', 'asr-mobility.service'], ['systemctl', 'stop', 'asr-mobility.service']]);
+    expect(runner.calls).toEqual([['systemctl', 'daemon-reload'], ['systemctl', 'disable', 'asr-mobility.service']]);
   });
 
   it('a service that will not start fails the step with INSTALL_FAILED and a journalctl remedy', async () => {
@@ -160,12 +182,18 @@ describe('a live system with systemd', () => {
 describe('Windows', () => {
   const installLocation = 'C:\\Program Files (x86)\\Microsoft Azure Site Recovery';
   const binPath = '"C:\\Program Files (x86)\\Microsoft Azure Site Recovery\\bin\\svagentsd" --config "etc/my conf"';
+  const oldConfig = 'SERVICE_NAME: asr-mobility\n        START_TYPE         : 3   DEMAND_START\n        BINARY_PATH_NAME   : C:\\old\\svagentsd.exe\n        DISPLAY_NAME       : Old Mobility service';
 
   it('fresh install: creates and starts the service with sc.exe (argv only); an undo stops and deletes it', async () => {
-    const runner = recordingRunner((_command, args) => ({ kind: 'exited', code: args[0] === 'query' ? 1060 : 0 }));
+    let exists = false;
+    const runner = recordingRunner((_command, args) => {
+      if (args[0] === 'query') return exists ? { output: 'STATE              : 1  STOPPED', code: 0 } : { kind: 'exited', code: 1060 };
+      if (args[0] === 'create') exists = true;
+      return { kind: 'exited', code: 0 };
+    });
     const ctx = context(systemLayout('win32', undefined), runner, false, 'win32');
     const snapshot = await captureService(spec.name, ctx);
-    expect(snapshot).toMatchObject({ managed: true, existed: false });
+    expect(snapshot).toMatchObject({ managed: true, existed: false, windowsConfig: null });
     runner.calls.length = 0;
     const outcome = await registerService(spec, installLocation, snapshot, ctx);
     expect(outcome.status).toBe('Succeeded');
@@ -174,26 +202,59 @@ describe('Windows', () => {
       ['sc.exe', 'start', 'asr-mobility'],
     ]);
     runner.calls.length = 0;
+    await quiesceForUndo(snapshot, ctx);
     await restoreService(snapshot, ctx);
-    expect(runner.calls).toEqual([['sc.exe', 'stop', 'asr-mobility'], ['sc.exe', 'delete', 'asr-mobility']]);
-  });
-
-  it('upgrade: stops the running service, reconfigures instead of creating, and an undo starts the old one', async () => {
-    const runner = recordingRunner((_command, args) => (args[0] === 'query' ? { output: 'SERVICE_NAME: asr-mobility\n        STATE              : 4  RUNNING', code: 0 } : { kind: 'exited', code: 0 }));
-    const ctx = context(systemLayout('win32', undefined), runner, false, 'win32');
-    const snapshot: ServiceSnapshot = await captureService(spec.name, ctx);
-    expect(snapshot).toMatchObject({ existed: true, wasActive: true });
-    runner.calls.length = 0;
-    await stopForReplacement(snapshot, ctx);
-    await registerService(spec, installLocation, snapshot, ctx);
     expect(runner.calls).toEqual([
       ['sc.exe', 'stop', 'asr-mobility'],
+      ['sc.exe', 'query', 'asr-mobility'],
+      ['sc.exe', 'query', 'asr-mobility'],
+      ['sc.exe', 'delete', 'asr-mobility'],
+    ]);
+  });
+
+  it('upgrade: waits for the running service to stop, reconfigures instead of creating; an undo puts its old configuration back and starts it', async () => {
+    let polls = 0;
+    const runner = recordingRunner((_command, args) => {
+      if (args[0] === 'qc') return { output: oldConfig, code: 0 };
+      if (args[0] === 'query') return { output: `STATE              : ${polls++ < 2 ? '4  RUNNING' : '1  STOPPED'}`, code: 0 };
+      return { kind: 'exited', code: 0 };
+    });
+    const ctx = context(systemLayout('win32', undefined), runner, false, 'win32');
+    const snapshot: ServiceSnapshot = await captureService(spec.name, ctx);
+    expect(snapshot).toMatchObject({ existed: true, wasActive: true, windowsConfig: { binPath: 'C:\\old\\svagentsd.exe', startType: 'demand', displayName: 'Old Mobility service' } });
+    runner.calls.length = 0;
+    expect(await stopForReplacement(snapshot, ctx)).toBeUndefined();
+    // sc stop only asks: setup polls until the service reports STOPPED before it touches the files.
+    expect(runner.calls).toEqual([['sc.exe', 'stop', 'asr-mobility'], ['sc.exe', 'query', 'asr-mobility'], ['sc.exe', 'query', 'asr-mobility']]);
+    runner.calls.length = 0;
+    await registerService(spec, installLocation, snapshot, ctx);
+    expect(runner.calls).toEqual([
       ['sc.exe', 'config', 'asr-mobility', 'binPath=', binPath, 'start=', 'auto'],
       ['sc.exe', 'start', 'asr-mobility'],
     ]);
     runner.calls.length = 0;
-    await restoreService(snapshot, ctx);
-    expect(runner.calls).toEqual([['sc.exe', 'start', 'asr-mobility']]);
+    expect(await restoreService(snapshot, ctx)).toEqual([]);
+    expect(runner.calls).toEqual([
+      ['sc.exe', 'query', 'asr-mobility'],
+      ['sc.exe', 'config', 'asr-mobility', 'binPath=', 'C:\\old\\svagentsd.exe', 'start=', 'demand'],
+      ['sc.exe', 'start', 'asr-mobility'],
+    ]);
+  });
+
+  it('an undo recreates a service that the update removed', async () => {
+    const runner = recordingRunner((_command, args) => (args[0] === 'qc' ? { output: oldConfig, code: 0 } : args[0] === 'query' ? { kind: 'exited', code: 1060 } : { kind: 'exited', code: 0 }));
+    const ctx = context(systemLayout('win32', undefined), runner, false, 'win32');
+    const snapshot: ServiceSnapshot = { name: 'asr-mobility', platform: 'win32', unitPath: null, previousUnit: null, windowsConfig: { binPath: 'C:\\old\\svagentsd.exe', startType: 'auto', displayName: 'Old Mobility service' }, managed: true, existed: true, wasEnabled: true, wasActive: true };
+    expect(await restoreService(snapshot, ctx)).toEqual([]);
+    expect(runner.calls).toEqual([
+      ['sc.exe', 'query', 'asr-mobility'],
+      ['sc.exe', 'create', 'asr-mobility', 'binPath=', 'C:\\old\\svagentsd.exe', 'start=', 'auto', 'DisplayName=', 'Old Mobility service'],
+      ['sc.exe', 'start', 'asr-mobility'],
+    ]);
+  });
+
+  it('quotes arguments with spaces or quotes in the service command line', () => {
+    expect(windowsBinPath({ ...spec, args: ['--name', 'say "hi"'] }, 'C:\\ASR')).toBe('C:\\ASR\\bin\\svagentsd --name "say \\"hi\\""');
   });
 });
 
@@ -209,7 +270,7 @@ describe('an upgrade to a version that declares no service', () => {
     runner.calls.length = 0;
     const outcome = await removeService(snapshot, ctx);
     expect(outcome.status).toBe('Succeeded');
-    expect(runner.calls).toEqual([['systemctl', 'disable', '--now', 'asr-mobility.service'], ['systemctl', 'daemon-reload']]);
+    expect(runner.calls).toEqual([['systemctl', 'stop', 'asr-mobility.service'], ['systemctl', 'disable', 'asr-mobility.service'], ['systemctl', 'daemon-reload']]);
     expect(fs.existsSync(unitPath)).toBe(false);
     runner.calls.length = 0;
     await restoreService(snapshot, ctx);

@@ -10,13 +10,17 @@ import type { SystemLayout } from './system-layout';
 import type { SystemProbe } from './system-probe';
 
 // The agent service across a transaction. Linux: a systemd unit; Windows: a service via sc.exe.
-// - Before the new tree goes in, the service's state is captured into the journal (unit file, enabled,
-//   running) and a running service is stopped, so no process runs from the tree being set aside.
+// - Before the new tree goes in, the service's state is captured into the journal (unit file or service
+//   configuration, enabled, running) and a running service is stopped and waited for, so nothing runs
+//   from, or holds open, the tree being set aside.
 // - The service step writes the unit and, where a service manager runs, enables and (re)starts it.
-// - An undo puts back exactly what was captured: the old unit, enabled or not, running or not; a service
-//   this run created is stopped, disabled and removed.
+// - An undo first stops whatever this run may have started, then (once the files are back) puts back
+//   exactly what was captured; a service this run created is disabled and removed.
+// Undo steps never take the cancel signal: a cancelled install must still be undone completely.
 // Under --root nothing is started or stopped (as `rpm --root` leaves services alone); on a live system
 // whose service manager is not running (a container) the unit is written and the step is a Warning.
+
+const windowsConfigSchema = z.object({ binPath: z.string(), startType: z.enum(['auto', 'demand', 'disabled', 'boot', 'system']), displayName: z.string() });
 
 export const serviceSnapshotSchema = z.object({
   name: z.string(),
@@ -24,6 +28,8 @@ export const serviceSnapshotSchema = z.object({
   /** Linux: the unit file and its content before this run (null: there was none). */
   unitPath: z.string().nullable(),
   previousUnit: z.string().nullable(),
+  /** Windows: the service's configuration before this run. */
+  windowsConfig: windowsConfigSchema.nullable().default(null),
   /** Whether this run may (and did) run service commands: a live root with a service manager running. */
   managed: z.boolean(),
   existed: z.boolean(),
@@ -45,7 +51,14 @@ export interface ServiceContext {
   readonly runner: ProcessRunner;
   readonly signal?: AbortSignal;
   readonly log: (line: string) => void;
+  /** Waits between polls of a stopping Windows service; tests make it instant. */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
+
+/** What undoing needs: no probe (the snapshot says what was managed) and, deliberately, no cancel signal. */
+export type UndoContext = Pick<ServiceContext, 'layout' | 'runner' | 'log' | 'sleep'>;
+
+export class ServiceError extends Error {}
 
 function quoteSystemd(arg: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `"${arg.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -77,11 +90,20 @@ export function systemdUnitText(spec: ServiceSpec, installLocation: string): str
   ].join('\n');
 }
 
-function windowsBinPath(spec: ServiceSpec, installLocation: string): string {
-  return [path.win32.join(installLocation, spec.exec), ...spec.args].map((a) => (/\s/.test(a) ? `"${a}"` : a)).join(' ');
+/** A Windows command line: each argument quoted when it has spaces or quotes, inner quotes escaped. */
+export function windowsBinPath(spec: ServiceSpec, installLocation: string): string {
+  return [path.win32.join(installLocation, spec.exec), ...spec.args].map((a) => (/[\s"]/.test(a) ? `"${a.replace(/"/g, '\\"')}"` : a)).join(' ');
 }
 
-async function tool(context: Pick<ServiceContext, 'layout' | 'runner' | 'signal' | 'log'>, command: string, args: string[]): Promise<{ ok: boolean; output: string; failure: string }> {
+interface ToolResult {
+  readonly ok: boolean;
+  /** The program ran to its end (whatever its exit code); false for a timeout, a cancel or a failed start. */
+  readonly ran: boolean;
+  readonly output: string;
+  readonly failure: string;
+}
+
+async function tool(context: UndoContext & { readonly signal?: AbortSignal }, command: string, args: string[]): Promise<ToolResult> {
   const lines: string[] = [];
   const outcome = await context.runner.run(command, args, {
     cwd: context.layout.root,
@@ -94,7 +116,7 @@ async function tool(context: Pick<ServiceContext, 'layout' | 'runner' | 'signal'
     },
   });
   const ok = outcome.kind === 'exited' && outcome.code === 0;
-  return { ok, output: lines.join('\n'), failure: ok ? '' : `${command} ${args.join(' ')} ${describeOutcome(outcome)}` };
+  return { ok, ran: outcome.kind === 'exited', output: lines.join('\n'), failure: ok ? '' : `${command} ${args.join(' ')} ${describeOutcome(outcome)}` };
 }
 
 function managedHere(layout: SystemLayout, probe: SystemProbe): boolean {
@@ -102,13 +124,41 @@ function managedHere(layout: SystemLayout, probe: SystemProbe): boolean {
   return layout.platform === 'win32' ? true : probe.systemdRunning();
 }
 
-/** What the service is now, before this run touches it. Read-only. */
+const START_TYPES: Record<string, z.infer<typeof windowsConfigSchema>['startType']> = { '0': 'boot', '1': 'system', '2': 'auto', '3': 'demand', '4': 'disabled' };
+
+function parseWindowsConfig(qc: string): z.infer<typeof windowsConfigSchema> | null {
+  const binPath = /BINARY_PATH_NAME\s*:\s*(.+)/.exec(qc)?.[1]?.trim();
+  const start = /START_TYPE\s*:\s*(\d)/.exec(qc)?.[1];
+  const displayName = /DISPLAY_NAME\s*:\s*(.+)/.exec(qc)?.[1]?.trim() ?? '';
+  if (!binPath || !start || !START_TYPES[start]) return null;
+  return { binPath, startType: START_TYPES[start] as z.infer<typeof windowsConfigSchema>['startType'], displayName };
+}
+
+/** What the service is now, before this run touches it. Read-only; a query that cannot run is an error. */
 export async function captureService(name: string, context: ServiceContext): Promise<ServiceSnapshot> {
   const { layout } = context;
   const managed = managedHere(layout, context.probe);
+  // Queries run to completion even during a cancel: a half-read state would be undone wrongly.
+  const query = async (command: string, args: string[]): Promise<ToolResult> => {
+    const result = await tool({ ...context, signal: undefined }, command, args);
+    if (!result.ran) throw new ServiceError(`cannot read the state of the ${name} service: ${result.failure}`);
+    return result;
+  };
   if (layout.platform === 'win32') {
-    const query = managed ? await tool(context, 'sc.exe', ['query', name]) : { ok: false, output: '', failure: '' };
-    return { name, platform: 'win32', unitPath: null, previousUnit: null, managed, existed: query.ok, wasEnabled: query.ok, wasActive: query.ok && /STATE\s*:\s*\d+\s+RUNNING/i.test(query.output) };
+    if (!managed) return { name, platform: 'win32', unitPath: null, previousUnit: null, windowsConfig: null, managed, existed: false, wasEnabled: false, wasActive: false };
+    const state = await query('sc.exe', ['query', name]);
+    const config = state.ok ? parseWindowsConfig((await query('sc.exe', ['qc', name])).output) : null;
+    return {
+      name,
+      platform: 'win32',
+      unitPath: null,
+      previousUnit: null,
+      windowsConfig: config,
+      managed,
+      existed: state.ok,
+      wasEnabled: state.ok && config?.startType !== 'disabled',
+      wasActive: state.ok && /STATE\s*:\s*\d+\s+(RUNNING|START_PENDING)/i.test(state.output),
+    };
   }
   const unitPath = systemdUnitPath(layout, { name });
   let previousUnit: string | null = null;
@@ -118,16 +168,33 @@ export async function captureService(name: string, context: ServiceContext): Pro
     previousUnit = null;
   }
   const unit = `${name}.service`;
-  const wasEnabled = managed && previousUnit !== null ? (await tool(context, 'systemctl', ['is-enabled', '--quiet', unit])).ok : false;
-  const wasActive = managed && previousUnit !== null ? (await tool(context, 'systemctl', ['is-active', '--quiet', unit])).ok : false;
-  return { name, platform: 'linux', unitPath, previousUnit, managed, existed: previousUnit !== null, wasEnabled, wasActive };
+  const wasEnabled = managed && previousUnit !== null ? (await query('systemctl', ['is-enabled', '--quiet', unit])).ok : false;
+  const wasActive = managed && previousUnit !== null ? (await query('systemctl', ['is-active', '--quiet', unit])).ok : false;
+  return { name, platform: 'linux', unitPath, previousUnit, windowsConfig: null, managed, existed: previousUnit !== null, wasEnabled, wasActive };
+}
+
+/** sc.exe stop only asks; the files stay open until the service reports STOPPED. */
+async function stopWindowsService(name: string, context: UndoContext): Promise<string | undefined> {
+  const stop = await tool(context, 'sc.exe', ['stop', name]);
+  const sleep = context.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let attempt = 0; attempt < 120; attempt++) {
+    const state = await tool(context, 'sc.exe', ['query', name]);
+    if (!state.ok || /STATE\s*:\s*\d+\s+STOPPED/i.test(state.output)) return undefined;
+    await sleep(500);
+  }
+  return `${name} did not stop within 60 s${stop.ok ? '' : ` (${stop.failure})`}`;
+}
+
+async function stopService(name: string, platform: 'linux' | 'win32', context: UndoContext): Promise<string | undefined> {
+  if (platform === 'win32') return stopWindowsService(name, context);
+  const result = await tool(context, 'systemctl', ['stop', `${name}.service`]);
+  return result.ok ? undefined : result.failure;
 }
 
 /** Stops a running service before its files are set aside (Windows cannot even rename them otherwise). */
-export async function stopForReplacement(snapshot: ServiceSnapshot, context: ServiceContext): Promise<string | undefined> {
+export async function stopForReplacement(snapshot: ServiceSnapshot, context: UndoContext): Promise<string | undefined> {
   if (!snapshot.managed || !snapshot.wasActive) return undefined;
-  const result = snapshot.platform === 'win32' ? await tool(context, 'sc.exe', ['stop', snapshot.name]) : await tool(context, 'systemctl', ['stop', `${snapshot.name}.service`]);
-  return result.ok ? undefined : result.failure;
+  return stopService(snapshot.name, snapshot.platform, context);
 }
 
 /** Writes the unit (the caller has journaled the snapshot) and, where it can, enables and (re)starts it. */
@@ -168,53 +235,70 @@ export async function registerService(spec: ServiceSpec, installLocation: string
 }
 
 /**
- * The new version declares no service while the old one had one: the old service goes, as an uninstall
- * would remove it (an undo brings it back from the snapshot).
+ * The new version declares no service (or names it differently) while the old one had one: the old
+ * service goes, as an uninstall would remove it (an undo brings it back from the snapshot).
  */
 export async function removeService(snapshot: ServiceSnapshot, context: ServiceContext): Promise<ServiceOutcome> {
-  const steps: [string, string[]][] =
-    snapshot.platform === 'win32'
-      ? snapshot.managed
-        ? [['sc.exe', ['stop', snapshot.name]], ['sc.exe', ['delete', snapshot.name]]]
-        : []
-      : snapshot.managed
-        ? [['systemctl', ['disable', '--now', `${snapshot.name}.service`]]]
-        : [];
-  for (const [command, args] of steps) {
-    const result = await tool(context, command, args);
-    // A stop of a service that is not running fails harmlessly; only the removal itself matters.
-    if (!result.ok && args[0] !== 'stop') return { status: 'Failed', message: result.failure, error: setupError('INSTALL_FAILED', `the old ${snapshot.name} service could not be removed: ${result.failure}`) };
+  const fail = (failure: string): ServiceOutcome => ({ status: 'Failed', message: failure, error: setupError('INSTALL_FAILED', `the old ${snapshot.name} service could not be removed: ${failure}`) });
+  if (snapshot.managed) {
+    const stopFailure = await stopService(snapshot.name, snapshot.platform, context);
+    if (stopFailure) return fail(stopFailure);
+    const result = snapshot.platform === 'win32' ? await tool(context, 'sc.exe', ['delete', snapshot.name]) : await tool(context, 'systemctl', ['disable', `${snapshot.name}.service`]);
+    if (!result.ok) return fail(result.failure);
   }
   if (snapshot.unitPath) fs.rmSync(snapshot.unitPath, { force: true });
   if (snapshot.platform === 'linux' && snapshot.managed) await tool(context, 'systemctl', ['daemon-reload']);
-  return { status: 'Succeeded', message: `removed the ${snapshot.name} service of the previous version: this version declares none` };
+  return { status: 'Succeeded', message: `removed the ${snapshot.name} service of the previous version` };
 }
 
-/** Puts the service back as the snapshot found it. Best effort: what fails is logged, the rest still runs. */
-export async function restoreService(snapshot: ServiceSnapshot, context: Pick<ServiceContext, 'layout' | 'runner' | 'log'>): Promise<void> {
-  const run = async (command: string, args: string[]): Promise<void> => {
+/**
+ * First half of an undo, before any file moves: stops what this run may have started, so no running
+ * service holds (or keeps writing into) the tree about to be moved away. Returns failures.
+ */
+export async function quiesceForUndo(snapshot: ServiceSnapshot, context: UndoContext): Promise<string[]> {
+  if (!snapshot.managed) return [];
+  // Only what runs is stopped: a unit this run never created is not an error.
+  if (snapshot.platform === 'linux' && !(await tool(context, 'systemctl', ['is-active', '--quiet', `${snapshot.name}.service`])).ok) return [];
+  const failure = await stopService(snapshot.name, snapshot.platform, context);
+  return failure ? [failure] : [];
+}
+
+/** Second half of an undo, once the files are back: the service exactly as captured. Returns failures. */
+export async function restoreService(snapshot: ServiceSnapshot, context: UndoContext): Promise<string[]> {
+  const failures: string[] = [];
+  const run = async (command: string, args: string[]): Promise<ToolResult> => {
     const result = await tool(context, command, args);
-    if (!result.ok) context.log(`restoring the service: ${result.failure}`);
+    if (!result.ok) failures.push(result.failure);
+    return result;
   };
   if (snapshot.platform === 'win32') {
-    if (!snapshot.managed) return;
+    if (!snapshot.managed) return failures;
+    const exists = (await tool(context, 'sc.exe', ['query', snapshot.name])).ok;
     if (!snapshot.existed) {
-      await run('sc.exe', ['stop', snapshot.name]);
-      await run('sc.exe', ['delete', snapshot.name]);
-    } else if (snapshot.wasActive) {
-      await run('sc.exe', ['start', snapshot.name]);
+      if (exists) await run('sc.exe', ['delete', snapshot.name]);
+      return failures;
     }
-    return;
+    const config = snapshot.windowsConfig;
+    if (config) {
+      if (exists) await run('sc.exe', ['config', snapshot.name, 'binPath=', config.binPath, 'start=', config.startType]);
+      else await run('sc.exe', ['create', snapshot.name, 'binPath=', config.binPath, 'start=', config.startType, 'DisplayName=', config.displayName || snapshot.name]);
+    }
+    if (snapshot.wasActive) await run('sc.exe', ['start', snapshot.name]);
+    return failures;
   }
   const unit = `${snapshot.name}.service`;
-  if (snapshot.managed && !snapshot.existed) await run('systemctl', ['disable', '--now', unit]);
+  if (snapshot.managed && !snapshot.existed) {
+    // disable fails harmlessly for a unit this run never got to enable; what matters is that it is gone.
+    await tool(context, 'systemctl', ['disable', unit]);
+  }
   if (snapshot.unitPath) {
     if (snapshot.previousUnit === null) fs.rmSync(snapshot.unitPath, { force: true });
     else writeFileAtomic(snapshot.unitPath, snapshot.previousUnit, 0o644);
   }
-  if (!snapshot.managed) return;
+  if (!snapshot.managed) return failures;
   await run('systemctl', ['daemon-reload']);
-  if (!snapshot.existed) return;
+  if (!snapshot.existed) return failures;
   await run('systemctl', [snapshot.wasEnabled ? 'enable' : 'disable', unit]);
-  await run('systemctl', [snapshot.wasActive ? 'restart' : 'stop', unit]);
+  if (snapshot.wasActive) await run('systemctl', ['restart', unit]);
+  return failures;
 }
