@@ -39,6 +39,15 @@ function liveLayoutIn(dir: string): SystemLayout {
   return { ...systemLayout('linux', undefined), unitDir: path.join(dir, 'etc', 'systemd', 'system') };
 }
 
+/** A temp folder laid out as a live system whose unit folder already holds the previous version's unit. */
+function withOldUnit(name: string): { dir: string; unitPath: string } {
+  const dir = scratch.path(name);
+  const unitPath = path.join(dir, 'etc/systemd/system/asr-mobility.service');
+  fs.mkdirSync(path.dirname(unitPath), { recursive: true });
+  fs.writeFileSync(unitPath, 'old unit\n');
+  return { dir, unitPath };
+}
+
 function context(layout: SystemLayout, runner: ProcessRunner, systemd: boolean, platform: 'linux' | 'win32' = 'linux') {
   return { layout, probe: fakeProbe({ platform, systemdRunning: () => systemd }), runner, log: () => undefined, sleep: async () => undefined };
 }
@@ -105,10 +114,7 @@ describe('a live system with systemd', () => {
   });
 
   it('upgrade: captures the running service, stops it before the swap, restarts it on the new files; an undo brings the old unit back running', async () => {
-    const dir = scratch.path('upgrade');
-    const unitPath = path.join(dir, 'etc/systemd/system/asr-mobility.service');
-    fs.mkdirSync(path.dirname(unitPath), { recursive: true });
-    fs.writeFileSync(unitPath, 'old unit\n');
+    const { dir, unitPath } = withOldUnit('upgrade');
     const runner = recordingRunner();
     const ctx = context(liveLayoutIn(dir), runner, true);
     const snapshot = await captureService(spec.name, ctx);
@@ -128,10 +134,7 @@ describe('a live system with systemd', () => {
   });
 
   it('an undo reports the service commands that failed (so the journal is kept for a retry)', async () => {
-    const dir = scratch.path('restore-fails');
-    const unitPath = path.join(dir, 'etc/systemd/system/asr-mobility.service');
-    fs.mkdirSync(path.dirname(unitPath), { recursive: true });
-    fs.writeFileSync(unitPath, 'old unit\n');
+    const { dir } = withOldUnit('restore-fails');
     const ctx = context(liveLayoutIn(dir), recordingRunner(), true);
     const snapshot = await captureService(spec.name, ctx);
     const failing = context(liveLayoutIn(dir), recordingRunner((_command, args) => ({ kind: 'exited', code: args[0] === 'restart' ? 1 : 0 })), true);
@@ -139,18 +142,13 @@ describe('a live system with systemd', () => {
   });
 
   it('a state query that cannot run (timed out) is an error, not "not running"', async () => {
-    const dir = scratch.path('query-timeout');
-    fs.mkdirSync(path.join(dir, 'etc/systemd/system'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'etc/systemd/system/asr-mobility.service'), 'old unit\n');
+    const { dir } = withOldUnit('query-timeout');
     const ctx = context(liveLayoutIn(dir), recordingRunner(() => ({ kind: 'timed-out', afterMs: 120_000 })), true);
     await expect(captureService(spec.name, ctx)).rejects.toThrow(/cannot read the state of the asr-mobility service/);
   });
 
   it('an undo leaves a service that was installed but stopped and disabled, stopped and disabled', async () => {
-    const dir = scratch.path('stopped');
-    const unitPath = path.join(dir, 'etc/systemd/system/asr-mobility.service');
-    fs.mkdirSync(path.dirname(unitPath), { recursive: true });
-    fs.writeFileSync(unitPath, 'old unit\n');
+    const { dir } = withOldUnit('stopped');
     const runner = recordingRunner((_command, args) => ({ kind: 'exited', code: args[0] === 'is-enabled' || args[0] === 'is-active' ? 3 : 0 }));
     const ctx = context(liveLayoutIn(dir), runner, true);
     const snapshot = await captureService(spec.name, ctx);
@@ -170,9 +168,7 @@ describe('a live system with systemd', () => {
   });
 
   it('a running service that cannot be stopped is reported before anything is swapped', async () => {
-    const dir = scratch.path('unstoppable');
-    fs.mkdirSync(path.join(dir, 'etc/systemd/system'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'etc/systemd/system/asr-mobility.service'), 'old unit\n');
+    const { dir } = withOldUnit('unstoppable');
     const runner = recordingRunner((_command, args) => ({ kind: 'exited', code: args[0] === 'stop' ? 1 : 0 }));
     const ctx = context(liveLayoutIn(dir), runner, true);
     expect(await stopForReplacement(await captureService(spec.name, ctx), ctx)).toMatch(/systemctl stop asr-mobility.service exited with code 1/);
@@ -260,10 +256,7 @@ describe('Windows', () => {
 
 describe('an upgrade to a version that declares no service', () => {
   it('removes the old service, and an undo brings it back enabled and running', async () => {
-    const dir = scratch.path('dropped');
-    const unitPath = path.join(dir, 'etc/systemd/system/asr-mobility.service');
-    fs.mkdirSync(path.dirname(unitPath), { recursive: true });
-    fs.writeFileSync(unitPath, 'old unit\n');
+    const { dir, unitPath } = withOldUnit('dropped');
     const runner = recordingRunner();
     const ctx = context(liveLayoutIn(dir), runner, true);
     const snapshot = await captureService(spec.name, ctx);
