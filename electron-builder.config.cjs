@@ -8,7 +8,15 @@ module.exports = {
   executableName: 'mobility-service-setup',
   directories: { output: 'out/app', buildResources: 'assets/build' },
   // Only what the app runs: the built main, preload, renderer and CLIs, and the bundled repository.
-  files: ['package.json', 'dist/electron/**', 'dist/renderer/**', 'dist/cli/unified-agent.cjs', 'dist/cli/unified-agent-configurator.cjs', 'assets/repository/**', '!**/*.map'],
+  files: [
+    'package.json',
+    'dist/electron/**',
+    'dist/renderer/**',
+    'dist/cli/unified-agent.cjs',
+    'dist/cli/unified-agent-configurator.cjs',
+    'assets/repository/**',
+    '!**/*.map',
+  ],
   // The CLIs run in a separate Node process (the privileged child), which cannot read inside app.asar.
   asarUnpack: ['dist/cli/**', 'assets/repository/**'],
   // The privileged child's own Node runtime, so the app binary never has to run as Node (RunAsNode off).
@@ -25,7 +33,11 @@ module.exports = {
     loadBrowserProcessSpecificV8Snapshot: false,
     grantFileProtocolExtraPrivileges: false,
   },
-  linux: { target: ['dir', 'tar.gz'], category: 'System', maintainer: 'Mobility Service Setup maintainers <asr-setup@example.invalid>' },
+  linux: {
+    target: ['dir', 'tar.gz'],
+    category: 'System',
+    maintainer: 'Mobility Service Setup maintainers <asr-setup@example.invalid>',
+  },
   win: { target: 'nsis', requestedExecutionLevel: 'requireAdministrator' },
   nsis: { oneClick: false, perMachine: true, allowElevation: true, allowToChangeInstallationDirectory: true },
 };

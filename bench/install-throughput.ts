@@ -55,7 +55,6 @@ function measure(command: string, commandArgs: string[]): Promise<Measurement> {
   });
 }
 
-
 function writeBigPayload(dir: string): void {
   // 1,000 random files and 1,000 log-like (compressible) files of 340 KiB: a ~350 MB package.
   const size = 340 * 1024;
@@ -81,7 +80,10 @@ function writeBigPayload(dir: string): void {
 function writeSmallPayload(dir: string): void {
   for (let d = 0; d < 500; d++) fs.mkdirSync(path.join(dir, `d${d}`), { recursive: true });
   for (let i = 0; i < 100_000; i++) {
-    fs.writeFileSync(path.join(dir, `d${i % 500}`, `f${i}.txt`), `file ${i} ${randomBytes(50 + (i % 450)).toString('hex')}\n`);
+    fs.writeFileSync(
+      path.join(dir, `d${i % 500}`, `f${i}.txt`),
+      `file ${i} ${randomBytes(50 + (i % 450)).toString('hex')}\n`,
+    );
   }
 }
 
@@ -93,7 +95,13 @@ function countFiles(dir: string): number {
 
 const OS_RELEASE = 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n';
 
-async function workload(name: string, description: string, target: number, baseDir: string, writePayload: (dir: string) => void): Promise<void> {
+async function workload(
+  name: string,
+  description: string,
+  target: number,
+  baseDir: string,
+  writePayload: (dir: string) => void,
+): Promise<void> {
   const payload = path.join(work, `${name}-payload`);
   const repo = path.join(work, `${name}-repo`);
   fs.rmSync(repo, { recursive: true, force: true });
@@ -127,11 +135,24 @@ async function workload(name: string, description: string, target: number, baseD
     fs.writeFileSync(path.join(root, 'etc', 'os-release'), OS_RELEASE);
     execFileSync('sync');
     // The CLI as npm run unified-agent starts it (see package.json): a small young generation keeps RSS flat.
-    const engine = await measure(process.execPath, ['--max-semi-space-size=1', cli, '-r', 'MS', '-v', 'VmWare', '-q', '--repository', repo, '--root', root]);
+    const engine = await measure(process.execPath, [
+      '--max-semi-space-size=1',
+      cli,
+      '-r',
+      'MS',
+      '-v',
+      'VmWare',
+      '-q',
+      '--repository',
+      repo,
+      '--root',
+      root,
+    ]);
     engineTimes.push(engine.seconds);
     enginePeak = Math.max(enginePeak, engine.peakRssMb);
     const installed = countFiles(path.join(root, 'usr', 'local', 'ASR')) - 2; // minus .asrsetup's two files
-    if (installed !== expectedFiles) throw new Error(`(${name}) the engine installed ${installed} files, expected ${expectedFiles}`);
+    if (installed !== expectedFiles)
+      throw new Error(`(${name}) the engine installed ${installed} files, expected ${expectedFiles}`);
     fs.rmSync(root, { recursive: true, force: true });
   }
   const ratio = median(engineTimes) / median(tarTimes);
@@ -150,7 +171,9 @@ async function workload(name: string, description: string, target: number, baseD
 async function main(): Promise<void> {
   if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
   fs.mkdirSync(work, { recursive: true });
-  process.stdout.write(`install-throughput: work folder ${work}, ${os.cpus().length} cores, Node ${process.versions.node}\n`);
+  process.stdout.write(
+    `install-throughput: work folder ${work}, ${os.cpus().length} cores, Node ${process.versions.node}\n`,
+  );
   if (only.includes('a')) {
     const disk = path.join(work, 'disk');
     fs.mkdirSync(disk, { recursive: true });

@@ -27,8 +27,10 @@ const top = path.resolve(__dirname, '..', '..');
 const configurator = path.join(top, 'dist', 'cli', 'unified-agent-configurator.cjs');
 const unifiedAgent = path.join(top, 'dist', 'cli', 'unified-agent.cjs');
 
-
-async function timeEach(label: string, run: () => Promise<void>): Promise<{ label: string; perSecond: number; medianMs: number }> {
+async function timeEach(
+  label: string,
+  run: () => Promise<void>,
+): Promise<{ label: string; perSecond: number; medianMs: number }> {
   await run(); // warm-up
   const times: number[] = [];
   const start = performance.now();
@@ -43,31 +45,57 @@ async function timeEach(label: string, run: () => Promise<void>): Promise<{ labe
 
 function post(port: number, pathName: string, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    // eslint-disable-next-line no-restricted-syntax -- baseline client against the self-signed reference server
-    const request = https.request({ host: '127.0.0.1', port, method: 'POST', path: pathName, agent: false, rejectUnauthorized: false, headers: { 'content-type': 'application/json' } }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode ?? 0));
-    });
+    const request = https.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: pathName,
+        agent: false,
+        // eslint-disable-next-line no-restricted-syntax -- baseline client against the self-signed reference server
+        rejectUnauthorized: false,
+        headers: { 'content-type': 'application/json' },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
 }
 
 async function main(): Promise<void> {
-  for (const file of [configurator, unifiedAgent]) if (!fs.existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
+  for (const file of [configurator, unifiedAgent])
+    if (!fs.existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'asr-bench-registration-'));
   try {
     const root = path.join(work, 'root');
     fs.mkdirSync(path.join(root, 'etc'), { recursive: true });
-    fs.writeFileSync(path.join(root, 'etc', 'os-release'), 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12"\n');
+    fs.writeFileSync(
+      path.join(root, 'etc', 'os-release'),
+      'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12"\n',
+    );
     await execFileAsync(process.execPath, [unifiedAgent, '-r', 'MS', '-v', 'VmWare', '-q', '--root', root]);
     const passphraseFile = path.join(work, 'passphrase.txt');
     fs.writeFileSync(passphraseFile, 'benchmark-passphrase\n', { mode: 0o600 });
-    const server = await startReferenceConfigServer({ port: 0, passphraseFile, stateFile: path.join(work, 'state.json') });
+    const server = await startReferenceConfigServer({
+      port: 0,
+      passphraseFile,
+      stateFile: path.join(work, 'state.json'),
+    });
     const registerBody = JSON.stringify({
       serverNonce: newNonce(),
       clientNonce: newNonce(),
-      host: { hostName: 'bench', os: 'DEBIAN12-64', agentVersion: '9.60.0.0', role: 'MS', platform: 'VmWare', ipAddresses: ['127.0.0.1'] },
+      host: {
+        hostName: 'bench',
+        os: 'DEBIAN12-64',
+        agentVersion: '9.60.0.0',
+        role: 'MS',
+        platform: 'VmWare',
+        ipAddresses: ['127.0.0.1'],
+      },
       proof: '0'.repeat(64),
     });
     const curlAvailable = await execFileAsync('curl', ['--version']).then(
@@ -79,7 +107,11 @@ async function main(): Promise<void> {
       results.push(
         await timeEach('configurator CLI (process per registration)', async () => {
           const { code } = await new Promise<{ code: number | null }>((resolve) => {
-            const child = spawn(process.execPath, [configurator, '-i', `127.0.0.1:${server.port}`, '-P', passphraseFile, '-q', '--root', root], { stdio: 'ignore' });
+            const child = spawn(
+              process.execPath,
+              [configurator, '-i', `127.0.0.1:${server.port}`, '-P', passphraseFile, '-q', '--root', root],
+              { stdio: 'ignore' },
+            );
             child.on('exit', (exitCode) => resolve({ code: exitCode }));
           });
           if (code !== 0) throw new Error(`configurator exited ${code}`);
@@ -89,15 +121,44 @@ async function main(): Promise<void> {
         results.push(
           await timeEach('curl, two HTTPS requests (process per request)', async () => {
             const url = `https://127.0.0.1:${server.port}`;
-            await execFileAsync('curl', ['-sk', '-o', '/dev/null', '-X', 'POST', '-H', 'content-type: application/json', '--data', '{}', `${url}${CHALLENGE_PATH}`]);
-            await execFileAsync('curl', ['-sk', '-o', '/dev/null', '-X', 'POST', '-H', 'content-type: application/json', '--data', registerBody, `${url}${REGISTER_PATH}`]);
+            await execFileAsync('curl', [
+              '-sk',
+              '-o',
+              '/dev/null',
+              '-X',
+              'POST',
+              '-H',
+              'content-type: application/json',
+              '--data',
+              '{}',
+              `${url}${CHALLENGE_PATH}`,
+            ]);
+            await execFileAsync('curl', [
+              '-sk',
+              '-o',
+              '/dev/null',
+              '-X',
+              'POST',
+              '-H',
+              'content-type: application/json',
+              '--data',
+              registerBody,
+              `${url}${REGISTER_PATH}`,
+            ]);
           }),
         );
       }
       const endpoint = parseCsEndpoint(`127.0.0.1:${server.port}`);
       if (!endpoint.ok) throw new Error(endpoint.reason);
       const key = passphraseKey('benchmark-passphrase');
-      const host: HostInfo = { hostName: 'bench-inprocess', os: 'DEBIAN12-64', agentVersion: '9.60.0.0', role: 'MS', platform: 'VmWare', ipAddresses: ['127.0.0.1'] };
+      const host: HostInfo = {
+        hostName: 'bench-inprocess',
+        os: 'DEBIAN12-64',
+        agentVersion: '9.60.0.0',
+        role: 'MS',
+        platform: 'VmWare',
+        ipAddresses: ['127.0.0.1'],
+      };
       results.push(
         await timeEach('protocol client in-process (registerWithCs)', async () => {
           const result = await registerWithCs(endpoint.endpoint, key, host);
@@ -113,11 +174,27 @@ async function main(): Promise<void> {
     } finally {
       await server.close();
     }
-    process.stdout.write(`registration: ${count} registrations each against the reference CS on loopback, ${os.cpus().length} cores, Node ${process.versions.node}\n`);
-    for (const r of results) process.stdout.write(`  ${r.label.padEnd(48)} ${r.perSecond.toFixed(1).padStart(7)} /s   median ${r.medianMs.toFixed(1).padStart(7)} ms\n`);
-    const [cli, curl, inProcess, node] = [results[0], curlAvailable ? results[1] : undefined, results[curlAvailable ? 2 : 1], results[curlAvailable ? 3 : 2]];
-    if (cli && curl) process.stdout.write(`  ratio configurator CLI / curl (median latency): ${(cli.medianMs / curl.medianMs).toFixed(2)}x\n`);
-    if (inProcess && node) process.stdout.write(`  ratio protocol client / Node https (median latency): ${(inProcess.medianMs / node.medianMs).toFixed(2)}x\n`);
+    process.stdout.write(
+      `registration: ${count} registrations each against the reference CS on loopback, ${os.cpus().length} cores, Node ${process.versions.node}\n`,
+    );
+    for (const r of results)
+      process.stdout.write(
+        `  ${r.label.padEnd(48)} ${r.perSecond.toFixed(1).padStart(7)} /s   median ${r.medianMs.toFixed(1).padStart(7)} ms\n`,
+      );
+    const [cli, curl, inProcess, node] = [
+      results[0],
+      curlAvailable ? results[1] : undefined,
+      results[curlAvailable ? 2 : 1],
+      results[curlAvailable ? 3 : 2],
+    ];
+    if (cli && curl)
+      process.stdout.write(
+        `  ratio configurator CLI / curl (median latency): ${(cli.medianMs / curl.medianMs).toFixed(2)}x\n`,
+      );
+    if (inProcess && node)
+      process.stdout.write(
+        `  ratio protocol client / Node https (median latency): ${(inProcess.medianMs / node.medianMs).toFixed(2)}x\n`,
+      );
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

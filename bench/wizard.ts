@@ -23,13 +23,21 @@ const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1] ?? '') || 7;
 const appRoot = path.resolve(__dirname, '..', '..');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--enable-precise-memory-info'];
-
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--enable-precise-memory-info',
+];
 
 function jsGzipBytes(dir: string): number {
   let total = 0;
   for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() && entry.name.endsWith('.js')) total += gzipSync(fs.readFileSync(path.join(entry.parentPath, entry.name)), { level: 9 }).length;
+    if (entry.isFile() && entry.name.endsWith('.js'))
+      total += gzipSync(fs.readFileSync(path.join(entry.parentPath, entry.name)), { level: 9 }).length;
   }
   return total;
 }
@@ -49,7 +57,11 @@ function interactiveProbe(selector: string): string {
 async function timeToInteractive(page: Page, url: string, selector: string): Promise<number> {
   await page.addInitScript({ content: interactiveProbe(selector) });
   await page.goto(url);
-  await page.waitForFunction(() => typeof (window as unknown as { __interactiveAt?: number }).__interactiveAt === 'number', undefined, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => typeof (window as unknown as { __interactiveAt?: number }).__interactiveAt === 'number',
+    undefined,
+    { timeout: 30_000 },
+  );
   return page.evaluate(() => (window as unknown as { __interactiveAt: number }).__interactiveAt);
 }
 
@@ -61,11 +73,18 @@ function serveStatic(dir: string): Promise<{ url: string; close: () => Promise<v
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'text/html' }).end(fs.readFileSync(file));
+    response
+      .writeHead(200, {
+        'content-type': file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'text/html',
+      })
+      .end(fs.readFileSync(file));
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
-      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise((done) => server.close(() => done())) });
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+        close: () => new Promise((done) => server.close(() => done())),
+      });
     });
   });
 }
@@ -80,12 +99,20 @@ function writeMillionLineLog(file: string): { lines: number; lastMarker: string 
   let chunk: string[] = [];
   const base = Date.parse('2026-11-25T08:00:00Z');
   for (let run = 0; run < 10; run++) {
-    chunk.push(rule, `Mobility Service Setup (installer) 1.0.0: run started ${new Date(base + run * 3_600_000).toISOString()}`, 'Command line: UnifiedAgent -r MS -v VmWare -q', 'Process 1 on linux x64', rule);
+    chunk.push(
+      rule,
+      `Mobility Service Setup (installer) 1.0.0: run started ${new Date(base + run * 3_600_000).toISOString()}`,
+      'Command line: UnifiedAgent -r MS -v VmWare -q',
+      'Process 1 on linux x64',
+      rule,
+    );
     lines += 5;
     const perRun = run === 9 ? 1_000_000 - lines : 99_995;
     for (let i = 0; i < perRun; i++) {
       const level = i % 10 === 3 ? 'WARN ' : i % 10 === 7 ? 'ERROR' : 'INFO ';
-      chunk.push(`${new Date(base + run * 3_600_000 + i).toISOString()} ${level} [extract] run ${run} line ${i}: verified payload/data/file-${i}.bin (sha256 ok)`);
+      chunk.push(
+        `${new Date(base + run * 3_600_000 + i).toISOString()} ${level} [extract] run ${run} line ${i}: verified payload/data/file-${i}.bin (sha256 ok)`,
+      );
       lastMarker = `run ${run} line ${i}:`;
       if (chunk.length >= 20_000) {
         fs.writeSync(fd, `${chunk.join('\n')}\n`);
@@ -102,11 +129,15 @@ function writeMillionLineLog(file: string): { lines: number; lastMarker: string 
 async function main(): Promise<void> {
   const wizardDir = path.join(appRoot, 'dist', 'renderer');
   const bareDir = path.join(appRoot, 'dist', 'bench', 'bare-page');
-  for (const dir of [wizardDir, bareDir]) if (!fs.existsSync(path.join(dir, 'index.html'))) throw new Error(`${dir} is missing: run npm run build first`);
+  for (const dir of [wizardDir, bareDir])
+    if (!fs.existsSync(path.join(dir, 'index.html'))) throw new Error(`${dir} is missing: run npm run build first`);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'asr-bench-wizard-'));
   const root = path.join(work, 'root');
   fs.mkdirSync(path.join(root, 'etc'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'etc', 'os-release'), 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12"\n');
+  fs.writeFileSync(
+    path.join(root, 'etc', 'os-release'),
+    'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12"\n',
+  );
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   const harness = await startHarness({ root, repository: path.join(appRoot, 'assets', 'repository'), appRoot });
   const bare = await serveStatic(bareDir);
@@ -125,7 +156,9 @@ async function main(): Promise<void> {
         await context.close();
       }
     }
-    const wizardJs = jsGzipBytes(wizardDir) + gzipSync(fs.readFileSync(path.join(appRoot, 'dist', 'e2e', 'bridge-client.js')), { level: 9 }).length;
+    const wizardJs =
+      jsGzipBytes(wizardDir) +
+      gzipSync(fs.readFileSync(path.join(appRoot, 'dist', 'e2e', 'bridge-client.js')), { level: 9 }).length;
     const bareJs = jsGzipBytes(bareDir);
 
     const logFile = path.join(root, 'var', 'log', 'ASRSetupLogs', 'ASRUnifiedAgentInstaller.log');
@@ -154,7 +187,7 @@ async function main(): Promise<void> {
     await page.getByRole('checkbox', { name: 'Follow live' }).uncheck();
     const jumpTimes: number[] = [];
     for (let i = 0; i < 30; i++) {
-      const target = Math.floor(((i * 7919) % 997) / 997 * (lineCount - 100));
+      const target = Math.floor((((i * 7919) % 997) / 997) * (lineCount - 100));
       const took = await page.evaluate(async (line) => {
         const scroller = document.querySelector('[role="log"][aria-label="Installer log lines"]') as HTMLElement;
         const start = performance.now();
@@ -177,13 +210,27 @@ async function main(): Promise<void> {
     const ratio = median(wizardTimes) / median(bareTimes);
     const verdict = (ok: boolean): string => (ok ? 'meets target' : 'MISSES target');
     const line = (text: string): void => void process.stdout.write(`${text}\n`);
-    line(`wizard: ${runs} cold loads each in Chromium (${execFileSync(chromiumPath, ['--version'], { encoding: 'utf8' }).trim()}), ${os.cpus().length} cores`);
-    line(`  time to interactive   wizard median ${median(wizardTimes).toFixed(0)} ms   bare React+zustand page ${median(bareTimes).toFixed(0)} ms   ratio ${ratio.toFixed(2)}x (target <= 1.3x: ${verdict(ratio <= 1.3)})`);
-    line(`  JavaScript (gzip)     wizard ${(wizardJs / 1024).toFixed(1)} KB   bare page ${(bareJs / 1024).toFixed(1)} KB (target < 150 KB: ${verdict(wizardJs < 150 * 1024)})`);
-    line(`  logs view, ${lineCount.toLocaleString('en-US')}-line log (${(fs.statSync(logFile).size / 1e6).toFixed(0)} MB):`);
-    line(`    tail shown after opening   median ${median(openTimes).toFixed(0)} ms (target <= 300 ms: ${verdict(median(openTimes) <= 300)})   beside tail -n 100: ${median(tailTimes).toFixed(1)} ms`);
-    line(`    scroll jump to a random line   median ${median(jumpTimes).toFixed(1)} ms, worst ${Math.max(...jumpTimes).toFixed(1)} ms`);
-    line(`    renderer heap after GC   ${(heap.usedSize / 1024 / 1024).toFixed(1)} MB (target < 150 MB: ${verdict(heap.usedSize < 150 * 1024 * 1024)})`);
+    line(
+      `wizard: ${runs} cold loads each in Chromium (${execFileSync(chromiumPath, ['--version'], { encoding: 'utf8' }).trim()}), ${os.cpus().length} cores`,
+    );
+    line(
+      `  time to interactive   wizard median ${median(wizardTimes).toFixed(0)} ms   bare React+zustand page ${median(bareTimes).toFixed(0)} ms   ratio ${ratio.toFixed(2)}x (target <= 1.3x: ${verdict(ratio <= 1.3)})`,
+    );
+    line(
+      `  JavaScript (gzip)     wizard ${(wizardJs / 1024).toFixed(1)} KB   bare page ${(bareJs / 1024).toFixed(1)} KB (target < 150 KB: ${verdict(wizardJs < 150 * 1024)})`,
+    );
+    line(
+      `  logs view, ${lineCount.toLocaleString('en-US')}-line log (${(fs.statSync(logFile).size / 1e6).toFixed(0)} MB):`,
+    );
+    line(
+      `    tail shown after opening   median ${median(openTimes).toFixed(0)} ms (target <= 300 ms: ${verdict(median(openTimes) <= 300)})   beside tail -n 100: ${median(tailTimes).toFixed(1)} ms`,
+    );
+    line(
+      `    scroll jump to a random line   median ${median(jumpTimes).toFixed(1)} ms, worst ${Math.max(...jumpTimes).toFixed(1)} ms`,
+    );
+    line(
+      `    renderer heap after GC   ${(heap.usedSize / 1024 / 1024).toFixed(1)} MB (target < 150 MB: ${verdict(heap.usedSize < 150 * 1024 * 1024)})`,
+    );
   } finally {
     await bare.close();
     await harness.close();

@@ -14,7 +14,8 @@ function options(argv: readonly string[]): AppOptions {
 
 function refusal(argv: readonly string[]): string {
   const result = parseAppOptions(argv);
-  if (result.ok) throw new Error(`expected ${JSON.stringify(argv)} to be refused, got ${JSON.stringify(result.options)}`);
+  if (result.ok)
+    throw new Error(`expected ${JSON.stringify(argv)} to be refused, got ${JSON.stringify(result.options)}`);
   return result.message;
 }
 

@@ -9,7 +9,8 @@ export interface AppOptions {
   readonly logDir: string | undefined;
 }
 
-export type AppOptionsResult = { readonly ok: true; readonly options: AppOptions } | { readonly ok: false; readonly message: string };
+export type AppOptionsResult =
+  { readonly ok: true; readonly options: AppOptions } | { readonly ok: false; readonly message: string };
 
 const NAMES = { '--root': 'root', '--repository': 'repository', '--log-dir': 'logDir' } as const;
 
@@ -17,7 +18,9 @@ export function parseAppOptions(argv: readonly string[]): AppOptionsResult {
   const found: Partial<Record<keyof AppOptions, string>> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [name, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
     const key = NAMES[name.toLowerCase() as keyof typeof NAMES];
     if (!key) continue;
     const value = inline ?? argv[++i];

@@ -19,13 +19,25 @@ export function isInvokeChannel(channel: string): channel is InvokeChannel {
   return Object.prototype.hasOwnProperty.call(INVOKE_SCHEMAS, channel);
 }
 
-export async function dispatchInvoke(handlers: InvokeHandlers, channel: string, rawArg: unknown): Promise<Envelope<unknown>> {
-  if (!isInvokeChannel(channel)) return { ok: false, error: setupError('INVALID_ARGUMENT', `unknown channel "${channel}"`) };
+export async function dispatchInvoke(
+  handlers: InvokeHandlers,
+  channel: string,
+  rawArg: unknown,
+): Promise<Envelope<unknown>> {
+  if (!isInvokeChannel(channel))
+    return { ok: false, error: setupError('INVALID_ARGUMENT', `unknown channel "${channel}"`) };
   const parsed = INVOKE_SCHEMAS[channel].safeParse(rawArg);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'argument';
-    return { ok: false, error: setupError('INVALID_ARGUMENT', `${channel}: ${where}: ${issue?.message ?? 'invalid'}`, 'This is a bug in the wizard; please report it with the setup logs.') };
+    return {
+      ok: false,
+      error: setupError(
+        'INVALID_ARGUMENT',
+        `${channel}: ${where}: ${issue?.message ?? 'invalid'}`,
+        'This is a bug in the wizard; please report it with the setup logs.',
+      ),
+    };
   }
   try {
     const handler = handlers[channel] as (arg: unknown) => Promise<unknown>;

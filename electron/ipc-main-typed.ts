@@ -7,11 +7,15 @@ import { dispatchInvoke, type InvokeHandlers } from './ipc-dispatch';
 // The only place main touches ipcMain: every channel of the contract is registered here, each call's
 // sender is checked before its argument is parsed and its handler runs.
 
-export function registerInvokeHandlers(handlers: InvokeHandlers, isTrusted: (event: IpcMainInvokeEvent) => boolean): () => void {
+export function registerInvokeHandlers(
+  handlers: InvokeHandlers,
+  isTrusted: (event: IpcMainInvokeEvent) => boolean,
+): () => void {
   const channels = Object.keys(INVOKE_SCHEMAS);
   for (const channel of channels) {
     ipcMain.handle(channel, async (event, arg: unknown): Promise<Envelope<unknown>> => {
-      if (!isTrusted(event)) return { ok: false, error: setupError('INVALID_ARGUMENT', `refused ${channel} from an untrusted sender`) };
+      if (!isTrusted(event))
+        return { ok: false, error: setupError('INVALID_ARGUMENT', `refused ${channel} from an untrusted sender`) };
       return dispatchInvoke(handlers, channel, arg);
     });
   }
@@ -20,6 +24,10 @@ export function registerInvokeHandlers(handlers: InvokeHandlers, isTrusted: (eve
   };
 }
 
-export function sendEvent<E extends keyof EventChannels>(contents: WebContents, channel: E, payload: EventChannels[E]): void {
+export function sendEvent<E extends keyof EventChannels>(
+  contents: WebContents,
+  channel: E,
+  payload: EventChannels[E],
+): void {
   if (!contents.isDestroyed()) contents.send(channel, payload);
 }

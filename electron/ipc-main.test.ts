@@ -39,7 +39,9 @@ const UNTRUSTED_EVENT = { sender: { id: 2 }, trusted: false } as unknown as IpcM
 const isTrusted = (event: IpcMainInvokeEvent): boolean => (event as unknown as { trusted: boolean }).trusted;
 
 /** A handler per channel that records what it was given and answers `answer(channel)`. */
-function recordingHandlers(answer: (channel: InvokeChannel, arg: unknown) => Promise<unknown> = async (channel) => `${channel} done`): {
+function recordingHandlers(
+  answer: (channel: InvokeChannel, arg: unknown) => Promise<unknown> = async (channel) => `${channel} done`,
+): {
   handlers: InvokeHandlers;
   calls: { channel: InvokeChannel; arg: unknown }[];
 } {
@@ -54,7 +56,11 @@ function recordingHandlers(answer: (channel: InvokeChannel, arg: unknown) => Pro
   return { handlers: Object.fromEntries(entries) as InvokeHandlers, calls };
 }
 
-async function call(channel: string, arg: unknown, event: IpcMainInvokeEvent = TRUSTED_EVENT): Promise<Envelope<unknown>> {
+async function call(
+  channel: string,
+  arg: unknown,
+  event: IpcMainInvokeEvent = TRUSTED_EVENT,
+): Promise<Envelope<unknown>> {
   const handler = fake.handlers.get(channel);
   if (!handler) throw new Error(`no handler registered for ${channel}`);
   return (await handler(event, arg)) as Envelope<unknown>;
@@ -117,12 +123,15 @@ describe('registerInvokeHandlers', () => {
     expect(calls).toEqual([]);
   });
 
-  it.each(CHANNELS)('passes a valid %s argument to its handler and returns its value in an ok envelope', async (channel) => {
-    const { handlers, calls } = recordingHandlers();
-    unregister = registerInvokeHandlers(handlers, isTrusted);
-    expect(await call(channel, VALID_ARGS[channel])).toEqual({ ok: true, value: `${channel} done` });
-    expect(calls).toEqual([{ channel, arg: VALID_ARGS[channel] }]);
-  });
+  it.each(CHANNELS)(
+    'passes a valid %s argument to its handler and returns its value in an ok envelope',
+    async (channel) => {
+      const { handlers, calls } = recordingHandlers();
+      unregister = registerInvokeHandlers(handlers, isTrusted);
+      expect(await call(channel, VALID_ARGS[channel])).toEqual({ ok: true, value: `${channel} done` });
+      expect(calls).toEqual([{ channel, arg: VALID_ARGS[channel] }]);
+    },
+  );
 
   it.each([
     ['setup:start-install', { role: 'XX', platform: 'VmWare', installLocation: '/usr/local/ASR' }, 'role'],
@@ -154,7 +163,11 @@ describe('registerInvokeHandlers', () => {
   });
 
   it.each([
-    ['setup:start-install', { role: 'MS', platform: 'VmWare', installLocation: '/usr/local/ASR', extra: true }, 'extra'],
+    [
+      'setup:start-install',
+      { role: 'MS', platform: 'VmWare', installLocation: '/usr/local/ASR', extra: true },
+      'extra',
+    ],
     ['setup:register', { endpoint: '10.0.0.5', passphrase: 'p', remember: true }, 'remember'],
     ['logs:read', { query: { ...QUERY, regex: '.*' }, first: 0, count: 1 }, 'regex'],
   ])('refuses %s with an extra property, naming the property', async (channel, arg, extra) => {
@@ -173,7 +186,7 @@ describe('registerInvokeHandlers', () => {
     ['setup:preflight', undefined],
     ['setup:register', 'correct horse battery staple'],
     ['logs:info', ['installer']],
-  ])('refuses %s with %j: the argument must have the channel\'s shape', async (channel, arg) => {
+  ])("refuses %s with %j: the argument must have the channel's shape", async (channel, arg) => {
     const { handlers, calls } = recordingHandlers();
     unregister = registerInvokeHandlers(handlers, isTrusted);
     const error = failure(await call(channel, arg));
@@ -190,7 +203,7 @@ describe('registerInvokeHandlers', () => {
     expect(JSON.stringify(error)).not.toContain('S3cret');
   });
 
-  it('hands the handler the parsed value, not the caller\'s object', async () => {
+  it("hands the handler the parsed value, not the caller's object", async () => {
     const { handlers, calls } = recordingHandlers();
     unregister = registerInvokeHandlers(handlers, isTrusted);
     const arg = { role: 'MS', platform: 'VmWare', installLocation: '/usr/local/ASR' };
@@ -200,7 +213,11 @@ describe('registerInvokeHandlers', () => {
   });
 
   it('returns the catalog error of a handler that throws IpcError', async () => {
-    const busy = setupError('ANOTHER_INSTALL_RUNNING', 'a install job is already running in this window', 'Wait for it to finish, or cancel it.');
+    const busy = setupError(
+      'ANOTHER_INSTALL_RUNNING',
+      'a install job is already running in this window',
+      'Wait for it to finish, or cancel it.',
+    );
     const { handlers } = recordingHandlers(async () => {
       throw new IpcError(busy);
     });
@@ -230,20 +247,27 @@ describe('registerInvokeHandlers', () => {
 });
 
 describe('dispatchInvoke', () => {
-  it.each(['setup:uninstall', 'app:get-state ', 'APP:GET-STATE', '', '__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
-    'refuses the unknown channel %j as INVALID_ARGUMENT without calling any handler',
-    async (channel) => {
-      const { handlers, calls } = recordingHandlers();
-      const error = failure(await dispatchInvoke(handlers, channel, undefined));
-      expect(error.code).toBe('INVALID_ARGUMENT');
-      expect(error.message).toBe(`unknown channel "${channel}"`);
-      expect(calls).toEqual([]);
-    },
-  );
+  it.each([
+    'setup:uninstall',
+    'app:get-state ',
+    'APP:GET-STATE',
+    '',
+    '__proto__',
+    'constructor',
+    'toString',
+    'hasOwnProperty',
+  ])('refuses the unknown channel %j as INVALID_ARGUMENT without calling any handler', async (channel) => {
+    const { handlers, calls } = recordingHandlers();
+    const error = failure(await dispatchInvoke(handlers, channel, undefined));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toBe(`unknown channel "${channel}"`);
+    expect(calls).toEqual([]);
+  });
 
-  it('isInvokeChannel knows exactly the contract\'s channels', () => {
+  it("isInvokeChannel knows exactly the contract's channels", () => {
     for (const channel of CHANNELS) expect(isInvokeChannel(channel)).toBe(true);
-    for (const channel of ['__proto__', 'constructor', 'logs:write', 'setup:register:']) expect(isInvokeChannel(channel)).toBe(false);
+    for (const channel of ['__proto__', 'constructor', 'logs:write', 'setup:register:'])
+      expect(isInvokeChannel(channel)).toBe(false);
   });
 
   it('reports the bug remedy for a malformed argument', async () => {
@@ -268,16 +292,31 @@ describe('dispatchInvoke', () => {
 
 describe('isTrustedSender', () => {
   const WINDOW_ID = 7;
-  const main = (frameUrl: string | undefined, overrides: Partial<SenderFacts> = {}): SenderFacts => ({ senderId: WINDOW_ID, frameUrl, isMainFrame: true, ...overrides });
+  const main = (frameUrl: string | undefined, overrides: Partial<SenderFacts> = {}): SenderFacts => ({
+    senderId: WINDOW_ID,
+    frameUrl,
+    isMainFrame: true,
+    ...overrides,
+  });
 
   it.each([
     ['the main frame of our window showing app://bundle/index.html', main('app://bundle/index.html'), WINDOW_ID, true],
-    ['the main frame showing app://bundle/ (another page of the bundle)', main('app://bundle/logs?x=1#y'), WINDOW_ID, true],
+    [
+      'the main frame showing app://bundle/ (another page of the bundle)',
+      main('app://bundle/logs?x=1#y'),
+      WINDOW_ID,
+      true,
+    ],
     ['another webContents', main('app://bundle/index.html', { senderId: 8 }), WINDOW_ID, false],
     ['a sub-frame of our window', main('app://bundle/index.html', { isMainFrame: false }), WINDOW_ID, false],
     ['our window navigated to https://evil.example', main('https://evil.example/'), WINDOW_ID, false],
     ['our window showing file:///etc/passwd', main('file:///etc/passwd'), WINDOW_ID, false],
-    ['our window showing a file:// page of the bundle', main('file:///opt/app/dist/renderer/index.html'), WINDOW_ID, false],
+    [
+      'our window showing a file:// page of the bundle',
+      main('file:///opt/app/dist/renderer/index.html'),
+      WINDOW_ID,
+      false,
+    ],
     ['an app:// URL on another host', main('app://evil/index.html'), WINDOW_ID, false],
     ['an app:// URL on a look-alike host', main('app://bundle.evil.example/index.html'), WINDOW_ID, false],
     ['an app:// URL with a port', main('app://bundle:1/index.html'), WINDOW_ID, false],

@@ -6,7 +6,15 @@ import type { ElevationMode } from '../shared/ipc-contract';
 import type { JobEvent } from '../shared/job-events';
 import { resultCodes } from './cli/cli-output';
 import { Scratch } from './engine/test-support/fixtures';
-import { elevationModeFor, launchJob, spawnPlan, type CliRuntime, type LaunchOptions, type RunningJob, type SpawnPlan } from './job-launcher';
+import {
+  elevationModeFor,
+  launchJob,
+  spawnPlan,
+  type CliRuntime,
+  type LaunchOptions,
+  type RunningJob,
+  type SpawnPlan,
+} from './job-launcher';
 
 // How the wizard runs privileged work: the exact argv (direct, or under pkexec through /usr/bin/env), and
 // a launched child's JSON lines becoming job events, with a result even when the child dies without one.
@@ -18,7 +26,11 @@ afterAll(() => scratch.cleanup());
 type ResultEvent = Extract<JobEvent, { type: 'result' }>;
 
 const NODE: CliRuntime = { command: process.execPath, env: {}, nodeOptions: [] };
-const APP_AS_NODE: CliRuntime = { command: '/opt/mobility-setup/mobility-setup', env: { ELECTRON_RUN_AS_NODE: '1' }, nodeOptions: ['--max-semi-space-size=1'] };
+const APP_AS_NODE: CliRuntime = {
+  command: '/opt/mobility-setup/mobility-setup',
+  env: { ELECTRON_RUN_AS_NODE: '1' },
+  nodeOptions: ['--max-semi-space-size=1'],
+};
 const SCRIPT = '/opt/mobility-setup/resources/app/dist/cli/unified-agent.cjs';
 const CLI_ARGS = ['-r', 'MS', '-v', 'VmWare', '-d', '/usr/local/ASR', '--json', '--cancel-on-stdin-eof'];
 const PKEXEC = '/usr/bin/pkexec';
@@ -27,7 +39,10 @@ const SECRET = 'correct horse battery staple';
 /** Writes a CommonJS child script; `emit(event)` prints one JSON line. */
 function childScript(body: string): string {
   const file = `${scratch.path('child')}.cjs`;
-  fs.writeFileSync(file, `'use strict';\nconst emit = (event) => process.stdout.write(JSON.stringify(event) + '\\n');\n${body}\n`);
+  fs.writeFileSync(
+    file,
+    `'use strict';\nconst emit = (event) => process.stdout.write(JSON.stringify(event) + '\\n');\n${body}\n`,
+  );
   return file;
 }
 
@@ -38,9 +53,18 @@ function fakePkexec(body = 'exec /usr/bin/env -i "$@"'): string {
   return file;
 }
 
-function launch(script: string, args: readonly string[] = [], options: Partial<Omit<LaunchOptions, 'onEvent' | 'plan'>> & { plan?: SpawnPlan } = {}): { job: RunningJob; events: JobEvent[] } {
+function launch(
+  script: string,
+  args: readonly string[] = [],
+  options: Partial<Omit<LaunchOptions, 'onEvent' | 'plan'>> & { plan?: SpawnPlan } = {},
+): { job: RunningJob; events: JobEvent[] } {
   const events: JobEvent[] = [];
-  const job = launchJob({ kind: 'install', plan: options.plan ?? spawnPlan(NODE, script, args, 'elevated', undefined), ...options, onEvent: (event) => events.push(event) });
+  const job = launchJob({
+    kind: 'install',
+    plan: options.plan ?? spawnPlan(NODE, script, args, 'elevated', undefined),
+    ...options,
+    onEvent: (event) => events.push(event),
+  });
   return { job, events };
 }
 
@@ -49,10 +73,22 @@ function logMessages(events: readonly JobEvent[]): string[] {
 }
 
 /** The JSON a child reported about itself in its first log event. */
-function selfReport(events: readonly JobEvent[]): { argv: string[]; execArgv: string[]; env: Record<string, string>; stdinSha: string; stdinBytes: number } {
+function selfReport(events: readonly JobEvent[]): {
+  argv: string[];
+  execArgv: string[];
+  env: Record<string, string>;
+  stdinSha: string;
+  stdinBytes: number;
+} {
   const message = logMessages(events)[0];
   if (message === undefined) throw new Error(`the child reported nothing: ${JSON.stringify(events)}`);
-  return JSON.parse(message) as { argv: string[]; execArgv: string[]; env: Record<string, string>; stdinSha: string; stdinBytes: number };
+  return JSON.parse(message) as {
+    argv: string[];
+    execArgv: string[];
+    env: Record<string, string>;
+    stdinSha: string;
+    stdinBytes: number;
+  };
 }
 
 const REPORTER = `
@@ -90,24 +126,41 @@ describe('spawnPlan', () => {
     expect(plan.env).toEqual({ PATH: process.env.PATH, ELECTRON_RUN_AS_NODE: '1' });
   });
 
-  it.each(['unavailable', 'elevated'] as const)('runs directly when elevation is %s, even with a pkexec path', (elevation: ElevationMode) => {
-    const plan = spawnPlan(APP_AS_NODE, SCRIPT, CLI_ARGS, elevation, PKEXEC);
-    expect(plan.command).toBe(APP_AS_NODE.command);
-  });
+  it.each(['unavailable', 'elevated'] as const)(
+    'runs directly when elevation is %s, even with a pkexec path',
+    (elevation: ElevationMode) => {
+      const plan = spawnPlan(APP_AS_NODE, SCRIPT, CLI_ARGS, elevation, PKEXEC);
+      expect(plan.command).toBe(APP_AS_NODE.command);
+    },
+  );
 
   it('runs directly when a prompt is expected but no pkexec path is known', () => {
-    expect(spawnPlan(APP_AS_NODE, SCRIPT, CLI_ARGS, 'will-prompt', undefined)).toEqual(spawnPlan(APP_AS_NODE, SCRIPT, CLI_ARGS, 'elevated', undefined));
+    expect(spawnPlan(APP_AS_NODE, SCRIPT, CLI_ARGS, 'will-prompt', undefined)).toEqual(
+      spawnPlan(APP_AS_NODE, SCRIPT, CLI_ARGS, 'elevated', undefined),
+    );
   });
 
   it('under pkexec passes the runtime environment through /usr/bin/env as the first arguments', () => {
     const plan = spawnPlan(APP_AS_NODE, SCRIPT, CLI_ARGS, 'will-prompt', PKEXEC);
     expect(plan.command).toBe(PKEXEC);
-    expect(plan.args).toEqual(['/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1', APP_AS_NODE.command, '--max-semi-space-size=1', SCRIPT, ...CLI_ARGS]);
+    expect(plan.args).toEqual([
+      '/usr/bin/env',
+      'ELECTRON_RUN_AS_NODE=1',
+      APP_AS_NODE.command,
+      '--max-semi-space-size=1',
+      SCRIPT,
+      ...CLI_ARGS,
+    ]);
     expect(plan.env).toMatchObject({ ELECTRON_RUN_AS_NODE: '1' });
   });
 
   it('under pkexec with an empty runtime environment adds no assignments', () => {
-    expect(spawnPlan(NODE, SCRIPT, ['--json'], 'will-prompt', PKEXEC).args).toEqual(['/usr/bin/env', process.execPath, SCRIPT, '--json']);
+    expect(spawnPlan(NODE, SCRIPT, ['--json'], 'will-prompt', PKEXEC).args).toEqual([
+      '/usr/bin/env',
+      process.execPath,
+      SCRIPT,
+      '--json',
+    ]);
   });
 
   it('takes the configurator\'s passphrase from stdin ("-P -"), so no plan ever carries it', () => {
@@ -126,7 +179,7 @@ describe('spawnPlan', () => {
 });
 
 describe('launchJob', () => {
-  it('turns the child\'s JSON lines into events in order and resolves done with the result line', async () => {
+  it("turns the child's JSON lines into events in order and resolves done with the result line", async () => {
     const script = childScript(`
 emit({ type: 'job-started', job: 'install', time: '2026-11-25T00:00:00.000Z', logFile: '/var/log/ASRSetupLogs/ASRUnifiedAgentInstaller.log' });
 process.stdout.write('a plain line that is not an event\\n');
@@ -137,16 +190,39 @@ emit({ type: 'step-finished', stepId: 'extract', status: 'Succeeded', message: '
 emit({ type: 'result', status: 'Succeeded', exitCode: 0, msiCode: 0, error: null, summary: { agentVersion: '9.60.0.0' } });`);
     const { job, events } = launch(script);
     const result = await job.done;
-    expect(events.map((event) => event.type)).toEqual(['job-started', 'step-started', 'step-progress', 'step-finished', 'result']);
-    expect(events[3]).toEqual({ type: 'step-finished', stepId: 'extract', status: 'Succeeded', message: 'extracted', time: '2026-11-25T00:00:02.000Z' });
-    expect(result).toEqual({ type: 'result', status: 'Succeeded', exitCode: 0, msiCode: 0, error: null, summary: { agentVersion: '9.60.0.0' } });
+    expect(events.map((event) => event.type)).toEqual([
+      'job-started',
+      'step-started',
+      'step-progress',
+      'step-finished',
+      'result',
+    ]);
+    expect(events[3]).toEqual({
+      type: 'step-finished',
+      stepId: 'extract',
+      status: 'Succeeded',
+      message: 'extracted',
+      time: '2026-11-25T00:00:02.000Z',
+    });
+    expect(result).toEqual({
+      type: 'result',
+      status: 'Succeeded',
+      exitCode: 0,
+      msiCode: 0,
+      error: null,
+      summary: { agentVersion: '9.60.0.0' },
+    });
     expect(events.at(-1)).toEqual(result);
   });
 
   it('gives each job a fresh id in the form setup:cancel accepts, and keeps its kind', async () => {
     const script = childScript(`emit({ type: 'result', status: 'Succeeded', exitCode: 0, msiCode: 0, error: null });`);
     const first = launch(script).job;
-    const second = launchJob({ kind: 'register', plan: spawnPlan(NODE, script, [], 'elevated', undefined), onEvent: () => undefined });
+    const second = launchJob({
+      kind: 'register',
+      plan: spawnPlan(NODE, script, [], 'elevated', undefined),
+      onEvent: () => undefined,
+    });
     await Promise.all([first.done, second.done]);
     expect(first.jobId).toMatch(/^[0-9a-f-]{36}$/);
     expect(second.jobId).not.toBe(first.jobId);
@@ -154,7 +230,9 @@ emit({ type: 'result', status: 'Succeeded', exitCode: 0, msiCode: 0, error: null
   });
 
   it('reads a last line that has no newline', async () => {
-    const script = childScript(`process.stdout.write(JSON.stringify({ type: 'result', status: 'Warning', exitCode: 0, msiCode: 3010, error: null }));`);
+    const script = childScript(
+      `process.stdout.write(JSON.stringify({ type: 'result', status: 'Warning', exitCode: 0, msiCode: 3010, error: null }));`,
+    );
     const { job, events } = launch(script);
     expect(await job.done).toMatchObject({ type: 'result', status: 'Warning', msiCode: 3010 });
     expect(events).toHaveLength(1);
@@ -202,27 +280,42 @@ process.exit(3);`);
     const { job, events } = launch(script);
     const result = await job.done;
     const codes = resultCodes('Failed', result.error);
-    expect(result).toMatchObject({ type: 'result', status: 'Failed', exitCode: codes.exitCode, msiCode: codes.msiCode, error: { code: 'INSTALL_FAILED' } });
+    expect(result).toMatchObject({
+      type: 'result',
+      status: 'Failed',
+      exitCode: codes.exitCode,
+      msiCode: codes.msiCode,
+      error: { code: 'INSTALL_FAILED' },
+    });
     expect(result.error?.message).toContain('exit code 3');
     expect(result.error?.message).toContain('TypeError: cannot read the disk');
     expect(events.map((event) => event.type)).toEqual(['job-started', 'result']);
     expect(events.at(-1)).toEqual(result);
   });
 
-  it.each(['Error executing command as another user: Request dismissed', 'Error executing command as another user: Not authorized'])(
-    'reports a child that dies saying %j as NOT_ELEVATED',
-    async (stderr) => {
-      const script = childScript(`process.stderr.write(${JSON.stringify(`${stderr}\n`)}); process.exit(126);`);
-      const result = await launch(script).job.done;
-      expect(result).toMatchObject({ status: 'Failed', error: { code: 'NOT_ELEVATED' } });
-    },
-  );
+  it.each([
+    'Error executing command as another user: Request dismissed',
+    'Error executing command as another user: Not authorized',
+  ])('reports a child that dies saying %j as NOT_ELEVATED', async (stderr) => {
+    const script = childScript(`process.stderr.write(${JSON.stringify(`${stderr}\n`)}); process.exit(126);`);
+    const result = await launch(script).job.done;
+    expect(result).toMatchObject({ status: 'Failed', error: { code: 'NOT_ELEVATED' } });
+  });
 
   it('reports a pkexec that refuses as NOT_ELEVATED', async () => {
     const pkexec = fakePkexec(`echo "Error executing command as another user: Request dismissed" >&2\nexit 126`);
-    const plan = spawnPlan(NODE, childScript(`emit({ type: 'result', status: 'Succeeded', exitCode: 0, msiCode: 0, error: null });`), [], 'will-prompt', pkexec);
+    const plan = spawnPlan(
+      NODE,
+      childScript(`emit({ type: 'result', status: 'Succeeded', exitCode: 0, msiCode: 0, error: null });`),
+      [],
+      'will-prompt',
+      pkexec,
+    );
     const { job, events } = launch('', [], { plan });
-    expect(await job.done).toMatchObject({ status: 'Failed', error: { code: 'NOT_ELEVATED', message: 'administrator rights were not granted' } });
+    expect(await job.done).toMatchObject({
+      status: 'Failed',
+      error: { code: 'NOT_ELEVATED', message: 'administrator rights were not granted' },
+    });
     expect(events.filter((event) => event.type === 'result')).toHaveLength(1);
   });
 
@@ -232,11 +325,17 @@ emit({ type: 'result', status: 'Failed', exitCode: 1, msiCode: 1603, error: { co
 process.stderr.write('Request dismissed\\n');
 process.exit(1);`);
     const { job, events } = launch(script);
-    expect(await job.done).toEqual({ type: 'result', status: 'Failed', exitCode: 1, msiCode: 1603, error: { code: 'PACKAGE_NOT_FOUND', message: 'no package', remedy: 'copy it' } });
+    expect(await job.done).toEqual({
+      type: 'result',
+      status: 'Failed',
+      exitCode: 1,
+      msiCode: 1603,
+      error: { code: 'PACKAGE_NOT_FOUND', message: 'no package', remedy: 'copy it' },
+    });
     expect(events).toHaveLength(1);
   });
 
-  it('writes the stdin option to the child\'s stdin, and it never appears in the child\'s argv or environment', async () => {
+  it("writes the stdin option to the child's stdin, and it never appears in the child's argv or environment", async () => {
     const script = childScript(REPORTER);
     const args = ['-i', '10.0.0.5:443', '-P', '-', '--json'];
     const { job, events } = launch(script, args, { kind: 'register', stdin: `${SECRET}\n` });
@@ -248,17 +347,23 @@ process.exit(1);`);
     expect(JSON.stringify([report.argv, report.execArgv, report.env])).not.toContain('horse');
   });
 
-  it('gives the child only PATH and the runtime\'s environment, not the app\'s', async () => {
-    const runtime: CliRuntime = { command: process.execPath, env: { ASR_RUNTIME_MARK: 'yes' }, nodeOptions: ['--max-semi-space-size=1'] };
+  it("gives the child only PATH and the runtime's environment, not the app's", async () => {
+    const runtime: CliRuntime = {
+      command: process.execPath,
+      env: { ASR_RUNTIME_MARK: 'yes' },
+      nodeOptions: ['--max-semi-space-size=1'],
+    };
     const script = childScript(REPORTER);
-    const { job, events } = launch(script, ['--json'], { plan: spawnPlan(runtime, script, ['--json'], 'elevated', undefined) });
+    const { job, events } = launch(script, ['--json'], {
+      plan: spawnPlan(runtime, script, ['--json'], 'elevated', undefined),
+    });
     await job.done;
     const report = selfReport(events);
     expect(Object.keys(report.env).sort()).toEqual(['ASR_RUNTIME_MARK', 'PATH']);
     expect(report.execArgv).toEqual(['--max-semi-space-size=1']);
   });
 
-  it('under a pkexec that empties the environment, the runtime\'s environment still reaches the child, and so does stdin', async () => {
+  it("under a pkexec that empties the environment, the runtime's environment still reaches the child, and so does stdin", async () => {
     const runtime: CliRuntime = { command: process.execPath, env: { ELECTRON_RUN_AS_NODE: '1' }, nodeOptions: [] };
     const script = childScript(REPORTER);
     const plan = spawnPlan(runtime, script, ['-P', '-'], 'will-prompt', fakePkexec());
@@ -320,7 +425,7 @@ emit({ type: 'log', level: 'info', message: 'busy', time: 't' });`);
     expect(result.error?.message).toContain('killed by SIGTERM');
   });
 
-  it('cancel() of an elevated child (under pkexec, not ours to signal) only closes stdin, and the job ends with the child\'s own result', async () => {
+  it("cancel() of an elevated child (under pkexec, not ours to signal) only closes stdin, and the job ends with the child's own result", async () => {
     const script = childScript(`
 process.on('SIGTERM', () => { emit({ type: 'log', level: 'error', message: 'was signalled', time: 't' }); process.exit(9); });
 process.stdin.on('end', () => { emit({ type: 'result', status: 'Failed', exitCode: 4, msiCode: 1602, error: { code: 'CANCELLED', message: 'rolled back', remedy: 'r' } }); process.exit(4); });

@@ -26,14 +26,24 @@ export interface SpawnPlan {
   readonly env: Record<string, string>;
 }
 
-export function elevationModeFor(platform: NodeJS.Platform, uid: number | undefined, pkexecPath: string | undefined): ElevationMode {
+export function elevationModeFor(
+  platform: NodeJS.Platform,
+  uid: number | undefined,
+  pkexecPath: string | undefined,
+): ElevationMode {
   if (platform === 'win32') return 'elevated';
   if (uid === 0) return 'elevated';
   return pkexecPath ? 'will-prompt' : 'unavailable';
 }
 
 /** The exact argv for a CLI run; with pkexec the whole command line is pkexec's argument list. */
-export function spawnPlan(runtime: CliRuntime, script: string, cliArgs: readonly string[], elevation: ElevationMode, pkexecPath: string | undefined): SpawnPlan {
+export function spawnPlan(
+  runtime: CliRuntime,
+  script: string,
+  cliArgs: readonly string[],
+  elevation: ElevationMode,
+  pkexecPath: string | undefined,
+): SpawnPlan {
   const base = [...runtime.nodeOptions, script, ...cliArgs];
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...runtime.env };
   if (elevation === 'will-prompt' && pkexecPath) {
@@ -64,7 +74,12 @@ export interface LaunchOptions {
 
 export function launchJob(options: LaunchOptions): RunningJob {
   const jobId = randomUUID();
-  const child: ChildProcess = spawn(options.plan.command, [...options.plan.args], { env: options.plan.env, stdio: ['pipe', 'pipe', 'pipe'], shell: false, windowsHide: true });
+  const child: ChildProcess = spawn(options.plan.command, [...options.plan.args], {
+    env: options.plan.env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    shell: false,
+    windowsHide: true,
+  });
   let sawResult: Extract<JobEvent, { type: 'result' }> | undefined;
   let stderrTail = '';
   let carry = '';
@@ -109,10 +124,23 @@ export function launchJob(options: LaunchOptions): RunningJob {
       // The child died without a result line (killed, crashed, pkexec refused): still end the job.
       const dismissed = /dismissed|Not authorized|Request dismissed/i.test(stderrTail);
       const error = dismissed
-        ? setupError('NOT_ELEVATED', 'administrator rights were not granted', 'Select Install again and enter an administrator password when asked.')
-        : setupError('INSTALL_FAILED', `setup stopped unexpectedly (${why})${stderrTail ? `: ${stderrTail.trim().split('\n').slice(-3).join(' ')}` : ''}`);
+        ? setupError(
+            'NOT_ELEVATED',
+            'administrator rights were not granted',
+            'Select Install again and enter an administrator password when asked.',
+          )
+        : setupError(
+            'INSTALL_FAILED',
+            `setup stopped unexpectedly (${why})${stderrTail ? `: ${stderrTail.trim().split('\n').slice(-3).join(' ')}` : ''}`,
+          );
       const codes = resultCodes('Failed', error);
-      const result: Extract<JobEvent, { type: 'result' }> = { type: 'result', status: 'Failed', exitCode: codes.exitCode, msiCode: codes.msiCode, error };
+      const result: Extract<JobEvent, { type: 'result' }> = {
+        type: 'result',
+        status: 'Failed',
+        exitCode: codes.exitCode,
+        msiCode: codes.msiCode,
+        error,
+      };
       options.onEvent(result);
       resolve(result);
     };

@@ -19,7 +19,13 @@ function entry(level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR', message: string): str
 }
 
 function header(title: string): string[] {
-  return [RULE, `${title}: run started ${TS}`, 'Command line: install -q', 'Process 42 on linux x64, Node 20.0.0', RULE];
+  return [
+    RULE,
+    `${title}: run started ${TS}`,
+    'Command line: install -q',
+    'Process 42 on linux x64, Node 20.0.0',
+    RULE,
+  ];
 }
 
 function writeLog(lines: readonly string[], trailingNewline = true): string {
@@ -48,12 +54,22 @@ describe('LogIndex', () => {
   it('indexes a log written by SetupLog: runs, line count and levels', () => {
     const file = scratch.path('setup.log');
     const log = new SetupLog(file, new Redactor());
-    log.open({ title: 'Mobility Service Setup', version: '9.60.0.0', argv: ['-r', 'MS'], time: new Date('2026-11-25T10:00:00.000Z') });
+    log.open({
+      title: 'Mobility Service Setup',
+      version: '9.60.0.0',
+      argv: ['-r', 'MS'],
+      time: new Date('2026-11-25T10:00:00.000Z'),
+    });
     log.write('info', '[extract] Verify payload', new Date(TS));
     log.write('warn', 'low disk space', new Date(TS));
     log.write('debug', 'two\nlines', new Date(TS));
     log.close();
-    log.open({ title: 'Mobility Service Configurator', version: '9.60.0.0', argv: [], time: new Date('2026-11-25T11:00:00.000Z') });
+    log.open({
+      title: 'Mobility Service Configurator',
+      version: '9.60.0.0',
+      argv: [],
+      time: new Date('2026-11-25T11:00:00.000Z'),
+    });
     log.write('error', 'registration failed', new Date(TS));
     log.close();
 
@@ -61,7 +77,13 @@ describe('LogIndex', () => {
     expect(index.refresh()).toBe(true);
     expect(index.refresh()).toBe(false);
     const info = index.info();
-    expect(info).toMatchObject({ name: 'installer', fileName: path.basename(file), exists: true, size: fs.statSync(file).size, lineCount: 15 });
+    expect(info).toMatchObject({
+      name: 'installer',
+      fileName: path.basename(file),
+      exists: true,
+      size: fs.statSync(file).size,
+      lineCount: 15,
+    });
     expect(info.runs).toEqual([
       { line: 0, title: 'Mobility Service Setup 9.60.0.0: run started 2026-11-25T10:00:00.000Z' },
       { line: 9, title: 'Mobility Service Configurator 9.60.0.0: run started 2026-11-25T11:00:00.000Z' },
@@ -91,7 +113,15 @@ describe('LogIndex', () => {
       `${TS} WARN  plain`,
     ]);
     const index = new LogIndex(file, 'installer');
-    expect(index.read(ALL, 0, 10).lines.map((line) => line.level)).toEqual(['error', 'other', 'other', 'other', 'other', 'other', 'warn']);
+    expect(index.read(ALL, 0, 10).lines.map((line) => line.level)).toEqual([
+      'error',
+      'other',
+      'other',
+      'other',
+      'other',
+      'other',
+      'warn',
+    ]);
   });
 
   it('reads windows at the start, middle and end, and past the end', () => {
@@ -103,7 +133,11 @@ describe('LogIndex', () => {
     expect(start.lines[0]?.text).toBe(entry('INFO', 'line 0'));
 
     const middle = index.read(ALL, 500, 3);
-    expect(texts(middle.lines)).toEqual([entry('INFO', 'line 500'), entry('INFO', 'line 501'), entry('INFO', 'line 502')]);
+    expect(texts(middle.lines)).toEqual([
+      entry('INFO', 'line 500'),
+      entry('INFO', 'line 501'),
+      entry('INFO', 'line 502'),
+    ]);
 
     const end = index.read(ALL, 995, 10);
     expect(end.first).toBe(995);
@@ -115,7 +149,16 @@ describe('LogIndex', () => {
   });
 
   it('applies each level filter: at that level or above, and other lines only with all', () => {
-    const lines = [...header('Setup 1'), entry('DEBUG', 'd1'), entry('INFO', 'i1'), entry('WARN', 'w1'), entry('ERROR', 'e1'), entry('DEBUG', 'd2'), entry('ERROR', 'e2'), 'free text'];
+    const lines = [
+      ...header('Setup 1'),
+      entry('DEBUG', 'd1'),
+      entry('INFO', 'i1'),
+      entry('WARN', 'w1'),
+      entry('ERROR', 'e1'),
+      entry('DEBUG', 'd2'),
+      entry('ERROR', 'e2'),
+      'free text',
+    ];
     const index = new LogIndex(writeLog(lines), 'installer');
     const totals: Record<LogLevelFilter, number> = { all: 12, debug: 6, info: 4, warn: 3, error: 2 };
     for (const [level, total] of Object.entries(totals) as [LogLevelFilter, number][]) {
@@ -124,13 +167,23 @@ describe('LogIndex', () => {
     const errors = index.read({ level: 'error', text: '' }, 0, 100);
     expect(errors.lines.map((line) => line.number)).toEqual([8, 10]);
     expect(errors.lines.every((line) => line.level === 'error')).toBe(true);
-    expect(index.read({ level: 'warn', text: '' }, 1, 1).lines).toEqual([{ number: 8, text: entry('ERROR', 'e1'), level: 'error' }]);
+    expect(index.read({ level: 'warn', text: '' }, 1, 1).lines).toEqual([
+      { number: 8, text: entry('ERROR', 'e1'), level: 'error' },
+    ]);
   });
 
   it('filters by text case-insensitively, on UTF-8 text, and together with the level', () => {
-    const lines = [entry('INFO', 'Ordered a Café au lait'), entry('ERROR', 'CAFé machine broken'), entry('WARN', 'tea'), entry('DEBUG', 'café crème'), 'café without a time', entry('INFO', 'CAFÉ in capitals')];
+    const lines = [
+      entry('INFO', 'Ordered a Café au lait'),
+      entry('ERROR', 'CAFé machine broken'),
+      entry('WARN', 'tea'),
+      entry('DEBUG', 'café crème'),
+      'café without a time',
+      entry('INFO', 'CAFÉ in capitals'),
+    ];
     const index = new LogIndex(writeLog(lines), 'installer');
-    const numbers = (level: LogLevelFilter, text: string): number[] => index.read({ level, text }, 0, 100).lines.map((line) => line.number);
+    const numbers = (level: LogLevelFilter, text: string): number[] =>
+      index.read({ level, text }, 0, 100).lines.map((line) => line.number);
     expect(numbers('all', 'café')).toEqual([0, 1, 3, 4]);
     expect(numbers('all', 'CAFÉ')).toEqual([5]);
     expect(numbers('all', 'É')).toEqual([5]);
@@ -141,7 +194,11 @@ describe('LogIndex', () => {
     expect(numbers('all', 'TEA')).toEqual([2]);
     expect(numbers('all', 'no such text')).toEqual([]);
     expect(numbers('all', 'a\nb')).toEqual([]);
-    expect(index.read({ level: 'all', text: 'café' }, 1, 1)).toEqual({ total: 4, first: 1, lines: [{ number: 1, text: entry('ERROR', 'CAFé machine broken'), level: 'error' }] });
+    expect(index.read({ level: 'all', text: 'café' }, 1, 1)).toEqual({
+      total: 4,
+      first: 1,
+      lines: [{ number: 1, text: entry('ERROR', 'CAFé machine broken'), level: 'error' }],
+    });
   });
 
   it('strips CR and LF from the text and matches no text across the line end', () => {
@@ -155,32 +212,48 @@ describe('LogIndex', () => {
 
   it('caps a long line at 10,000 characters and searches lines longer than a read chunk', () => {
     const huge = `${TS} ERROR ${'x'.repeat(5 * 1024 * 1024)} needle at the end`;
-    const index = new LogIndex(writeLog([entry('INFO', 'before'), huge, entry('INFO', 'after'), `tail ${'é'.repeat(20_000)}`]), 'installer');
+    const index = new LogIndex(
+      writeLog([entry('INFO', 'before'), huge, entry('INFO', 'after'), `tail ${'é'.repeat(20_000)}`]),
+      'installer',
+    );
     const lines = index.read(ALL, 0, 10).lines;
     expect(lines.map((line) => line.level)).toEqual(['info', 'error', 'info', 'other']);
     expect(lines[1]?.text).toBe(`${huge.slice(0, 10_000)}…`);
     expect(lines[2]?.text).toBe(entry('INFO', 'after'));
     expect(lines[3]?.text).toBe(`${`tail ${'é'.repeat(20_000)}`.slice(0, 10_000)}…`);
-    expect(index.read({ level: 'all', text: 'NEEDLE AT THE END' }, 0, 10).lines.map((line) => line.number)).toEqual([1]);
+    expect(index.read({ level: 'all', text: 'NEEDLE AT THE END' }, 0, 10).lines.map((line) => line.number)).toEqual([
+      1,
+    ]);
     expect(index.read({ level: 'all', text: 'after' }, 0, 10).lines.map((line) => line.number)).toEqual([2]);
   });
 
   it('finds text straddling the windows a long line is searched in', () => {
     const prefix = `${TS} WARN  `;
     const long = `${prefix}${'y'.repeat(64 * 1024 - prefix.length - 3)}needle-mid${'y'.repeat(40_000)}`;
-    const index = new LogIndex(writeLog([entry('INFO', 'short'), long, `${long}\r`, entry('INFO', 'needle-mid short')]), 'installer');
+    const index = new LogIndex(
+      writeLog([entry('INFO', 'short'), long, `${long}\r`, entry('INFO', 'needle-mid short')]),
+      'installer',
+    );
     expect(index.read({ level: 'warn', text: 'NEEDLE-MID' }, 0, 10).lines.map((line) => line.number)).toEqual([1, 2]);
     expect(index.read({ level: 'all', text: 'NEEDLE-MID' }, 0, 10).total).toBe(3);
     expect(index.read({ level: 'all', text: 'yyy\r' }, 0, 10).total).toBe(0);
   });
 
   it('extends the index and the cached filtered result when lines are appended', () => {
-    const file = writeLog([...header('Setup 1'), entry('INFO', 'one'), entry('ERROR', 'first failure'), entry('INFO', 'two')]);
+    const file = writeLog([
+      ...header('Setup 1'),
+      entry('INFO', 'one'),
+      entry('ERROR', 'first failure'),
+      entry('INFO', 'two'),
+    ]);
     const index = new LogIndex(file, 'installer');
     expect(index.read({ level: 'error', text: '' }, 0, 10).total).toBe(1);
     expect(index.read({ level: 'all', text: 'FAILURE' }, 0, 10).total).toBe(1);
 
-    fs.appendFileSync(file, `${[entry('ERROR', 'second failure'), ...header('Setup 2'), entry('WARN', 'failure ahead'), entry('ERROR', 'third')].join('\n')}\n`);
+    fs.appendFileSync(
+      file,
+      `${[entry('ERROR', 'second failure'), ...header('Setup 2'), entry('WARN', 'failure ahead'), entry('ERROR', 'third')].join('\n')}\n`,
+    );
     expect(index.refresh()).toBe(true);
     expect(index.info().lineCount).toBe(16);
     expect(index.info().runs.map((run) => run.line)).toEqual([0, 9]);
@@ -205,7 +278,9 @@ describe('LogIndex', () => {
     fs.appendFileSync(file, 'OR disk full');
     expect(index.refresh()).toBe(true);
     expect(index.info().lineCount).toBe(2);
-    expect(index.read({ level: 'error', text: '' }, 0, 10).lines).toEqual([{ number: 1, text: entry('ERROR', 'disk full'), level: 'error' }]);
+    expect(index.read({ level: 'error', text: '' }, 0, 10).lines).toEqual([
+      { number: 1, text: entry('ERROR', 'disk full'), level: 'error' },
+    ]);
     expect(index.read({ level: 'all', text: 'disk full' }, 0, 10).total).toBe(1);
 
     fs.appendFileSync(file, `\n${entry('ERROR', 'disk still full')}\n`);
@@ -249,7 +324,15 @@ describe('LogIndex', () => {
     expect(index.info()).toMatchObject({ lineCount: 6, runs: [{ line: 0, title: `Other: run started ${TS}` }] });
     expect(texts(index.read({ level: 'error', text: '' }, 0, 10).lines)).toEqual([entry('ERROR', 'rewritten')]);
 
-    const replacement = writeLog([entry('WARN', 'replaced 1'), entry('WARN', 'replaced 2'), entry('WARN', 'replaced 3'), entry('WARN', 'replaced 4'), entry('WARN', 'replaced 5'), entry('WARN', 'replaced 6'), entry('WARN', 'replaced 7')]);
+    const replacement = writeLog([
+      entry('WARN', 'replaced 1'),
+      entry('WARN', 'replaced 2'),
+      entry('WARN', 'replaced 3'),
+      entry('WARN', 'replaced 4'),
+      entry('WARN', 'replaced 5'),
+      entry('WARN', 'replaced 6'),
+      entry('WARN', 'replaced 7'),
+    ]);
     fs.renameSync(replacement, file);
     expect(index.refresh()).toBe(true);
     expect(index.info()).toMatchObject({ lineCount: 7, runs: [] });
@@ -259,7 +342,14 @@ describe('LogIndex', () => {
   it('reports a missing file as empty and picks it up once created', () => {
     const file = scratch.path('missing');
     const index = new LogIndex(file, 'configurator');
-    expect(index.info()).toEqual({ name: 'configurator', fileName: path.basename(file), exists: false, size: 0, lineCount: 0, runs: [] });
+    expect(index.info()).toEqual({
+      name: 'configurator',
+      fileName: path.basename(file),
+      exists: false,
+      size: 0,
+      lineCount: 0,
+      runs: [],
+    });
     expect(index.read(ALL, 0, 10)).toEqual({ total: 0, first: 0, lines: [] });
     expect(index.read({ level: 'error', text: 'x' }, 0, 10).total).toBe(0);
     expect(index.refresh()).toBe(false);
@@ -283,7 +373,9 @@ describe('LogCatalog', () => {
     expect(catalog.info('installer').lineCount).toBe(5);
     expect(catalog.info('configurator').exists).toBe(false);
     fs.appendFileSync(installer, `${entry('ERROR', 'late')}\n`);
-    expect(catalog.read({ log: 'installer', level: 'error', text: '' }, 0, 10).lines).toEqual([{ number: 5, text: entry('ERROR', 'late'), level: 'error' }]);
+    expect(catalog.read({ log: 'installer', level: 'error', text: '' }, 0, 10).lines).toEqual([
+      { number: 5, text: entry('ERROR', 'late'), level: 'error' },
+    ]);
     catalog.dispose();
   });
 

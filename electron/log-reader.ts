@@ -1,6 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { EventChannels, LogInfo, LogLevelFilter, LogLine, LogName, LogQuery, LogRun, LogWindow } from '../shared/ipc-contract';
+import type {
+  EventChannels,
+  LogInfo,
+  LogLevelFilter,
+  LogLine,
+  LogName,
+  LogQuery,
+  LogRun,
+  LogWindow,
+} from '../shared/ipc-contract';
 
 // The Logs view's reader for the setup logs (formatted by electron/engine/setup-log.ts). A log can reach a
 // million lines after many runs, and the view asks for 100-line windows anywhere in it, filtered or not, while
@@ -18,7 +27,12 @@ const WARN = 2;
 const ERROR = 3;
 const OTHER = 4;
 const LEVEL_NAMES: readonly Level[] = ['debug', 'info', 'warn', 'error', 'other'];
-const MIN_LEVEL: Readonly<Record<Exclude<LogLevelFilter, 'all'>, number>> = { debug: DEBUG, info: INFO, warn: WARN, error: ERROR };
+const MIN_LEVEL: Readonly<Record<Exclude<LogLevelFilter, 'all'>, number>> = {
+  debug: DEBUG,
+  info: INFO,
+  warn: WARN,
+  error: ERROR,
+};
 
 // "2026-11-25T17:59:34.507Z INFO  message": the level token always starts at byte 25, and the shortest
 // such line (empty message) is 31 bytes.
@@ -55,7 +69,14 @@ function scratch(): Buffer {
 
 function peekLevel(buf: Uint8Array, at: number, end: number): number {
   if (at + MIN_TIMESTAMPED > end) return OTHER;
-  if (buf[at + 23] !== 0x5a /* Z */ || buf[at + 24] !== 0x20 || buf[at + 30] !== 0x20 || buf[at + 10] !== 0x54 /* T */ || buf[at + 4] !== 0x2d /* - */) return OTHER;
+  if (
+    buf[at + 23] !== 0x5a /* Z */ ||
+    buf[at + 24] !== 0x20 ||
+    buf[at + 30] !== 0x20 ||
+    buf[at + 10] !== 0x54 /* T */ ||
+    buf[at + 4] !== 0x2d /* - */
+  )
+    return OTHER;
   const a = buf[at + LEVEL_AT];
   const b = buf[at + LEVEL_AT + 1];
   const c = buf[at + LEVEL_AT + 2];
@@ -111,7 +132,8 @@ class TextMatcher {
       const lower = byte | 0x20;
       // Classes per byte rather than the i flag: with i, latin1 folding would also pair UTF-8 lead bytes
       // such as 0xC3 and 0xE3, and match bytes of different characters.
-      if (lower >= 0x61 && lower <= 0x7a) source += `[${String.fromCharCode(lower)}${String.fromCharCode(lower & ~0x20)}]`;
+      if (lower >= 0x61 && lower <= 0x7a)
+        source += `[${String.fromCharCode(lower)}${String.fromCharCode(lower & ~0x20)}]`;
       else source += `\\x${byte.toString(16).padStart(2, '0')}`;
     }
     this.pattern = new RegExp(source, 'g');
@@ -177,7 +199,14 @@ export class LogIndex {
       if (!isMissing(error)) throw error;
     }
     if (!stat?.isFile()) return this.becomeMissing();
-    if (this.exists && stat.size === this.size && stat.ino === this.ino && stat.dev === this.dev && stat.mtimeMs === this.mtimeMs) return false;
+    if (
+      this.exists &&
+      stat.size === this.size &&
+      stat.ino === this.ino &&
+      stat.dev === this.dev &&
+      stat.mtimeMs === this.mtimeMs
+    )
+      return false;
 
     let fd: number;
     try {
@@ -190,7 +219,14 @@ export class LogIndex {
       // The descriptor's own stat: the file may have been swapped between statSync and openSync.
       const current = fs.fstatSync(fd);
       const before = { exists: this.exists, size: this.size, generation: this.generation };
-      if (!this.exists || current.ino !== this.ino || current.dev !== this.dev || current.size < this.size || !this.sameContent(fd)) this.reset();
+      if (
+        !this.exists ||
+        current.ino !== this.ino ||
+        current.dev !== this.dev ||
+        current.size < this.size ||
+        !this.sameContent(fd)
+      )
+        this.reset();
       this.exists = true;
       this.dev = current.dev;
       this.ino = current.ino;
@@ -389,7 +425,11 @@ export class LogIndex {
     if (filter.covered < this.complete) this.extend(filter);
     if (filter.partialSize !== this.size) {
       const partial = this.complete;
-      filter.partialMatch = this.size > this.scanned && this.levelMatches(filter, partial) && (!filter.matcher || this.withFile((fd) => this.lineHasText(fd, filter.matcher as TextMatcher, partial)) === true);
+      filter.partialMatch =
+        this.size > this.scanned &&
+        this.levelMatches(filter, partial) &&
+        (!filter.matcher ||
+          this.withFile((fd) => this.lineHasText(fd, filter.matcher as TextMatcher, partial)) === true);
       filter.partialSize = this.size;
     }
     return filter;
@@ -480,7 +520,14 @@ export class LogIndex {
   }
 
   /** Searches lines [line, last), which lie whole in `buf` (its byte 0 being file offset `begin`). */
-  private searchChunk(buf: Buffer, begin: number, line: number, last: number, filter: FilterCache, matcher: TextMatcher): void {
+  private searchChunk(
+    buf: Buffer,
+    begin: number,
+    line: number,
+    last: number,
+    filter: FilterCache,
+    matcher: TextMatcher,
+  ): void {
     const starts = this.starts;
     let segment = line;
     while (segment < last) {
@@ -530,7 +577,7 @@ export class LogIndex {
     const start = this.starts[line] as number;
     let end = this.rawEnd(line);
     if (end > start && readAt(fd, buf, 1, end - 1) === 1 && buf[0] === CR) end--;
-    for (let pos = start; pos < end; ) {
+    for (let pos = start; pos < end;) {
       const n = readAt(fd, buf, Math.min(CHUNK, end - pos), pos);
       if (n <= 0) return false;
       if (windowsHave(buf, 0, n, matcher)) return true;
@@ -552,7 +599,10 @@ export class LogIndex {
         let j = i + 1;
         while (j < numbers.length && this.rawEnd(numbers[j] as number) - groupStart <= GROUP_BYTES) j++;
         // A group of several lines spans at most GROUP_BYTES; a lone long line needs only its first bytes.
-        const groupEnd = Math.min(this.rawEnd(numbers[j - 1] as number), groupStart + (j - i > 1 ? GROUP_BYTES : MAX_LINE_BYTES));
+        const groupEnd = Math.min(
+          this.rawEnd(numbers[j - 1] as number),
+          groupStart + (j - i > 1 ? GROUP_BYTES : MAX_LINE_BYTES),
+        );
         const got = readAt(fd, buf, groupEnd - groupStart, groupStart);
         for (let k = i; k < j; k++) {
           const line = numbers[k] as number;
@@ -560,7 +610,11 @@ export class LogIndex {
           const full = this.rawEnd(line) - groupStart;
           const e = Math.min(full, s + MAX_LINE_BYTES, got);
           const trimmed = e === full && e > s && buf[e - 1] === CR ? e - 1 : e;
-          result.push({ number: line, text: decodeLine(buf, s, Math.max(s, trimmed)), level: LEVEL_NAMES[this.levels[line] as number] ?? 'other' });
+          result.push({
+            number: line,
+            text: decodeLine(buf, s, Math.max(s, trimmed)),
+            level: LEVEL_NAMES[this.levels[line] as number] ?? 'other',
+          });
         }
         i = j;
       }
@@ -573,7 +627,7 @@ export class LogIndex {
 /** Whether bytes [start, end) of `buf` hold the needle, searched in overlapping segment-sized windows. */
 function windowsHave(buf: Buffer, start: number, end: number, matcher: TextMatcher): boolean {
   const size = Math.max(SEGMENT, 2 * matcher.length);
-  for (let pos = start; pos < end; ) {
+  for (let pos = start; pos < end;) {
     const n = Math.min(size, end - pos);
     if (matcher.next(buf.toString('latin1', pos, pos + n), 0) >= 0) return true;
     if (pos + n >= end) return false;

@@ -15,7 +15,9 @@ import { createSecureWindow, denyAllPermissions } from './window-security';
 // the setup service behind the typed IPC. Privileged work runs in a child process (see job-launcher.ts);
 // this process stays unprivileged, and never adds --no-sandbox.
 
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
 
 function which(program: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
@@ -44,9 +46,14 @@ async function start(): Promise<void> {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     const file = url.host === APP_HOST ? rendererFileFor(rendererDir, url.pathname) : undefined;
-    if (!file || !fs.statSync(file, { throwIfNoEntry: false })?.isFile()) return new Response('not found', { status: 404 });
+    if (!file || !fs.statSync(file, { throwIfNoEntry: false })?.isFile())
+      return new Response('not found', { status: 404 });
     return new Response(await fs.promises.readFile(file), {
-      headers: { 'content-type': contentTypeOf(file), 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff' },
+      headers: {
+        'content-type': contentTypeOf(file),
+        'content-security-policy': CONTENT_SECURITY_POLICY,
+        'x-content-type-options': 'nosniff',
+      },
     });
   });
 
@@ -64,14 +71,25 @@ async function start(): Promise<void> {
   const pkexecPath = process.platform === 'linux' ? which('pkexec') : undefined;
   const window = createSecureWindow(path.join(appRoot, 'dist', 'electron', 'preload.js'), PRODUCT_NAME);
   const service = createSetupService({
-    paths: { root: parsed.options.root, repository: parsed.options.repository ?? path.join(unpackedRoot, 'assets', 'repository'), logDir: parsed.options.logDir },
+    paths: {
+      root: parsed.options.root,
+      repository: parsed.options.repository ?? path.join(unpackedRoot, 'assets', 'repository'),
+      logDir: parsed.options.logDir,
+    },
     probe,
     runtime,
-    scripts: { unifiedAgent: path.join(unpackedRoot, 'dist', 'cli', 'unified-agent.cjs'), configurator: path.join(unpackedRoot, 'dist', 'cli', 'unified-agent-configurator.cjs') },
+    scripts: {
+      unifiedAgent: path.join(unpackedRoot, 'dist', 'cli', 'unified-agent.cjs'),
+      configurator: path.join(unpackedRoot, 'dist', 'cli', 'unified-agent-configurator.cjs'),
+    },
     elevation: elevationModeFor(process.platform, process.getuid?.(), pkexecPath),
     pkexecPath,
     browseFolder: async (current) => {
-      const result = await dialog.showOpenDialog(window, { title: 'Install location', defaultPath: current, properties: ['openDirectory', 'createDirectory', 'promptToCreate'] });
+      const result = await dialog.showOpenDialog(window, {
+        title: 'Install location',
+        defaultPath: current,
+        properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
+      });
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
     openFolder: async (folder) => {
@@ -80,7 +98,14 @@ async function start(): Promise<void> {
     closeApp: () => window.close(),
   });
   const isTrusted = (event: IpcMainInvokeEvent): boolean =>
-    isTrustedSender({ senderId: event.sender.id, frameUrl: event.senderFrame?.url, isMainFrame: event.senderFrame === event.sender.mainFrame }, window.isDestroyed() ? undefined : window.webContents.id);
+    isTrustedSender(
+      {
+        senderId: event.sender.id,
+        frameUrl: event.senderFrame?.url,
+        isMainFrame: event.senderFrame === event.sender.mainFrame,
+      },
+      window.isDestroyed() ? undefined : window.webContents.id,
+    );
   const unregister = registerInvokeHandlers(service.handlers, isTrusted);
   const unsubscribe = service.subscribe((channel, payload) => sendEvent(window.webContents, channel, payload));
   window.on('closed', () => {

@@ -1,6 +1,14 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SetupError } from '../shared/error-catalog';
-import { decodeIpcError, INVOKE_CHANNEL_OF, SETUP_API_METHODS, type EventChannels, type InstallOptions, type LogQuery, type SetupApi } from '../shared/ipc-contract';
+import {
+  decodeIpcError,
+  INVOKE_CHANNEL_OF,
+  SETUP_API_METHODS,
+  type EventChannels,
+  type InstallOptions,
+  type LogQuery,
+  type SetupApi,
+} from '../shared/ipc-contract';
 
 // The preload as the sandboxed page sees it, through a stand-in electron module: what it puts on the main
 // world, which channel and argument each task-level call sends, how a failed envelope surfaces, and that a
@@ -33,7 +41,10 @@ const fake = vi.hoisted(() => {
     },
     removeListener: (channel: string, listener: RendererListener): unknown => {
       state.removed.push({ channel, listener });
-      state.listeners.set(channel, (state.listeners.get(channel) ?? []).filter((l) => l !== listener));
+      state.listeners.set(
+        channel,
+        (state.listeners.get(channel) ?? []).filter((l) => l !== listener),
+      );
       return ipcRenderer;
     },
   };
@@ -101,7 +112,8 @@ describe('what the preload exposes', () => {
 
   it('exposes no transport: no ipcRenderer, invoke, send, on or channel-level access', () => {
     const exposed = exposedAtLoad[0]?.api as Record<string, unknown>;
-    for (const name of ['ipcRenderer', 'invoke', 'send', 'sendSync', 'on', 'once', 'removeListener', 'postMessage']) expect(exposed).not.toHaveProperty(name);
+    for (const name of ['ipcRenderer', 'invoke', 'send', 'sendSync', 'on', 'once', 'removeListener', 'postMessage'])
+      expect(exposed).not.toHaveProperty(name);
     expect(Object.values(exposed)).not.toContain(fake.ipcRenderer);
     expect(Object.values(exposed)).not.toContain(fake.ipcRenderer.invoke);
   });
@@ -127,7 +139,11 @@ describe('the early app state', () => {
   });
 
   it('a failed early answer rejects the first getState() with the decoded error, and the next one asks again', async () => {
-    const error: SetupError = { code: 'INVALID_ARGUMENT', message: 'refused app:get-state from an untrusted sender', remedy: 'r' };
+    const error: SetupError = {
+      code: 'INVALID_ARGUMENT',
+      message: 'refused app:get-state from an untrusted sender',
+      remedy: 'r',
+    };
     const fresh = await loadPreload({ ok: false, error });
     fake.state.reply = { ok: true, value: { marker: 'retry' } };
     const failure = await fresh.getState().then(
@@ -147,7 +163,11 @@ describe('task-level calls', () => {
     ['preflight', (a) => a.preflight(OPTIONS), OPTIONS],
     ['browseLocation', (a) => a.browseLocation('/x'), { current: '/x' }],
     ['startInstall', (a) => a.startInstall(OPTIONS), OPTIONS],
-    ['register', (a) => a.register({ endpoint: '10.0.0.5:443', passphrase: 'p4ss' }), { endpoint: '10.0.0.5:443', passphrase: 'p4ss' }],
+    [
+      'register',
+      (a) => a.register({ endpoint: '10.0.0.5:443', passphrase: 'p4ss' }),
+      { endpoint: '10.0.0.5:443', passphrase: 'p4ss' },
+    ],
     ['cancel', (a) => a.cancel(JOB_ID), { jobId: JOB_ID }],
     ['logInfo', (a) => a.logInfo('configurator'), { log: 'configurator' }],
     ['readLog', (a) => a.readLog(QUERY, 5, 10), { query: QUERY, first: 5, count: 10 }],
@@ -181,7 +201,12 @@ describe('task-level calls', () => {
   });
 
   it('rejects a failed envelope with an Error whose message decodes to the catalog error', async () => {
-    const error: SetupError = { code: 'ANOTHER_INSTALL_RUNNING', message: 'a install job is already running in this window', remedy: 'Wait for it to finish, or cancel it.', details: ['one', 'two'] };
+    const error: SetupError = {
+      code: 'ANOTHER_INSTALL_RUNNING',
+      message: 'a install job is already running in this window',
+      remedy: 'Wait for it to finish, or cancel it.',
+      details: ['one', 'two'],
+    };
     fake.state.reply = { ok: false, error };
     const failure = await api.startInstall(OPTIONS).then(
       () => undefined,
@@ -192,7 +217,11 @@ describe('task-level calls', () => {
   });
 
   it('rejects even calls without a result (close) when the envelope failed', async () => {
-    const error: SetupError = { code: 'INVALID_ARGUMENT', message: 'refused app:close from an untrusted sender', remedy: 'r' };
+    const error: SetupError = {
+      code: 'INVALID_ARGUMENT',
+      message: 'refused app:close from an untrusted sender',
+      remedy: 'r',
+    };
     fake.state.reply = { ok: false, error };
     const failure = await api.close().then(
       () => undefined,
@@ -203,7 +232,11 @@ describe('task-level calls', () => {
 });
 
 describe('event subscriptions', () => {
-  const JOB_EVENT: EventChannels['setup:job-event'] = { jobId: JOB_ID, kind: 'install', event: { type: 'log', level: 'info', message: 'hello', time: '2026-11-25T00:00:00.000Z' } };
+  const JOB_EVENT: EventChannels['setup:job-event'] = {
+    jobId: JOB_ID,
+    kind: 'install',
+    event: { type: 'log', level: 'info', message: 'hello', time: '2026-11-25T00:00:00.000Z' },
+  };
   const LOG_CHANGE: EventChannels['logs:changed'] = { log: 'installer', size: 120, lineCount: 3 };
 
   it('onJobEvent listens on setup:job-event and hands the listener only the payload', () => {

@@ -1,5 +1,13 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { createSetupApi, encodeIpcError, type Envelope, type EventChannels, type InvokeArg, type InvokeChannel, type InvokeResult } from '../shared/ipc-contract';
+import {
+  createSetupApi,
+  encodeIpcError,
+  type Envelope,
+  type EventChannels,
+  type InvokeArg,
+  type InvokeChannel,
+  type InvokeResult,
+} from '../shared/ipc-contract';
 
 // The page gets task-level calls (Electron Fiddle's preload style), never ipcRenderer or a channel name.
 // Listeners can be removed. Failures arrive as catalog errors in an envelope and are rethrown encoded,

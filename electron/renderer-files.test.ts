@@ -20,11 +20,27 @@ function directives(): Map<string, string> {
 }
 
 describe('CONTENT_SECURITY_POLICY', () => {
-  it.each(["default-src 'self'", "script-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'none'"])('contains %s', (directive) => {
+  it.each([
+    "default-src 'self'",
+    "script-src 'self'",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ])('contains %s', (directive) => {
     expect(CONTENT_SECURITY_POLICY.split('; ')).toContain(directive);
   });
 
-  it.each(["'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "'wasm-unsafe-eval'", '*', 'http:', 'https:', 'blob:'])('never allows %s', (source) => {
+  it.each([
+    "'unsafe-inline'",
+    "'unsafe-eval'",
+    "'unsafe-hashes'",
+    "'wasm-unsafe-eval'",
+    '*',
+    'http:',
+    'https:',
+    'blob:',
+  ])('never allows %s', (source) => {
     for (const [name, values] of directives()) expect(values.split(' '), name).not.toContain(source);
   });
 

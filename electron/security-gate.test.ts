@@ -41,21 +41,28 @@ describe('security gate', () => {
   it('electronegativity finds nothing of medium or higher severity in the built app', () => {
     // The app as it is packaged: main, preload (with their commonjs marker) and the renderer.
     const app = scratch.path('built-app');
-    fs.cpSync(path.join(TOP, 'dist', 'electron'), path.join(app, 'dist', 'electron'), { recursive: true, filter: (f) => !f.endsWith('.map') });
+    fs.cpSync(path.join(TOP, 'dist', 'electron'), path.join(app, 'dist', 'electron'), {
+      recursive: true,
+      filter: (f) => !f.endsWith('.map'),
+    });
     fs.cpSync(path.join(TOP, 'dist', 'renderer'), path.join(app, 'dist', 'renderer'), { recursive: true });
     const report = path.join(scratch.dir, 'electronegativity.csv');
     const run = spawnSync(
       process.execPath,
       [
         path.join(TOP, 'node_modules', '@doyensec', 'electronegativity', 'dist', 'index.js'),
-        '-i', app,
-        '-e', '41.7.1',
+        '-i',
+        app,
+        '-e',
+        '41.7.1',
         '-r',
-        '-o', report,
+        '-o',
+        report,
         // Suppressed, both offline-only: AVAILABLE_SECURITY_FIXES downloads Electron's release notes from
         // GitHub (unreachable here, so it can only fail), and ELECTRON_VERSION_JSON only feeds it. The
         // Electron version is pinned in package.json and reviewed on upgrade instead.
-        '-x', 'AvailableSecurityFixesGlobalCheck,ElectronVersionJSONCheck',
+        '-x',
+        'AvailableSecurityFixesGlobalCheck,ElectronVersionJSONCheck',
       ],
       { encoding: 'utf8', timeout: 120_000 },
     );
@@ -69,16 +76,27 @@ describe('security gate', () => {
   }, 180_000);
 
   it('no code turns off TLS verification except the passphrase-bound registration client', () => {
-    const patterns = [/rejectUnauthorized\s*:\s*(false|!1|0)\b/, /NODE_TLS_REJECT_UNAUTHORIZED/, /checkServerIdentity\s*[:=]/, /setCertificateVerifyProc/, /ignore-certificate-errors/, /on\(\s*['"]certificate-error['"]/];
+    const patterns = [
+      /rejectUnauthorized\s*:\s*(false|!1|0)\b/,
+      /NODE_TLS_REJECT_UNAUTHORIZED/,
+      /checkServerIdentity\s*[:=]/,
+      /setCertificateVerifyProc/,
+      /ignore-certificate-errors/,
+      /on\(\s*['"]certificate-error['"]/,
+    ];
     const production: string[] = [];
     const testOnly: string[] = [];
     const walk = (dir: string): void => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(full);
-        else if (/\.(ts|tsx|mjs|cjs|js)$/.test(entry.name) && patterns.some((p) => p.test(fs.readFileSync(full, 'utf8')))) {
+        else if (
+          /\.(ts|tsx|mjs|cjs|js)$/.test(entry.name) &&
+          patterns.some((p) => p.test(fs.readFileSync(full, 'utf8')))
+        ) {
           const relative = path.relative(TOP, full);
-          const isTest = /\.test\.tsx?$/.test(entry.name) || relative.includes('test-support') || relative.startsWith('bench/');
+          const isTest =
+            /\.test\.tsx?$/.test(entry.name) || relative.includes('test-support') || relative.startsWith('bench/');
           (isTest ? testOnly : production).push(relative);
         }
       }
@@ -90,7 +108,15 @@ describe('security gate', () => {
     // Tests and benchmarks may talk to the self-signed reference server (or play the attacker) directly.
     for (const file of testOnly) expect(file).toMatch(/(\.test\.ts|test-support\/|bench\/)/);
     // And the shipped bundles carry it only in the configurator (where cs-client is bundled).
-    const bundles = ['dist/electron/main.js', 'dist/electron/preload.js', 'dist/cli/unified-agent.cjs', 'dist/cli/pack-agent.cjs'];
-    for (const bundle of bundles) expect(/rejectUnauthorized:\s*(false|!1)/.test(fs.readFileSync(path.join(TOP, bundle), 'utf8')), bundle).toBe(false);
+    const bundles = [
+      'dist/electron/main.js',
+      'dist/electron/preload.js',
+      'dist/cli/unified-agent.cjs',
+      'dist/cli/pack-agent.cjs',
+    ];
+    for (const bundle of bundles)
+      expect(/rejectUnauthorized:\s*(false|!1)/.test(fs.readFileSync(path.join(TOP, bundle), 'utf8')), bundle).toBe(
+        false,
+      );
   });
 });

@@ -30,7 +30,8 @@ const services: SetupService[] = [];
 const stops: (() => void)[] = [];
 
 beforeAll(async () => {
-  for (const script of [CLI.unifiedAgent, CLI.configurator]) if (!fs.existsSync(script)) throw new Error(`${script} is missing: run "npm run build" before the tests`);
+  for (const script of [CLI.unifiedAgent, CLI.configurator])
+    if (!fs.existsSync(script)) throw new Error(`${script} is missing: run "npm run build" before the tests`);
   repository = scratch.path('repo');
   await makePackage(scratch, repository, VERSION, agentPayload(VERSION));
 });
@@ -82,7 +83,10 @@ function makeService(overrides: Partial<SetupServiceDeps> = {}): Fixture {
  * and, optionally, slept synchronously (a failpoint: the job is certainly still running meanwhile). The
  * script file carries its own settings, so each fixture's spy is independent of the others.
  */
-function spyRuntime(sleepMs = 0, env: Record<string, string> = {}): { runtime: CliRuntime; launches: () => string[][] } {
+function spyRuntime(
+  sleepMs = 0,
+  env: Record<string, string> = {},
+): { runtime: CliRuntime; launches: () => string[][] } {
   const launchesFile = scratch.path('launches');
   const preload = `${scratch.path('spy')}.cjs`;
   fs.writeFileSync(
@@ -109,7 +113,11 @@ function spyRuntime(sleepMs = 0, env: Record<string, string> = {}): { runtime: C
 }
 
 /** Everything the service sends to a subscriber. */
-function listen(service: SetupService): { jobEvents: JobEventPayload[]; logChanges: EventChannels['logs:changed'][]; resultOf(jobId: string): Promise<ResultEvent> } {
+function listen(service: SetupService): {
+  jobEvents: JobEventPayload[];
+  logChanges: EventChannels['logs:changed'][];
+  resultOf(jobId: string): Promise<ResultEvent>;
+} {
   const jobEvents: JobEventPayload[] = [];
   const logChanges: EventChannels['logs:changed'][] = [];
   const waiters: (() => void)[] = [];
@@ -120,7 +128,8 @@ function listen(service: SetupService): { jobEvents: JobEventPayload[]; logChang
   });
   stops.push(unsubscribe);
   const find = (jobId: string): ResultEvent | undefined => {
-    for (const payload of jobEvents) if (payload.jobId === jobId && payload.event.type === 'result') return payload.event;
+    for (const payload of jobEvents)
+      if (payload.jobId === jobId && payload.event.type === 'result') return payload.event;
     return undefined;
   };
   const resultOf = async (jobId: string): Promise<ResultEvent> => {
@@ -144,10 +153,16 @@ async function ipcErrorOf(promise: Promise<unknown>): Promise<SetupError> {
 }
 
 async function waitUntilIdle(service: SetupService): Promise<void> {
-  await vi.waitFor(async () => expect((await service.handlers['app:get-state']()).runningJob).toBeNull(), { timeout: 30_000, interval: 20 });
+  await vi.waitFor(async () => expect((await service.handlers['app:get-state']()).runningJob).toBeNull(), {
+    timeout: 30_000,
+    interval: 20,
+  });
 }
 
-async function install(fixture: Fixture, options: InstallOptions = MS_VMWARE): Promise<{ started: JobStarted; result: ResultEvent; events: JobEvent[] }> {
+async function install(
+  fixture: Fixture,
+  options: InstallOptions = MS_VMWARE,
+): Promise<{ started: JobStarted; result: ResultEvent; events: JobEvent[] }> {
   const listener = listen(fixture.service);
   const started = await fixture.service.handlers['setup:start-install'](options);
   const result = await listener.resultOf(started.jobId);
@@ -156,7 +171,9 @@ async function install(fixture: Fixture, options: InstallOptions = MS_VMWARE): P
 }
 
 function findFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).flatMap((entry) => (entry.isFile() ? [path.join(entry.parentPath, entry.name)] : []));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .flatMap((entry) => (entry.isFile() ? [path.join(entry.parentPath, entry.name)] : []));
 }
 
 describe('app:get-state', () => {
@@ -189,10 +206,18 @@ describe('setup:start-install', () => {
     expect(events[0]).toMatchObject({ type: 'job-started', job: 'install' });
     expect(events.at(-1)).toEqual(result);
     const state = await fixture.service.handlers['app:get-state']();
-    expect(state.installed).toEqual({ agentVersion: VERSION, installLocation: DEFAULT_LOCATION, role: 'MS', platform: 'VmWare', status: 'Succeeded' });
+    expect(state.installed).toEqual({
+      agentVersion: VERSION,
+      installLocation: DEFAULT_LOCATION,
+      role: 'MS',
+      platform: 'VmWare',
+      status: 'Succeeded',
+    });
     expect(state.registration).toBeNull();
     expect(state.runningJob).toBeNull();
-    expect(fs.readFileSync(path.join(fixture.root, 'usr/local/ASR/etc/drscout.conf'), 'utf8')).toBe(`Version=${VERSION}\n`);
+    expect(fs.readFileSync(path.join(fixture.root, 'usr/local/ASR/etc/drscout.conf'), 'utf8')).toBe(
+      `Version=${VERSION}\n`,
+    );
   });
 
   it('runs the unified agent CLI with the options, --json, --cancel-on-stdin-eof and the app paths', async () => {
@@ -201,33 +226,60 @@ describe('setup:start-install', () => {
     await install(fixture, { role: 'MT', platform: 'Azure', installLocation: '/opt/ASR' });
     const [argv, ...others] = spy.launches();
     expect(others).toEqual([]);
-    expect(argv?.slice(1)).toEqual([CLI.unifiedAgent, '-r', 'MT', '-v', 'Azure', '-d', '/opt/ASR', '--json', '--cancel-on-stdin-eof', '--repository', repository, '--root', fixture.root]);
+    expect(argv?.slice(1)).toEqual([
+      CLI.unifiedAgent,
+      '-r',
+      'MT',
+      '-v',
+      'Azure',
+      '-d',
+      '/opt/ASR',
+      '--json',
+      '--cancel-on-stdin-eof',
+      '--repository',
+      repository,
+      '--root',
+      fixture.root,
+    ]);
   });
 
-  it.each(['/etc/asr', 'relative/dir', '/usr/local/../../etc/asr', '/opt/a\u0000b'])('refuses the location %j as INSTALL_LOCATION_INVALID before starting any child', async (installLocation) => {
-    const spy = spyRuntime();
-    const fixture = makeService({ runtime: spy.runtime });
-    const error = await ipcErrorOf(fixture.service.handlers['setup:start-install']({ ...MS_VMWARE, installLocation }));
-    expect(error.code).toBe('INSTALL_LOCATION_INVALID');
-    expect((await fixture.service.handlers['app:get-state']()).runningJob).toBeNull();
-    await install(fixture);
-    expect(spy.launches()).toHaveLength(1);
-  });
+  it.each(['/etc/asr', 'relative/dir', '/usr/local/../../etc/asr', '/opt/a\u0000b'])(
+    'refuses the location %j as INSTALL_LOCATION_INVALID before starting any child',
+    async (installLocation) => {
+      const spy = spyRuntime();
+      const fixture = makeService({ runtime: spy.runtime });
+      const error = await ipcErrorOf(
+        fixture.service.handlers['setup:start-install']({ ...MS_VMWARE, installLocation }),
+      );
+      expect(error.code).toBe('INSTALL_LOCATION_INVALID');
+      expect((await fixture.service.handlers['app:get-state']()).runningJob).toBeNull();
+      await install(fixture);
+      expect(spy.launches()).toHaveLength(1);
+    },
+  );
 
   it('while a job runs, get-state names it, and a second install or a registration is ANOTHER_INSTALL_RUNNING', async () => {
     const slow = spyRuntime(1500);
     const fixture = makeService({ runtime: slow.runtime });
     const listener = listen(fixture.service);
     const first = await fixture.service.handlers['setup:start-install'](MS_VMWARE);
-    expect((await fixture.service.handlers['app:get-state']()).runningJob).toEqual({ jobId: first.jobId, kind: 'install' });
+    expect((await fixture.service.handlers['app:get-state']()).runningJob).toEqual({
+      jobId: first.jobId,
+      kind: 'install',
+    });
 
     const second = await ipcErrorOf(fixture.service.handlers['setup:start-install'](MS_VMWARE));
     expect(second.code).toBe('ANOTHER_INSTALL_RUNNING');
     expect(second.message).toBe('a install job is already running in this window');
-    const register = await ipcErrorOf(fixture.service.handlers['setup:register']({ endpoint: '127.0.0.1:1', passphrase: 'p' }));
+    const register = await ipcErrorOf(
+      fixture.service.handlers['setup:register']({ endpoint: '127.0.0.1:1', passphrase: 'p' }),
+    );
     expect(register.code).toBe('ANOTHER_INSTALL_RUNNING');
     // Through the IPC gate the same refusal is an envelope the wizard can show.
-    expect(await dispatchInvoke(fixture.service.handlers, 'setup:start-install', MS_VMWARE)).toMatchObject({ ok: false, error: { code: 'ANOTHER_INSTALL_RUNNING' } });
+    expect(await dispatchInvoke(fixture.service.handlers, 'setup:start-install', MS_VMWARE)).toMatchObject({
+      ok: false,
+      error: { code: 'ANOTHER_INSTALL_RUNNING' },
+    });
 
     expect(await listener.resultOf(first.jobId)).toMatchObject({ status: 'Succeeded' });
     expect(slow.launches()).toHaveLength(1);
@@ -240,10 +292,19 @@ describe('setup:start-install', () => {
   it('setup:cancel of the running install stops it and rolls it back', async () => {
     const failpoints = scratch.path('failpoints');
     fs.mkdirSync(failpoints);
-    const fixture = makeService({ runtime: { command: process.execPath, env: { ASRSETUP_TEST_FAILPOINT: 'after-journal', ASRSETUP_TEST_FAILPOINT_DIR: failpoints }, nodeOptions: [] } });
+    const fixture = makeService({
+      runtime: {
+        command: process.execPath,
+        env: { ASRSETUP_TEST_FAILPOINT: 'after-journal', ASRSETUP_TEST_FAILPOINT_DIR: failpoints },
+        nodeOptions: [],
+      },
+    });
     const listener = listen(fixture.service);
     const started = await fixture.service.handlers['setup:start-install'](MS_VMWARE);
-    await vi.waitFor(() => expect(fs.existsSync(path.join(failpoints, 'after-journal.reached'))).toBe(true), { timeout: 30_000, interval: 20 });
+    await vi.waitFor(() => expect(fs.existsSync(path.join(failpoints, 'after-journal.reached'))).toBe(true), {
+      timeout: 30_000,
+      interval: 20,
+    });
 
     await fixture.service.handlers['setup:cancel']({ jobId: '00000000-0000-0000-0000-000000000000' });
     await fixture.service.handlers['setup:cancel']({ jobId: started.jobId });
@@ -264,17 +325,22 @@ describe('setup:preflight', () => {
     const summary = await service.handlers['setup:preflight'](MS_VMWARE);
     expect(summary).toMatchObject({ installLocation: DEFAULT_LOCATION, mode: 'fresh', canInstall: true });
     expect(summary.items.filter((item) => item.ok !== true)).toEqual([]);
-    expect(summary.items.map((item) => item.id)).toEqual(expect.arrayContaining(['elevation', 'os', 'package', 'location', 'disk']));
+    expect(summary.items.map((item) => item.id)).toEqual(
+      expect.arrayContaining(['elevation', 'os', 'package', 'location', 'disk']),
+    );
   });
 
-  it.each(['/etc/asr', 'relative/dir'])('refuses the location %j as INSTALL_LOCATION_INVALID, and canInstall is false', async (installLocation) => {
-    const { service } = makeService();
-    const summary = await service.handlers['setup:preflight']({ ...MS_VMWARE, installLocation });
-    const location = summary.items.find((item) => item.id === 'location');
-    expect(location).toMatchObject({ ok: false, code: 'INSTALL_LOCATION_INVALID' });
-    expect(location?.remedy).toBeTypeOf('string');
-    expect(summary.canInstall).toBe(false);
-  });
+  it.each(['/etc/asr', 'relative/dir'])(
+    'refuses the location %j as INSTALL_LOCATION_INVALID, and canInstall is false',
+    async (installLocation) => {
+      const { service } = makeService();
+      const summary = await service.handlers['setup:preflight']({ ...MS_VMWARE, installLocation });
+      const location = summary.items.find((item) => item.id === 'location');
+      expect(location).toMatchObject({ ok: false, code: 'INSTALL_LOCATION_INVALID' });
+      expect(location?.remedy).toBeTypeOf('string');
+      expect(summary.canInstall).toBe(false);
+    },
+  );
 
   it('after an install reports a repair of the installed version', async () => {
     const fixture = makeService();
@@ -288,7 +354,12 @@ describe('setup:preflight', () => {
     const { service } = makeService({ probe: notRoot, elevation: 'will-prompt', pkexecPath: '/usr/bin/pkexec' });
     const summary = await service.handlers['setup:preflight'](MS_VMWARE);
     const elevation = summary.items.find((item) => item.id === 'elevation');
-    expect(elevation).toEqual({ id: 'elevation', title: 'Administrator rights', ok: true, message: 'administrator rights will be requested (pkexec) when you select Install' });
+    expect(elevation).toEqual({
+      id: 'elevation',
+      title: 'Administrator rights',
+      ok: true,
+      message: 'administrator rights will be requested (pkexec) when you select Install',
+    });
     expect(summary.canInstall).toBe(true);
   });
 
@@ -306,19 +377,24 @@ describe('setup:preflight', () => {
 });
 
 describe('setup:register', () => {
-  it.each(['cs.contoso.com', 'https://10.0.0.5', '10.0.0.5:0', ' 10.0.0.5'])('refuses the endpoint %j as INVALID_ARGUMENT and starts nothing', async (endpoint) => {
-    const spy = spyRuntime();
-    const fixture = makeService({ runtime: spy.runtime });
-    const listener = listen(fixture.service);
-    const error = await ipcErrorOf(fixture.service.handlers['setup:register']({ endpoint, passphrase: 'correct horse battery staple' }));
-    expect(error.code).toBe('INVALID_ARGUMENT');
-    expect(JSON.stringify(error)).not.toContain('horse');
-    expect((await fixture.service.handlers['app:get-state']()).runningJob).toBeNull();
-    // A job started afterwards is the only child ever launched.
-    await install(fixture);
-    expect(spy.launches().map((argv) => argv[1])).toEqual([CLI.unifiedAgent]);
-    expect(listener.jobEvents.every((payload) => payload.kind === 'install')).toBe(true);
-  });
+  it.each(['cs.contoso.com', 'https://10.0.0.5', '10.0.0.5:0', ' 10.0.0.5'])(
+    'refuses the endpoint %j as INVALID_ARGUMENT and starts nothing',
+    async (endpoint) => {
+      const spy = spyRuntime();
+      const fixture = makeService({ runtime: spy.runtime });
+      const listener = listen(fixture.service);
+      const error = await ipcErrorOf(
+        fixture.service.handlers['setup:register']({ endpoint, passphrase: 'correct horse battery staple' }),
+      );
+      expect(error.code).toBe('INVALID_ARGUMENT');
+      expect(JSON.stringify(error)).not.toContain('horse');
+      expect((await fixture.service.handlers['app:get-state']()).runningJob).toBeNull();
+      // A job started afterwards is the only child ever launched.
+      await install(fixture);
+      expect(spy.launches().map((argv) => argv[1])).toEqual([CLI.unifiedAgent]);
+      expect(listener.jobEvents.every((payload) => payload.kind === 'install')).toBe(true);
+    },
+  );
 
   describe('against the reference configuration server', () => {
     let cs: ReferenceConfigServer;
@@ -360,7 +436,10 @@ describe('setup:register', () => {
 
       const endpoint = `127.0.0.1:${cs.port}`;
       const started = await fixture.service.handlers['setup:register']({ endpoint, passphrase });
-      expect((await fixture.service.handlers['app:get-state']()).runningJob).toEqual({ jobId: started.jobId, kind: 'register' });
+      expect((await fixture.service.handlers['app:get-state']()).runningJob).toEqual({
+        jobId: started.jobId,
+        kind: 'register',
+      });
       const result = await listener.resultOf(started.jobId);
       clearInterval(sampler);
 
@@ -368,19 +447,33 @@ describe('setup:register', () => {
       const hostId = result.summary?.hostId;
       expect(hostId).toMatch(/^[0-9a-f-]{36}$/);
       expect(cs.registeredHosts().map((host) => host.hostId)).toContain(hostId);
-      expect(listener.jobEvents.filter((p) => p.jobId === started.jobId).every((p) => p.kind === 'register')).toBe(true);
+      expect(listener.jobEvents.filter((p) => p.jobId === started.jobId).every((p) => p.kind === 'register')).toBe(
+        true,
+      );
 
       // The child was seen running (the spy's 1.5 s pause guarantees it) and no process ever showed the passphrase.
       expect(seen.configurator).toBeGreaterThan(0);
       expect(seen.leaks).toEqual([]);
       const configuratorArgv = spy.launches().find((argv) => argv[1] === CLI.configurator);
-      expect(configuratorArgv?.slice(1)).toEqual([CLI.configurator, '-i', endpoint, '-P', '-', '--json', '--root', fixture.root, '-d', DEFAULT_LOCATION]);
+      expect(configuratorArgv?.slice(1)).toEqual([
+        CLI.configurator,
+        '-i',
+        endpoint,
+        '-P',
+        '-',
+        '--json',
+        '--root',
+        fixture.root,
+        '-d',
+        DEFAULT_LOCATION,
+      ]);
 
       // Nothing on disk holds it either: not the configurator log, not any file under the root.
       const log = fs.readFileSync(configuratorLogFile(systemLayout('linux', fixture.root), undefined), 'utf8');
       expect(log).toMatch(/Result: Succeeded/);
       expect(log).not.toContain(passphrase);
-      for (const file of findFiles(fixture.root)) expect(fs.readFileSync(file, 'latin1').includes(passphrase), file).toBe(false);
+      for (const file of findFiles(fixture.root))
+        expect(fs.readFileSync(file, 'latin1').includes(passphrase), file).toBe(false);
 
       await waitUntilIdle(fixture.service);
       const state = await fixture.service.handlers['app:get-state']();
@@ -391,8 +484,14 @@ describe('setup:register', () => {
       const fixture = makeService();
       await install(fixture);
       const listener = listen(fixture.service);
-      const started = await fixture.service.handlers['setup:register']({ endpoint: `127.0.0.1:${cs.port}`, passphrase: 'not-the-passphrase' });
-      expect(await listener.resultOf(started.jobId)).toMatchObject({ status: 'Failed', error: { code: 'CS_AUTH_FAILED' } });
+      const started = await fixture.service.handlers['setup:register']({
+        endpoint: `127.0.0.1:${cs.port}`,
+        passphrase: 'not-the-passphrase',
+      });
+      expect(await listener.resultOf(started.jobId)).toMatchObject({
+        status: 'Failed',
+        error: { code: 'CS_AUTH_FAILED' },
+      });
       await waitUntilIdle(fixture.service);
       expect((await fixture.service.handlers['app:get-state']()).registration).toBeNull();
     });
@@ -403,7 +502,14 @@ describe('logs', () => {
   it('logs:info and logs:read describe and return the installer log the install wrote', async () => {
     const fixture = makeService();
     const before = await fixture.service.handlers['logs:info']({ log: 'installer' });
-    expect(before).toMatchObject({ name: 'installer', fileName: 'ASRUnifiedAgentInstaller.log', exists: false, size: 0, lineCount: 0, runs: [] });
+    expect(before).toMatchObject({
+      name: 'installer',
+      fileName: 'ASRUnifiedAgentInstaller.log',
+      exists: false,
+      size: 0,
+      lineCount: 0,
+      runs: [],
+    });
 
     await install(fixture);
     const file = installerLogFile(systemLayout('linux', fixture.root), undefined);
@@ -411,27 +517,50 @@ describe('logs', () => {
     if (lines.at(-1) === '') lines.pop();
 
     const info = await fixture.service.handlers['logs:info']({ log: 'installer' });
-    expect(info).toMatchObject({ name: 'installer', fileName: 'ASRUnifiedAgentInstaller.log', exists: true, size: fs.statSync(file).size, lineCount: lines.length });
+    expect(info).toMatchObject({
+      name: 'installer',
+      fileName: 'ASRUnifiedAgentInstaller.log',
+      exists: true,
+      size: fs.statSync(file).size,
+      lineCount: lines.length,
+    });
     expect(info.runs).toHaveLength(1);
     expect(info.runs[0]?.title).toMatch(/Mobility Service Setup/);
 
-    const window = await fixture.service.handlers['logs:read']({ query: { log: 'installer', level: 'all', text: '' }, first: 0, count: 2000 });
+    const window = await fixture.service.handlers['logs:read']({
+      query: { log: 'installer', level: 'all', text: '' },
+      first: 0,
+      count: 2000,
+    });
     expect(window.total).toBe(lines.length);
     expect(window.first).toBe(0);
     expect(window.lines.map((line) => line.text)).toEqual(lines);
     expect(window.lines.map((line) => line.number)).toEqual(lines.map((_, i) => i));
 
-    const results = await fixture.service.handlers['logs:read']({ query: { log: 'installer', level: 'all', text: 'result: succeeded' }, first: 0, count: 10 });
+    const results = await fixture.service.handlers['logs:read']({
+      query: { log: 'installer', level: 'all', text: 'result: succeeded' },
+      first: 0,
+      count: 10,
+    });
     expect(results.total).toBeGreaterThan(0);
     for (const line of results.lines) expect(line.text.toLowerCase()).toContain('result: succeeded');
 
-    const errors = await fixture.service.handlers['logs:read']({ query: { log: 'installer', level: 'error', text: '' }, first: 0, count: 10 });
+    const errors = await fixture.service.handlers['logs:read']({
+      query: { log: 'installer', level: 'error', text: '' },
+      first: 0,
+      count: 10,
+    });
     expect(errors.lines.filter((line) => line.level !== 'error')).toEqual([]);
   });
 
   it('logs:info of the configurator log before any registration says it does not exist', async () => {
     const { service } = makeService();
-    expect(await service.handlers['logs:info']({ log: 'configurator' })).toMatchObject({ name: 'configurator', fileName: 'ASRUnifiedAgentConfigurator.log', exists: false, lineCount: 0 });
+    expect(await service.handlers['logs:info']({ log: 'configurator' })).toMatchObject({
+      name: 'configurator',
+      fileName: 'ASRUnifiedAgentConfigurator.log',
+      exists: false,
+      lineCount: 0,
+    });
   });
 
   it('subscribe forwards logs:changed once a job has written the installer log', async () => {
@@ -440,7 +569,10 @@ describe('logs', () => {
     await install(fixture);
     const file = installerLogFile(systemLayout('linux', fixture.root), undefined);
     const size = fs.statSync(file).size;
-    await vi.waitFor(() => expect(listener.logChanges.some((change) => change.log === 'installer' && change.size === size)).toBe(true), { timeout: 10_000, interval: 50 });
+    await vi.waitFor(
+      () => expect(listener.logChanges.some((change) => change.log === 'installer' && change.size === size)).toBe(true),
+      { timeout: 10_000, interval: 50 },
+    );
     const last = [...listener.logChanges].reverse().find((change) => change.log === ('installer' satisfies LogName));
     expect(last?.lineCount).toBeGreaterThan(0);
     expect(listener.logChanges.every((change) => change.log === 'installer')).toBe(true);
@@ -450,7 +582,9 @@ describe('logs', () => {
 describe('the other calls', () => {
   it('setup:browse-location hands the current value to the folder picker and wraps its answer', async () => {
     const { service, calls } = makeService();
-    expect(await service.handlers['setup:browse-location']({ current: '/usr/local/ASR' })).toEqual({ path: '/srv/asr' });
+    expect(await service.handlers['setup:browse-location']({ current: '/usr/local/ASR' })).toEqual({
+      path: '/srv/asr',
+    });
     expect(await service.handlers['setup:browse-location']({ current: '/cancel' })).toBeNull();
     expect(calls).toEqual(['browse /usr/local/ASR', 'browse /cancel']);
   });
@@ -469,6 +603,8 @@ describe('the other calls', () => {
 
   it('setup:cancel of an unknown job does nothing', async () => {
     const { service } = makeService();
-    await expect(service.handlers['setup:cancel']({ jobId: '00000000-0000-0000-0000-000000000000' })).resolves.toBeUndefined();
+    await expect(
+      service.handlers['setup:cancel']({ jobId: '00000000-0000-0000-0000-000000000000' }),
+    ).resolves.toBeUndefined();
   });
 });

@@ -2,7 +2,16 @@ import * as path from 'node:path';
 import { parseCsEndpoint } from '../shared/cs-endpoint';
 import { setupError } from '../shared/error-catalog';
 import { checkInstallLocationText } from '../shared/install-location';
-import type { AppState, ElevationMode, EventChannels, InstallOptions, JobKind, LogName, PreflightItem, PreflightSummary } from '../shared/ipc-contract';
+import type {
+  AppState,
+  ElevationMode,
+  EventChannels,
+  InstallOptions,
+  JobKind,
+  LogName,
+  PreflightItem,
+  PreflightSummary,
+} from '../shared/ipc-contract';
 import { SETUP_VERSION } from '../shared/product';
 import { configuratorLogFile, readRegistrationStatus } from './engine/configurator';
 import { installerLogFile } from './engine/install-job';
@@ -57,8 +66,18 @@ function preflightItems(items: readonly PreflightItem[], elevation: ElevationMod
   // The wizard itself never runs as root; what matters is whether it can get administrator rights.
   return items.map((item) => {
     if (item.id !== 'elevation' || item.ok !== false) return item;
-    if (elevation === 'will-prompt') return { id: item.id, title: item.title, ok: true, message: 'administrator rights will be requested (pkexec) when you select Install' };
-    return { ...item, message: `${item.message}; this app cannot ask for them here`, remedy: 'Install policykit-1 (pkexec), or run the installer from a root shell: sudo ./install -r MS -v VmWare -q' };
+    if (elevation === 'will-prompt')
+      return {
+        id: item.id,
+        title: item.title,
+        ok: true,
+        message: 'administrator rights will be requested (pkexec) when you select Install',
+      };
+    return {
+      ...item,
+      message: `${item.message}; this app cannot ask for them here`,
+      remedy: 'Install policykit-1 (pkexec), or run the installer from a root shell: sudo ./install -r MS -v VmWare -q',
+    };
   });
 }
 
@@ -86,13 +105,33 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
     if (!record) return { installed: null, registration: null };
     const registration = readRegistrationStatus(layout.hostPath(record.installLocation));
     return {
-      installed: { agentVersion: record.agentVersion, installLocation: record.installLocation, role: record.role, platform: record.platform, status: record.status },
-      registration: registration ? { csEndpoint: registration.csEndpoint, hostId: registration.hostId, registeredAt: registration.registeredAt, fingerprint: registration.fingerprint } : null,
+      installed: {
+        agentVersion: record.agentVersion,
+        installLocation: record.installLocation,
+        role: record.role,
+        platform: record.platform,
+        status: record.status,
+      },
+      registration: registration
+        ? {
+            csEndpoint: registration.csEndpoint,
+            hostId: registration.hostId,
+            registeredAt: registration.registeredAt,
+            fingerprint: registration.fingerprint,
+          }
+        : null,
     };
   };
 
   const start = (kind: JobKind, script: string, cliArgs: string[], stdin?: string): { jobId: string } => {
-    if (running) throw new IpcError(setupError('ANOTHER_INSTALL_RUNNING', `a ${running.kind} job is already running in this window`, 'Wait for it to finish, or cancel it.'));
+    if (running)
+      throw new IpcError(
+        setupError(
+          'ANOTHER_INSTALL_RUNNING',
+          `a ${running.kind} job is already running in this window`,
+          'Wait for it to finish, or cancel it.',
+        ),
+      );
     const plan = spawnPlan(deps.runtime, script, cliArgs, deps.elevation, deps.pkexecPath);
     const job = launchJob({
       kind,
@@ -120,12 +159,28 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
     }),
     'app:close': async () => deps.closeApp(),
     'setup:preflight': async (options: InstallOptions): Promise<PreflightSummary> => {
-      const report = await runPreflight({ layout, probe: deps.probe, repository: deps.paths.repository, installLocation: options.installLocation });
+      const report = await runPreflight({
+        layout,
+        probe: deps.probe,
+        repository: deps.paths.repository,
+        installLocation: options.installLocation,
+      });
       const items = preflightItems(
-        report.checks.map((check) => ({ id: check.id, title: check.title, ok: check.ok, message: check.message, ...(check.error ? { code: check.error.code, remedy: check.error.remedy } : {}) })),
+        report.checks.map((check) => ({
+          id: check.id,
+          title: check.title,
+          ok: check.ok,
+          message: check.message,
+          ...(check.error ? { code: check.error.code, remedy: check.error.remedy } : {}),
+        })),
         deps.elevation,
       );
-      return { installLocation: report.installLocation, mode: report.mode, items, canInstall: items.every((item) => item.ok === true) };
+      return {
+        installLocation: report.installLocation,
+        mode: report.mode,
+        items,
+        canInstall: items.every((item) => item.ok === true),
+      };
     },
     'setup:browse-location': async ({ current }) => {
       const chosen = await deps.browseFolder(current);
@@ -136,7 +191,17 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
       // elevated child checks it again in its own preflight).
       const location = checkInstallLocationText(options.installLocation, deps.probe.platform);
       if (!location.ok) throw new IpcError(setupError('INSTALL_LOCATION_INVALID', location.reason));
-      return start('install', deps.scripts.unifiedAgent, ['-r', options.role, '-v', options.platform, '-d', location.path, '--json', '--cancel-on-stdin-eof', ...cliPathArgs(deps.paths, true)]);
+      return start('install', deps.scripts.unifiedAgent, [
+        '-r',
+        options.role,
+        '-v',
+        options.platform,
+        '-d',
+        location.path,
+        '--json',
+        '--cancel-on-stdin-eof',
+        ...cliPathArgs(deps.paths, true),
+      ]);
     },
     'setup:register': async ({ endpoint, passphrase }) => {
       const parsed = parseCsEndpoint(endpoint);

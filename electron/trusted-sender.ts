@@ -12,7 +12,8 @@ export interface SenderFacts {
 }
 
 export function isTrustedSender(facts: SenderFacts, windowContentsId: number | undefined): boolean {
-  if (windowContentsId === undefined || facts.senderId !== windowContentsId || !facts.isMainFrame || !facts.frameUrl) return false;
+  if (windowContentsId === undefined || facts.senderId !== windowContentsId || !facts.isMainFrame || !facts.frameUrl)
+    return false;
   try {
     const url = new URL(facts.frameUrl);
     return `${url.protocol}//${url.host}` === APP_ORIGIN;

@@ -12,7 +12,12 @@ interface FakeEvent {
 
 type ContentsHandler = (event: FakeEvent, url: string) => void;
 type WindowOpenHandler = (details: { url: string }) => unknown;
-type PermissionRequestHandler = (contents: unknown, permission: string, callback: (granted: boolean) => void, details?: unknown) => void;
+type PermissionRequestHandler = (
+  contents: unknown,
+  permission: string,
+  callback: (granted: boolean) => void,
+  details?: unknown,
+) => void;
 type PermissionCheckHandler = (contents: unknown, permission: string, origin?: string, details?: unknown) => boolean;
 
 const fake = vi.hoisted(() => {
@@ -142,18 +147,27 @@ describe('the wizard window', () => {
     expect(window.shown).toBe(1);
   });
 
-  it.each(['https://evil.example', 'https://evil.example/app://bundle/', 'file:///etc/passwd', 'http://127.0.0.1:8080/', 'app://evil/index.html', 'app://bundle.evil.example/', 'javascript:alert(1)', 'not a url'])(
-    'prevents navigating to %s',
+  it.each([
+    'https://evil.example',
+    'https://evil.example/app://bundle/',
+    'file:///etc/passwd',
+    'http://127.0.0.1:8080/',
+    'app://evil/index.html',
+    'app://bundle.evil.example/',
+    'javascript:alert(1)',
+    'not a url',
+  ])('prevents navigating to %s', (url) => {
+    createSecureWindow(PRELOAD, 'title');
+    expect(fire(lastWindow(), 'will-navigate', url)).toBe(true);
+  });
+
+  it.each(['app://bundle/index.html', 'app://bundle/logs', 'app://bundle/'])(
+    'lets the window navigate within its own bundle (%s)',
     (url) => {
       createSecureWindow(PRELOAD, 'title');
-      expect(fire(lastWindow(), 'will-navigate', url)).toBe(true);
+      expect(fire(lastWindow(), 'will-navigate', url)).toBe(false);
     },
   );
-
-  it.each(['app://bundle/index.html', 'app://bundle/logs', 'app://bundle/'])('lets the window navigate within its own bundle (%s)', (url) => {
-    createSecureWindow(PRELOAD, 'title');
-    expect(fire(lastWindow(), 'will-navigate', url)).toBe(false);
-  });
 
   it.each([
     ['https://evil.example', true],
@@ -170,30 +184,39 @@ describe('the wizard window', () => {
     expect(fire(lastWindow(), 'will-attach-webview', src)).toBe(true);
   });
 
-  it.each(['https://evil.example', 'app://bundle/index.html', 'about:blank', 'file:///etc/passwd'])('denies window.open of %s', (url) => {
-    createSecureWindow(PRELOAD, 'title');
-    const handler = lastWindow().webContents.windowOpenHandler;
-    expect(handler).toBeTypeOf('function');
-    expect(handler?.({ url })).toEqual({ action: 'deny' });
-  });
+  it.each(['https://evil.example', 'app://bundle/index.html', 'about:blank', 'file:///etc/passwd'])(
+    'denies window.open of %s',
+    (url) => {
+      createSecureWindow(PRELOAD, 'title');
+      const handler = lastWindow().webContents.windowOpenHandler;
+      expect(handler).toBeTypeOf('function');
+      expect(handler?.({ url })).toEqual({ action: 'deny' });
+    },
+  );
 });
 
 describe('permissions', () => {
-  it.each(['media', 'notifications', 'clipboard-read', 'geolocation', 'openExternal', 'fullscreen'])('denies a request for %s', (permission) => {
-    denyAllPermissions();
-    const handler = fake.state.permissionRequest;
-    expect(handler).toBeTypeOf('function');
-    const answers: boolean[] = [];
-    handler?.({}, permission, (granted) => answers.push(granted), { requestingUrl: 'app://bundle/index.html' });
-    expect(answers).toEqual([false]);
-  });
+  it.each(['media', 'notifications', 'clipboard-read', 'geolocation', 'openExternal', 'fullscreen'])(
+    'denies a request for %s',
+    (permission) => {
+      denyAllPermissions();
+      const handler = fake.state.permissionRequest;
+      expect(handler).toBeTypeOf('function');
+      const answers: boolean[] = [];
+      handler?.({}, permission, (granted) => answers.push(granted), { requestingUrl: 'app://bundle/index.html' });
+      expect(answers).toEqual([false]);
+    },
+  );
 
-  it.each(['media', 'notifications', 'clipboard-read', 'clipboard-sanitized-write'])('answers a permission check for %s with false', (permission) => {
-    denyAllPermissions();
-    const handler = fake.state.permissionCheck;
-    expect(handler).toBeTypeOf('function');
-    expect(handler?.({}, permission, 'app://bundle', {})).toBe(false);
-  });
+  it.each(['media', 'notifications', 'clipboard-read', 'clipboard-sanitized-write'])(
+    'answers a permission check for %s with false',
+    (permission) => {
+      denyAllPermissions();
+      const handler = fake.state.permissionCheck;
+      expect(handler).toBeTypeOf('function');
+      expect(handler?.({}, permission, 'app://bundle', {})).toBe(false);
+    },
+  );
 });
 
 describe('isOwnUrl', () => {

@@ -66,11 +66,20 @@ export class FakeSetupApi implements SetupApi {
   }
   async logInfo(log: Parameters<SetupApi['logInfo']>[0]) {
     this.record('logInfo', log);
-    return { name: log, fileName: 'ASRUnifiedAgentInstaller.log', exists: this.logLines.length > 0, size: this.logLines.length * 50, lineCount: this.logLines.length, runs: [] };
+    return {
+      name: log,
+      fileName: 'ASRUnifiedAgentInstaller.log',
+      exists: this.logLines.length > 0,
+      size: this.logLines.length * 50,
+      lineCount: this.logLines.length,
+      runs: [],
+    };
   }
   async readLog(query: Parameters<SetupApi['readLog']>[0], first: number, count: number) {
     this.record('readLog', { query, first, count });
-    const matching = this.logLines.filter((line) => query.text === '' || line.text.toLowerCase().includes(query.text.toLowerCase()));
+    const matching = this.logLines.filter(
+      (line) => query.text === '' || line.text.toLowerCase().includes(query.text.toLowerCase()),
+    );
     return { total: matching.length, first, lines: matching.slice(first, first + count) };
   }
   async openLogFolder() {

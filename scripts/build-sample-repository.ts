@@ -16,7 +16,11 @@ async function main(): Promise<void> {
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });
   const rows = SUPPORT_MATRIX.filter((row) => row.family === 'linux');
-  await Promise.all(rows.map((row) => buildPackage({ from, osLabel: row.label, agentVersion: SAMPLE_AGENT_VERSION, outDir: out, date: SAMPLE_DATE })));
+  await Promise.all(
+    rows.map((row) =>
+      buildPackage({ from, osLabel: row.label, agentVersion: SAMPLE_AGENT_VERSION, outDir: out, date: SAMPLE_DATE }),
+    ),
+  );
   process.stdout.write(`sample repository: ${rows.length} packages in ${path.relative(top, out)}\n`);
 }
 

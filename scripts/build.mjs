@@ -44,9 +44,21 @@ await Promise.all(
 // extension (which security scanners such as electronegativity look for) under a commonjs marker.
 writeFileSync('dist/electron/package.json', '{ "type": "commonjs" }\n');
 // The bridge client runs in the page (a classic script, before the renderer's module).
-await build({ entryPoints: ['e2e/harness/bridge-client.ts'], outfile: 'dist/e2e/bridge-client.js', bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', logLevel: 'warning' });
+await build({
+  entryPoints: ['e2e/harness/bridge-client.ts'],
+  outfile: 'dist/e2e/bridge-client.js',
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'chrome120',
+  logLevel: 'warning',
+});
 // The renderer: React + zustand through Vite.
 execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 // bench/wizard's baseline page, built the same way.
-execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'bench/bare-page/vite.config.ts'], { stdio: 'inherit' });
+execFileSync(
+  process.execPath,
+  ['node_modules/vite/bin/vite.js', 'build', '--config', 'bench/bare-page/vite.config.ts'],
+  { stdio: 'inherit' },
+);
 execFileSync(process.execPath, ['dist/scripts/build-sample-repository.cjs'], { stdio: 'inherit' });

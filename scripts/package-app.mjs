@@ -19,28 +19,45 @@ const option = (name, fallback) => {
 const targets = option('targets', 'dir,tar.gz,deb').split(',').filter(Boolean);
 const windows = args.includes('--win');
 const pkg = JSON.parse(fs.readFileSync(path.join(top, 'package.json'), 'utf8'));
-const electronVersion = JSON.parse(fs.readFileSync(path.join(top, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
+const electronVersion = JSON.parse(
+  fs.readFileSync(path.join(top, 'node_modules', 'electron', 'package.json'), 'utf8'),
+).version;
 
 function fail(message) {
   process.stderr.write(`package-app: ${message}\n`);
   process.exit(2);
 }
 
-const electronDist = process.env.ELECTRON_DIST ? path.resolve(process.env.ELECTRON_DIST) : path.join(top, 'node_modules', 'electron', 'dist');
+const electronDist = process.env.ELECTRON_DIST
+  ? path.resolve(process.env.ELECTRON_DIST)
+  : path.join(top, 'node_modules', 'electron', 'dist');
 if (!fs.existsSync(path.join(electronDist, windows ? 'electron.exe' : 'electron'))) {
-  fail(`no Electron runtime in ${electronDist}: set ELECTRON_DIST to an unpacked electron-v${electronVersion}-${windows ? 'win32' : 'linux'}-x64 folder`);
+  fail(
+    `no Electron runtime in ${electronDist}: set ELECTRON_DIST to an unpacked electron-v${electronVersion}-${windows ? 'win32' : 'linux'}-x64 folder`,
+  );
 }
-for (const built of ['dist/electron/main.js', 'dist/electron/preload.js', 'dist/renderer/index.html', 'dist/cli/unified-agent.cjs']) {
+for (const built of [
+  'dist/electron/main.js',
+  'dist/electron/preload.js',
+  'dist/renderer/index.html',
+  'dist/cli/unified-agent.cjs',
+]) {
   if (!fs.existsSync(path.join(top, built))) fail(`${built} is missing: run npm run build first`);
 }
-if (!process.env.ELECTRON_BUILDER_7ZIP_PATH && fs.existsSync('/usr/bin/7za')) process.env.ELECTRON_BUILDER_7ZIP_PATH = '/usr/bin/7za';
+if (!process.env.ELECTRON_BUILDER_7ZIP_PATH && fs.existsSync('/usr/bin/7za'))
+  process.env.ELECTRON_BUILDER_7ZIP_PATH = '/usr/bin/7za';
 
 const builder = require('electron-builder');
 const config = { ...require(path.join(top, 'electron-builder.config.cjs')), electronDist, electronVersion };
 const builderTargets = targets.filter((t) => t !== 'deb');
 if (targets.includes('deb') && !builderTargets.includes('dir')) builderTargets.push('dir');
 const platform = windows ? builder.Platform.WINDOWS : builder.Platform.LINUX;
-await builder.build({ projectDir: top, config, targets: platform.createTarget(windows ? ['nsis'] : builderTargets, builder.Arch.x64), publish: 'never' });
+await builder.build({
+  projectDir: top,
+  config,
+  targets: platform.createTarget(windows ? ['nsis'] : builderTargets, builder.Arch.x64),
+  publish: 'never',
+});
 
 if (!windows && targets.includes('deb')) {
   const outDir = path.join(top, config.directories.output);
@@ -56,7 +73,16 @@ if (!windows && targets.includes('deb')) {
   fs.mkdirSync(path.join(tree, 'usr', 'share', 'applications'), { recursive: true });
   fs.writeFileSync(
     path.join(tree, 'usr', 'share', 'applications', `${name}.desktop`),
-    [`[Desktop Entry]`, `Name=${config.productName}`, `Comment=Install and register the Azure Site Recovery Mobility service`, `Exec=/opt/${name}/${name}`, 'Terminal=false', 'Type=Application', 'Categories=System;', ''].join('\n'),
+    [
+      `[Desktop Entry]`,
+      `Name=${config.productName}`,
+      `Comment=Install and register the Azure Site Recovery Mobility service`,
+      `Exec=/opt/${name}/${name}`,
+      'Terminal=false',
+      'Type=Application',
+      'Categories=System;',
+      '',
+    ].join('\n'),
   );
   fs.mkdirSync(path.join(tree, 'DEBIAN'));
   const installedKb = Math.ceil(Number(execFileSync('du', ['-sk', appDir], { encoding: 'utf8' }).split('\t')[0]));
@@ -78,7 +104,11 @@ if (!windows && targets.includes('deb')) {
     ].join('\n'),
   );
   // Chromium's setuid sandbox helper must be root-owned and setuid to sandbox the renderer.
-  fs.writeFileSync(path.join(tree, 'DEBIAN', 'postinst'), `#!/bin/sh\nset -e\nif [ -f /opt/${name}/chrome-sandbox ]; then chown root:root /opt/${name}/chrome-sandbox; chmod 4755 /opt/${name}/chrome-sandbox; fi\n`, { mode: 0o755 });
+  fs.writeFileSync(
+    path.join(tree, 'DEBIAN', 'postinst'),
+    `#!/bin/sh\nset -e\nif [ -f /opt/${name}/chrome-sandbox ]; then chown root:root /opt/${name}/chrome-sandbox; chmod 4755 /opt/${name}/chrome-sandbox; fi\n`,
+    { mode: 0o755 },
+  );
   const deb = path.join(outDir, `${name}_${pkg.version}_amd64.deb`);
   execFileSync('dpkg-deb', ['--root-owner-group', '-Zgzip', '--build', tree, deb], { stdio: 'inherit' });
   fs.rmSync(tree, { recursive: true, force: true });

@@ -9,7 +9,13 @@ const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 const dir = path.resolve(process.argv[2] ?? 'out/stand-in-electron');
 fs.rmSync(dir, { recursive: true, force: true });
 fs.mkdirSync(path.join(dir, 'resources'), { recursive: true });
-const wire = Buffer.concat([Buffer.from(`#!/bin/sh\necho "stand-in Electron runtime: packaging tests only"\nexit 0\n# `), Buffer.from(SENTINEL), Buffer.from([1, 8]), Buffer.from('11111111'), Buffer.from('\n')]);
+const wire = Buffer.concat([
+  Buffer.from(`#!/bin/sh\necho "stand-in Electron runtime: packaging tests only"\nexit 0\n# `),
+  Buffer.from(SENTINEL),
+  Buffer.from([1, 8]),
+  Buffer.from('11111111'),
+  Buffer.from('\n'),
+]);
 fs.writeFileSync(path.join(dir, 'electron'), wire, { mode: 0o755 });
 fs.writeFileSync(path.join(dir, 'chrome-sandbox'), '', { mode: 0o755 });
 fs.writeFileSync(path.join(dir, 'version'), 'stand-in\n');

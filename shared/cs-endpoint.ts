@@ -14,9 +14,11 @@ export interface CsEndpoint {
   readonly display: string;
 }
 
-export type EndpointCheck = { readonly ok: true; readonly endpoint: CsEndpoint } | { readonly ok: false; readonly reason: string };
+export type EndpointCheck =
+  { readonly ok: true; readonly endpoint: CsEndpoint } | { readonly ok: false; readonly reason: string };
 
-const EXPECTED = 'expected an IPv4 address (10.0.0.5), an IPv6 address (fd00::5) or either with a port (10.0.0.5:443, [fd00::5]:443)';
+const EXPECTED =
+  'expected an IPv4 address (10.0.0.5), an IPv6 address (fd00::5) or either with a port (10.0.0.5:443, [fd00::5]:443)';
 
 export function isIPv4(text: string): boolean {
   const parts = text.split('.');
@@ -60,7 +62,8 @@ export function parseCsEndpoint(raw: string): EndpointCheck {
   const text = raw.trim();
   if (text === '') return { ok: false, reason: `the configuration server address is empty; ${EXPECTED}` };
   if (text !== raw) return { ok: false, reason: `"${raw}" has spaces around it; ${EXPECTED}` };
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return { ok: false, reason: `"${raw}" is a URL; give only the address and port, ${EXPECTED}` };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text))
+    return { ok: false, reason: `"${raw}" is a URL; give only the address and port, ${EXPECTED}` };
   let host: string;
   let port = DEFAULT_CS_PORT;
   if (text.startsWith('[')) {
@@ -74,7 +77,11 @@ export function parseCsEndpoint(raw: string): EndpointCheck {
       if (typeof parsed === 'string') return { ok: false, reason: parsed };
       port = parsed;
     }
-    if (host.includes('%')) return { ok: false, reason: `"${raw}" has an IPv6 zone ("%..."); give a global or unique-local address of the configuration server` };
+    if (host.includes('%'))
+      return {
+        ok: false,
+        reason: `"${raw}" has an IPv6 zone ("%..."); give a global or unique-local address of the configuration server`,
+      };
     if (!isIPv6(host)) return { ok: false, reason: `"${host}" is not a valid IPv6 address; ${EXPECTED}` };
   } else if (text.includes(':') && text.indexOf(':') === text.lastIndexOf(':') && !text.includes('::')) {
     host = text.slice(0, text.indexOf(':'));
@@ -84,12 +91,22 @@ export function parseCsEndpoint(raw: string): EndpointCheck {
     if (!isIPv4(host)) return { ok: false, reason: `"${host}" is not a valid IPv4 address; ${EXPECTED}` };
   } else if (text.includes(':')) {
     host = text;
-    if (host.includes('%')) return { ok: false, reason: `"${raw}" has an IPv6 zone ("%..."); give a global or unique-local address of the configuration server` };
-    if (!isIPv6(host)) return { ok: false, reason: `"${raw}" is not a valid IPv6 address (write a port as [address]:port); ${EXPECTED}` };
+    if (host.includes('%'))
+      return {
+        ok: false,
+        reason: `"${raw}" has an IPv6 zone ("%..."); give a global or unique-local address of the configuration server`,
+      };
+    if (!isIPv6(host))
+      return {
+        ok: false,
+        reason: `"${raw}" is not a valid IPv6 address (write a port as [address]:port); ${EXPECTED}`,
+      };
   } else {
     host = text;
     if (!isIPv4(host)) {
-      const why = /[a-z]/i.test(host) ? 'is a host name; the configurator takes the IP address of the configuration server' : 'is not a valid IPv4 address';
+      const why = /[a-z]/i.test(host)
+        ? 'is a host name; the configurator takes the IP address of the configuration server'
+        : 'is not a valid IPv4 address';
       return { ok: false, reason: `"${raw}" ${why}; ${EXPECTED}` };
     }
   }

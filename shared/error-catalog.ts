@@ -14,27 +14,32 @@ export const ERROR_CATALOG = {
   INVALID_ARGUMENT: {
     outcome: 'invalid-input',
     title: 'Invalid command line or input',
-    remedy: 'Correct the value named above; run the command with --help (or /?) to see every option and its expected form.',
+    remedy:
+      'Correct the value named above; run the command with --help (or /?) to see every option and its expected form.',
   },
   NOT_ELEVATED: {
     outcome: 'failed',
     title: 'Administrator rights are required',
-    remedy: 'Run setup as root (for example with sudo) on Linux, or from an elevated (Run as administrator) prompt on Windows.',
+    remedy:
+      'Run setup as root (for example with sudo) on Linux, or from an elevated (Run as administrator) prompt on Windows.',
   },
   UNSUPPORTED_OS: {
     outcome: 'failed',
     title: 'This operating system is not supported',
-    remedy: 'Install the agent on a 64-bit operating system listed in the support matrix (see README, "Supported systems").',
+    remedy:
+      'Install the agent on a 64-bit operating system listed in the support matrix (see README, "Supported systems").',
   },
   PACKAGE_NOT_FOUND: {
     outcome: 'failed',
     title: 'No agent package for this operating system',
-    remedy: 'Copy the Microsoft-ASR_UA_*_<OS label>_*_release.tar.gz for this system from the configuration server repository into the repository folder, or point --repository at the folder that holds it.',
+    remedy:
+      'Copy the Microsoft-ASR_UA_*_<OS label>_*_release.tar.gz for this system from the configuration server repository into the repository folder, or point --repository at the folder that holds it.',
   },
   PACKAGE_INVALID: {
     outcome: 'failed',
     title: 'The agent package is damaged or unsafe',
-    remedy: 'Copy the package again from the configuration server repository (the copy may be truncated or tampered with); nothing was installed from it.',
+    remedy:
+      'Copy the package again from the configuration server repository (the copy may be truncated or tampered with); nothing was installed from it.',
   },
   INSUFFICIENT_DISK_SPACE: {
     outcome: 'failed',
@@ -49,7 +54,8 @@ export const ERROR_CATALOG = {
   NEWER_VERSION_INSTALLED: {
     outcome: 'failed',
     title: 'A newer agent version is already installed',
-    remedy: 'Keep the installed version, or use a package of the same or a newer version; downgrades are refused so replication settings are not lost.',
+    remedy:
+      'Keep the installed version, or use a package of the same or a newer version; downgrades are refused so replication settings are not lost.',
   },
   ANOTHER_INSTALL_RUNNING: {
     outcome: 'busy',
@@ -64,7 +70,8 @@ export const ERROR_CATALOG = {
   COMPONENT_FAILED: {
     outcome: 'failed',
     title: 'A required component failed to install',
-    remedy: 'Read the component output in the setup log; the installation was rolled back, so fix the cause and run setup again.',
+    remedy:
+      'Read the component output in the setup log; the installation was rolled back, so fix the cause and run setup again.',
   },
   CANCELLED: {
     outcome: 'cancelled',
@@ -74,17 +81,20 @@ export const ERROR_CATALOG = {
   NOT_INSTALLED: {
     outcome: 'failed',
     title: 'The Mobility service is not installed here',
-    remedy: 'Install the agent first (UnifiedAgent /Role MS ... or ./install -r MS ...), or give the install location with /InstallLocation or -d.',
+    remedy:
+      'Install the agent first (UnifiedAgent /Role MS ... or ./install -r MS ...), or give the install location with /InstallLocation or -d.',
   },
   PASSPHRASE_FILE_UNREADABLE: {
     outcome: 'invalid-input',
     title: 'The passphrase file cannot be read',
-    remedy: 'Give the full path of a readable, non-empty file holding the configuration server passphrase (on the CS: genpassphrase.exe -v > passphrase.txt).',
+    remedy:
+      'Give the full path of a readable, non-empty file holding the configuration server passphrase (on the CS: genpassphrase.exe -v > passphrase.txt).',
   },
   CS_UNREACHABLE: {
     outcome: 'failed',
     title: 'The configuration server cannot be reached',
-    remedy: 'Check the configuration server IP address and port, that the server is running, and that the firewall allows HTTPS from this machine.',
+    remedy:
+      'Check the configuration server IP address and port, that the server is running, and that the firewall allows HTTPS from this machine.',
   },
   CS_AUTH_FAILED: {
     outcome: 'failed',

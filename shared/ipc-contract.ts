@@ -216,7 +216,10 @@ export function decodeIpcError(message: string): SetupError | undefined {
 export type Envelope<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SetupError };
 
 export type Invoker = <C extends InvokeChannel>(channel: C, arg: InvokeArg<C>) => Promise<InvokeResult<C>>;
-export type Listener = <E extends EventChannel>(channel: E, listener: (payload: EventChannels[E]) => void) => () => void;
+export type Listener = <E extends EventChannel>(
+  channel: E,
+  listener: (payload: EventChannels[E]) => void,
+) => () => void;
 
 /**
  * Builds the task-level API from a transport; the preload and the e2e bridge differ only in transport.

@@ -30,6 +30,10 @@ export const INVOKE_SCHEMAS = {
   'setup:register': z.strictObject({ endpoint: z.string().min(1).max(64), passphrase: z.string().min(1).max(1024) }),
   'setup:cancel': z.strictObject({ jobId }),
   'logs:info': z.strictObject({ log: logName }),
-  'logs:read': z.strictObject({ query: logQuerySchema, first: z.number().int().min(0).max(100_000_000), count: z.number().int().min(1).max(2000) }),
+  'logs:read': z.strictObject({
+    query: logQuerySchema,
+    first: z.number().int().min(0).max(100_000_000),
+    count: z.number().int().min(1).max(2000),
+  }),
   'logs:open-folder': z.undefined(),
 } as const satisfies Record<InvokeChannel, z.ZodType>;

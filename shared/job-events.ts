@@ -7,15 +7,7 @@ export type StepStatus = 'Succeeded' | 'Warning' | 'Failed' | 'Skipped';
 export type JobStatus = 'Succeeded' | 'Warning' | 'Failed';
 
 export type StepKind =
-  | 'recover'
-  | 'locate'
-  | 'preflight'
-  | 'extract'
-  | 'install'
-  | 'component'
-  | 'service'
-  | 'configure'
-  | 'register';
+  'recover' | 'locate' | 'preflight' | 'extract' | 'install' | 'component' | 'service' | 'configure' | 'register';
 
 export interface StepPlan {
   readonly id: string;
@@ -27,7 +19,12 @@ export interface StepPlan {
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export type JobEvent =
-  | { readonly type: 'job-started'; readonly job: 'install' | 'register'; readonly time: string; readonly logFile: string }
+  | {
+      readonly type: 'job-started';
+      readonly job: 'install' | 'register';
+      readonly time: string;
+      readonly logFile: string;
+    }
   | { readonly type: 'step-started'; readonly step: StepPlan; readonly time: string }
   | {
       readonly type: 'step-progress';

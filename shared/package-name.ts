@@ -14,7 +14,8 @@ export interface PackageName {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
 
-const PACKAGE_NAME = /^Microsoft-ASR_UA_(\d{1,5}\.\d{1,5}\.\d{1,5}\.\d{1,5})_([A-Za-z0-9.-]+?)_GA_(\d{2}(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\d{4})_release\.(tar\.gz|exe|zip)$/;
+const PACKAGE_NAME =
+  /^Microsoft-ASR_UA_(\d{1,5}\.\d{1,5}\.\d{1,5}\.\d{1,5})_([A-Za-z0-9.-]+?)_GA_(\d{2}(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\d{4})_release\.(tar\.gz|exe|zip)$/;
 
 export function parseAgentVersion(text: string): AgentVersion | undefined {
   const match = /^(\d{1,5})\.(\d{1,5})\.(\d{1,5})\.(\d{1,5})$/.exec(text);

@@ -50,10 +50,20 @@ export const protocolErrorSchema = z.object({ error: z.string(), message: z.stri
 export type ServerErrorCode = 'BAD_REQUEST' | 'NONCE_INVALID' | 'AUTH_FAILED' | 'RATE_LIMITED';
 
 /** The strings both proofs are computed over (PROTOCOL.md section 2). */
-export function registerProofInput(serverNonce: string, clientNonce: string, fingerprint: string, hostName: string): string {
+export function registerProofInput(
+  serverNonce: string,
+  clientNonce: string,
+  fingerprint: string,
+  hostName: string,
+): string {
   return `register|${serverNonce}|${clientNonce}|${fingerprint}|${hostName}`;
 }
 
-export function serverProofInput(clientNonce: string, serverNonce: string, fingerprint: string, hostId: string): string {
+export function serverProofInput(
+  clientNonce: string,
+  serverNonce: string,
+  fingerprint: string,
+  hostId: string,
+): string {
   return `registered|${clientNonce}|${serverNonce}|${fingerprint}|${hostId}`;
 }

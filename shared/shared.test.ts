@@ -8,9 +8,22 @@ import { PACKAGE_LABELS, SUPPORT_MATRIX, supportRowByLabel, supportRowFor } from
 describe('error catalog', () => {
   it('has every code DESIGN.md requires, each with a title and a remedy', () => {
     const required = [
-      'INVALID_ARGUMENT', 'NOT_ELEVATED', 'UNSUPPORTED_OS', 'PACKAGE_NOT_FOUND', 'PACKAGE_INVALID', 'INSUFFICIENT_DISK_SPACE',
-      'INSTALL_LOCATION_INVALID', 'ANOTHER_INSTALL_RUNNING', 'INSTALL_FAILED', 'COMPONENT_FAILED', 'NOT_INSTALLED',
-      'PASSPHRASE_FILE_UNREADABLE', 'CS_UNREACHABLE', 'CS_AUTH_FAILED', 'CS_PROTOCOL_ERROR', 'CS_RATE_LIMITED',
+      'INVALID_ARGUMENT',
+      'NOT_ELEVATED',
+      'UNSUPPORTED_OS',
+      'PACKAGE_NOT_FOUND',
+      'PACKAGE_INVALID',
+      'INSUFFICIENT_DISK_SPACE',
+      'INSTALL_LOCATION_INVALID',
+      'ANOTHER_INSTALL_RUNNING',
+      'INSTALL_FAILED',
+      'COMPONENT_FAILED',
+      'NOT_INSTALLED',
+      'PASSPHRASE_FILE_UNREADABLE',
+      'CS_UNREACHABLE',
+      'CS_AUTH_FAILED',
+      'CS_PROTOCOL_ERROR',
+      'CS_RATE_LIMITED',
     ];
     for (const code of required) expect(ERROR_CODES).toContain(code);
     for (const code of ERROR_CODES) {
@@ -43,10 +56,37 @@ describe('exit codes', () => {
 
 describe('support matrix', () => {
   it('has every row of the seed table and the newer systems', () => {
-    for (const label of ['RHEL6-64', 'RHEL7-64', 'SLES12-64', 'SLES11-SP3-64', 'SLES11-SP4-64', 'OL6-64', 'UBUNTU-14.04-64', 'UBUNTU-16.04-64', 'DEBIAN7-64', 'DEBIAN8-64', 'Windows']) {
+    for (const label of [
+      'RHEL6-64',
+      'RHEL7-64',
+      'SLES12-64',
+      'SLES11-SP3-64',
+      'SLES11-SP4-64',
+      'OL6-64',
+      'UBUNTU-14.04-64',
+      'UBUNTU-16.04-64',
+      'DEBIAN7-64',
+      'DEBIAN8-64',
+      'Windows',
+    ]) {
       expect(supportRowByLabel(label)?.seed, label).toBe(true);
     }
-    for (const label of ['RHEL8-64', 'RHEL9-64', 'OL7-64', 'OL8-64', 'OL9-64', 'SLES15-64', 'UBUNTU-18.04-64', 'UBUNTU-20.04-64', 'UBUNTU-22.04-64', 'UBUNTU-24.04-64', 'DEBIAN9-64', 'DEBIAN10-64', 'DEBIAN11-64', 'DEBIAN12-64']) {
+    for (const label of [
+      'RHEL8-64',
+      'RHEL9-64',
+      'OL7-64',
+      'OL8-64',
+      'OL9-64',
+      'SLES15-64',
+      'UBUNTU-18.04-64',
+      'UBUNTU-20.04-64',
+      'UBUNTU-22.04-64',
+      'UBUNTU-24.04-64',
+      'DEBIAN9-64',
+      'DEBIAN10-64',
+      'DEBIAN11-64',
+      'DEBIAN12-64',
+    ]) {
       expect(supportRowByLabel(label)?.seed, label).toBe(false);
     }
     expect(new Set(PACKAGE_LABELS).size).toBe(SUPPORT_MATRIX.length);
@@ -68,11 +108,18 @@ describe('support matrix', () => {
 describe('package names', () => {
   it('parses and builds the seed form', () => {
     const name = parsePackageName('Microsoft-ASR_UA_9.25.0.0_UBUNTU-16.04-64_GA_03Jun2019_release.tar.gz');
-    expect(name).toMatchObject({ versionText: '9.25.0.0', label: 'UBUNTU-16.04-64', releaseDate: '03Jun2019', extension: 'tar.gz' });
+    expect(name).toMatchObject({
+      versionText: '9.25.0.0',
+      label: 'UBUNTU-16.04-64',
+      releaseDate: '03Jun2019',
+      extension: 'tar.gz',
+    });
     expect(parsePackageName('Microsoft-ASR_UA_9.25.0.0_Windows_GA_03Jun2019_release.exe')?.label).toBe('Windows');
     expect(parsePackageName('Microsoft-ASR_UA_9.25_RHEL7-64_GA_03Jun2019_release.tar.gz')).toBeUndefined();
     expect(parsePackageName('evil_RHEL7-64_release.tar.gz')).toBeUndefined();
-    expect(packageFileName('9.60.0.0', 'RHEL7-64', new Date('2026-11-05T12:00:00Z'))).toBe('Microsoft-ASR_UA_9.60.0.0_RHEL7-64_GA_05Nov2026_release.tar.gz');
+    expect(packageFileName('9.60.0.0', 'RHEL7-64', new Date('2026-11-05T12:00:00Z'))).toBe(
+      'Microsoft-ASR_UA_9.60.0.0_RHEL7-64_GA_05Nov2026_release.tar.gz',
+    );
   });
 
   it('compares versions numerically, not as text', () => {

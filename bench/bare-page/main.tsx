@@ -20,4 +20,9 @@ function App() {
 }
 
 const container = document.getElementById('root');
-if (container) createRoot(container).render(<StrictMode><App /></StrictMode>);
+if (container)
+  createRoot(container).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );

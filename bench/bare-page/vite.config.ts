@@ -7,5 +7,11 @@ export default defineConfig({
   base: '/',
   plugins: [react()],
   logLevel: 'warn',
-  build: { outDir: '../../dist/bench/bare-page', emptyOutDir: true, modulePreload: { polyfill: false }, target: 'chrome120', reportCompressedSize: false },
+  build: {
+    outDir: '../../dist/bench/bare-page',
+    emptyOutDir: true,
+    modulePreload: { polyfill: false },
+    target: 'chrome120',
+    reportCompressedSize: false,
+  },
 });

@@ -41,11 +41,16 @@ function parseArgs(args: readonly string[]): CliOptions {
     const name = eq > 0 ? token.slice(0, eq) : token;
     const option = VALUE_OPTIONS.find((o) => o === name);
     if (option === undefined) {
-      throw new UsageError(token.startsWith('-') ? `unknown option "${token}"; expected ${VALUE_OPTIONS.join(', ')} or --help` : `unexpected argument "${token}"; every value follows its option, e.g. --port 8443`);
+      throw new UsageError(
+        token.startsWith('-')
+          ? `unknown option "${token}"; expected ${VALUE_OPTIONS.join(', ')} or --help`
+          : `unexpected argument "${token}"; every value follows its option, e.g. --port 8443`,
+      );
     }
     if (values.has(option)) throw new UsageError(`option ${option} is given more than once`);
     let value = eq > 0 ? token.slice(eq + 1) : args[++i];
-    if (value === undefined || value === '') throw new UsageError(`option ${option} needs a value (${placeholder(option)})`);
+    if (value === undefined || value === '')
+      throw new UsageError(`option ${option} needs a value (${placeholder(option)})`);
     if (option === '--host') value = value.replace(/^\[(.*)\]$/, '$1');
     values.set(option, value);
   }
@@ -54,15 +59,29 @@ function parseArgs(args: readonly string[]): CliOptions {
   if (portText === undefined) throw new UsageError('option --port is required (--port P, 0 to 65535)');
   if (passphraseFile === undefined) throw new UsageError('option --passphrase-file is required (--passphrase-file F)');
   const port = /^\d{1,5}$/.test(portText) ? Number(portText) : Number.NaN;
-  if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port "${portText}" is not a port; expected a whole number from 0 to 65535`);
+  if (!(port >= 0 && port <= 65535))
+    throw new UsageError(`--port "${portText}" is not a port; expected a whole number from 0 to 65535`);
   const host = values.get('--host') ?? '127.0.0.1';
-  if (isIP(host) === 0) throw new UsageError(`--host "${host}" is not an IP address; expected an IPv4 or IPv6 literal such as 127.0.0.1 or ::1`);
+  if (isIP(host) === 0)
+    throw new UsageError(
+      `--host "${host}" is not an IP address; expected an IPv4 or IPv6 literal such as 127.0.0.1 or ::1`,
+    );
   const state = values.get('--state');
-  return { port, passphraseFile: path.resolve(passphraseFile), stateFile: state === undefined ? undefined : path.resolve(state), host };
+  return {
+    port,
+    passphraseFile: path.resolve(passphraseFile),
+    stateFile: state === undefined ? undefined : path.resolve(state),
+    host,
+  };
 }
 
 function placeholder(option: ValueOption): string {
-  return { '--port': 'P, 0 to 65535', '--passphrase-file': 'F', '--state': 'FILE', '--host': 'an IP address such as 127.0.0.1' }[option];
+  return {
+    '--port': 'P, 0 to 65535',
+    '--passphrase-file': 'F',
+    '--state': 'FILE',
+    '--host': 'an IP address such as 127.0.0.1',
+  }[option];
 }
 
 async function main(args: readonly string[]): Promise<void> {
@@ -82,9 +101,14 @@ async function main(args: readonly string[]): Promise<void> {
 
   let server: ReferenceConfigServer;
   try {
-    server = await startReferenceConfigServer({ ...options, log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`) });
+    server = await startReferenceConfigServer({
+      ...options,
+      log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+    });
   } catch (error) {
-    process.stderr.write(`config-server: cannot start on ${options.host} port ${options.port}: ${(error as Error).message}\n`);
+    process.stderr.write(
+      `config-server: cannot start on ${options.host} port ${options.port}: ${(error as Error).message}\n`,
+    );
     process.exitCode = 1;
     return;
   }

@@ -8,7 +8,14 @@ import * as path from 'node:path';
 import { generate } from 'selfsigned';
 import { z } from 'zod';
 import { readJsonIfPresent, writeFileAtomic } from '../../electron/engine/atomic-file';
-import { certificateFingerprint, mac, macEquals, newNonce, normalisePassphrase, passphraseKey } from '../../electron/engine/registration-crypto';
+import {
+  certificateFingerprint,
+  mac,
+  macEquals,
+  newNonce,
+  normalisePassphrase,
+  passphraseKey,
+} from '../../electron/engine/registration-crypto';
 import {
   CHALLENGE_PATH,
   MAX_MESSAGE_BYTES,
@@ -95,7 +102,9 @@ class HttpError extends Error {
   }
 }
 
-export async function startReferenceConfigServer(options: ReferenceConfigServerOptions): Promise<ReferenceConfigServer> {
+export async function startReferenceConfigServer(
+  options: ReferenceConfigServerOptions,
+): Promise<ReferenceConfigServer> {
   const host = options.host ?? '127.0.0.1';
   const now = options.now ?? Date.now;
   const log = options.log ?? ((): void => undefined);
@@ -142,7 +151,9 @@ export async function startReferenceConfigServer(options: ReferenceConfigServerO
     if (times.length < RATE_LIMIT_FAILURES) return undefined;
     const oldest = Math.min(...times);
     const retryAfter = Math.max(1, Math.ceil((oldest + RATE_LIMIT_WINDOW_MS - at) / 1000));
-    return new HttpError(429, 'RATE_LIMITED', `too many failed proofs from this address; retry in ${retryAfter} s`, { 'Retry-After': String(retryAfter) });
+    return new HttpError(429, 'RATE_LIMITED', `too many failed proofs from this address; retry in ${retryAfter} s`, {
+      'Retry-After': String(retryAfter),
+    });
   }
 
   function persist(records: Iterable<RegisteredHost>): void {
@@ -153,7 +164,8 @@ export async function startReferenceConfigServer(options: ReferenceConfigServerO
   function challenge(body: Buffer): ChallengeResponse {
     const at = now();
     purgeExpired(at);
-    if (!z.object({}).safeParse(parseJson(body)).success) throw new HttpError(400, 'BAD_REQUEST', 'the challenge body must be a JSON object ({})');
+    if (!z.object({}).safeParse(parseJson(body)).success)
+      throw new HttpError(400, 'BAD_REQUEST', 'the challenge body must be a JSON object ({})');
     const serverNonce = newNonce();
     nonces.set(serverNonce, at + SERVER_NONCE_TTL_MS);
     return { protocol: PROTOCOL_VERSION, serverNonce };
@@ -171,11 +183,24 @@ export async function startReferenceConfigServer(options: ReferenceConfigServerO
     const expiresAt = typeof named === 'string' ? nonces.get(named) : undefined;
     if (typeof named === 'string') nonces.delete(named);
     const parsed = registerRequestSchema.safeParse(json);
-    if (!parsed.success) throw new HttpError(400, 'BAD_REQUEST', `the register body does not match the protocol: ${describeIssue(parsed.error)}`);
+    if (!parsed.success)
+      throw new HttpError(
+        400,
+        'BAD_REQUEST',
+        `the register body does not match the protocol: ${describeIssue(parsed.error)}`,
+      );
     const request = parsed.data;
-    if (expiresAt === undefined || at >= expiresAt) throw new HttpError(400, 'NONCE_INVALID', 'the server nonce is unknown, already used or expired; ask for a new challenge');
+    if (expiresAt === undefined || at >= expiresAt)
+      throw new HttpError(
+        400,
+        'NONCE_INVALID',
+        'the server nonce is unknown, already used or expired; ask for a new challenge',
+      );
 
-    const expected = mac(key, registerProofInput(request.serverNonce, request.clientNonce, fingerprint, request.host.hostName));
+    const expected = mac(
+      key,
+      registerProofInput(request.serverNonce, request.clientNonce, fingerprint, request.host.hostName),
+    );
     if (!macEquals(expected, request.proof)) {
       const times = (failures.get(address) ?? []).filter((time) => at - time < RATE_LIMIT_WINDOW_MS);
       failures.delete(address); // re-insert so eviction order follows the latest failure
@@ -187,12 +212,28 @@ export async function startReferenceConfigServer(options: ReferenceConfigServerO
     const hostId = known?.hostId ?? randomUUID();
     const stamp = new Date(at).toISOString();
     const { hostName, os, agentVersion, role, platform, ipAddresses } = request.host;
-    const record: RegisteredHost = { hostId, hostName, os, agentVersion, role, platform, ipAddresses: [...ipAddresses], registeredAt: known?.registeredAt ?? stamp, lastSeenAt: stamp };
+    const record: RegisteredHost = {
+      hostId,
+      hostName,
+      os,
+      agentVersion,
+      role,
+      platform,
+      ipAddresses: [...ipAddresses],
+      registeredAt: known?.registeredAt ?? stamp,
+      lastSeenAt: stamp,
+    };
     // Written before the reply: a host told it is registered must survive a restart.
     persist([...[...hosts.values()].filter((h) => h.hostId !== hostId), record]);
     hosts.delete(hostId);
     hosts.set(hostId, record);
-    return { response: { hostId, serverProof: mac(key, serverProofInput(request.clientNonce, request.serverNonce, fingerprint, hostId)) }, hostName };
+    return {
+      response: {
+        hostId,
+        serverProof: mac(key, serverProofInput(request.clientNonce, request.serverNonce, fingerprint, hostId)),
+      },
+      hostName,
+    };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -201,16 +242,24 @@ export async function startReferenceConfigServer(options: ReferenceConfigServerO
     const route = url === CHALLENGE_PATH ? 'challenge' : url === REGISTER_PATH ? 'register' : undefined;
     let describe = `${req.method ?? '?'} ${JSON.stringify(url.slice(0, 200))}`;
     let failure: HttpError | undefined;
-    if (route === undefined) failure = new HttpError(404, 'BAD_REQUEST', `unknown path; the protocol serves ${CHALLENGE_PATH} and ${REGISTER_PATH}`);
-    else if (req.method !== 'POST') failure = new HttpError(405, 'BAD_REQUEST', `${route} takes POST`, { Allow: 'POST' });
+    if (route === undefined)
+      failure = new HttpError(
+        404,
+        'BAD_REQUEST',
+        `unknown path; the protocol serves ${CHALLENGE_PATH} and ${REGISTER_PATH}`,
+      );
+    else if (req.method !== 'POST')
+      failure = new HttpError(405, 'BAD_REQUEST', `${route} takes POST`, { Allow: 'POST' });
     // A limited address is refused before its body is looked at: no nonce spent, no proof checked.
     else if (route === 'register') failure = rateLimit(address, now());
-    if (failure === undefined && !isJsonContentType(req.headers['content-type'])) failure = new HttpError(400, 'BAD_REQUEST', 'content-type must be application/json');
+    if (failure === undefined && !isJsonContentType(req.headers['content-type']))
+      failure = new HttpError(400, 'BAD_REQUEST', 'content-type must be application/json');
 
     const declared = Number(req.headers['content-length'] ?? 0);
     const result = await readBody(req, failure === undefined && declared <= MAX_MESSAGE_BYTES ? MAX_MESSAGE_BYTES : 0);
     if (result.kind === 'aborted') return;
-    if (result.kind === 'over-limit' && failure === undefined) failure = new HttpError(413, 'BAD_REQUEST', `the body exceeds ${MAX_MESSAGE_BYTES} bytes`);
+    if (result.kind === 'over-limit' && failure === undefined)
+      failure = new HttpError(413, 'BAD_REQUEST', `the body exceeds ${MAX_MESSAGE_BYTES} bytes`);
     if (result.kind === 'over-limit' && !result.drained) res.shouldKeepAlive = false;
 
     let status = 200;
@@ -305,7 +354,8 @@ function loadOrCreatePassphrase(file: string, log: (line: string) => void): stri
   }
   const passphrase = normalisePassphrase(content);
   if (passphrase === '') throw new Error(`passphrase file ${file} is empty`);
-  if (process.platform !== 'win32' && (fs.statSync(file).mode & 0o077) !== 0) log(`warning: passphrase file ${file} is readable by other users; chmod 600 it`);
+  if (process.platform !== 'win32' && (fs.statSync(file).mode & 0o077) !== 0)
+    log(`warning: passphrase file ${file} is readable by other users; chmod 600 it`);
   return passphrase;
 }
 
@@ -366,7 +416,8 @@ function readBody(req: IncomingMessage, keep: number): Promise<BodyResult> {
         finish({ kind: 'over-limit', drained: false });
       }
     };
-    const onEnd = (): void => finish(total <= keep ? { kind: 'complete', body: Buffer.concat(chunks) } : { kind: 'over-limit', drained: true });
+    const onEnd = (): void =>
+      finish(total <= keep ? { kind: 'complete', body: Buffer.concat(chunks) } : { kind: 'over-limit', drained: true });
     const onAbort = (): void => finish({ kind: 'aborted' });
     const onClose = (): void => {
       if (!req.complete) onAbort();

@@ -9,7 +9,13 @@ import * as path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
-import { certificateFingerprint, mac, macEquals, newNonce, passphraseKey } from '../../electron/engine/registration-crypto';
+import {
+  certificateFingerprint,
+  mac,
+  macEquals,
+  newNonce,
+  passphraseKey,
+} from '../../electron/engine/registration-crypto';
 import {
   CHALLENGE_PATH,
   MAX_MESSAGE_BYTES,
@@ -44,32 +50,60 @@ const insecure: RequestOptions = {
   rejectUnauthorized: false,
 };
 
-function post(server: ReferenceConfigServer, urlPath: string, body: string | Buffer, options: PostOptions = {}): Promise<Reply> {
+function post(
+  server: ReferenceConfigServer,
+  urlPath: string,
+  body: string | Buffer,
+  options: PostOptions = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { 'content-type': options.contentType ?? 'application/json' };
     if (!options.chunked) headers['content-length'] = Buffer.byteLength(body);
-    const req = request({ ...insecure, host: server.host, port: server.port, path: urlPath, method: options.method ?? 'POST', headers, agent: false }, (res) => {
-      const raw = (res.socket as TLSSocket).getPeerCertificate().raw;
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(text) as unknown;
-        } catch {
-          json = text;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, json, fingerprint: certificateFingerprint(raw) });
-      });
-      res.on('error', reject);
-    });
+    const req = request(
+      {
+        ...insecure,
+        host: server.host,
+        port: server.port,
+        path: urlPath,
+        method: options.method ?? 'POST',
+        headers,
+        agent: false,
+      },
+      (res) => {
+        const raw = (res.socket as TLSSocket).getPeerCertificate().raw;
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          try {
+            json = JSON.parse(text) as unknown;
+          } catch {
+            json = text;
+          }
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            json,
+            fingerprint: certificateFingerprint(raw),
+          });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
-const sampleHost: HostInfo = { hostName: 'web01', os: 'DEBIAN12-64', agentVersion: '9.60.0.0', role: 'MS', platform: 'VmWare', ipAddresses: ['10.0.0.5'] };
+const sampleHost: HostInfo = {
+  hostName: 'web01',
+  os: 'DEBIAN12-64',
+  agentVersion: '9.60.0.0',
+  role: 'MS',
+  platform: 'VmWare',
+  ipAddresses: ['10.0.0.5'],
+};
 
 async function challenge(server: ReferenceConfigServer): Promise<string> {
   const reply = await post(server, CHALLENGE_PATH, '{}');
@@ -84,10 +118,18 @@ interface Attempt {
 }
 
 /** One register call as the client makes it; `serverNonce` lets a test replay or hold a nonce. */
-async function register(server: ReferenceConfigServer, passphrase: string, host: HostInfo = sampleHost, serverNonce?: string): Promise<Attempt> {
+async function register(
+  server: ReferenceConfigServer,
+  passphrase: string,
+  host: HostInfo = sampleHost,
+  serverNonce?: string,
+): Promise<Attempt> {
   const nonce = serverNonce ?? (await challenge(server));
   const clientNonce = newNonce();
-  const proof = mac(passphraseKey(passphrase), registerProofInput(nonce, clientNonce, server.fingerprint, host.hostName));
+  const proof = mac(
+    passphraseKey(passphrase),
+    registerProofInput(nonce, clientNonce, server.fingerprint, host.hostName),
+  );
   const reply = await post(server, REGISTER_PATH, JSON.stringify({ serverNonce: nonce, clientNonce, host, proof }));
   return { reply, serverNonce: nonce, clientNonce };
 }
@@ -128,10 +170,16 @@ describe('reference configuration server', () => {
 
   async function start(overrides: Partial<ReferenceConfigServerOptions> = {}, dir = tempDir()): Promise<Started> {
     const passphraseFile = path.join(dir, 'passphrase');
-    if (!fs.existsSync(passphraseFile) && overrides.passphraseFile === undefined) fs.writeFileSync(passphraseFile, 'correct horse battery staple\r\n', { mode: 0o600 });
+    if (!fs.existsSync(passphraseFile) && overrides.passphraseFile === undefined)
+      fs.writeFileSync(passphraseFile, 'correct horse battery staple\r\n', { mode: 0o600 });
     const logLines: string[] = [];
     const clock = { now: 1_800_000_000_000 };
-    const server = await startReferenceConfigServer({ passphraseFile, now: () => clock.now, log: (line) => logLines.push(line), ...overrides });
+    const server = await startReferenceConfigServer({
+      passphraseFile,
+      now: () => clock.now,
+      log: (line) => logLines.push(line),
+      ...overrides,
+    });
     cleanups.push(() => server.close());
     const passphrase = fs.readFileSync(overrides.passphraseFile ?? passphraseFile, 'utf8').replace(/[\r\n]+$/, '');
     return { server, passphrase, logLines, clock, dir };
@@ -145,7 +193,10 @@ describe('reference configuration server', () => {
     expect(reply.headers['content-type']).toBe('application/json');
     expect(reply.fingerprint).toBe(server.fingerprint);
     const { hostId, serverProof } = registerResponseSchema.parse(reply.json);
-    const expected = mac(passphraseKey(passphrase), serverProofInput(clientNonce, serverNonce, reply.fingerprint, hostId));
+    const expected = mac(
+      passphraseKey(passphrase),
+      serverProofInput(clientNonce, serverNonce, reply.fingerprint, hostId),
+    );
     expect(macEquals(serverProof, expected)).toBe(true);
     expect(server.registeredHosts()).toEqual([expect.objectContaining({ ...sampleHost, hostId })]);
   });
@@ -161,7 +212,9 @@ describe('reference configuration server', () => {
     expect(Date.parse(record?.lastSeenAt ?? '') - Date.parse(record?.registeredAt ?? '')).toBe(5_000);
 
     const unknownId = '00000000-0000-4000-8000-000000000000';
-    const fresh = registerResponseSchema.parse((await register(server, passphrase, { ...sampleHost, hostName: 'web02', hostId: unknownId })).reply.json);
+    const fresh = registerResponseSchema.parse(
+      (await register(server, passphrase, { ...sampleHost, hostName: 'web02', hostId: unknownId })).reply.json,
+    );
     expect(fresh.hostId).not.toBe(unknownId);
     expect(fresh.hostId).not.toBe(first.hostId);
     expect(server.registeredHosts()).toHaveLength(2);
@@ -241,7 +294,11 @@ describe('reference configuration server', () => {
     const unknownPath = await post(server, '/mobility/v2/challenge', '{}');
     expect([unknownPath.status, errorCode(unknownPath)]).toEqual([404, 'BAD_REQUEST']);
     const wrongMethod = await post(server, CHALLENGE_PATH, '', { method: 'GET' });
-    expect([wrongMethod.status, errorCode(wrongMethod), wrongMethod.headers.allow]).toEqual([405, 'BAD_REQUEST', 'POST']);
+    expect([wrongMethod.status, errorCode(wrongMethod), wrongMethod.headers.allow]).toEqual([
+      405,
+      'BAD_REQUEST',
+      'POST',
+    ]);
 
     const oversized = Buffer.alloc(MAX_MESSAGE_BYTES + 1, 0x20);
     const declared = await post(server, REGISTER_PATH, oversized);
@@ -300,20 +357,34 @@ describe('reference configuration server', () => {
     expect(second.server.registeredHosts()).toHaveLength(1);
   });
 
-  it.skipIf(!ipv6Available)(`serves on IPv6 ::1${ipv6Available ? '' : ' (skipped: ::1 cannot be bound on this machine)'}`, async () => {
-    const { server, passphrase } = await start({ host: '::1' });
-    expect(server.url).toBe(`https://[::1]:${server.port}`);
-    const { reply } = await register(server, passphrase);
-    expect(reply.status).toBe(200);
-    expect(reply.fingerprint).toBe(server.fingerprint);
-  });
+  it.skipIf(!ipv6Available)(
+    `serves on IPv6 ::1${ipv6Available ? '' : ' (skipped: ::1 cannot be bound on this machine)'}`,
+    async () => {
+      const { server, passphrase } = await start({ host: '::1' });
+      expect(server.url).toBe(`https://[::1]:${server.port}`);
+      const { reply } = await register(server, passphrase);
+      expect(reply.status).toBe(200);
+      expect(reply.fingerprint).toBe(server.fingerprint);
+    },
+  );
 
   it('runs as a command: one ready line, clean exit on SIGTERM, exit 2 on a bad argument', async () => {
     const dir = tempDir();
     const cli = path.join(dir, 'config-server.cjs');
-    await build({ entryPoints: [path.join(import.meta.dirname, 'config-server-cli.ts')], outfile: cli, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'silent' });
+    await build({
+      entryPoints: [path.join(import.meta.dirname, 'config-server-cli.ts')],
+      outfile: cli,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      logLevel: 'silent',
+    });
 
-    const run = (args: string[], onStdout?: (text: string, kill: () => void) => void): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+    const run = (
+      args: string[],
+      onStdout?: (text: string, kill: () => void) => void,
+    ): Promise<{ code: number | null; stdout: string; stderr: string }> =>
       new Promise((resolve, reject) => {
         const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
         let stdout = '';

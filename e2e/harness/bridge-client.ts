@@ -1,4 +1,13 @@
-import { createSetupApi, encodeIpcError, type Envelope, type EventChannels, type InvokeArg, type InvokeChannel, type InvokeResult, type SetupApi } from '../../shared/ipc-contract';
+import {
+  createSetupApi,
+  encodeIpcError,
+  type Envelope,
+  type EventChannels,
+  type InvokeArg,
+  type InvokeChannel,
+  type InvokeResult,
+  type SetupApi,
+} from '../../shared/ipc-contract';
 
 // Test-only stand-in for the preload: the same SetupApi, carried over loopback HTTP to the harness, which
 // serves the very handlers main uses. The token comes in the page's URL fragment (never sent to a server

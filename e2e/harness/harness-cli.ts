@@ -6,11 +6,41 @@ import { startHarness } from './harness-server';
 // and prints the URL (with its token) to open. For e2e tests and for trying the wizard without Electron.
 
 const OPTIONS: readonly OptionSpec[] = [
-  { key: 'port', windows: [], posix: ['--port'], value: 'PORT', description: 'Port on 127.0.0.1 (0 picks one; default 0)' },
-  { key: 'root', windows: [], posix: ['--root'], value: 'DIR', description: 'System root for every job, as the CLI takes it' },
-  { key: 'repository', windows: [], posix: ['--repository'], value: 'DIR', description: 'Agent package repository (default: assets/repository)' },
-  { key: 'logDir', windows: [], posix: ['--log-dir'], value: 'DIR', description: 'Log folder (default: under the root)' },
-  { key: 'browseAnswer', windows: [], posix: ['--browse-answer'], value: 'DIR', description: 'What Browse… returns, standing in for the native dialog' },
+  {
+    key: 'port',
+    windows: [],
+    posix: ['--port'],
+    value: 'PORT',
+    description: 'Port on 127.0.0.1 (0 picks one; default 0)',
+  },
+  {
+    key: 'root',
+    windows: [],
+    posix: ['--root'],
+    value: 'DIR',
+    description: 'System root for every job, as the CLI takes it',
+  },
+  {
+    key: 'repository',
+    windows: [],
+    posix: ['--repository'],
+    value: 'DIR',
+    description: 'Agent package repository (default: assets/repository)',
+  },
+  {
+    key: 'logDir',
+    windows: [],
+    posix: ['--log-dir'],
+    value: 'DIR',
+    description: 'Log folder (default: under the root)',
+  },
+  {
+    key: 'browseAnswer',
+    windows: [],
+    posix: ['--browse-answer'],
+    value: 'DIR',
+    description: 'What Browse… returns, standing in for the native dialog',
+  },
 ];
 
 async function main(): Promise<void> {
@@ -26,7 +56,8 @@ async function main(): Promise<void> {
     return;
   }
   const o = parsed.options;
-  const str = (key: string): string | undefined => (typeof o[key] === 'string' ? path.resolve(o[key] as string) : undefined);
+  const str = (key: string): string | undefined =>
+    typeof o[key] === 'string' ? path.resolve(o[key] as string) : undefined;
   const port = typeof o.port === 'string' ? Number(o.port) : 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`harness: --port "${String(o.port)}" is not a port number (0-65535)\n`);
@@ -34,7 +65,14 @@ async function main(): Promise<void> {
     return;
   }
   const appRoot = path.resolve(__dirname, '..', '..');
-  const harness = await startHarness({ port, root: str('root'), repository: str('repository') ?? path.join(appRoot, 'assets', 'repository'), logDir: str('logDir'), browseAnswer: str('browseAnswer') ?? null, appRoot });
+  const harness = await startHarness({
+    port,
+    root: str('root'),
+    repository: str('repository') ?? path.join(appRoot, 'assets', 'repository'),
+    logDir: str('logDir'),
+    browseAnswer: str('browseAnswer') ?? null,
+    appRoot,
+  });
   process.stdout.write(`harness ready: open ${harness.url}\n`);
   const stop = (): void => {
     void harness.close().then(() => process.exit(0));

@@ -72,7 +72,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     paths: { root: options.root, repository: options.repository, logDir: options.logDir },
     probe,
     runtime: { command: process.execPath, env: { ...options.childEnv }, nodeOptions: ['--max-semi-space-size=1'] },
-    scripts: { unifiedAgent: path.join(options.appRoot, 'dist', 'cli', 'unified-agent.cjs'), configurator: path.join(options.appRoot, 'dist', 'cli', 'unified-agent-configurator.cjs') },
+    scripts: {
+      unifiedAgent: path.join(options.appRoot, 'dist', 'cli', 'unified-agent.cjs'),
+      configurator: path.join(options.appRoot, 'dist', 'cli', 'unified-agent-configurator.cjs'),
+    },
     elevation: elevationModeFor(process.platform, process.getuid?.(), undefined),
     pkexecPath: undefined,
     browseFolder: async () => options.browseAnswer ?? null,
@@ -102,14 +105,21 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
           response.writeHead(403).end();
           return;
         }
-        response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        response.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+        });
         response.write(': connected\n\n');
         streams.add(response);
         request.on('close', () => streams.delete(response));
         return;
       }
       if (url.pathname.startsWith('/__bridge/invoke/')) {
-        if (request.method !== 'POST' || !tokenMatches(request.headers['x-bridge-token'] as string | undefined, token)) {
+        if (
+          request.method !== 'POST' ||
+          !tokenMatches(request.headers['x-bridge-token'] as string | undefined, token)
+        ) {
           response.writeHead(403, { 'content-type': 'application/json' }).end('{"ok":false}');
           return;
         }
@@ -121,7 +131,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
           arg = Symbol('malformed');
         }
         const envelope = await dispatchInvoke(service.handlers, url.pathname.slice('/__bridge/invoke/'.length), arg);
-        response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(envelope));
+        response
+          .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+          .end(JSON.stringify(envelope));
         return;
       }
       const file = url.pathname === BRIDGE_SCRIPT ? bridgeFile : rendererFileFor(rendererDir, url.pathname);
@@ -133,9 +145,16 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       if (path.basename(file) === 'index.html' && file.startsWith(rendererDir)) {
         // The bridge stands in for the preload: a deferred classic script runs, in document order, before
         // the renderer's module script, without blocking the parse while it loads.
-        content = content.toString('utf8').replace('<head>', `<head>\n    <script defer src="${BRIDGE_SCRIPT}"></script>`);
+        content = content
+          .toString('utf8')
+          .replace('<head>', `<head>\n    <script defer src="${BRIDGE_SCRIPT}"></script>`);
       }
-      response.writeHead(200, { 'content-type': contentTypeOf(file), 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
+      response.writeHead(200, {
+        'content-type': contentTypeOf(file),
+        'content-security-policy': CONTENT_SECURITY_POLICY,
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-store',
+      });
       response.end(content);
     })().catch((error: unknown) => {
       if (!response.headersSent) response.writeHead(500);

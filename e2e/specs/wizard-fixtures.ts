@@ -74,7 +74,11 @@ export const test = base.extend<Fixtures>({
     const passphrase = 'e2e-correct-passphrase-7c1f';
     const passphraseFile = path.join(workDir, 'cs-passphrase.txt');
     fs.writeFileSync(passphraseFile, `${passphrase}\n`, { mode: 0o600 });
-    const cs = await startReferenceConfigServer({ port: 0, passphraseFile, stateFile: path.join(workDir, 'cs-state.json') });
+    const cs = await startReferenceConfigServer({
+      port: 0,
+      passphraseFile,
+      stateFile: path.join(workDir, 'cs-state.json'),
+    });
     const env: WizardEnv = {
       root,
       repository,
@@ -84,7 +88,18 @@ export const test = base.extend<Fixtures>({
       repackage: (changes) => packSample(repository, changes, workDir),
       installWithCli: async () => {
         const { execFileSync } = await import('node:child_process');
-        execFileSync(process.execPath, [path.join(APP_ROOT, 'dist', 'cli', 'unified-agent.cjs'), '-r', 'MS', '-v', 'VmWare', '-q', '--repository', repository, '--root', root]);
+        execFileSync(process.execPath, [
+          path.join(APP_ROOT, 'dist', 'cli', 'unified-agent.cjs'),
+          '-r',
+          'MS',
+          '-v',
+          'VmWare',
+          '-q',
+          '--repository',
+          repository,
+          '--root',
+          root,
+        ]);
       },
     };
     await use(env);
@@ -96,17 +111,34 @@ export const test = base.extend<Fixtures>({
       await use(undefined);
       return;
     }
-    const childEnv = failpoint ? { ASRSETUP_TEST_FAILPOINT: failpoint, ASRSETUP_TEST_FAILPOINT_DIR: env.workDir } : undefined;
-    const harness = await startHarness({ root: env.root, repository: env.repository, appRoot: APP_ROOT, browseAnswer: '/opt/asr-browsed', childEnv });
+    const childEnv = failpoint
+      ? { ASRSETUP_TEST_FAILPOINT: failpoint, ASRSETUP_TEST_FAILPOINT_DIR: env.workDir }
+      : undefined;
+    const harness = await startHarness({
+      root: env.root,
+      repository: env.repository,
+      appRoot: APP_ROOT,
+      browseAnswer: '/opt/asr-browsed',
+      childEnv,
+    });
     await use(harness);
     await harness.close();
   },
   wizard: async ({ env, harness, page }, use, testInfo) => {
     if (testInfo.project.name === 'electron') {
       const dist = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-      test.skip(!dist, 'no Electron binary on this machine (set ELECTRON_OVERRIDE_DIST_PATH to run the specs in Electron)');
-      test.skip(process.getuid?.() === 0, 'Electron will not run as root without --no-sandbox, which this app never adds');
-      const app = await _electron.launch({ executablePath: path.join(dist as string, 'electron'), args: [APP_ROOT, '--root', env.root, '--repository', env.repository] });
+      test.skip(
+        !dist,
+        'no Electron binary on this machine (set ELECTRON_OVERRIDE_DIST_PATH to run the specs in Electron)',
+      );
+      test.skip(
+        process.getuid?.() === 0,
+        'Electron will not run as root without --no-sandbox, which this app never adds',
+      );
+      const app = await _electron.launch({
+        executablePath: path.join(dist as string, 'electron'),
+        args: [APP_ROOT, '--root', env.root, '--repository', env.repository],
+      });
       const window = await app.firstWindow();
       await use(window);
       await app.close();
@@ -132,6 +164,9 @@ export async function snap(page: Page, testInfo: TestInfo, name: string): Promis
 export async function expectAccessible(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  await testInfo.attach(`axe-${name}.json`, { body: JSON.stringify(results.violations, null, 2), contentType: 'application/json' });
+  await testInfo.attach(`axe-${name}.json`, {
+    body: JSON.stringify(results.violations, null, 2),
+    contentType: 'application/json',
+  });
   expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 }

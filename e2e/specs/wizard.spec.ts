@@ -21,8 +21,13 @@ test('happy path: install the mobility service and register it', async ({ wizard
   await page.getByRole('button', { name: 'Install' }).click();
   await expect(page.getByRole('heading', { name: 'Installation Progress' })).toBeVisible();
   await expect(page.getByRole('status').getByText('Succeeded')).toBeVisible();
-  await expect(page.getByRole('progressbar', { name: 'Installation progress' })).toHaveAttribute('aria-valuenow', '100');
-  await expect(page.getByRole('log', { name: 'Installation details' })).toContainText('Verify and extract the package: Succeeded');
+  await expect(page.getByRole('progressbar', { name: 'Installation progress' })).toHaveAttribute(
+    'aria-valuenow',
+    '100',
+  );
+  await expect(page.getByRole('log', { name: 'Installation details' })).toContainText(
+    'Verify and extract the package: Succeeded',
+  );
   await snap(page, testInfo, '2-installation-progress');
   await expectAccessible(page, testInfo, 'installation-progress');
   expect(fs.existsSync(path.join(env.root, 'usr/local/ASR/bin/svagentsd'))).toBe(true);
@@ -41,20 +46,31 @@ test('happy path: install the mobility service and register it', async ({ wizard
   await expect(page.getByText(hostId)).toBeVisible();
   await snap(page, testInfo, '4-registered');
   await expectAccessible(page, testInfo, 'registered');
-  const stored = JSON.parse(fs.readFileSync(path.join(env.root, 'usr/local/ASR/.asrsetup/registration.json'), 'utf8')) as { hostId: string };
+  const stored = JSON.parse(
+    fs.readFileSync(path.join(env.root, 'usr/local/ASR/.asrsetup/registration.json'), 'utf8'),
+  ) as { hostId: string };
   expect(stored.hostId).toBe(hostId);
   // The passphrase went to the configurator on stdin only: not in the logs, not in the stored registration.
-  for (const file of ['var/log/ASRSetupLogs/ASRUnifiedAgentConfigurator.log', 'var/log/ASRSetupLogs/ASRUnifiedAgentInstaller.log', 'usr/local/ASR/.asrsetup/registration.json']) {
+  for (const file of [
+    'var/log/ASRSetupLogs/ASRUnifiedAgentConfigurator.log',
+    'var/log/ASRSetupLogs/ASRUnifiedAgentInstaller.log',
+    'usr/local/ASR/.asrsetup/registration.json',
+  ]) {
     expect(fs.readFileSync(path.join(env.root, file), 'utf8')).not.toContain(env.passphrase);
   }
 });
 
-test('an optional component failing (VSS provider) ends in Warning and still proceeds', async ({ wizard: page, env }, testInfo) => {
+test('an optional component failing (VSS provider) ends in Warning and still proceeds', async ({
+  wizard: page,
+  env,
+}, testInfo) => {
   await env.repackage([{ file: 'setup/vss.env', content: 'ASR_SAMPLE_VSS_FAIL=1\n' }]);
   await page.reload();
   await page.getByRole('button', { name: 'Install' }).click();
   await expect(page.getByRole('status').getByText('Warning')).toBeVisible();
-  await expect(page.getByRole('listitem').filter({ hasText: 'Site Recovery VSS provider (optional)' })).toContainText('Failed');
+  await expect(page.getByRole('listitem').filter({ hasText: 'Site Recovery VSS provider (optional)' })).toContainText(
+    'Failed',
+  );
   await expect(page.getByRole('button', { name: 'Proceed to Configuration' })).toBeEnabled();
   await snap(page, testInfo, 'warning-path');
 });
@@ -62,7 +78,12 @@ test('an optional component failing (VSS provider) ends in Warning and still pro
 test('a failed install shows its remedy and leaves nothing installed', async ({ wizard: page, env }, testInfo) => {
   await env.repackage([
     { file: 'setup/filter-driver.sh', content: FAILING_SCRIPT, mode: 0o755 },
-    { file: 'setup/components.json', content: JSON.stringify([{ id: 'filter-driver', title: 'Replication filter driver', optional: false, run: 'setup/filter-driver.sh' }]) },
+    {
+      file: 'setup/components.json',
+      content: JSON.stringify([
+        { id: 'filter-driver', title: 'Replication filter driver', optional: false, run: 'setup/filter-driver.sh' },
+      ]),
+    },
   ]);
   await page.reload();
   await page.getByRole('button', { name: 'Install' }).click();
@@ -79,7 +100,10 @@ test('a failed install shows its remedy and leaves nothing installed', async ({ 
   await expect(page.getByRole('heading', { name: 'Installation Option' })).toBeVisible();
 });
 
-test('a wrong passphrase shows an inline error; a retry with the right one succeeds', async ({ wizard: page, env }, testInfo) => {
+test('a wrong passphrase shows an inline error; a retry with the right one succeeds', async ({
+  wizard: page,
+  env,
+}, testInfo) => {
   await env.installWithCli();
   await page.reload();
   // Installed but not registered: the wizard opens at Configuration Server Details.
@@ -128,7 +152,9 @@ test('the logs view shows lines live and filters them', async ({ wizard: page },
   const lines = page.getByRole('log', { name: 'Installer log lines' });
   await expect(page.getByText('does not exist yet')).toBeVisible();
   // An install starts while the view is open: its lines arrive without a reload.
-  await page.evaluate(() => window.mobilitySetup?.startInstall({ role: 'MS', platform: 'VmWare', installLocation: '/usr/local/ASR' }));
+  await page.evaluate(() =>
+    window.mobilitySetup?.startInstall({ role: 'MS', platform: 'VmWare', installLocation: '/usr/local/ASR' }),
+  );
   await expect(lines).toContainText('Result: Succeeded');
   await expect(lines).toContainText('[extract] Verify and extract the package: Succeeded');
   await snap(page, testInfo, 'logs-view');
@@ -183,7 +209,10 @@ test('the whole flow works by keyboard alone', async ({ wizard: page, env }) => 
   await expect(page.getByRole('heading', { name: 'Setup logs' })).toBeFocused();
 });
 
-test('re-opened on a registered machine, it offers to change the configuration server', async ({ wizard: page, env }, testInfo) => {
+test('re-opened on a registered machine, it offers to change the configuration server', async ({
+  wizard: page,
+  env,
+}, testInfo) => {
   await env.installWithCli();
   await page.reload();
   await page.getByRole('textbox', { name: 'IP address' }).fill(`127.0.0.1:${env.cs.port}`);
@@ -198,7 +227,9 @@ test('re-opened on a registered machine, it offers to change the configuration s
   await expect(page.getByRole('textbox', { name: 'IP address' })).toHaveValue(`127.0.0.1:${env.cs.port}`);
 });
 
-test('Browse… fills the install location from the folder dialog and preflight re-checks it', async ({ wizard: page }) => {
+test('Browse… fills the install location from the folder dialog and preflight re-checks it', async ({
+  wizard: page,
+}) => {
   await page.getByRole('button', { name: 'Browse…' }).click();
   await expect(page.getByRole('textbox', { name: 'Install location' })).toHaveValue('/opt/asr-browsed');
   await expect(page.getByText('/opt/asr-browsed will be created')).toBeVisible();
@@ -213,7 +244,9 @@ test('the passphrase can be loaded from the file the configuration server wrote'
   await page.getByRole('textbox', { name: 'IP address' }).fill(`127.0.0.1:${env.cs.port}`);
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('button', { name: 'Load from file…' }).click();
-  await (await chooser).setFiles({ name: 'passphrase.txt', mimeType: 'text/plain', buffer: Buffer.from(`${env.passphrase}\r\n`) });
+  await (
+    await chooser
+  ).setFiles({ name: 'passphrase.txt', mimeType: 'text/plain', buffer: Buffer.from(`${env.passphrase}\r\n`) });
   await expect(page.getByLabel('Passphrase', { exact: true })).toHaveValue(env.passphrase);
   await expect(page.getByLabel('Passphrase', { exact: true })).toHaveAttribute('type', 'password');
   await page.getByRole('button', { name: 'Register' }).click();
@@ -227,7 +260,9 @@ test.describe('cancelling', () => {
     await page.getByRole('button', { name: 'Install' }).click();
     await expect(page.getByRole('heading', { name: 'Installation Progress' })).toBeVisible();
     // The engine has put the new tree in place and waits at the failpoint: Cancel now.
-    await expect.poll(() => fs.existsSync(path.join(env.workDir, 'after-swap.reached')), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(() => fs.existsSync(path.join(env.workDir, 'after-swap.reached')), { timeout: 30_000 })
+      .toBe(true);
     await page.getByRole('button', { name: 'Cancel' }).click();
     fs.writeFileSync(path.join(env.workDir, 'after-swap.continue'), '');
     await expect(page.getByRole('status').getByText('Failed')).toBeVisible();

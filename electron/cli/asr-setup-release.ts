@@ -10,6 +10,8 @@ const [command, ...rest] = process.argv.slice(2);
 if (command === 'install') runEntry(unifiedAgentMain, rest);
 else if (command === 'configure') runEntry(configuratorMain, rest);
 else {
-  process.stderr.write(`asr-setup: expected "install" or "configure", not ${command === undefined ? 'nothing' : `"${command}"`}\n`);
+  process.stderr.write(
+    `asr-setup: expected "install" or "configure", not ${command === undefined ? 'nothing' : `"${command}"`}\n`,
+  );
   process.exitCode = 2;
 }

@@ -19,13 +19,23 @@ export function chooseOutputMode(json: boolean, silent: boolean, stdoutIsTty: bo
   return stdoutIsTty ? 'tty' : 'plain';
 }
 
-export function resultCodes(status: JobStatus, error: SetupError | null, platform: NodeJS.Platform = process.platform): ExitCodes {
-  const outcome = status === 'Failed' && error ? ERROR_CATALOG[error.code].outcome : status === 'Failed' ? 'failed' : 'succeeded';
+export function resultCodes(
+  status: JobStatus,
+  error: SetupError | null,
+  platform: NodeJS.Platform = process.platform,
+): ExitCodes {
+  const outcome =
+    status === 'Failed' && error ? ERROR_CATALOG[error.code].outcome : status === 'Failed' ? 'failed' : 'succeeded';
   return exitCodesFor(outcome, exitCodeStyleFor(platform));
 }
 
 const MARK: Record<StepStatus, string> = { Succeeded: '✔', Warning: '!', Failed: '✖', Skipped: '-' };
-const COLOUR: Record<StepStatus, string> = { Succeeded: '\u001b[32m', Warning: '\u001b[33m', Failed: '\u001b[31m', Skipped: '\u001b[90m' };
+const COLOUR: Record<StepStatus, string> = {
+  Succeeded: '\u001b[32m',
+  Warning: '\u001b[33m',
+  Failed: '\u001b[31m',
+  Skipped: '\u001b[90m',
+};
 const RESET = '\u001b[0m';
 
 function bar(done: number, total: number, width: number): string {
@@ -35,7 +45,6 @@ function bar(done: number, total: number, width: number): string {
     .toString()
     .padStart(3)}%`;
 }
-
 
 export function formatFailure(error: SetupError, logFile: string | undefined): string {
   const details = error.details ? `${error.details.map((d) => `  - ${d}`).join('\n')}\n` : '';
@@ -69,7 +78,10 @@ export class ConsoleRenderer {
       case 'step-progress':
         if (this.mode === 'tty') {
           const title = this.titles.get(event.stepId) ?? event.stepId;
-          this.line(`  … ${title} ${bar(event.bytesDone, event.bytesTotal, 24)} ${event.filesDone}/${event.filesTotal} files, ${formatBytes(event.bytesDone)}`, true);
+          this.line(
+            `  … ${title} ${bar(event.bytesDone, event.bytesTotal, 24)} ${event.filesDone}/${event.filesTotal} files, ${formatBytes(event.bytesDone)}`,
+            true,
+          );
         }
         return;
       case 'step-finished': {
@@ -82,7 +94,8 @@ export class ConsoleRenderer {
       }
       case 'log':
         if (this.mode === 'plain' || (this.mode === 'tty' && event.level !== 'debug')) {
-          if (event.level === 'warn' || event.level === 'error') this.line(`    ${event.level}: ${event.message}`, false);
+          if (event.level === 'warn' || event.level === 'error')
+            this.line(`    ${event.level}: ${event.message}`, false);
         }
         return;
       case 'result':
@@ -126,8 +139,20 @@ export class ConsoleRenderer {
 }
 
 /** Prints the result event (the last line with --json) and returns the process exit code. */
-export function emitResult(renderer: ConsoleRenderer, status: JobStatus, error: SetupError | null, summary?: Record<string, string>): number {
+export function emitResult(
+  renderer: ConsoleRenderer,
+  status: JobStatus,
+  error: SetupError | null,
+  summary?: Record<string, string>,
+): number {
   const codes = resultCodes(status, error);
-  renderer.event({ type: 'result', status, exitCode: codes.exitCode, msiCode: codes.msiCode, error, ...(summary ? { summary } : {}) });
+  renderer.event({
+    type: 'result',
+    status,
+    exitCode: codes.exitCode,
+    msiCode: codes.msiCode,
+    error,
+    ...(summary ? { summary } : {}),
+  });
   return codes.exitCode;
 }

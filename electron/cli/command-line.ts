@@ -18,8 +18,7 @@ export interface OptionSpec {
 export type ParsedOptions = Readonly<Record<string, string | true>>;
 
 export type ParseResult =
-  | { readonly ok: true; readonly options: ParsedOptions }
-  | { readonly ok: false; readonly message: string };
+  { readonly ok: true; readonly options: ParsedOptions } | { readonly ok: false; readonly message: string };
 
 const HELP = new Set(['/?', '/help', '-h', '--help', '-?']);
 const VERSION = new Set(['/version', '--version']);
@@ -38,7 +37,9 @@ export function wantsJson(args: readonly string[]): boolean {
 
 function findSpec(specs: readonly OptionSpec[], name: string): OptionSpec | undefined {
   const lower = name.toLowerCase();
-  return specs.find((spec) => spec.windows.some((w) => w.toLowerCase() === lower) || spec.posix.some((p) => p.toLowerCase() === lower));
+  return specs.find(
+    (spec) => spec.windows.some((w) => w.toLowerCase() === lower) || spec.posix.some((p) => p.toLowerCase() === lower),
+  );
 }
 
 function spelled(spec: OptionSpec): string {
@@ -68,7 +69,8 @@ export function parseCommandLine(args: readonly string[], specs: readonly Option
           : `unexpected argument "${token}"; every value must follow its option (for example /InstallLocation ${token})`,
       };
     }
-    if (Object.prototype.hasOwnProperty.call(options, spec.key)) return { ok: false, message: `option ${spelled(spec)} is given more than once` };
+    if (Object.prototype.hasOwnProperty.call(options, spec.key))
+      return { ok: false, message: `option ${spelled(spec)} is given more than once` };
     if (!spec.value) {
       if (inline !== undefined) return { ok: false, message: `option ${name} takes no value` };
       options[spec.key] = true;
@@ -78,14 +80,21 @@ export function parseCommandLine(args: readonly string[], specs: readonly Option
     if (value === undefined) {
       const next = args[i + 1];
       if (next === undefined) {
-        return { ok: false, message: `option ${name} needs a value${spec.choices ? ` (${spec.choices.join(' or ')})` : ` (${spec.value})`}` };
+        return {
+          ok: false,
+          message: `option ${name} needs a value${spec.choices ? ` (${spec.choices.join(' or ')})` : ` (${spec.value})`}`,
+        };
       }
       value = next;
       i++;
     }
     if (spec.choices) {
       const canonical = spec.choices.find((choice) => choice.toLowerCase() === value?.toLowerCase());
-      if (!canonical) return { ok: false, message: `"${value}" is not a valid value for ${name}; expected ${spec.choices.join(' or ')}` };
+      if (!canonical)
+        return {
+          ok: false,
+          message: `"${value}" is not a valid value for ${name}; expected ${spec.choices.join(' or ')}`,
+        };
       value = canonical;
     }
     if (value === '') return { ok: false, message: `option ${name} needs a non-empty value (${spec.value})` };
@@ -93,7 +102,10 @@ export function parseCommandLine(args: readonly string[], specs: readonly Option
   }
   for (const spec of specs) {
     if (spec.required && !Object.prototype.hasOwnProperty.call(options, spec.key)) {
-      return { ok: false, message: `option ${spelled(spec)} is required${spec.choices ? ` (${spec.choices.join(' or ')})` : ''}` };
+      return {
+        ok: false,
+        message: `option ${spelled(spec)} is required${spec.choices ? ` (${spec.choices.join(' or ')})` : ''}`,
+      };
     }
   }
   return { ok: true, options };
@@ -111,7 +123,9 @@ export function formatHelp(usage: readonly string[], specs: readonly OptionSpec[
     ...usage.map((u) => `  ${u}`),
     '',
     'Options (switch names and values are case-insensitive; both syntaxes work on every OS):',
-    ...rows.map(([left, right]) => (left.length + 2 > width ? `  ${left}\n  ${' '.repeat(width)}${right}` : `  ${left.padEnd(width)}${right}`)),
+    ...rows.map(([left, right]) =>
+      left.length + 2 > width ? `  ${left}\n  ${' '.repeat(width)}${right}` : `  ${left.padEnd(width)}${right}`,
+    ),
     '  /?, -h, --help                  Show this help',
     '  /Version, --version             Show the setup version',
     '',

@@ -11,12 +11,49 @@ import type { CliEnvironment } from './unified-agent-cli';
 // UnifiedAgentConfigurator (Windows syntax) and UnifiedAgentConfigurator.sh (Linux syntax).
 
 export const CONFIGURATOR_OPTIONS: readonly OptionSpec[] = [
-  { key: 'csEndpoint', windows: ['/CSEndPoint'], posix: ['-i', '--cs-endpoint'], value: 'IP[:PORT]', required: true, description: 'Configuration server IP address, optionally with a port (10.0.0.5, 10.0.0.5:443, [fd00::5]:443)' },
-  { key: 'passphraseFile', windows: ['/PassphraseFilePath'], posix: ['-P', '--passphrase-file'], value: 'FILE', required: true, description: 'File holding the configuration server passphrase ("-" reads it from standard input)' },
-  { key: 'installLocation', windows: ['/InstallLocation'], posix: ['-d', '--install-location'], value: 'DIR', description: 'Where the agent is installed (default: as recorded by setup)' },
-  { key: 'logDir', windows: ['/LogDir'], posix: ['--log-dir'], value: 'DIR', description: 'Folder for ASRUnifiedAgentConfigurator.log' },
-  { key: 'root', windows: ['/Root'], posix: ['--root'], value: 'DIR', description: 'Treat DIR as the system root, as rpm --root does' },
-  { key: 'json', windows: ['/Json'], posix: ['--json'], description: 'Print one JSON event per line; the last line is the result' },
+  {
+    key: 'csEndpoint',
+    windows: ['/CSEndPoint'],
+    posix: ['-i', '--cs-endpoint'],
+    value: 'IP[:PORT]',
+    required: true,
+    description: 'Configuration server IP address, optionally with a port (10.0.0.5, 10.0.0.5:443, [fd00::5]:443)',
+  },
+  {
+    key: 'passphraseFile',
+    windows: ['/PassphraseFilePath'],
+    posix: ['-P', '--passphrase-file'],
+    value: 'FILE',
+    required: true,
+    description: 'File holding the configuration server passphrase ("-" reads it from standard input)',
+  },
+  {
+    key: 'installLocation',
+    windows: ['/InstallLocation'],
+    posix: ['-d', '--install-location'],
+    value: 'DIR',
+    description: 'Where the agent is installed (default: as recorded by setup)',
+  },
+  {
+    key: 'logDir',
+    windows: ['/LogDir'],
+    posix: ['--log-dir'],
+    value: 'DIR',
+    description: 'Folder for ASRUnifiedAgentConfigurator.log',
+  },
+  {
+    key: 'root',
+    windows: ['/Root'],
+    posix: ['--root'],
+    value: 'DIR',
+    description: 'Treat DIR as the system root, as rpm --root does',
+  },
+  {
+    key: 'json',
+    windows: ['/Json'],
+    posix: ['--json'],
+    description: 'Print one JSON event per line; the last line is the result',
+  },
   { key: 'silent', windows: ['/Silent'], posix: ['-q', '--silent'], description: 'Print only the outcome' },
 ];
 
@@ -55,19 +92,46 @@ export async function configuratorMain(args: readonly string[], cli: CliEnvironm
     return 0;
   }
   const parsed = parseCommandLine(args, CONFIGURATOR_OPTIONS);
-  if (!parsed.ok) return emitResult(new ConsoleRenderer(wantsJson(args) ? 'json' : 'plain', cli.streams), 'Failed', setupError('INVALID_ARGUMENT', parsed.message));
+  if (!parsed.ok)
+    return emitResult(
+      new ConsoleRenderer(wantsJson(args) ? 'json' : 'plain', cli.streams),
+      'Failed',
+      setupError('INVALID_ARGUMENT', parsed.message),
+    );
   const options = parsed.options;
-  const str = (key: string): string | undefined => (typeof options[key] === 'string' ? (options[key] as string) : undefined);
-  const renderer = new ConsoleRenderer(chooseOutputMode(options.json === true, options.silent === true, cli.streams.stdout.isTTY === true), cli.streams);
+  const str = (key: string): string | undefined =>
+    typeof options[key] === 'string' ? (options[key] as string) : undefined;
+  const renderer = new ConsoleRenderer(
+    chooseOutputMode(options.json === true, options.silent === true, cli.streams.stdout.isTTY === true),
+    cli.streams,
+  );
   // Before any file or network access: a bad endpoint is an invalid argument.
   const endpoint = parseCsEndpoint(str('csEndpoint') ?? '');
-  if (!endpoint.ok) return emitResult(renderer, 'Failed', setupError('INVALID_ARGUMENT', endpoint.reason, 'Give the configuration server IP address, optionally with its port: 10.0.0.5, 10.0.0.5:443 or [fd00::5]:443.'));
+  if (!endpoint.ok)
+    return emitResult(
+      renderer,
+      'Failed',
+      setupError(
+        'INVALID_ARGUMENT',
+        endpoint.reason,
+        'Give the configuration server IP address, optionally with its port: 10.0.0.5, 10.0.0.5:443 or [fd00::5]:443.',
+      ),
+    );
   for (const key of ['root', 'logDir'] as const) {
     const value = str(key);
-    if (value !== undefined && !path.isAbsolute(value)) return emitResult(renderer, 'Failed', setupError('INVALID_ARGUMENT', `"${value}" (${key === 'root' ? '--root' : '--log-dir'}) is not an absolute path`));
+    if (value !== undefined && !path.isAbsolute(value))
+      return emitResult(
+        renderer,
+        'Failed',
+        setupError(
+          'INVALID_ARGUMENT',
+          `"${value}" (${key === 'root' ? '--root' : '--log-dir'}) is not an absolute path`,
+        ),
+      );
   }
   const file = str('passphraseFile') as string;
-  const passphrase: RegistrationRequest['passphrase'] = file === '-' ? { stdin: await readStdin(4096) } : { file: path.resolve(file) };
+  const passphrase: RegistrationRequest['passphrase'] =
+    file === '-' ? { stdin: await readStdin(4096) } : { file: path.resolve(file) };
   const outcome = await runRegistration(
     {
       endpoint: str('csEndpoint') as string,
@@ -77,7 +141,17 @@ export async function configuratorMain(args: readonly string[], cli: CliEnvironm
       root: str('root'),
       argv: ['UnifiedAgentConfigurator', ...args],
     },
-    { probe: liveSystemProbe(), emit: (event) => renderer.event(event), signal: cli.signal, timeoutMs: cli.env.ASRSETUP_CS_TIMEOUT_MS ? Number(cli.env.ASRSETUP_CS_TIMEOUT_MS) : undefined },
+    {
+      probe: liveSystemProbe(),
+      emit: (event) => renderer.event(event),
+      signal: cli.signal,
+      timeoutMs: cli.env.ASRSETUP_CS_TIMEOUT_MS ? Number(cli.env.ASRSETUP_CS_TIMEOUT_MS) : undefined,
+    },
   );
-  return emitResult(renderer, outcome.status, outcome.error, outcome.error ? undefined : { ...outcome.summary, logFile: outcome.logFile });
+  return emitResult(
+    renderer,
+    outcome.status,
+    outcome.error,
+    outcome.error ? undefined : { ...outcome.summary, logFile: outcome.logFile },
+  );
 }

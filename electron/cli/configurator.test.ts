@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReferenceConfigServer, type ReferenceConfigServer } from '../../e2e/config-server/reference-config-server';
+import {
+  startReferenceConfigServer,
+  type ReferenceConfigServer,
+} from '../../e2e/config-server/reference-config-server';
 import { agentPayload, makePackage, makeRoot, Scratch } from '../engine/test-support/fixtures';
 import { closedPort, startScriptedServer, startSilentPeer, startTlsRelay } from '../engine/test-support/fake-servers';
 import { CLI, runCli, startCli, stepStatuses, waitForFile, type CliRun } from '../engine/test-support/run-cli';
@@ -32,7 +35,10 @@ function passphraseFile(content: string): string {
   return file;
 }
 
-async function referenceServer(passphrase: string, host = '127.0.0.1'): Promise<ReferenceConfigServer & { passphraseFile: string; stateFile: string }> {
+async function referenceServer(
+  passphrase: string,
+  host = '127.0.0.1',
+): Promise<ReferenceConfigServer & { passphraseFile: string; stateFile: string }> {
   const file = passphraseFile(`${passphrase}\n`);
   const stateFile = scratch.path('cs-state.json');
   const server = await startReferenceConfigServer({ host, port: 0, passphraseFile: file, stateFile });
@@ -53,19 +59,40 @@ describe('registration with the reference configuration server', () => {
     const root = await installedRoot();
     const cs = await referenceServer('correct horse battery staple');
     try {
-      const run = await runCli(CLI.configurator, ['/CSEndPoint', `127.0.0.1:${cs.port}`, '/PassphraseFilePath', cs.passphraseFile, '/Root', root]);
+      const run = await runCli(CLI.configurator, [
+        '/CSEndPoint',
+        `127.0.0.1:${cs.port}`,
+        '/PassphraseFilePath',
+        cs.passphraseFile,
+        '/Root',
+        root,
+      ]);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       const stored = registration(root);
-      expect(stored).toMatchObject({ csEndpoint: `127.0.0.1:${cs.port}`, fingerprint: cs.fingerprint, agentVersion: '9.60.0.0' });
+      expect(stored).toMatchObject({
+        csEndpoint: `127.0.0.1:${cs.port}`,
+        fingerprint: cs.fingerprint,
+        agentVersion: '9.60.0.0',
+      });
       expect(cs.registeredHosts().map((h) => h.hostId)).toEqual([stored?.hostId]);
-      expect(cs.registeredHosts()[0]).toMatchObject({ os: 'DEBIAN12-64', role: 'MS', platform: 'VmWare', agentVersion: '9.60.0.0' });
+      expect(cs.registeredHosts()[0]).toMatchObject({
+        os: 'DEBIAN12-64',
+        role: 'MS',
+        platform: 'VmWare',
+        agentVersion: '9.60.0.0',
+      });
       const file = path.join(root, 'usr/local/ASR/.asrsetup/registration.json');
       expect(fs.statSync(file).mode & 0o777).toBe(0o600);
       // What the unprivileged wizard shows is in a public file, without anything secret.
       const status = path.join(root, 'usr/local/ASR/.asrsetup/registration-status.json');
       expect(fs.statSync(status).mode & 0o777).toBe(0o644);
-      expect(JSON.parse(fs.readFileSync(status, 'utf8'))).toEqual({ csEndpoint: stored?.csEndpoint, hostId: stored?.hostId, fingerprint: stored?.fingerprint, registeredAt: stored?.registeredAt });
+      expect(JSON.parse(fs.readFileSync(status, 'utf8'))).toEqual({
+        csEndpoint: stored?.csEndpoint,
+        hostId: stored?.hostId,
+        fingerprint: stored?.fingerprint,
+        registeredAt: stored?.registeredAt,
+      });
       const log = fs.readFileSync(path.join(root, 'var/log/ASRSetupLogs/ASRUnifiedAgentConfigurator.log'), 'utf8');
       expect(log).toMatch(/Mobility Service Setup \(configurator\) .* run started/);
       expect(log).toMatch(/Result: Succeeded/);
@@ -102,9 +129,15 @@ describe('registration with the reference configuration server', () => {
       fs.rmSync(status);
       const newer = scratch.path('repo-newer');
       await makePackage(scratch, newer, '9.61.0.0', agentPayload('9.61.0.0'));
-      expect((await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '-q', '--repository', newer, '--root', root])).code).toBe(0);
+      expect(
+        (await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '-q', '--repository', newer, '--root', root]))
+          .code,
+      ).toBe(0);
       expect(registration(root)?.hostId).toBe(cs.registeredHosts()[0]?.hostId);
-      expect(JSON.parse(fs.readFileSync(status, 'utf8'))).toMatchObject({ csEndpoint: `127.0.0.1:${cs.port}`, hostId: cs.registeredHosts()[0]?.hostId });
+      expect(JSON.parse(fs.readFileSync(status, 'utf8'))).toMatchObject({
+        csEndpoint: `127.0.0.1:${cs.port}`,
+        hostId: cs.registeredHosts()[0]?.hostId,
+      });
       expect(fs.statSync(status).mode & 0o777).toBe(0o644);
     } finally {
       await cs.close();
@@ -119,7 +152,10 @@ describe('registration with the reference configuration server', () => {
       expect((await configure(root, ['-i', `127.0.0.1:${first.port}`, '-P', first.passphraseFile])).code).toBe(0);
       const moved = await configure(root, ['-i', `127.0.0.1:${second.port}`, '-P', second.passphraseFile]);
       expect(moved.code).toBe(0);
-      expect(registration(root)).toMatchObject({ csEndpoint: `127.0.0.1:${second.port}`, fingerprint: second.fingerprint });
+      expect(registration(root)).toMatchObject({
+        csEndpoint: `127.0.0.1:${second.port}`,
+        fingerprint: second.fingerprint,
+      });
       expect(second.registeredHosts()).toHaveLength(1);
       const finished = moved.events.find((e) => e.type === 'step-finished' && e.stepId === 'register');
       expect(finished?.type === 'step-finished' && finished.message).toContain(`moved from 127.0.0.1:${first.port}`);
@@ -166,7 +202,10 @@ describe('registration with the reference configuration server', () => {
     const cs = await referenceServer('rate-limit-passphrase');
     try {
       const wrong = passphraseFile('not-it');
-      for (let i = 0; i < 5; i++) expect((await configure(root, ['-i', `127.0.0.1:${cs.port}`, '-P', wrong])).result?.error?.code).toBe('CS_AUTH_FAILED');
+      for (let i = 0; i < 5; i++)
+        expect((await configure(root, ['-i', `127.0.0.1:${cs.port}`, '-P', wrong])).result?.error?.code).toBe(
+          'CS_AUTH_FAILED',
+        );
       const limited = await configure(root, ['-i', `127.0.0.1:${cs.port}`, '-P', cs.passphraseFile]);
       expect(limited.code).toBe(1);
       expect(limited.result?.error?.code).toBe('CS_RATE_LIMITED');
@@ -182,7 +221,15 @@ describe('registration with the reference configuration server', () => {
     const root = await installedRoot();
     const cs = await referenceServer(canary);
     try {
-      const { child, done } = startCli(CLI.configurator, ['-i', `127.0.0.1:${cs.port}`, '-P', cs.passphraseFile, '--json', '--root', root]);
+      const { child, done } = startCli(CLI.configurator, [
+        '-i',
+        `127.0.0.1:${cs.port}`,
+        '-P',
+        cs.passphraseFile,
+        '--json',
+        '--root',
+        root,
+      ]);
       const argvSeen: string[] = [];
       const sample = setInterval(() => {
         for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
@@ -217,7 +264,9 @@ describe('registration with the reference configuration server', () => {
     const root = await installedRoot();
     const cs = await referenceServer('stdin-passphrase');
     try {
-      const run = await runCli(CLI.configurator, ['-i', `127.0.0.1:${cs.port}`, '-P', '-', '--json', '--root', root], { input: 'stdin-passphrase\n' });
+      const run = await runCli(CLI.configurator, ['-i', `127.0.0.1:${cs.port}`, '-P', '-', '--json', '--root', root], {
+        input: 'stdin-passphrase\n',
+      });
       expect(run.code).toBe(0);
       expect(registration(root)?.hostId).toBeTruthy();
     } finally {
@@ -239,7 +288,9 @@ describe('peers that are not a working configuration server', () => {
     const root = await installedRoot();
     const peer = await startSilentPeer();
     try {
-      const run = await configure(root, ['-i', `127.0.0.1:${peer.port}`, '-P', passphraseFile('x-passphrase')], { ASRSETUP_CS_TIMEOUT_MS: '1500' });
+      const run = await configure(root, ['-i', `127.0.0.1:${peer.port}`, '-P', passphraseFile('x-passphrase')], {
+        ASRSETUP_CS_TIMEOUT_MS: '1500',
+      });
       expect(run.result?.error?.code).toBe('CS_UNREACHABLE');
       expect(run.result?.error?.message).toMatch(/no answer within 2 s/);
     } finally {
@@ -250,14 +301,69 @@ describe('peers that are not a working configuration server', () => {
   const challenge = (): string => JSON.stringify({ protocol: 1, serverNonce: newNonce() });
 
   it.each([
-    ['an impostor whose serverProof is wrong', (p: string) => (p.endsWith('challenge') ? { status: 200, body: challenge() } : { status: 200, body: JSON.stringify({ hostId: '0c8a1d54-7b2e-4f5e-9a0b-1c2d3e4f5a6b', serverProof: 'ab'.repeat(32) }) }), 'CS_AUTH_FAILED', /could not prove it knows the passphrase/],
-    ['a challenge that is not JSON', () => ({ status: 200, body: '<html>hello</html>' }), 'CS_PROTOCOL_ERROR', /not JSON/],
-    ['a challenge of the wrong shape', () => ({ status: 200, body: JSON.stringify({ protocol: 2, serverNonce: 'x' }) }), 'CS_PROTOCOL_ERROR', /challenge is malformed/],
-    ['a register answer of the wrong shape', (p: string) => (p.endsWith('challenge') ? { status: 200, body: challenge() } : { status: 200, body: JSON.stringify({ ok: true }) }), 'CS_PROTOCOL_ERROR', /registration answer is malformed/],
-    ['an oversized answer', () => ({ status: 200, body: JSON.stringify({ protocol: 1, serverNonce: newNonce(), padding: 'x'.repeat(100_000) }) }), 'CS_PROTOCOL_ERROR', /larger than 64 KiB/],
-    ['an HTTP 500', () => ({ status: 500, body: JSON.stringify({ error: 'INTERNAL_ERROR' }) }), 'CS_PROTOCOL_ERROR', /HTTP 500/],
-    ['NONCE_INVALID twice', (p: string) => (p.endsWith('challenge') ? { status: 200, body: challenge() } : { status: 400, body: JSON.stringify({ error: 'NONCE_INVALID' }) }), 'CS_PROTOCOL_ERROR', /two fresh server nonces/],
-    ['a 429 with Retry-After', () => ({ status: 429, body: JSON.stringify({ error: 'RATE_LIMITED' }), headers: { 'retry-after': '42' } }), 'CS_RATE_LIMITED', /for 42 s/],
+    [
+      'an impostor whose serverProof is wrong',
+      (p: string) =>
+        p.endsWith('challenge')
+          ? { status: 200, body: challenge() }
+          : {
+              status: 200,
+              body: JSON.stringify({ hostId: '0c8a1d54-7b2e-4f5e-9a0b-1c2d3e4f5a6b', serverProof: 'ab'.repeat(32) }),
+            },
+      'CS_AUTH_FAILED',
+      /could not prove it knows the passphrase/,
+    ],
+    [
+      'a challenge that is not JSON',
+      () => ({ status: 200, body: '<html>hello</html>' }),
+      'CS_PROTOCOL_ERROR',
+      /not JSON/,
+    ],
+    [
+      'a challenge of the wrong shape',
+      () => ({ status: 200, body: JSON.stringify({ protocol: 2, serverNonce: 'x' }) }),
+      'CS_PROTOCOL_ERROR',
+      /challenge is malformed/,
+    ],
+    [
+      'a register answer of the wrong shape',
+      (p: string) =>
+        p.endsWith('challenge')
+          ? { status: 200, body: challenge() }
+          : { status: 200, body: JSON.stringify({ ok: true }) },
+      'CS_PROTOCOL_ERROR',
+      /registration answer is malformed/,
+    ],
+    [
+      'an oversized answer',
+      () => ({
+        status: 200,
+        body: JSON.stringify({ protocol: 1, serverNonce: newNonce(), padding: 'x'.repeat(100_000) }),
+      }),
+      'CS_PROTOCOL_ERROR',
+      /larger than 64 KiB/,
+    ],
+    [
+      'an HTTP 500',
+      () => ({ status: 500, body: JSON.stringify({ error: 'INTERNAL_ERROR' }) }),
+      'CS_PROTOCOL_ERROR',
+      /HTTP 500/,
+    ],
+    [
+      'NONCE_INVALID twice',
+      (p: string) =>
+        p.endsWith('challenge')
+          ? { status: 200, body: challenge() }
+          : { status: 400, body: JSON.stringify({ error: 'NONCE_INVALID' }) },
+      'CS_PROTOCOL_ERROR',
+      /two fresh server nonces/,
+    ],
+    [
+      'a 429 with Retry-After',
+      () => ({ status: 429, body: JSON.stringify({ error: 'RATE_LIMITED' }), headers: { 'retry-after': '42' } }),
+      'CS_RATE_LIMITED',
+      /for 42 s/,
+    ],
   ])('%s', async (_name, answer, code, message) => {
     const root = await installedRoot();
     const server = await startScriptedServer(answer);
@@ -300,7 +406,11 @@ describe('while an install runs', () => {
     const cs = await referenceServer('busy-passphrase');
     const dir = scratch.path('failpoint');
     fs.mkdirSync(dir);
-    const install = startCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', repo, '--root', root], { env: { ASRSETUP_TEST_FAILPOINT: 'after-extract', ASRSETUP_TEST_FAILPOINT_DIR: dir } });
+    const install = startCli(
+      CLI.unifiedAgent,
+      ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', repo, '--root', root],
+      { env: { ASRSETUP_TEST_FAILPOINT: 'after-extract', ASRSETUP_TEST_FAILPOINT_DIR: dir } },
+    );
     try {
       await waitForFile(path.join(dir, 'after-extract.reached'));
       const run = await configure(root, ['-i', `127.0.0.1:${cs.port}`, '-P', cs.passphraseFile]);
@@ -356,7 +466,11 @@ describe('bad input is refused before any network traffic', () => {
       const secret = passphraseFile('root-only-passphrase');
       fs.chmodSync(scratch.dir, 0o755);
       fs.chmodSync(root, 0o755);
-      const run = await runCli(CLI.configurator, ['-i', `127.0.0.1:${server.port}`, '-P', secret, '--json', '--root', root], { uid: 65534, gid: 65534 });
+      const run = await runCli(
+        CLI.configurator,
+        ['-i', `127.0.0.1:${server.port}`, '-P', secret, '--json', '--root', root],
+        { uid: 65534, gid: 65534 },
+      );
       expect(run.result?.error?.code).toBe('PASSPHRASE_FILE_UNREADABLE');
       expect(run.result?.error?.message).toMatch(/permission denied/);
       expect(server.requests()).toEqual([]);
@@ -374,7 +488,14 @@ describe('bad input is refused before any network traffic', () => {
       expect(run.result?.error?.code).toBe('NOT_INSTALLED');
       expect(run.result?.error?.message).toMatch(/no Mobility service installation at \/usr\/local\/ASR/);
       const elsewhere = await installedRoot();
-      const wrongPlace = await configure(elsewhere, ['-i', `127.0.0.1:${cs.port}`, '-P', cs.passphraseFile, '-d', '/opt/asr']);
+      const wrongPlace = await configure(elsewhere, [
+        '-i',
+        `127.0.0.1:${cs.port}`,
+        '-P',
+        cs.passphraseFile,
+        '-d',
+        '/opt/asr',
+      ]);
       expect(wrongPlace.result?.error?.message).toMatch(/it is installed at \/usr\/local\/ASR/);
       expect(stepStatuses(wrongPlace).check).toBe('Failed');
       expect(cs.registeredHosts()).toEqual([]);

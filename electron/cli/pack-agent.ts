@@ -14,14 +14,59 @@ import type { CliEnvironment } from './unified-agent-cli';
 // pack-agent: builds an agent package (manifest + payload, .tar.gz) from a payload folder.
 
 const OPTIONS: readonly OptionSpec[] = [
-  { key: 'from', windows: [], posix: ['--from'], value: 'PAYLOAD_DIR', required: true, description: 'Folder whose tree is installed at the install location' },
-  { key: 'os', windows: [], posix: ['--os'], value: 'LABEL', required: true, description: `Support-matrix label: ${PACKAGE_LABELS.join(', ')}` },
-  { key: 'agentVersion', windows: [], posix: ['--agent-version'], value: 'X.Y.Z.W', required: true, description: 'Agent version, e.g. 9.60.0.0' },
-  { key: 'out', windows: [], posix: ['--out'], value: 'DIR', required: true, description: 'Output folder (created when missing)' },
-  { key: 'date', windows: [], posix: ['--date'], value: 'YYYY-MM-DD', description: 'Release date in the file name (default: today, UTC)' },
+  {
+    key: 'from',
+    windows: [],
+    posix: ['--from'],
+    value: 'PAYLOAD_DIR',
+    required: true,
+    description: 'Folder whose tree is installed at the install location',
+  },
+  {
+    key: 'os',
+    windows: [],
+    posix: ['--os'],
+    value: 'LABEL',
+    required: true,
+    description: `Support-matrix label: ${PACKAGE_LABELS.join(', ')}`,
+  },
+  {
+    key: 'agentVersion',
+    windows: [],
+    posix: ['--agent-version'],
+    value: 'X.Y.Z.W',
+    required: true,
+    description: 'Agent version, e.g. 9.60.0.0',
+  },
+  {
+    key: 'out',
+    windows: [],
+    posix: ['--out'],
+    value: 'DIR',
+    required: true,
+    description: 'Output folder (created when missing)',
+  },
+  {
+    key: 'date',
+    windows: [],
+    posix: ['--date'],
+    value: 'YYYY-MM-DD',
+    description: 'Release date in the file name (default: today, UTC)',
+  },
   { key: 'level', windows: [], posix: ['--level'], value: '1-9', description: 'gzip level (default 6)' },
-  { key: 'withInstaller', windows: [], posix: ['--with-installer'], description: 'Make the self-contained Linux release (install, Node runtime, bundled engine)' },
-  { key: 'node', windows: [], posix: ['--node'], value: 'FILE', description: 'With --with-installer: the Node binary to ship (default: the one running pack-agent)' },
+  {
+    key: 'withInstaller',
+    windows: [],
+    posix: ['--with-installer'],
+    description: 'Make the self-contained Linux release (install, Node runtime, bundled engine)',
+  },
+  {
+    key: 'node',
+    windows: [],
+    posix: ['--node'],
+    value: 'FILE',
+    description: 'With --with-installer: the Node binary to ship (default: the one running pack-agent)',
+  },
 ];
 
 const INSTALL_SCRIPT = [
@@ -43,11 +88,23 @@ const INSTALL_SCRIPT = [
 
 async function packAgentMain(args: readonly string[], cli: CliEnvironment): Promise<number> {
   if (wantsHelp(args)) {
-    cli.streams.stdout.write(formatHelp(['pack-agent --from PAYLOAD_DIR --os LABEL --agent-version X.Y.Z.W --out DIR [--with-installer]'], OPTIONS, []));
+    cli.streams.stdout.write(
+      formatHelp(
+        ['pack-agent --from PAYLOAD_DIR --os LABEL --agent-version X.Y.Z.W --out DIR [--with-installer]'],
+        OPTIONS,
+        [],
+      ),
+    );
     return 0;
   }
   const fail = (message: string, code: 'INVALID_ARGUMENT' | 'PACKAGE_INVALID' = 'INVALID_ARGUMENT'): number => {
-    const error = setupError(code, message, code === 'INVALID_ARGUMENT' ? 'Run pack-agent --help for the expected options.' : 'Fix the payload as described, then run pack-agent again.');
+    const error = setupError(
+      code,
+      message,
+      code === 'INVALID_ARGUMENT'
+        ? 'Run pack-agent --help for the expected options.'
+        : 'Fix the payload as described, then run pack-agent again.',
+    );
     cli.streams.stderr.write(formatFailure(error, undefined));
     return resultCodes('Failed', error).exitCode;
   };
@@ -57,15 +114,19 @@ async function packAgentMain(args: readonly string[], cli: CliEnvironment): Prom
   let date: Date | undefined;
   if (typeof o.date === 'string') {
     date = new Date(`${o.date}T00:00:00Z`);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(o.date) || Number.isNaN(date.getTime())) return fail(`--date "${o.date}" is not a date of the form YYYY-MM-DD`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(o.date) || Number.isNaN(date.getTime()))
+      return fail(`--date "${o.date}" is not a date of the form YYYY-MM-DD`);
   }
   let level: number | undefined;
   if (typeof o.level === 'string') {
     level = Number(o.level);
-    if (!Number.isInteger(level) || level < 1 || level > 9) return fail(`--level "${o.level}" is not a whole number from 1 to 9`);
+    if (!Number.isInteger(level) || level < 1 || level > 9)
+      return fail(`--level "${o.level}" is not a whole number from 1 to 9`);
   }
-  if (!supportRowByLabel(o.os as string)) return fail(`--os "${o.os}" is not a label of the support matrix; use one of ${PACKAGE_LABELS.join(', ')}`);
-  if (!parseAgentVersion(o.agentVersion as string)) return fail(`--agent-version "${o.agentVersion}" is not of the form X.Y.Z.W (for example 9.60.0.0)`);
+  if (!supportRowByLabel(o.os as string))
+    return fail(`--os "${o.os}" is not a label of the support matrix; use one of ${PACKAGE_LABELS.join(', ')}`);
+  if (!parseAgentVersion(o.agentVersion as string))
+    return fail(`--agent-version "${o.agentVersion}" is not of the form X.Y.Z.W (for example 9.60.0.0)`);
   let extras: ExtraFile[] = [];
   let scratch: string | undefined;
   if (o.withInstaller === true) {
@@ -83,7 +144,15 @@ async function packAgentMain(args: readonly string[], cli: CliEnvironment): Prom
     ];
   }
   try {
-    const built = await buildPackage({ from: path.resolve(o.from as string), osLabel: o.os as string, agentVersion: o.agentVersion as string, outDir: path.resolve(o.out as string), date, level, extras });
+    const built = await buildPackage({
+      from: path.resolve(o.from as string),
+      osLabel: o.os as string,
+      agentVersion: o.agentVersion as string,
+      outDir: path.resolve(o.out as string),
+      date,
+      level,
+      extras,
+    });
     cli.streams.stdout.write(`${built.file}\n`);
     return 0;
   } catch (error) {

@@ -16,13 +16,21 @@ let release: string;
 let extracted: string;
 
 /** Runs a command with an empty environment and a PATH where no node (or anything else) can be found. */
-function bare(command: string, args: readonly string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
+function bare(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(command, [...args], { cwd, env: { PATH: '/nonexistent' }, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** The same, without blocking this process (the reference server in it must answer meanwhile). */
-function bareAsync(command: string, args: readonly string[], cwd: string): Promise<{ status: number | null; stdout: string }> {
+function bareAsync(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+): Promise<{ status: number | null; stdout: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, [...args], { cwd, env: { PATH: '/nonexistent' } });
     let stdout = '';
@@ -33,7 +41,25 @@ function bareAsync(command: string, args: readonly string[], cwd: string): Promi
 
 beforeAll(async () => {
   const out = scratch.path('release-out');
-  const run = await runCli(CLI.packAgent, ['--from', payload, '--os', 'DEBIAN12-64', '--agent-version', '9.61.0.0', '--out', out, '--with-installer', '--date', '2026-11-20', '--level', '1'], { timeoutMs: 120_000 });
+  const run = await runCli(
+    CLI.packAgent,
+    [
+      '--from',
+      payload,
+      '--os',
+      'DEBIAN12-64',
+      '--agent-version',
+      '9.61.0.0',
+      '--out',
+      out,
+      '--with-installer',
+      '--date',
+      '2026-11-20',
+      '--level',
+      '1',
+    ],
+    { timeoutMs: 120_000 },
+  );
   expect(run.code).toBe(0);
   release = run.stdout.trim();
   expect(path.basename(release)).toBe('Microsoft-ASR_UA_9.61.0.0_DEBIAN12-64_GA_20Nov2026_release.tar.gz');
@@ -56,7 +82,11 @@ describe('the self-contained Linux release', () => {
   it('installs with sudo ./install -d ... -r MS -v VmWare -q, then registers with Vx/bin/UnifiedAgentConfigurator.sh, with no system Node', async () => {
     expect(spawnSync('/bin/sh', ['-c', 'command -v node'], { env: { PATH: '/nonexistent' } }).status).not.toBe(0);
     const root = makeRoot(scratch);
-    const install = bare('/bin/sh', ['./install', '-d', '/usr/local/ASR', '-r', 'MS', '-v', 'VmWare', '-q', '--root', root], extracted);
+    const install = bare(
+      '/bin/sh',
+      ['./install', '-d', '/usr/local/ASR', '-r', 'MS', '-v', 'VmWare', '-q', '--root', root],
+      extracted,
+    );
     expect(install.stderr).toBe('');
     expect(install.stdout).toMatch(/^Succeeded: installLocation=\/usr\/local\/ASR agentVersion=9\.61\.0\.0/);
     expect(install.status).toBe(0);
@@ -69,9 +99,16 @@ describe('the self-contained Linux release', () => {
     fs.writeFileSync(passphraseFile, 'release-test-passphrase\n', { mode: 0o600 });
     const cs = await startReferenceConfigServer({ port: 0, passphraseFile });
     try {
-      const register = await bareAsync('./UnifiedAgentConfigurator.sh', ['-i', `127.0.0.1:${cs.port}`, '-P', passphraseFile, '--root', root, '--json'], path.dirname(launcher));
+      const register = await bareAsync(
+        './UnifiedAgentConfigurator.sh',
+        ['-i', `127.0.0.1:${cs.port}`, '-P', passphraseFile, '--root', root, '--json'],
+        path.dirname(launcher),
+      );
       expect(register.status).toBe(0);
-      const stored = JSON.parse(fs.readFileSync(path.join(location, '.asrsetup', 'registration.json'), 'utf8')) as { hostId: string; fingerprint: string };
+      const stored = JSON.parse(fs.readFileSync(path.join(location, '.asrsetup', 'registration.json'), 'utf8')) as {
+        hostId: string;
+        fingerprint: string;
+      };
       expect(stored.fingerprint).toBe(cs.fingerprint);
       expect(cs.registeredHosts().map((h) => h.hostId)).toEqual([stored.hostId]);
     } finally {
@@ -81,7 +118,11 @@ describe('the self-contained Linux release', () => {
 
   it('./install --preflight checks the extracted release itself and changes nothing', () => {
     const root = makeRoot(scratch);
-    const run = bare('/bin/sh', ['./install', '-r', 'MS', '-v', 'VmWare', '--preflight', '--root', root, '--json'], extracted);
+    const run = bare(
+      '/bin/sh',
+      ['./install', '-r', 'MS', '-v', 'VmWare', '--preflight', '--root', root, '--json'],
+      extracted,
+    );
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/release 9\.61\.0\.0 for DEBIAN12-64 in /);
     expect(fs.existsSync(path.join(root, 'usr'))).toBe(false);
@@ -94,24 +135,42 @@ describe('the self-contained Linux release', () => {
     const root = makeRoot(scratch);
     const run = bare('/bin/sh', ['./install', '-r', 'MS', '-v', 'VmWare', '-q', '--root', root, '--json'], copy);
     expect(run.status).toBe(1);
-    const result = JSON.parse(run.stdout.trim().split('\n').pop() as string) as { error: { code: string; message: string } };
+    const result = JSON.parse(run.stdout.trim().split('\n').pop() as string) as {
+      error: { code: string; message: string };
+    };
     expect(result.error.code).toBe('PACKAGE_INVALID');
     expect(result.error.message).toMatch(/drscout\.conf/);
     expect(fs.existsSync(path.join(root, 'usr'))).toBe(false);
   });
 
   it('a release for another system says which one it is for', () => {
-    const root = makeRoot(scratch, { 'etc/os-release': 'ID=ubuntu\nVERSION_ID="22.04"\nPRETTY_NAME="Ubuntu 22.04.4 LTS"\n' });
+    const root = makeRoot(scratch, {
+      'etc/os-release': 'ID=ubuntu\nVERSION_ID="22.04"\nPRETTY_NAME="Ubuntu 22.04.4 LTS"\n',
+    });
     const run = bare('/bin/sh', ['./install', '-r', 'MS', '-v', 'VmWare', '-q', '--root', root, '--json'], extracted);
-    const result = JSON.parse(run.stdout.trim().split('\n').pop() as string) as { error: { code: string; message: string } };
+    const result = JSON.parse(run.stdout.trim().split('\n').pop() as string) as {
+      error: { code: string; message: string };
+    };
     expect(result.error.code).toBe('PACKAGE_NOT_FOUND');
-    expect(result.error.message).toMatch(/this release is for DEBIAN12-64, but this machine is Ubuntu 22\.04\.4 LTS \(UBUNTU-22\.04-64\)/);
+    expect(result.error.message).toMatch(
+      /this release is for DEBIAN12-64, but this machine is Ubuntu 22\.04\.4 LTS \(UBUNTU-22\.04-64\)/,
+    );
   });
 
   it('the engine, given the release tarball in a repository, installs its payload like any package', async () => {
     const repository = path.dirname(release);
     const root = makeRoot(scratch);
-    const run = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '-q', '--repository', repository, '--root', root]);
+    const run = await runCli(CLI.unifiedAgent, [
+      '-r',
+      'MS',
+      '-v',
+      'VmWare',
+      '-q',
+      '--repository',
+      repository,
+      '--root',
+      root,
+    ]);
     expect(run.code).toBe(0);
     expect(snapshotTree(path.join(root, 'usr', 'local', 'ASR'), ['.asrsetup', 'Vx'])).toEqual(snapshotTree(payload));
   });

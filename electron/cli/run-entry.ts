@@ -3,7 +3,10 @@ import type { CliEnvironment } from './unified-agent-cli';
 // Shared start-up for every CLI entry point: signals cancel the job (which then rolls back) instead of
 // killing the process mid-change, and the exit code is set only after stdout has drained.
 
-export function runEntry(main: (args: readonly string[], cli: CliEnvironment) => Promise<number>, args: readonly string[] = process.argv.slice(2)): void {
+export function runEntry(
+  main: (args: readonly string[], cli: CliEnvironment) => Promise<number>,
+  args: readonly string[] = process.argv.slice(2),
+): void {
   const controller = new AbortController();
   let signals = 0;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {

@@ -29,7 +29,9 @@ function leftovers(root: string, parent = 'usr/local'): string[] {
 async function killAt(failpoint: string, args: string[]): Promise<void> {
   const dir = scratch.path('failpoint');
   fs.mkdirSync(dir);
-  const { child, done } = startCli(CLI.unifiedAgent, args, { env: { ASRSETUP_TEST_FAILPOINT: failpoint, ASRSETUP_TEST_FAILPOINT_DIR: dir } });
+  const { child, done } = startCli(CLI.unifiedAgent, args, {
+    env: { ASRSETUP_TEST_FAILPOINT: failpoint, ASRSETUP_TEST_FAILPOINT_DIR: dir },
+  });
   await waitForFile(path.join(dir, `${failpoint}.reached`));
   child.kill('SIGKILL');
   const run = await done;
@@ -37,23 +39,26 @@ async function killAt(failpoint: string, args: string[]): Promise<void> {
 }
 
 describe('kill -9, then the next run', () => {
-  it.each(['after-journal', 'mid-extract', 'after-extract', 'after-swap', 'after-components'])('fresh install killed at %s: the next run undoes it and installs cleanly', async (failpoint) => {
-    const root = makeRoot(scratch);
-    const repo = scratch.path('repo');
-    const pkg = await makePackage(scratch, repo, '9.60.0.0', bigPayload('9.60.0.0'));
-    const args = ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', repo, '--root', root];
-    await killAt(failpoint, args);
-    expect(fs.existsSync(path.join(root, STATE, 'install-journal.json'))).toBe(true);
-    expect(fs.existsSync(path.join(root, STATE, 'install-record.json'))).toBe(false);
+  it.each(['after-journal', 'mid-extract', 'after-extract', 'after-swap', 'after-components'])(
+    'fresh install killed at %s: the next run undoes it and installs cleanly',
+    async (failpoint) => {
+      const root = makeRoot(scratch);
+      const repo = scratch.path('repo');
+      const pkg = await makePackage(scratch, repo, '9.60.0.0', bigPayload('9.60.0.0'));
+      const args = ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', repo, '--root', root];
+      await killAt(failpoint, args);
+      expect(fs.existsSync(path.join(root, STATE, 'install-journal.json'))).toBe(true);
+      expect(fs.existsSync(path.join(root, STATE, 'install-record.json'))).toBe(false);
 
-    const rerun = await runCli(CLI.unifiedAgent, args);
-    expect(rerun.code).toBe(0);
-    const recover = rerun.events.find((e) => e.type === 'step-finished' && e.stepId === 'recover');
-    expect(recover?.type === 'step-finished' && recover.message).toMatch(/undid the installation started/);
-    expect(snapshotTree(path.join(root, 'usr/local/ASR'), SETUP_FILES)).toEqual(snapshotTree(pkg.payloadDir));
-    expect(leftovers(root)).toEqual([]);
-    expect(fs.existsSync(path.join(root, STATE, 'install-journal.json'))).toBe(false);
-  });
+      const rerun = await runCli(CLI.unifiedAgent, args);
+      expect(rerun.code).toBe(0);
+      const recover = rerun.events.find((e) => e.type === 'step-finished' && e.stepId === 'recover');
+      expect(recover?.type === 'step-finished' && recover.message).toMatch(/undid the installation started/);
+      expect(snapshotTree(path.join(root, 'usr/local/ASR'), SETUP_FILES)).toEqual(snapshotTree(pkg.payloadDir));
+      expect(leftovers(root)).toEqual([]);
+      expect(fs.existsSync(path.join(root, STATE, 'install-journal.json'))).toBe(false);
+    },
+  );
 
   it('fresh install killed mid-extract, then a run that cannot install: the machine is as before', async () => {
     const root = makeRoot(scratch);
@@ -63,32 +68,69 @@ describe('kill -9, then the next run', () => {
     expect(leftovers(root).length).toBe(1);
     const empty = scratch.path('empty');
     fs.mkdirSync(empty);
-    const rerun = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', empty, '--root', root]);
+    const rerun = await runCli(CLI.unifiedAgent, [
+      '-r',
+      'MS',
+      '-v',
+      'VmWare',
+      '--json',
+      '--repository',
+      empty,
+      '--root',
+      root,
+    ]);
     expect(rerun.result?.error?.code).toBe('PACKAGE_NOT_FOUND');
     // The recovery ran before preflight failed: no staging, no install location, not even /usr/local.
     expect(fs.existsSync(path.join(root, 'usr'))).toBe(false);
   });
 
-  it.each(['after-backup', 'after-swap', 'after-components'])('upgrade killed at %s: the old version comes back intact', async (failpoint) => {
-    const root = makeRoot(scratch);
-    const repo = scratch.path('repo');
-    const v1 = await makePackage(scratch, repo, '9.60.0.0', bigPayload('9.60.0.0'));
-    const args = ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', repo, '--root', root];
-    expect((await runCli(CLI.unifiedAgent, args)).code).toBe(0);
-    const unitBefore = fs.readFileSync(path.join(root, 'etc/systemd/system/asr-mobility.service'), 'utf8');
-    await makePackage(scratch, repo, '9.61.0.0', { ...bigPayload('9.61.0.0'), 'setup/service.json': JSON.stringify({ name: 'asr-mobility', description: 'Mobility service 9.61', exec: 'bin/svagentsd', args: ['--v2'] }) });
-    await killAt(failpoint, args);
+  it.each(['after-backup', 'after-swap', 'after-components'])(
+    'upgrade killed at %s: the old version comes back intact',
+    async (failpoint) => {
+      const root = makeRoot(scratch);
+      const repo = scratch.path('repo');
+      const v1 = await makePackage(scratch, repo, '9.60.0.0', bigPayload('9.60.0.0'));
+      const args = ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', repo, '--root', root];
+      expect((await runCli(CLI.unifiedAgent, args)).code).toBe(0);
+      const unitBefore = fs.readFileSync(path.join(root, 'etc/systemd/system/asr-mobility.service'), 'utf8');
+      await makePackage(scratch, repo, '9.61.0.0', {
+        ...bigPayload('9.61.0.0'),
+        'setup/service.json': JSON.stringify({
+          name: 'asr-mobility',
+          description: 'Mobility service 9.61',
+          exec: 'bin/svagentsd',
+          args: ['--v2'],
+        }),
+      });
+      await killAt(failpoint, args);
 
-    // A run that cannot install (no package) still recovers first: the old version is back, unchanged.
-    const empty = scratch.path('empty');
-    fs.mkdirSync(empty);
-    const recoverOnly = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', empty, '--root', root]);
-    expect(recoverOnly.events.some((e) => e.type === 'step-finished' && e.stepId === 'recover' && e.status === 'Succeeded')).toBe(true);
-    expect(snapshotTree(path.join(root, 'usr/local/ASR'), SETUP_FILES)).toEqual(snapshotTree(v1.payloadDir));
-    expect(fs.readFileSync(path.join(root, 'etc/systemd/system/asr-mobility.service'), 'utf8')).toBe(unitBefore);
-    expect(JSON.parse(fs.readFileSync(path.join(root, STATE, 'install-record.json'), 'utf8'))).toMatchObject({ agentVersion: '9.60.0.0' });
-    expect(leftovers(root)).toEqual([]);
-  });
+      // A run that cannot install (no package) still recovers first: the old version is back, unchanged.
+      const empty = scratch.path('empty');
+      fs.mkdirSync(empty);
+      const recoverOnly = await runCli(CLI.unifiedAgent, [
+        '-r',
+        'MS',
+        '-v',
+        'VmWare',
+        '--json',
+        '--repository',
+        empty,
+        '--root',
+        root,
+      ]);
+      expect(
+        recoverOnly.events.some(
+          (e) => e.type === 'step-finished' && e.stepId === 'recover' && e.status === 'Succeeded',
+        ),
+      ).toBe(true);
+      expect(snapshotTree(path.join(root, 'usr/local/ASR'), SETUP_FILES)).toEqual(snapshotTree(v1.payloadDir));
+      expect(fs.readFileSync(path.join(root, 'etc/systemd/system/asr-mobility.service'), 'utf8')).toBe(unitBefore);
+      expect(JSON.parse(fs.readFileSync(path.join(root, STATE, 'install-record.json'), 'utf8'))).toMatchObject({
+        agentVersion: '9.60.0.0',
+      });
+      expect(leftovers(root)).toEqual([]);
+    },
+  );
 
   it('upgrade killed after the record was written: the next run finishes it, the new version stands', async () => {
     const root = makeRoot(scratch);
@@ -101,7 +143,17 @@ describe('kill -9, then the next run', () => {
     expect(leftovers(root).length).toBe(1);
     const empty = scratch.path('empty');
     fs.mkdirSync(empty);
-    const rerun = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', empty, '--root', root]);
+    const rerun = await runCli(CLI.unifiedAgent, [
+      '-r',
+      'MS',
+      '-v',
+      'VmWare',
+      '--json',
+      '--repository',
+      empty,
+      '--root',
+      root,
+    ]);
     const recover = rerun.events.find((e) => e.type === 'step-finished' && e.stepId === 'recover');
     expect(recover?.type === 'step-finished' && recover.message).toMatch(/finished cleaning up/);
     expect(snapshotTree(path.join(root, 'usr/local/ASR'), SETUP_FILES)).toEqual(snapshotTree(v2.payloadDir));
@@ -119,7 +171,9 @@ describe('cancel', () => {
     await makePackage(scratch, repo, '9.61.0.0', bigPayload('9.61.0.0'));
     const dir = scratch.path('failpoint');
     fs.mkdirSync(dir);
-    const { child, done } = startCli(CLI.unifiedAgent, args, { env: { ASRSETUP_TEST_FAILPOINT: 'after-swap', ASRSETUP_TEST_FAILPOINT_DIR: dir } });
+    const { child, done } = startCli(CLI.unifiedAgent, args, {
+      env: { ASRSETUP_TEST_FAILPOINT: 'after-swap', ASRSETUP_TEST_FAILPOINT_DIR: dir },
+    });
     await waitForFile(path.join(dir, 'after-swap.reached'));
     child.kill('SIGTERM');
     fs.writeFileSync(path.join(dir, 'after-swap.continue'), '');
@@ -139,7 +193,9 @@ describe('one installation at a time', () => {
     const args = ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', repo, '--root', root];
     const dir = scratch.path('failpoint');
     fs.mkdirSync(dir);
-    const first = startCli(CLI.unifiedAgent, args, { env: { ASRSETUP_TEST_FAILPOINT: 'after-extract', ASRSETUP_TEST_FAILPOINT_DIR: dir } });
+    const first = startCli(CLI.unifiedAgent, args, {
+      env: { ASRSETUP_TEST_FAILPOINT: 'after-extract', ASRSETUP_TEST_FAILPOINT_DIR: dir },
+    });
     await waitForFile(path.join(dir, 'after-extract.reached'));
     const second = await runCli(CLI.unifiedAgent, args);
     expect(second.code).toBe(3);
@@ -183,7 +239,19 @@ describe.skipIf(!canMountTmpfs())('disk full (tmpfs; needs root and mount)', () 
     fs.mkdirSync(mountPoint, { recursive: true });
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mountPoint]);
     try {
-      const run = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '-d', '/opt/asr', '--json', '--repository', repo, '--root', root]);
+      const run = await runCli(CLI.unifiedAgent, [
+        '-r',
+        'MS',
+        '-v',
+        'VmWare',
+        '-d',
+        '/opt/asr',
+        '--json',
+        '--repository',
+        repo,
+        '--root',
+        root,
+      ]);
       expect(run.result?.error?.code).toBe('INSUFFICIENT_DISK_SPACE');
       expect(run.result?.error?.message).toMatch(/MiB is needed at .*opt but only .* is free \(.* short\)/);
       expect(fs.readdirSync(mountPoint)).toEqual([]);
@@ -200,12 +268,34 @@ describe.skipIf(!canMountTmpfs())('disk full (tmpfs; needs root and mount)', () 
     fs.mkdirSync(mountPoint, { recursive: true });
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', mountPoint]);
     try {
-      const run = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', repo, '--root', root]);
+      const run = await runCli(CLI.unifiedAgent, [
+        '-r',
+        'MS',
+        '-v',
+        'VmWare',
+        '--json',
+        '--repository',
+        repo,
+        '--root',
+        root,
+      ]);
       expect(run.result?.error?.code).toBe('INSTALL_LOCATION_INVALID');
       expect(run.result?.error?.message).toMatch(/\/usr\/local\/ASR is a mount point/);
       expect(run.result?.error?.remedy).toMatch(/\/usr\/local\/ASR\/agent/);
       expect(fs.readdirSync(mountPoint)).toEqual([]);
-      const inside = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '-d', '/usr/local/ASR/agent', '--json', '--repository', repo, '--root', root]);
+      const inside = await runCli(CLI.unifiedAgent, [
+        '-r',
+        'MS',
+        '-v',
+        'VmWare',
+        '-d',
+        '/usr/local/ASR/agent',
+        '--json',
+        '--repository',
+        repo,
+        '--root',
+        root,
+      ]);
       expect(inside.code).toBe(0);
     } finally {
       execFileSync('umount', [mountPoint]);
@@ -222,9 +312,13 @@ describe.skipIf(!canMountTmpfs())('disk full (tmpfs; needs root and mount)', () 
     try {
       const dir = scratch.path('failpoint');
       fs.mkdirSync(dir);
-      const { done } = startCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '-d', '/opt/asr', '--json', '--repository', repo, '--root', root], {
-        env: { ASRSETUP_TEST_FAILPOINT: 'after-journal', ASRSETUP_TEST_FAILPOINT_DIR: dir },
-      });
+      const { done } = startCli(
+        CLI.unifiedAgent,
+        ['-r', 'MS', '-v', 'VmWare', '-d', '/opt/asr', '--json', '--repository', repo, '--root', root],
+        {
+          env: { ASRSETUP_TEST_FAILPOINT: 'after-journal', ASRSETUP_TEST_FAILPOINT_DIR: dir },
+        },
+      );
       await waitForFile(path.join(dir, 'after-journal.reached'));
       // Preflight passed; now something else takes the space before the files are written.
       const filler = path.join(mountPoint, 'filler.bin');

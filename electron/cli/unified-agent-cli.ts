@@ -13,21 +13,84 @@ import { formatHelp, parseCommandLine, wantsHelp, wantsJson, wantsVersion, type 
 // UnifiedAgent (Windows syntax) and ./install (Linux syntax): one entry point, one engine.
 
 export const INSTALL_OPTIONS: readonly OptionSpec[] = [
-  { key: 'role', windows: ['/Role'], posix: ['-r', '--role'], value: 'ROLE', choices: ['MS', 'MT'], required: true, description: 'MS installs the Mobility service; MT the master target' },
-  { key: 'installLocation', windows: ['/InstallLocation'], posix: ['-d', '--install-location'], value: 'DIR', description: 'Install location (default /usr/local/ASR; on Windows C:\\Program Files (x86)\\Microsoft Azure Site Recovery)' },
-  { key: 'platform', windows: ['/Platform'], posix: ['-v', '--platform'], value: 'PLATFORM', choices: ['VmWare', 'Azure'], required: true, description: 'VmWare for VMware VMs and physical servers; Azure for Azure VMs' },
-  { key: 'silent', windows: ['/Silent'], posix: ['-q', '--silent'], description: 'Print only the outcome; never prompt' },
-  { key: 'repository', windows: ['/Repository'], posix: ['--repository'], value: 'DIR', description: 'Folder holding the agent packages (default: the one bundled with setup)' },
-  { key: 'logDir', windows: ['/LogDir'], posix: ['--log-dir'], value: 'DIR', description: 'Folder for ASRUnifiedAgentInstaller.log (default /var/log/ASRSetupLogs; %ProgramData%\\ASRSetupLogs)' },
-  { key: 'root', windows: ['/Root'], posix: ['--root'], value: 'DIR', description: 'Treat DIR as the system root, as rpm --root does (for tests and image builds)' },
-  { key: 'json', windows: ['/Json'], posix: ['--json'], description: 'Print one JSON event per line; the last line is the result' },
-  { key: 'preflight', windows: ['/Preflight'], posix: ['--preflight'], description: 'Run the prerequisite checks only and change nothing' },
-  { key: 'packageDir', windows: ['/PackageDir'], posix: ['--package-dir'], value: 'DIR', description: 'Install from an extracted self-contained release (its ./install passes its own folder)' },
+  {
+    key: 'role',
+    windows: ['/Role'],
+    posix: ['-r', '--role'],
+    value: 'ROLE',
+    choices: ['MS', 'MT'],
+    required: true,
+    description: 'MS installs the Mobility service; MT the master target',
+  },
+  {
+    key: 'installLocation',
+    windows: ['/InstallLocation'],
+    posix: ['-d', '--install-location'],
+    value: 'DIR',
+    description:
+      'Install location (default /usr/local/ASR; on Windows C:\\Program Files (x86)\\Microsoft Azure Site Recovery)',
+  },
+  {
+    key: 'platform',
+    windows: ['/Platform'],
+    posix: ['-v', '--platform'],
+    value: 'PLATFORM',
+    choices: ['VmWare', 'Azure'],
+    required: true,
+    description: 'VmWare for VMware VMs and physical servers; Azure for Azure VMs',
+  },
+  {
+    key: 'silent',
+    windows: ['/Silent'],
+    posix: ['-q', '--silent'],
+    description: 'Print only the outcome; never prompt',
+  },
+  {
+    key: 'repository',
+    windows: ['/Repository'],
+    posix: ['--repository'],
+    value: 'DIR',
+    description: 'Folder holding the agent packages (default: the one bundled with setup)',
+  },
+  {
+    key: 'logDir',
+    windows: ['/LogDir'],
+    posix: ['--log-dir'],
+    value: 'DIR',
+    description: 'Folder for ASRUnifiedAgentInstaller.log (default /var/log/ASRSetupLogs; %ProgramData%\\ASRSetupLogs)',
+  },
+  {
+    key: 'root',
+    windows: ['/Root'],
+    posix: ['--root'],
+    value: 'DIR',
+    description: 'Treat DIR as the system root, as rpm --root does (for tests and image builds)',
+  },
+  {
+    key: 'json',
+    windows: ['/Json'],
+    posix: ['--json'],
+    description: 'Print one JSON event per line; the last line is the result',
+  },
+  {
+    key: 'preflight',
+    windows: ['/Preflight'],
+    posix: ['--preflight'],
+    description: 'Run the prerequisite checks only and change nothing',
+  },
+  {
+    key: 'packageDir',
+    windows: ['/PackageDir'],
+    posix: ['--package-dir'],
+    value: 'DIR',
+    description: 'Install from an extracted self-contained release (its ./install passes its own folder)',
+  },
   {
     key: 'cancelOnStdinEof',
     windows: ['/CancelOnStdinClose'],
     posix: ['--cancel-on-stdin-eof'],
-    description: 'Cancel (and roll back) when standard input closes; the wizard uses it so an elevated run it cannot signal still stops when asked, or when the wizard dies',
+    description:
+      'Cancel (and roll back) when standard input closes; the wizard uses it so an elevated run it cannot signal still stops when asked, or when the wizard dies',
   },
 ];
 
@@ -73,7 +136,8 @@ export async function unifiedAgentMain(args: readonly string[], cli: CliEnvironm
     return emitResult(renderer, 'Failed', setupError('INVALID_ARGUMENT', parsed.message));
   }
   const options = parsed.options;
-  const str = (key: string): string | undefined => (typeof options[key] === 'string' ? (options[key] as string) : undefined);
+  const str = (key: string): string | undefined =>
+    typeof options[key] === 'string' ? (options[key] as string) : undefined;
   const mode = chooseOutputMode(options.json === true, options.silent === true, cli.streams.stdout.isTTY === true);
   const renderer = new ConsoleRenderer(mode, cli.streams);
   const probe = liveSystemProbe();
@@ -84,14 +148,32 @@ export async function unifiedAgentMain(args: readonly string[], cli: CliEnvironm
   }
   for (const key of ['logDir'] as const) {
     const value = str(key);
-    if (value !== undefined && !path.isAbsolute(value)) return emitResult(renderer, 'Failed', setupError('INVALID_ARGUMENT', `the log folder "${value}" is not an absolute path`));
+    if (value !== undefined && !path.isAbsolute(value))
+      return emitResult(
+        renderer,
+        'Failed',
+        setupError('INVALID_ARGUMENT', `the log folder "${value}" is not an absolute path`),
+      );
   }
 
   const packageDir = str('packageDir') === undefined ? undefined : path.resolve(str('packageDir') as string);
   if (options.preflight === true) {
-    const report = await runPreflight({ layout: systemLayout(probe.platform, root), probe, repository, installLocation: str('installLocation'), packageDir });
-    if (mode === 'json') cli.streams.stdout.write(`${JSON.stringify({ type: 'preflight', checks: report.checks, installLocation: report.installLocation, mode: report.mode })}\n`);
-    else for (const check of report.checks) cli.streams.stdout.write(`${check.ok === null ? '-' : check.ok ? '✔' : '✖'} ${check.title}: ${check.message}\n`);
+    const report = await runPreflight({
+      layout: systemLayout(probe.platform, root),
+      probe,
+      repository,
+      installLocation: str('installLocation'),
+      packageDir,
+    });
+    if (mode === 'json')
+      cli.streams.stdout.write(
+        `${JSON.stringify({ type: 'preflight', checks: report.checks, installLocation: report.installLocation, mode: report.mode })}\n`,
+      );
+    else
+      for (const check of report.checks)
+        cli.streams.stdout.write(
+          `${check.ok === null ? '-' : check.ok ? '✔' : '✖'} ${check.title}: ${check.message}\n`,
+        );
     const error = preflightError(report.problems);
     return emitResult(renderer, error ? 'Failed' : 'Succeeded', error);
   }
@@ -123,5 +205,10 @@ export async function unifiedAgentMain(args: readonly string[], cli: CliEnvironm
   );
   // Stop listening so the process can exit while the wizard still holds the pipe open.
   if (options.cancelOnStdinEof === true) process.stdin.destroy();
-  return emitResult(renderer, outcome.status, outcome.error, outcome.error ? undefined : { ...outcome.summary, logFile: outcome.logFile });
+  return emitResult(
+    renderer,
+    outcome.status,
+    outcome.error,
+    outcome.error ? undefined : { ...outcome.summary, logFile: outcome.logFile },
+  );
 }

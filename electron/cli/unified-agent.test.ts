@@ -1,7 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { agentPayload, makePackage, makeRoot, Scratch, SCRIPT_FAIL, snapshotTree } from '../engine/test-support/fixtures';
+import {
+  agentPayload,
+  makePackage,
+  makeRoot,
+  Scratch,
+  SCRIPT_FAIL,
+  snapshotTree,
+} from '../engine/test-support/fixtures';
 import { CLI, runCli, stepStatuses } from '../engine/test-support/run-cli';
 
 // The seed's silent commands, run as an admin runs them, against temp roots.
@@ -35,14 +42,32 @@ function systemChanges(root: string): string[] {
 describe('silent install, both syntaxes', () => {
   it('installs with UnifiedAgent /Role MS /InstallLocation ... /Platform VmWare /Silent', async () => {
     const { root, repo, payloadDir } = await setup();
-    const run = await runCli(CLI.unifiedAgent, ['/Role', 'MS', '/InstallLocation', '/usr/local/ASR', '/Platform', 'VmWare', '/Silent', '/Repository', repo, '/Root', root]);
+    const run = await runCli(CLI.unifiedAgent, [
+      '/Role',
+      'MS',
+      '/InstallLocation',
+      '/usr/local/ASR',
+      '/Platform',
+      'VmWare',
+      '/Silent',
+      '/Repository',
+      repo,
+      '/Root',
+      root,
+    ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     // Silent prints one line: the outcome.
     expect(run.stdout.trim().split('\n')).toHaveLength(1);
     expect(run.stdout).toMatch(/^Succeeded: installLocation=\/usr\/local\/ASR agentVersion=9\.60\.0\.0/);
     expect(snapshotTree(installed(root), SETUP_FILES)).toEqual(snapshotTree(payloadDir));
-    expect(record(root)).toMatchObject({ agentVersion: '9.60.0.0', role: 'MS', platform: 'VmWare', installLocation: '/usr/local/ASR', osLabel: 'DEBIAN12-64' });
+    expect(record(root)).toMatchObject({
+      agentVersion: '9.60.0.0',
+      role: 'MS',
+      platform: 'VmWare',
+      installLocation: '/usr/local/ASR',
+      osLabel: 'DEBIAN12-64',
+    });
     const unit = fs.readFileSync(path.join(root, 'etc/systemd/system/asr-mobility.service'), 'utf8');
     expect(unit).toContain('ExecStart=/usr/local/ASR/bin/svagentsd');
     const config = JSON.parse(fs.readFileSync(path.join(installed(root), '.asrsetup/agent-config.json'), 'utf8'));
@@ -54,7 +79,19 @@ describe('silent install, both syntaxes', () => {
 
   it('installs with install -r MS -d ... -v VmWare -q, values in any case', async () => {
     const { root, repo, payloadDir } = await setup();
-    const run = await runCli(CLI.unifiedAgent, ['-d', '/opt/asr', '-r', 'ms', '-v', 'VMware', '-q', '--repository', repo, '--root', root]);
+    const run = await runCli(CLI.unifiedAgent, [
+      '-d',
+      '/opt/asr',
+      '-r',
+      'ms',
+      '-v',
+      'VMware',
+      '-q',
+      '--repository',
+      repo,
+      '--root',
+      root,
+    ]);
     expect(run.code).toBe(0);
     expect(snapshotTree(installed(root, '/opt/asr'), SETUP_FILES)).toEqual(snapshotTree(payloadDir));
     expect(record(root)).toMatchObject({ role: 'MS', platform: 'VmWare', installLocation: '/opt/asr' });
@@ -62,18 +99,43 @@ describe('silent install, both syntaxes', () => {
 
   it('accepts switch names in any case and /Switch:value', async () => {
     const { root, repo } = await setup();
-    const run = await runCli(CLI.unifiedAgent, ['/role:MT', '/PLATFORM', 'azure', '/silent', '/repository', repo, '/ROOT', root]);
+    const run = await runCli(CLI.unifiedAgent, [
+      '/role:MT',
+      '/PLATFORM',
+      'azure',
+      '/silent',
+      '/repository',
+      repo,
+      '/ROOT',
+      root,
+    ]);
     expect(run.code).toBe(0);
     expect(record(root)).toMatchObject({ role: 'MT', platform: 'Azure', installLocation: '/usr/local/ASR' });
   });
 
   it('prints JSON events ending in the result line with --json', async () => {
     const { root, repo } = await setup();
-    const run = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', repo, '--root', root]);
+    const run = await runCli(CLI.unifiedAgent, [
+      '-r',
+      'MS',
+      '-v',
+      'VmWare',
+      '--json',
+      '--repository',
+      repo,
+      '--root',
+      root,
+    ]);
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
-    expect(JSON.parse(lines[lines.length - 1] as string)).toMatchObject({ type: 'result', status: 'Succeeded', exitCode: 0, msiCode: 0, error: null });
+    expect(JSON.parse(lines[lines.length - 1] as string)).toMatchObject({
+      type: 'result',
+      status: 'Succeeded',
+      exitCode: 0,
+      msiCode: 0,
+      error: null,
+    });
     expect(run.events[0]?.type).toBe('job-started');
     expect(stepStatuses(run)).toEqual({
       locate: 'Succeeded',
@@ -108,7 +170,19 @@ describe('silent install, both syntaxes', () => {
     expect(log).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z INFO {2}\[extract\]/m);
     expect(log).toContain('Result: Succeeded');
     const logDir = scratch.path('logs');
-    await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '-q', '--repository', repo, '--root', root, '--log-dir', '/custom/logs']);
+    await runCli(CLI.unifiedAgent, [
+      '-r',
+      'MS',
+      '-v',
+      'VmWare',
+      '-q',
+      '--repository',
+      repo,
+      '--root',
+      root,
+      '--log-dir',
+      '/custom/logs',
+    ]);
     expect(fs.existsSync(path.join(root, 'custom/logs/ASRUnifiedAgentInstaller.log'))).toBe(true);
     void logDir;
   });
@@ -147,7 +221,12 @@ describe('invalid command lines name the bad value and the expected form', () =>
   it('reports invalid arguments as a result line in --json mode', async () => {
     const run = await runCli(CLI.unifiedAgent, ['--json', '-r', 'XX', '-v', 'VmWare']);
     expect(run.code).toBe(2);
-    expect(run.result).toMatchObject({ status: 'Failed', exitCode: 2, msiCode: 1639, error: { code: 'INVALID_ARGUMENT' } });
+    expect(run.result).toMatchObject({
+      status: 'Failed',
+      exitCode: 2,
+      msiCode: 1639,
+      error: { code: 'INVALID_ARGUMENT' },
+    });
   });
 });
 
@@ -156,10 +235,24 @@ describe('preflight reports every failure before anything changes', () => {
     const root = makeRoot(scratch, { 'etc/os-release': 'ID=ubuntu\nVERSION_ID="13.04"\nPRETTY_NAME="Ubuntu 13.04"\n' });
     const repo = scratch.path('empty-repo');
     fs.mkdirSync(repo);
-    const run = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '-d', '/etc/asr', '--json', '--repository', repo, '--root', root]);
+    const run = await runCli(CLI.unifiedAgent, [
+      '-r',
+      'MS',
+      '-v',
+      'VmWare',
+      '-d',
+      '/etc/asr',
+      '--json',
+      '--repository',
+      repo,
+      '--root',
+      root,
+    ]);
     expect(run.code).toBe(1);
     expect(run.result?.error?.code).toBe('UNSUPPORTED_OS');
-    expect(run.result?.error?.details?.join('\n')).toMatch(/UNSUPPORTED_OS.*Ubuntu 13\.04[\s\S]*INSTALL_LOCATION_INVALID.*inside the system folder \/etc/);
+    expect(run.result?.error?.details?.join('\n')).toMatch(
+      /UNSUPPORTED_OS.*Ubuntu 13\.04[\s\S]*INSTALL_LOCATION_INVALID.*inside the system folder \/etc/,
+    );
     expect(systemChanges(root)).toEqual([]);
   });
 
@@ -167,7 +260,17 @@ describe('preflight reports every failure before anything changes', () => {
     const root = makeRoot(scratch);
     const repo = scratch.path('repo');
     await makePackage(scratch, repo, '9.60.0.0', agentPayload('9.60.0.0'), 'RHEL7-64');
-    const run = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', repo, '--root', root]);
+    const run = await runCli(CLI.unifiedAgent, [
+      '-r',
+      'MS',
+      '-v',
+      'VmWare',
+      '--json',
+      '--repository',
+      repo,
+      '--root',
+      root,
+    ]);
     expect(run.code).toBe(1);
     expect(run.result?.error).toMatchObject({ code: 'PACKAGE_NOT_FOUND' });
     expect(run.result?.error?.message).toMatch(/DEBIAN12-64.*holds packages for RHEL7-64 only/);
@@ -177,7 +280,17 @@ describe('preflight reports every failure before anything changes', () => {
   it('PACKAGE_INVALID for a damaged package, found before anything changes', async () => {
     const { root, repo, file } = await setup();
     fs.writeFileSync(file, fs.readFileSync(file).subarray(0, 100));
-    const run = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', repo, '--root', root]);
+    const run = await runCli(CLI.unifiedAgent, [
+      '-r',
+      'MS',
+      '-v',
+      'VmWare',
+      '--json',
+      '--repository',
+      repo,
+      '--root',
+      root,
+    ]);
     expect(run.result?.error?.code).toBe('PACKAGE_INVALID');
     expect(systemChanges(root)).toEqual([]);
   });
@@ -188,7 +301,19 @@ describe('preflight reports every failure before anything changes', () => {
     ['inside /usr/bin', '/usr/bin/asr', /inside the system folder \/usr\/bin/],
   ])('INSTALL_LOCATION_INVALID for %s', async (_name, location, message) => {
     const { root, repo } = await setup();
-    const run = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '-d', location, '--json', '--repository', repo, '--root', root]);
+    const run = await runCli(CLI.unifiedAgent, [
+      '-r',
+      'MS',
+      '-v',
+      'VmWare',
+      '-d',
+      location,
+      '--json',
+      '--repository',
+      repo,
+      '--root',
+      root,
+    ]);
     expect(run.code).toBe(2);
     expect(run.result).toMatchObject({ exitCode: 2, msiCode: 1639, error: { code: 'INSTALL_LOCATION_INVALID' } });
     expect(run.result?.error?.message).toMatch(message);
@@ -207,7 +332,19 @@ describe('preflight reports every failure before anything changes', () => {
       ['/opt/file/below', /is a file, so/],
       ['/opt/link', /symbolic link/],
     ] as const) {
-      const run = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '-d', location, '--json', '--repository', repo, '--root', root]);
+      const run = await runCli(CLI.unifiedAgent, [
+        '-r',
+        'MS',
+        '-v',
+        'VmWare',
+        '-d',
+        location,
+        '--json',
+        '--repository',
+        repo,
+        '--root',
+        root,
+      ]);
       expect(run.result?.error?.code, location).toBe('INSTALL_LOCATION_INVALID');
       expect(run.result?.error?.message).toMatch(message);
     }
@@ -219,7 +356,11 @@ describe('preflight reports every failure before anything changes', () => {
     const { root, repo } = await setup();
     fs.chmodSync(scratch.dir, 0o755);
     for (const dir of [root, repo, path.dirname(root)]) fs.chmodSync(dir, 0o755);
-    const run = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', repo, '--root', root], { uid: 65534, gid: 65534 });
+    const run = await runCli(
+      CLI.unifiedAgent,
+      ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', repo, '--root', root],
+      { uid: 65534, gid: 65534 },
+    );
     expect(run.result?.error?.code).toBe('NOT_ELEVATED');
     expect(run.result?.error?.message).toMatch(/uid 65534, not root/);
     expect(run.code).toBe(1);
@@ -230,7 +371,17 @@ describe('preflight reports every failure before anything changes', () => {
 describe('components', () => {
   it('an optional component that fails (the VSS provider) makes the job Warning with exit code 0', async () => {
     const { root, repo } = await setup('9.60.0.0', { 'setup/install-vss.sh': { content: SCRIPT_FAIL, mode: 0o755 } });
-    const run = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', repo, '--root', root]);
+    const run = await runCli(CLI.unifiedAgent, [
+      '-r',
+      'MS',
+      '-v',
+      'VmWare',
+      '--json',
+      '--repository',
+      repo,
+      '--root',
+      root,
+    ]);
     expect(run.code).toBe(0);
     expect(run.result).toMatchObject({ status: 'Warning', exitCode: 0, msiCode: 0, error: null });
     expect(stepStatuses(run)['component:vss-provider']).toBe('Failed');
@@ -243,9 +394,21 @@ describe('components', () => {
   it('a required component that fails rolls the whole install back', async () => {
     const { root, repo } = await setup('9.60.0.0', {
       'setup/required.sh': { content: SCRIPT_FAIL, mode: 0o755 },
-      'setup/components.json': JSON.stringify([{ id: 'filter-driver', title: 'Replication filter driver', optional: false, run: 'setup/required.sh' }]),
+      'setup/components.json': JSON.stringify([
+        { id: 'filter-driver', title: 'Replication filter driver', optional: false, run: 'setup/required.sh' },
+      ]),
     });
-    const run = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', repo, '--root', root]);
+    const run = await runCli(CLI.unifiedAgent, [
+      '-r',
+      'MS',
+      '-v',
+      'VmWare',
+      '--json',
+      '--repository',
+      repo,
+      '--root',
+      root,
+    ]);
     expect(run.code).toBe(1);
     expect(run.result?.error?.code).toBe('COMPONENT_FAILED');
     expect(run.result?.error?.message).toMatch(/Replication filter driver .* exited with code 7/);
@@ -262,14 +425,39 @@ describe('components', () => {
         { id: 'linux', title: 'Linux extras', run: 'setup/install-vss.sh', os: ['linux'] },
       ]),
     });
-    const run = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', repo, '--root', root]);
+    const run = await runCli(CLI.unifiedAgent, [
+      '-r',
+      'MS',
+      '-v',
+      'VmWare',
+      '--json',
+      '--repository',
+      repo,
+      '--root',
+      root,
+    ]);
     expect(run.code).toBe(0);
-    expect(stepStatuses(run)).toMatchObject({ 'component:mt-only': 'Skipped', 'component:azure-only': 'Skipped', 'component:rhel-only': 'Skipped', 'component:linux': 'Succeeded' });
+    expect(stepStatuses(run)).toMatchObject({
+      'component:mt-only': 'Skipped',
+      'component:azure-only': 'Skipped',
+      'component:rhel-only': 'Skipped',
+      'component:linux': 'Succeeded',
+    });
   });
 
   it('a package with an invalid components.json fails before anything changes', async () => {
     const { root, repo } = await setup('9.60.0.0', { 'setup/components.json': '[{"id":"X Y","run":"../escape.sh"}]' });
-    const run = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', repo, '--root', root]);
+    const run = await runCli(CLI.unifiedAgent, [
+      '-r',
+      'MS',
+      '-v',
+      'VmWare',
+      '--json',
+      '--repository',
+      repo,
+      '--root',
+      root,
+    ]);
     expect(run.result?.error?.code).toBe('PACKAGE_INVALID');
     expect(run.result?.error?.message).toMatch(/components\.json is invalid/);
     expect(systemChanges(root)).toEqual([]);
@@ -280,7 +468,12 @@ describe('upgrade, repair and downgrade', () => {
   it('upgrades in place, keeping the registration; repairs; refuses a downgrade', async () => {
     const root = makeRoot(scratch);
     const repo = scratch.path('repo');
-    const v1 = await makePackage(scratch, repo, '9.60.0.0', agentPayload('9.60.0.0', { 'old-only.txt': 'removed in 9.61' }));
+    const v1 = await makePackage(
+      scratch,
+      repo,
+      '9.60.0.0',
+      agentPayload('9.60.0.0', { 'old-only.txt': 'removed in 9.61' }),
+    );
     const args = ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', repo, '--root', root];
     expect((await runCli(CLI.unifiedAgent, args)).code).toBe(0);
     expect(snapshotTree(installed(root), SETUP_FILES)).toEqual(snapshotTree(v1.payloadDir));
@@ -290,7 +483,9 @@ describe('upgrade, repair and downgrade', () => {
     const upgrade = await runCli(CLI.unifiedAgent, args);
     expect(upgrade.result?.summary?.mode).toBe('upgrade');
     expect(snapshotTree(installed(root), SETUP_FILES)).toEqual(snapshotTree(v2.payloadDir));
-    expect(fs.readFileSync(path.join(installed(root), '.asrsetup/registration.json'), 'utf8')).toBe('{"hostId":"kept"}');
+    expect(fs.readFileSync(path.join(installed(root), '.asrsetup/registration.json'), 'utf8')).toBe(
+      '{"hostId":"kept"}',
+    );
     expect(fs.statSync(path.join(installed(root), '.asrsetup/registration.json')).mode & 0o777).toBe(0o600);
     expect(record(root)).toMatchObject({ agentVersion: '9.61.0.0' });
 
@@ -304,10 +499,22 @@ describe('upgrade, repair and downgrade', () => {
     // Downgrade: only an older package in the repository.
     const oldRepo = scratch.path('old-repo');
     await makePackage(scratch, oldRepo, '9.59.0.0', agentPayload('9.59.0.0'));
-    const downgrade = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', oldRepo, '--root', root]);
+    const downgrade = await runCli(CLI.unifiedAgent, [
+      '-r',
+      'MS',
+      '-v',
+      'VmWare',
+      '--json',
+      '--repository',
+      oldRepo,
+      '--root',
+      root,
+    ]);
     expect(downgrade.code).toBe(1);
     expect(downgrade.result?.error?.code).toBe('NEWER_VERSION_INSTALLED');
-    expect(downgrade.result?.error?.message).toMatch(/version 9\.61\.0\.0 is installed at \/usr\/local\/ASR; this package is the older 9\.59\.0\.0/);
+    expect(downgrade.result?.error?.message).toMatch(
+      /version 9\.61\.0\.0 is installed at \/usr\/local\/ASR; this package is the older 9\.59\.0\.0/,
+    );
     expect(snapshotTree(installed(root), SETUP_FILES)).toEqual(snapshotTree(v2.payloadDir));
   });
 
@@ -335,14 +542,36 @@ describe('upgrade, repair and downgrade', () => {
     await makePackage(scratch, repo, '9.9.0.0', agentPayload('9.9.0.0'));
     await makePackage(scratch, repo, '9.10.0.0', agentPayload('9.10.0.0'));
     await makePackage(scratch, repo, '9.11.0.0', agentPayload('9.11.0.0'), 'RHEL7-64');
-    const run = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '--json', '--repository', repo, '--root', root]);
+    const run = await runCli(CLI.unifiedAgent, [
+      '-r',
+      'MS',
+      '-v',
+      'VmWare',
+      '--json',
+      '--repository',
+      repo,
+      '--root',
+      root,
+    ]);
     expect(run.result?.summary?.agentVersion).toBe('9.10.0.0');
   });
 
   it('refuses a second location while the agent is installed', async () => {
     const { root, repo } = await setup();
     await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '-q', '--repository', repo, '--root', root]);
-    const run = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '-d', '/opt/other', '--json', '--repository', repo, '--root', root]);
+    const run = await runCli(CLI.unifiedAgent, [
+      '-r',
+      'MS',
+      '-v',
+      'VmWare',
+      '-d',
+      '/opt/other',
+      '--json',
+      '--repository',
+      repo,
+      '--root',
+      root,
+    ]);
     expect(run.result?.error?.code).toBe('INSTALL_LOCATION_INVALID');
     expect(run.result?.error?.message).toMatch(/already installed at \/usr\/local\/ASR/);
   });

@@ -36,7 +36,8 @@ export function parentOf(path: string): string {
  */
 export function checkLinkTarget(linkPath: string, target: string, rootPath: string): PathCheck {
   if (target.length === 0) return { ok: false, reason: 'empty link target' };
-  if (target.startsWith('/') || /^[A-Za-z]:/.test(target)) return { ok: false, reason: `absolute link target "${target}"` };
+  if (target.startsWith('/') || /^[A-Za-z]:/.test(target))
+    return { ok: false, reason: `absolute link target "${target}"` };
   if (FORBIDDEN_CHARS.test(target)) return { ok: false, reason: 'control character or backslash in link target' };
   const parts = target.split('/');
   let ups = 0;

@@ -64,7 +64,12 @@ export function lstatOrUndefined(file: string): fs.Stats | undefined {
 }
 
 /** Reads one of setup's JSON state files: undefined when absent, an error (made by the caller) when unreadable or damaged. */
-export function readStateFile<T>(file: string, schema: z.ZodType<T>, what: string, makeError: (message: string) => Error): T | undefined {
+export function readStateFile<T>(
+  file: string,
+  schema: z.ZodType<T>,
+  what: string,
+  makeError: (message: string) => Error,
+): T | undefined {
   let json: unknown;
   try {
     json = readJsonIfPresent(file);

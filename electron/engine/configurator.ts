@@ -13,7 +13,14 @@ import { readJournal } from './install-journal';
 import { JobRecorder, type EventSink, type JobOutcome } from './job-recorder';
 import { normalisePassphrase, passphraseKey } from './registration-crypto';
 import { Redactor, SetupLog } from './setup-log';
-import { AGENT_CONFIG_FILE, CONFIGURATOR_LOG_NAME, REGISTRATION_FILE, REGISTRATION_STATUS_FILE, systemLayout, type SystemLayout } from './system-layout';
+import {
+  AGENT_CONFIG_FILE,
+  CONFIGURATOR_LOG_NAME,
+  REGISTRATION_FILE,
+  REGISTRATION_STATUS_FILE,
+  systemLayout,
+  type SystemLayout,
+} from './system-layout';
 import type { SystemProbe } from './system-probe';
 import { SETUP_VERSION } from '../../shared/product';
 
@@ -61,19 +68,31 @@ export function configuratorLogFile(layout: SystemLayout, logDir: string | undef
   return path.join(logDir ? layout.hostPath(logDir) : layout.defaultLogDir, CONFIGURATOR_LOG_NAME);
 }
 
-const registrationStatusSchema = registrationSchema.pick({ csEndpoint: true, hostId: true, fingerprint: true, registeredAt: true });
+const registrationStatusSchema = registrationSchema.pick({
+  csEndpoint: true,
+  hostId: true,
+  fingerprint: true,
+  registeredAt: true,
+});
 export type RegistrationStatus = z.infer<typeof registrationStatusSchema>;
 
 /** The unprivileged wizard cannot read the 0600 record; what it shows (none of it secret) is public. */
 export function writeRegistrationStatus(tree: string, registration: RegistrationStatus): void {
-  const status: RegistrationStatus = { csEndpoint: registration.csEndpoint, hostId: registration.hostId, fingerprint: registration.fingerprint, registeredAt: registration.registeredAt };
+  const status: RegistrationStatus = {
+    csEndpoint: registration.csEndpoint,
+    hostId: registration.hostId,
+    fingerprint: registration.fingerprint,
+    registeredAt: registration.registeredAt,
+  };
   writeFileAtomic(path.join(tree, REGISTRATION_STATUS_FILE), `${JSON.stringify(status, null, 2)}\n`, 0o644);
 }
 
 /** What the wizard shows about the registration, readable without privileges. */
 export function readRegistrationStatus(hostLocation: string): RegistrationStatus | undefined {
   try {
-    const parsed = registrationStatusSchema.safeParse(readJsonIfPresent(path.join(hostLocation, REGISTRATION_STATUS_FILE)));
+    const parsed = registrationStatusSchema.safeParse(
+      readJsonIfPresent(path.join(hostLocation, REGISTRATION_STATUS_FILE)),
+    );
     return parsed.success ? parsed.data : readRegistration(hostLocation);
   } catch {
     return readRegistration(hostLocation);
@@ -97,13 +116,27 @@ function readPassphrase(request: RegistrationRequest): string {
   } else {
     try {
       const stat = fs.statSync(source.file);
-      if (!stat.isFile()) throw new JobFailure(setupError('PASSPHRASE_FILE_UNREADABLE', `the passphrase file ${source.file} is not a regular file`));
-      if (stat.size > 4096) throw new JobFailure(setupError('PASSPHRASE_FILE_UNREADABLE', `the passphrase file ${source.file} is ${stat.size} bytes; a passphrase file holds one line`));
+      if (!stat.isFile())
+        throw new JobFailure(
+          setupError('PASSPHRASE_FILE_UNREADABLE', `the passphrase file ${source.file} is not a regular file`),
+        );
+      if (stat.size > 4096)
+        throw new JobFailure(
+          setupError(
+            'PASSPHRASE_FILE_UNREADABLE',
+            `the passphrase file ${source.file} is ${stat.size} bytes; a passphrase file holds one line`,
+          ),
+        );
       bytes = fs.readFileSync(source.file);
     } catch (error) {
       if (error instanceof JobFailure) throw error;
       const code = (error as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' || code === 'EPERM' ? 'cannot be read by this user (permission denied)' : `cannot be read (${code ?? 'error'})`;
+      const why =
+        code === 'ENOENT'
+          ? 'does not exist'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'cannot be read by this user (permission denied)'
+            : `cannot be read (${code ?? 'error'})`;
       throw new JobFailure(setupError('PASSPHRASE_FILE_UNREADABLE', `the passphrase file ${source.file} ${why}`));
     }
   }
@@ -120,7 +153,12 @@ interface Installation {
   readonly config: { role: 'MS' | 'MT'; platform: 'VmWare' | 'Azure'; agentVersion: string; osLabel: string };
 }
 
-const agentConfigSchema = z.object({ role: z.enum(['MS', 'MT']), platform: z.enum(['VmWare', 'Azure']), agentVersion: z.string(), osLabel: z.string() });
+const agentConfigSchema = z.object({
+  role: z.enum(['MS', 'MT']),
+  platform: z.enum(['VmWare', 'Azure']),
+  agentVersion: z.string(),
+  osLabel: z.string(),
+});
 
 function findInstallation(layout: SystemLayout, requested: string | undefined): Installation {
   let record: InstallRecord | undefined;
@@ -158,7 +196,12 @@ export async function runRegistration(request: RegistrationRequest, deps: Config
   const clock = (): Date => deps.probe.now();
   const redactor = new Redactor();
   const log = new SetupLog(configuratorLogFile(layout, request.logDir), redactor, clock);
-  const logProblem = log.open({ title: 'Mobility Service Setup (configurator)', version: SETUP_VERSION, argv: request.argv, time: clock() });
+  const logProblem = log.open({
+    title: 'Mobility Service Setup (configurator)',
+    version: SETUP_VERSION,
+    argv: request.argv,
+    time: clock(),
+  });
   const job = new JobRecorder(deps.emit, log, clock);
   job.started('register');
   if (logProblem) job.note('warn', logProblem);
@@ -168,13 +211,21 @@ export async function runRegistration(request: RegistrationRequest, deps: Config
     let installation: Installation;
     let endpoint;
     const failCheck = (error: unknown): JobOutcome => {
-      const failure = error instanceof JobFailure ? error.error : setupError('INSTALL_FAILED', (error as Error).message);
+      const failure =
+        error instanceof JobFailure ? error.error : setupError('INSTALL_FAILED', (error as Error).message);
       job.finish(check, 'Failed', failure.message, failure);
       return job.outcome(failure);
     };
     try {
       const parsed = parseCsEndpoint(request.endpoint);
-      if (!parsed.ok) throw new JobFailure(setupError('INVALID_ARGUMENT', parsed.reason, 'Give the configuration server IP address, optionally with its port: 10.0.0.5, 10.0.0.5:443 or [fd00::5]:443.'));
+      if (!parsed.ok)
+        throw new JobFailure(
+          setupError(
+            'INVALID_ARGUMENT',
+            parsed.reason,
+            'Give the configuration server IP address, optionally with its port: 10.0.0.5, 10.0.0.5:443 or [fd00::5]:443.',
+          ),
+        );
       endpoint = parsed.endpoint;
       passphrase = readPassphrase(request);
       // Whatever else happens, this passphrase never reaches the log.
@@ -188,21 +239,34 @@ export async function runRegistration(request: RegistrationRequest, deps: Config
     if (!lock.ok) {
       const failure =
         lock.kind === 'busy'
-          ? setupError('ANOTHER_INSTALL_RUNNING', `setup is running (process ${lock.holder?.pid ?? '?'}); register once it has finished`)
+          ? setupError(
+              'ANOTHER_INSTALL_RUNNING',
+              `setup is running (process ${lock.holder?.pid ?? '?'}); register once it has finished`,
+            )
           : setupError('NOT_ELEVATED', `the registration cannot be stored: ${lock.reason}`);
       return failCheck(new JobFailure(failure));
     }
     try {
       try {
         if (readJournal(layout.journalFile)) {
-          throw new JobFailure(setupError('NOT_INSTALLED', 'an installation was interrupted and is not finished', 'Run the installer again (it finishes or undoes the interrupted run), then register.'));
+          throw new JobFailure(
+            setupError(
+              'NOT_INSTALLED',
+              'an installation was interrupted and is not finished',
+              'Run the installer again (it finishes or undoes the interrupted run), then register.',
+            ),
+          );
         }
         installation = findInstallation(layout, request.installLocation);
       } catch (error) {
         return failCheck(error);
       }
       const previous = readRegistration(installation.hostLocation);
-      job.finish(check, 'Succeeded', `agent ${installation.config.agentVersion} at ${installation.location}; configuration server ${endpoint.display}${previous ? ` (registered with ${previous.csEndpoint} before)` : ''}`);
+      job.finish(
+        check,
+        'Succeeded',
+        `agent ${installation.config.agentVersion} at ${installation.location}; configuration server ${endpoint.display}${previous ? ` (registered with ${previous.csEndpoint} before)` : ''}`,
+      );
 
       const register = job.step('register', 'register', `Register with the configuration server ${endpoint.display}`);
       const host: HostInfo = {
@@ -214,7 +278,10 @@ export async function runRegistration(request: RegistrationRequest, deps: Config
         platform: installation.config.platform,
         ipAddresses: hostAddresses(),
       };
-      const result = await registerWithCs(endpoint, passphraseKey(passphrase), host, { timeoutMs: deps.timeoutMs, signal: deps.signal });
+      const result = await registerWithCs(endpoint, passphraseKey(passphrase), host, {
+        timeoutMs: deps.timeoutMs,
+        signal: deps.signal,
+      });
       if (!result.ok) {
         job.finish(register, 'Failed', result.error.message, result.error);
         return job.outcome(result.error);
@@ -231,11 +298,24 @@ export async function runRegistration(request: RegistrationRequest, deps: Config
       // The public status first: were the run killed in between, the wizard would show the new server and
       // the next install or registration rewrites the status from the record anyway.
       writeRegistrationStatus(installation.hostLocation, stored);
-      writeFileAtomic(path.join(installation.hostLocation, REGISTRATION_FILE), `${JSON.stringify(stored, null, 2)}\n`, 0o600);
+      writeFileAtomic(
+        path.join(installation.hostLocation, REGISTRATION_FILE),
+        `${JSON.stringify(stored, null, 2)}\n`,
+        0o600,
+      );
       const moved = previous && previous.csEndpoint !== endpoint.display ? `; moved from ${previous.csEndpoint}` : '';
       const again = previous && previous.hostId === result.hostId ? ' (same host id as before)' : '';
-      job.finish(register, 'Succeeded', `registered as host ${result.hostId}${again}${moved}; server certificate ${result.fingerprint.slice(0, 16)}…`);
-      return job.outcome(null, { csEndpoint: endpoint.display, hostId: result.hostId, fingerprint: result.fingerprint, installLocation: installation.location });
+      job.finish(
+        register,
+        'Succeeded',
+        `registered as host ${result.hostId}${again}${moved}; server certificate ${result.fingerprint.slice(0, 16)}…`,
+      );
+      return job.outcome(null, {
+        csEndpoint: endpoint.display,
+        hostId: result.hostId,
+        fingerprint: result.fingerprint,
+        installLocation: installation.location,
+      });
     } finally {
       await lock.lock.release();
     }

@@ -44,11 +44,15 @@ class ExchangeFailure extends Error {
 }
 
 function unreachable(endpoint: CsEndpoint, why: string): ExchangeFailure {
-  return new ExchangeFailure(setupError('CS_UNREACHABLE', `the configuration server at ${endpoint.display} cannot be reached: ${why}`));
+  return new ExchangeFailure(
+    setupError('CS_UNREACHABLE', `the configuration server at ${endpoint.display} cannot be reached: ${why}`),
+  );
 }
 
 function protocolError(endpoint: CsEndpoint, why: string): ExchangeFailure {
-  return new ExchangeFailure(setupError('CS_PROTOCOL_ERROR', `the configuration server at ${endpoint.display} answered unexpectedly: ${why}`));
+  return new ExchangeFailure(
+    setupError('CS_PROTOCOL_ERROR', `the configuration server at ${endpoint.display} answered unexpectedly: ${why}`),
+  );
 }
 
 function describeNetworkError(error: NodeJS.ErrnoException): string {
@@ -59,7 +63,7 @@ function describeNetworkError(error: NodeJS.ErrnoException): string {
     case 'ENETUNREACH':
       return `no route to the address (${error.code})`;
     case 'ECONNRESET':
-      return 'the connection was reset (is this the configuration server\'s HTTPS port?)';
+      return "the connection was reset (is this the configuration server's HTTPS port?)";
     case 'EADDRNOTAVAIL':
       return 'the address is not available from this machine';
     default:
@@ -74,7 +78,13 @@ function describeNetworkError(error: NodeJS.ErrnoException): string {
  * POSTs JSON on a fresh connection. The body is made only once the TLS handshake is done, from the
  * fingerprint of the certificate this connection presented.
  */
-function post(endpoint: CsEndpoint, path: string, makeBody: (fingerprint: string) => unknown, timeoutMs: number, signal?: AbortSignal): Promise<HttpAnswer> {
+function post(
+  endpoint: CsEndpoint,
+  path: string,
+  makeBody: (fingerprint: string) => unknown,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     let fingerprint = '';
     let settled = false;
@@ -134,7 +144,9 @@ function post(endpoint: CsEndpoint, path: string, makeBody: (fingerprint: string
         }
         chunks.push(chunk);
       });
-      response.on('error', (error: NodeJS.ErrnoException) => finish(unreachable(endpoint, describeNetworkError(error))));
+      response.on('error', (error: NodeJS.ErrnoException) =>
+        finish(unreachable(endpoint, describeNetworkError(error))),
+      );
       response.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         let body: unknown;
@@ -145,7 +157,12 @@ function post(endpoint: CsEndpoint, path: string, makeBody: (fingerprint: string
           return;
         }
         const retry = response.headers['retry-after'];
-        finish(undefined, { status: response.statusCode ?? 0, retryAfter: Array.isArray(retry) ? retry[0] : retry, body, fingerprint });
+        finish(undefined, {
+          status: response.statusCode ?? 0,
+          retryAfter: Array.isArray(retry) ? retry[0] : retry,
+          body,
+          fingerprint,
+        });
       });
     });
   });
@@ -158,19 +175,32 @@ function failureFromError(endpoint: CsEndpoint, answer: HttpAnswer): ExchangeFai
     const seconds = Number(answer.retryAfter);
     const wait = Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : 60;
     return new ExchangeFailure(
-      setupError('CS_RATE_LIMITED', `the configuration server at ${endpoint.display} refuses registrations from this machine for ${wait} s after repeated failed attempts`, `Wait ${wait} seconds, check the passphrase (genpassphrase.exe -v on the CS), then try again.`),
+      setupError(
+        'CS_RATE_LIMITED',
+        `the configuration server at ${endpoint.display} refuses registrations from this machine for ${wait} s after repeated failed attempts`,
+        `Wait ${wait} seconds, check the passphrase (genpassphrase.exe -v on the CS), then try again.`,
+      ),
     );
   }
   if (answer.status === 401 || code === 'AUTH_FAILED') {
-    return new ExchangeFailure(setupError('CS_AUTH_FAILED', `the configuration server at ${endpoint.display} rejected the passphrase`));
+    return new ExchangeFailure(
+      setupError('CS_AUTH_FAILED', `the configuration server at ${endpoint.display} rejected the passphrase`),
+    );
   }
   if (answer.status === 400 && code === 'NONCE_INVALID') return 'nonce-invalid';
-  const detail = parsed.success ? `${parsed.data.error}${parsed.data.message ? `: ${parsed.data.message}` : ''}` : 'no error code';
+  const detail = parsed.success
+    ? `${parsed.data.error}${parsed.data.message ? `: ${parsed.data.message}` : ''}`
+    : 'no error code';
   return protocolError(endpoint, `HTTP ${answer.status} (${detail})`);
 }
 
 /** Runs challenge + register and checks the server's proof. Nothing is stored here. */
-export async function registerWithCs(endpoint: CsEndpoint, key: Buffer, host: HostInfo, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<RegistrationResult> {
+export async function registerWithCs(
+  endpoint: CsEndpoint,
+  key: Buffer,
+  host: HostInfo,
+  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<RegistrationResult> {
   const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
   try {
     // A server nonce that expired or was used in between earns one fresh attempt (PROTOCOL.md).
@@ -181,13 +211,22 @@ export async function registerWithCs(endpoint: CsEndpoint, key: Buffer, host: Ho
         throw failure === 'nonce-invalid' ? protocolError(endpoint, 'NONCE_INVALID from the challenge') : failure;
       }
       const parsedChallenge = challengeResponseSchema.safeParse(challenge.body);
-      if (!parsedChallenge.success) throw protocolError(endpoint, `its challenge is malformed (${parsedChallenge.error.issues[0]?.message ?? 'invalid'})`);
+      if (!parsedChallenge.success)
+        throw protocolError(
+          endpoint,
+          `its challenge is malformed (${parsedChallenge.error.issues[0]?.message ?? 'invalid'})`,
+        );
       const serverNonce = parsedChallenge.data.serverNonce;
       const clientNonce = newNonce();
       const answer = await post(
         endpoint,
         REGISTER_PATH,
-        (fingerprint) => ({ serverNonce, clientNonce, host, proof: mac(key, registerProofInput(serverNonce, clientNonce, fingerprint, host.hostName)) }),
+        (fingerprint) => ({
+          serverNonce,
+          clientNonce,
+          host,
+          proof: mac(key, registerProofInput(serverNonce, clientNonce, fingerprint, host.hostName)),
+        }),
         timeoutMs,
         options.signal,
       );
@@ -200,7 +239,11 @@ export async function registerWithCs(endpoint: CsEndpoint, key: Buffer, host: Ho
         throw failure;
       }
       const parsed = registerResponseSchema.safeParse(answer.body);
-      if (!parsed.success) throw protocolError(endpoint, `its registration answer is malformed (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+      if (!parsed.success)
+        throw protocolError(
+          endpoint,
+          `its registration answer is malformed (${parsed.error.issues[0]?.message ?? 'invalid'})`,
+        );
       const expected = mac(key, serverProofInput(clientNonce, serverNonce, answer.fingerprint, parsed.data.hostId));
       if (!macEquals(expected, parsed.data.serverProof)) {
         throw new ExchangeFailure(

@@ -29,7 +29,8 @@ export function failpointsFromEnv(env: NodeJS.ProcessEnv): Failpoints {
     async reach(name) {
       if (!names.has(name)) return;
       fs.writeFileSync(path.join(dir, `${name}.reached`), String(process.pid));
-      while (!fs.existsSync(path.join(dir, `${name}.continue`))) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (!fs.existsSync(path.join(dir, `${name}.continue`)))
+        await new Promise((resolve) => setTimeout(resolve, 20));
     },
   };
 }

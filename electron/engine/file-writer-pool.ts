@@ -135,7 +135,9 @@ export class FileWriterPool {
       // A small young generation: the writer's garbage (one path string per file) is collected early instead of
       // growing the heap; its live data is a few descriptors.
       const worker = new Worker(WRITER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
-      worker.on('message', (message: { type: string; bytes?: number; buffer?: ArrayBuffer } & Partial<WriterFailure>) => this.onMessage(message));
+      worker.on('message', (message: { type: string; bytes?: number; buffer?: ArrayBuffer } & Partial<WriterFailure>) =>
+        this.onMessage(message),
+      );
       worker.on('error', (error) => this.fail({ code: 'EWORKER', message: error.message, path: '' }));
       this.threads.push({ worker, batch: undefined });
     }
@@ -252,8 +254,13 @@ export class FileWriterPool {
   }
 
   private batchWithRoom(thread: WriterThread, bytes: number): Batch {
-    if (thread.batch && (thread.batch.buffer.length - thread.batch.used < bytes || thread.batch.ops.length >= MAX_OPS_PER_BATCH)) this.flush(thread);
-    if (!thread.batch) thread.batch = { buffer: this.spare.pop() ?? Buffer.allocUnsafeSlow(this.batchBytes), used: 0, ops: [] };
+    if (
+      thread.batch &&
+      (thread.batch.buffer.length - thread.batch.used < bytes || thread.batch.ops.length >= MAX_OPS_PER_BATCH)
+    )
+      this.flush(thread);
+    if (!thread.batch)
+      thread.batch = { buffer: this.spare.pop() ?? Buffer.allocUnsafeSlow(this.batchBytes), used: 0, ops: [] };
     return thread.batch;
   }
 
@@ -270,7 +277,10 @@ export class FileWriterPool {
     const bytes = batch.buffer.length;
     this.inFlight += bytes;
     const arrayBuffer = batch.buffer.buffer as ArrayBuffer;
-    thread.worker.postMessage({ type: 'batch', buffer: arrayBuffer, ops: batch.ops, bytes, createFlags: CREATE_FLAGS }, [arrayBuffer]);
+    thread.worker.postMessage(
+      { type: 'batch', buffer: arrayBuffer, ops: batch.ops, bytes, createFlags: CREATE_FLAGS },
+      [arrayBuffer],
+    );
   }
 
   private onMessage(message: { type: string; bytes?: number; buffer?: ArrayBuffer } & Partial<WriterFailure>): void {

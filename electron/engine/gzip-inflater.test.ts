@@ -11,7 +11,11 @@ afterAll(() => scratch.cleanup());
 
 // Random bytes (incompressible: output about as large as input) then text (compressible ~100x: one input
 // buffer inflates into many output buffers), so both the "want input" and "want output" stops are crossed.
-const original = Buffer.concat([randomBytes(300 * 1024), Buffer.from('Mobility service agent payload line\n'.repeat(60_000)), randomBytes(1000)]);
+const original = Buffer.concat([
+  randomBytes(300 * 1024),
+  Buffer.from('Mobility service agent payload line\n'.repeat(60_000)),
+  randomBytes(1000),
+]);
 
 function gzFile(name: string, content: Buffer): string {
   const file = path.join(scratch.dir, name);
@@ -21,7 +25,10 @@ function gzFile(name: string, content: Buffer): string {
 
 const packageFile = gzFile('package.tar.gz', gzipSync(original, { level: 6 }));
 
-async function inflateAll(file: string, options?: InflateOptions): Promise<{ data: Buffer; chunks: number; largest: number }> {
+async function inflateAll(
+  file: string,
+  options?: InflateOptions,
+): Promise<{ data: Buffer; chunks: number; largest: number }> {
   const copies: Buffer[] = [];
   let largest = 0;
   for await (const chunk of inflateGzipFile(file, options)) {
@@ -112,7 +119,9 @@ describe.each([
   });
 
   it('refuses a missing file with the file system error', async () => {
-    await expect(inflateAll(path.join(scratch.dir, 'does-not-exist.gz'), { forceStream })).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(inflateAll(path.join(scratch.dir, 'does-not-exist.gz'), { forceStream })).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
   });
 
   it('closes the file when the consumer stops early', async () => {

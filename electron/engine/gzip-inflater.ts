@@ -23,7 +23,15 @@ export interface InflateOptions {
 }
 
 interface RawZlibHandle {
-  writeSync(flush: number, input: Buffer, inOffset: number, inLength: number, output: Buffer, outOffset: number, outLength: number): void;
+  writeSync(
+    flush: number,
+    input: Buffer,
+    inOffset: number,
+    inLength: number,
+    output: Buffer,
+    outOffset: number,
+    outLength: number,
+  ): void;
   onerror: ((message: string, errno: number, code?: string) => void) | undefined;
   close(): void;
 }
@@ -37,7 +45,8 @@ function rawHandleOf(stream: zlib.Gunzip): { handle: RawZlibHandle; state: Uint3
   const internals = stream as unknown as ZlibInternals;
   const handle = internals._handle;
   const state = internals._writeState;
-  if (!handle || typeof handle.writeSync !== 'function' || !(state instanceof Uint32Array) || state.length < 2) return undefined;
+  if (!handle || typeof handle.writeSync !== 'function' || !(state instanceof Uint32Array) || state.length < 2)
+    return undefined;
   return { handle, state };
 }
 
@@ -45,7 +54,10 @@ function rawHandleOf(stream: zlib.Gunzip): { handle: RawZlibHandle; state: Uint3
  * Yields the inflated content of a gzip file. Each yielded buffer is only valid until the next iteration
  * (it is reused), so consumers copy what they keep.
  */
-export async function* inflateGzipFile(file: string, options: InflateOptions = {}): AsyncGenerator<Buffer, void, undefined> {
+export async function* inflateGzipFile(
+  file: string,
+  options: InflateOptions = {},
+): AsyncGenerator<Buffer, void, undefined> {
   const chunkBytes = options.chunkBytes ?? 256 * 1024;
   // Opened first, so a missing file leaves no zlib handle behind.
   const fileHandle = await fs.promises.open(file, 'r');
@@ -64,7 +76,8 @@ export async function* inflateGzipFile(file: string, options: InflateOptions = {
   // Two input buffers: the next read runs while the current one is inflated and consumed.
   const inputs = [Buffer.allocUnsafeSlow(chunkBytes), Buffer.allocUnsafeSlow(chunkBytes)];
   let which = 0;
-  const readInto = (buffer: Buffer): Promise<number> => fileHandle.read(buffer, 0, buffer.length, null).then((r) => r.bytesRead);
+  const readInto = (buffer: Buffer): Promise<number> =>
+    fileHandle.read(buffer, 0, buffer.length, null).then((r) => r.bytesRead);
   let pendingRead = readInto(inputs[which] as Buffer);
   try {
     for (;;) {

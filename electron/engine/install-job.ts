@@ -6,7 +6,14 @@ import { supportRowByLabel } from '../../shared/support-matrix';
 import { syncDirectory, writeFileAtomic } from './atomic-file';
 import type { Failpoints } from './failpoints';
 import { acquireInstallLock } from './install-lock';
-import { readJournal, settleJournal, TRANSACTION_MARKER, writeJournal, type InstallJournal, JournalError } from './install-journal';
+import {
+  readJournal,
+  settleJournal,
+  TRANSACTION_MARKER,
+  writeJournal,
+  type InstallJournal,
+  JournalError,
+} from './install-journal';
 import { writeInstallRecord, type InstallRecord } from './install-record';
 import { JobRecorder, type EventSink, type JobOutcome } from './job-recorder';
 import { componentSkipReason, PackageSetupError, readPackageSetup, type PackageSetup } from './package-setup';
@@ -15,9 +22,22 @@ import { describeOutcome, scrubbedEnv, type ProcessRunner } from './process-runn
 import { ExtractError, extractPackage, type ExtractProgress } from './safe-extract';
 import { extractPackageDirectory } from './directory-package';
 import { PAYLOAD_ROOT, RELEASE_ENGINE, RELEASE_NODE, RUNTIME_ROOT } from './package-manifest';
-import { captureService, registerService, removeService, stopForReplacement, type ServiceOutcome } from './service-registration';
+import {
+  captureService,
+  registerService,
+  removeService,
+  stopForReplacement,
+  type ServiceOutcome,
+} from './service-registration';
 import { Redactor, SetupLog } from './setup-log';
-import { AGENT_CONFIG_FILE, INSTALLER_LOG_NAME, REGISTRATION_FILE, SETUP_DIR_NAME, systemLayout, type SystemLayout } from './system-layout';
+import {
+  AGENT_CONFIG_FILE,
+  INSTALLER_LOG_NAME,
+  REGISTRATION_FILE,
+  SETUP_DIR_NAME,
+  systemLayout,
+  type SystemLayout,
+} from './system-layout';
 import { SETUP_VERSION } from '../../shared/product';
 import { readRegistration, writeRegistrationStatus } from './configurator';
 import type { SystemProbe } from './system-probe';
@@ -51,7 +71,6 @@ export interface EngineDeps {
   readonly signal?: AbortSignal;
   readonly writerThreads?: number;
 }
-
 
 class JobFailure extends Error {
   constructor(readonly error: SetupError) {
@@ -95,7 +114,12 @@ export async function runInstall(request: InstallRequest, deps: EngineDeps): Pro
   const layout = systemLayout(deps.probe.platform, request.root);
   const clock = (): Date => deps.probe.now();
   const log = new SetupLog(installerLogFile(layout, request.logDir), new Redactor(), clock);
-  const logProblem = log.open({ title: 'Mobility Service Setup (installer)', version: SETUP_VERSION, argv: request.argv, time: clock() });
+  const logProblem = log.open({
+    title: 'Mobility Service Setup (installer)',
+    version: SETUP_VERSION,
+    argv: request.argv,
+    time: clock(),
+  });
   const job = new JobRecorder(deps.emit, log, clock);
   job.started('install');
   if (logProblem) job.note('warn', logProblem);
@@ -103,7 +127,9 @@ export async function runInstall(request: InstallRequest, deps: EngineDeps): Pro
     const lock = await acquireInstallLock(layout.lockFile, request.argv.join(' '), clock());
     if (!lock.ok && lock.kind === 'busy') {
       const holder = lock.holder ? ` (process ${lock.holder.pid}, started ${lock.holder.startedAt})` : '';
-      return job.outcome(setupError('ANOTHER_INSTALL_RUNNING', `another installation${holder} holds ${layout.lockFile}`));
+      return job.outcome(
+        setupError('ANOTHER_INSTALL_RUNNING', `another installation${holder} holds ${layout.lockFile}`),
+      );
     }
     if (!lock.ok) {
       // Without the lock nothing may change; preflight still runs so the admin learns every problem at once.
@@ -116,7 +142,10 @@ export async function runInstall(request: InstallRequest, deps: EngineDeps): Pro
       await lock.lock.release();
     }
   } catch (error) {
-    const failure = error instanceof JobFailure ? error.error : setupError('INSTALL_FAILED', `unexpected error: ${(error as Error).message}`);
+    const failure =
+      error instanceof JobFailure
+        ? error.error
+        : setupError('INSTALL_FAILED', `unexpected error: ${(error as Error).message}`);
     return job.outcome(failure);
   } finally {
     log.close();
@@ -130,47 +159,102 @@ async function recoverInterrupted(layout: SystemLayout, job: JobRecorder, runner
     journal = readJournal(layout.journalFile);
   } catch (error) {
     if (error instanceof JournalError) {
-      throw new JobFailure(setupError('INSTALL_FAILED', error.message, `Check the install location named in ${layout.journalFile}, move the journal aside, then run setup again.`));
+      throw new JobFailure(
+        setupError(
+          'INSTALL_FAILED',
+          error.message,
+          `Check the install location named in ${layout.journalFile}, move the journal aside, then run setup again.`,
+        ),
+      );
     }
     throw error;
   }
   if (!journal) return;
   const step = job.step('recover', 'recover', 'Recover an interrupted installation');
   try {
-    const outcome = await settleJournal(layout.journalFile, journal, { layout, runner, log: (line) => job.detail(line) });
+    const outcome = await settleJournal(layout.journalFile, journal, {
+      layout,
+      runner,
+      log: (line) => job.detail(line),
+    });
     const what =
       outcome === 'rolled-back'
         ? `undid the installation started ${journal.startedAt} by process ${journal.pid}, which did not finish`
         : `finished cleaning up after the installation of ${journal.startedAt}, which had completed`;
     job.finish(step, 'Succeeded', what);
   } catch (error) {
-    const failure = setupError('INSTALL_FAILED', `cannot recover the interrupted installation in ${layout.journalFile}: ${(error as Error).message}`);
+    const failure = setupError(
+      'INSTALL_FAILED',
+      `cannot recover the interrupted installation in ${layout.journalFile}: ${(error as Error).message}`,
+    );
     job.finish(step, 'Failed', failure.message, failure);
     throw new JobFailure(failure);
   }
 }
 
 function notePreflight(job: JobRecorder, report: PreflightReport): void {
-  for (const check of report.checks) job.note(check.ok === false ? 'error' : 'info', `${check.title}: ${check.ok === null ? 'not checked' : check.ok ? 'OK' : 'FAILED'}: ${check.message}`);
+  for (const check of report.checks)
+    job.note(
+      check.ok === false ? 'error' : 'info',
+      `${check.title}: ${check.ok === null ? 'not checked' : check.ok ? 'OK' : 'FAILED'}: ${check.message}`,
+    );
 }
 
-async function reportOnly(request: InstallRequest, deps: EngineDeps, layout: SystemLayout, job: JobRecorder, reason: string): Promise<JobOutcome> {
+async function reportOnly(
+  request: InstallRequest,
+  deps: EngineDeps,
+  layout: SystemLayout,
+  job: JobRecorder,
+  reason: string,
+): Promise<JobOutcome> {
   const preflight = job.step('preflight', 'preflight', 'Check prerequisites');
-  const report = await runPreflight({ layout, probe: deps.probe, repository: request.repository, installLocation: request.installLocation, packageDir: request.packageDir });
+  const report = await runPreflight({
+    layout,
+    probe: deps.probe,
+    repository: request.repository,
+    installLocation: request.installLocation,
+    packageDir: request.packageDir,
+  });
   notePreflight(job, report);
-  const error = preflightError(report.problems) ?? setupError('INSTALL_FAILED', `cannot take the install lock: ${reason}`, `Make ${layout.stateDir} writable by root, then run setup again.`);
+  const error =
+    preflightError(report.problems) ??
+    setupError(
+      'INSTALL_FAILED',
+      `cannot take the install lock: ${reason}`,
+      `Make ${layout.stateDir} writable by root, then run setup again.`,
+    );
   job.finish(preflight, 'Failed', `${report.problems.length} of ${report.checks.length} checks failed`, error);
   return job.outcome(error);
 }
 
-async function installLocked(request: InstallRequest, deps: EngineDeps, layout: SystemLayout, job: JobRecorder): Promise<JobOutcome> {
+async function installLocked(
+  request: InstallRequest,
+  deps: EngineDeps,
+  layout: SystemLayout,
+  job: JobRecorder,
+): Promise<JobOutcome> {
   await recoverInterrupted(layout, job, deps.runner);
 
   const locate = job.step('locate', 'locate', 'Locate the agent package');
-  const report = await runPreflight({ layout, probe: deps.probe, repository: request.repository, installLocation: request.installLocation, packageDir: request.packageDir });
-  const locateProblems = report.checks.filter((c) => (c.id === 'os' || c.id === 'package' || c.id === 'architecture') && c.ok === false);
-  if (report.located && report.manifest) job.finish(locate, 'Succeeded', `${report.located.name.fileName} for ${report.os?.description ?? report.osLabel}`);
-  else job.finish(locate, 'Failed', locateProblems.map((c) => c.message).join('; ') || 'no package', locateProblems[0]?.error);
+  const report = await runPreflight({
+    layout,
+    probe: deps.probe,
+    repository: request.repository,
+    installLocation: request.installLocation,
+    packageDir: request.packageDir,
+  });
+  const locateProblems = report.checks.filter(
+    (c) => (c.id === 'os' || c.id === 'package' || c.id === 'architecture') && c.ok === false,
+  );
+  if (report.located && report.manifest)
+    job.finish(locate, 'Succeeded', `${report.located.name.fileName} for ${report.os?.description ?? report.osLabel}`);
+  else
+    job.finish(
+      locate,
+      'Failed',
+      locateProblems.map((c) => c.message).join('; ') || 'no package',
+      locateProblems[0]?.error,
+    );
 
   // Preflight runs even when Locate failed, so the admin sees every problem in one pass.
   const preflight = job.step('preflight', 'preflight', 'Check prerequisites');
@@ -188,7 +272,11 @@ async function installLocked(request: InstallRequest, deps: EngineDeps, layout: 
     return await transaction.run(request);
   } catch (error) {
     const failure =
-      error instanceof JobFailure ? error.error : deps.signal?.aborted ? cancelledError() : setupError('INSTALL_FAILED', `unexpected error: ${(error as Error).message}`);
+      error instanceof JobFailure
+        ? error.error
+        : deps.signal?.aborted
+          ? cancelledError()
+          : setupError('INSTALL_FAILED', `unexpected error: ${(error as Error).message}`);
     await transaction.undo();
     return job.outcome(failure);
   }
@@ -231,7 +319,10 @@ class InstallTransaction {
     let setup: PackageSetup;
     try {
       if (this.manifest.indexOf(`${PAYLOAD_ROOT}/${SETUP_DIR_NAME}`) !== -1) {
-        throw new ExtractError('invalid-package', `the payload contains ${SETUP_DIR_NAME}/, a name setup reserves for its own files`);
+        throw new ExtractError(
+          'invalid-package',
+          `the payload contains ${SETUP_DIR_NAME}/, a name setup reserves for its own files`,
+        );
       }
       let halfway = false;
       const onProgress = async (p: ExtractProgress): Promise<void> => {
@@ -243,9 +334,18 @@ class InstallTransaction {
       };
       // A self-contained release's runtime goes with the agent, so its configurator runs without a checkout.
       const placeExtra = (archivePath: string): string | undefined =>
-        archivePath === RUNTIME_ROOT || archivePath.startsWith(`${RUNTIME_ROOT}/`) ? path.join(journal.stagingDir, SETUP_DIR_NAME, archivePath) : undefined;
+        archivePath === RUNTIME_ROOT || archivePath.startsWith(`${RUNTIME_ROOT}/`)
+          ? path.join(journal.stagingDir, SETUP_DIR_NAME, archivePath)
+          : undefined;
       if (request.packageDir) {
-        await extractPackageDirectory(request.packageDir, { stagingDir: journal.stagingDir, manifest: this.manifest, placeExtra, onProgress, signal: deps.signal, writerThreads: deps.writerThreads });
+        await extractPackageDirectory(request.packageDir, {
+          stagingDir: journal.stagingDir,
+          manifest: this.manifest,
+          placeExtra,
+          onProgress,
+          signal: deps.signal,
+          writerThreads: deps.writerThreads,
+        });
       } else {
         await extractPackage({
           archivePath: located.file,
@@ -265,7 +365,11 @@ class InstallTransaction {
       throw new JobFailure(failure);
     }
     this.prepareSetupDir();
-    job.finish(extract, 'Succeeded', `${this.manifest.payloadFiles} files (${this.manifest.payloadBytes} bytes) verified against the manifest`);
+    job.finish(
+      extract,
+      'Succeeded',
+      `${this.manifest.payloadFiles} files (${this.manifest.payloadBytes} bytes) verified against the manifest`,
+    );
     await deps.failpoints.reach('after-extract');
     this.checkCancelled();
 
@@ -277,16 +381,31 @@ class InstallTransaction {
     try {
       const snapshots = {
         service: newService ? await captureService(newService, this.serviceContext()) : null,
-        retiredService: oldService && oldService !== newService ? await captureService(oldService, this.serviceContext()) : null,
+        retiredService:
+          oldService && oldService !== newService ? await captureService(oldService, this.serviceContext()) : null,
       };
       this.journal = { ...(this.journal as InstallJournal), ...snapshots };
       writeJournal(this.layout.journalFile, this.journal);
       for (const snapshot of [snapshots.service, snapshots.retiredService]) {
         const stopFailure = snapshot ? await stopForReplacement(snapshot, this.undoContext()) : undefined;
-        if (stopFailure && snapshot) throw new JobFailure(setupError('INSTALL_FAILED', `the running ${snapshot.name} service could not be stopped before the update: ${stopFailure}`, `Stop the ${snapshot.name} service, then run setup again.`));
+        if (stopFailure && snapshot)
+          throw new JobFailure(
+            setupError(
+              'INSTALL_FAILED',
+              `the running ${snapshot.name} service could not be stopped before the update: ${stopFailure}`,
+              `Stop the ${snapshot.name} service, then run setup again.`,
+            ),
+          );
       }
     } catch (error) {
-      const failure = error instanceof JobFailure ? error.error : setupError('INSTALL_FAILED', (error as Error).message, 'Check that the service manager answers (systemctl status), then run setup again.');
+      const failure =
+        error instanceof JobFailure
+          ? error.error
+          : setupError(
+              'INSTALL_FAILED',
+              (error as Error).message,
+              'Check that the service manager answers (systemctl status), then run setup again.',
+            );
       job.finish(install, 'Failed', failure.message, failure);
       throw new JobFailure(failure);
     }
@@ -299,11 +418,19 @@ class InstallTransaction {
       fs.renameSync(journal.stagingDir, this.hostLocation);
       syncDirectory(path.dirname(this.hostLocation));
     } catch (error) {
-      const failure = setupError('INSTALL_FAILED', `cannot move the new files into ${report.installLocation}: ${(error as Error).message}`);
+      const failure = setupError(
+        'INSTALL_FAILED',
+        `cannot move the new files into ${report.installLocation}: ${(error as Error).message}`,
+      );
       job.finish(install, 'Failed', failure.message, failure);
       throw new JobFailure(failure);
     }
-    const verb = report.mode === 'fresh' ? 'installed' : report.mode === 'repair' ? 'repaired' : `upgraded from ${report.installed?.agentVersion}`;
+    const verb =
+      report.mode === 'fresh'
+        ? 'installed'
+        : report.mode === 'repair'
+          ? 'repaired'
+          : `upgraded from ${report.installed?.agentVersion}`;
     job.finish(install, 'Succeeded', `${verb}: version ${this.manifest.agentVersion} at ${report.installLocation}`);
     await deps.failpoints.reach('after-swap');
     this.checkCancelled();
@@ -394,11 +521,17 @@ class InstallTransaction {
     // status is written anew from the record (older agents have none, a killed run may have left it stale).
     if (journal.backupDir && fs.existsSync(path.join(this.hostLocation, REGISTRATION_FILE))) {
       // Copied as it is, even if this version cannot read it: it is the agent's, not setup's, to drop.
-      fs.copyFileSync(path.join(this.hostLocation, REGISTRATION_FILE), path.join(journal.stagingDir, REGISTRATION_FILE));
+      fs.copyFileSync(
+        path.join(this.hostLocation, REGISTRATION_FILE),
+        path.join(journal.stagingDir, REGISTRATION_FILE),
+      );
       fs.chmodSync(path.join(journal.stagingDir, REGISTRATION_FILE), 0o600);
       const registration = readRegistration(this.hostLocation);
       if (registration) writeRegistrationStatus(journal.stagingDir, registration);
-      this.job.note('info', `kept the registration with the configuration server${registration ? ` ${registration.csEndpoint}` : ''}`);
+      this.job.note(
+        'info',
+        `kept the registration with the configuration server${registration ? ` ${registration.csEndpoint}` : ''}`,
+      );
     }
   }
 
@@ -406,7 +539,10 @@ class InstallTransaction {
     if (error instanceof ExtractError) {
       switch (error.kind) {
         case 'invalid-package':
-          return setupError('PACKAGE_INVALID', `${path.basename(this.report.located?.file ?? '')}: ${error.message}; nothing was installed`);
+          return setupError(
+            'PACKAGE_INVALID',
+            `${path.basename(this.report.located?.file ?? '')}: ${error.message}; nothing was installed`,
+          );
         case 'disk-full':
           return setupError('INSUFFICIENT_DISK_SPACE', `${error.message}; the partial files were removed`);
         case 'cancelled':
@@ -415,9 +551,14 @@ class InstallTransaction {
           return setupError('INSTALL_FAILED', `cannot extract the package: ${error.message}`);
       }
     }
-    if (error instanceof PackageSetupError) return setupError('PACKAGE_INVALID', `${path.basename(this.report.located?.file ?? '')}: ${error.message}; nothing was installed`);
+    if (error instanceof PackageSetupError)
+      return setupError(
+        'PACKAGE_INVALID',
+        `${path.basename(this.report.located?.file ?? '')}: ${error.message}; nothing was installed`,
+      );
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC' || code === 'EDQUOT') return setupError('INSUFFICIENT_DISK_SPACE', `the disk filled up while extracting: ${(error as Error).message}`);
+    if (code === 'ENOSPC' || code === 'EDQUOT')
+      return setupError('INSUFFICIENT_DISK_SPACE', `the disk filled up while extracting: ${(error as Error).message}`);
     return setupError('INSTALL_FAILED', `cannot extract the package: ${(error as Error).message}`);
   }
 
@@ -427,14 +568,24 @@ class InstallTransaction {
     const family = supportRowByLabel(label)?.family ?? 'linux';
     for (const component of setup.components) {
       const step = job.step(`component:${component.id}`, 'component', component.title, component.optional);
-      const skip = componentSkipReason(component, { role: request.role, platform: request.platform, osLabel: label, family });
+      const skip = componentSkipReason(component, {
+        role: request.role,
+        platform: request.platform,
+        osLabel: label,
+        family,
+      });
       if (skip) {
         job.finish(step, 'Skipped', skip);
         continue;
       }
       const outcome = await deps.runner.run(path.join(this.hostLocation, component.run), component.args, {
         cwd: this.hostLocation,
-        env: scrubbedEnv({ INSTALL_DIR: this.hostLocation, ROLE: request.role, PLATFORM: request.platform, OS_LABEL: label }),
+        env: scrubbedEnv({
+          INSTALL_DIR: this.hostLocation,
+          ROLE: request.role,
+          PLATFORM: request.platform,
+          OS_LABEL: label,
+        }),
         timeoutMs: component.timeoutSeconds * 1000,
         signal: deps.signal,
         onOutput: (line, stream) => job.detail(`${component.id} ${stream}: ${line}`),
@@ -449,7 +600,11 @@ class InstallTransaction {
       }
       const what = `${component.title} (${component.run}) ${describeOutcome(outcome)}`;
       if (component.optional) {
-        job.finish(step, 'Failed', `${what}; it is optional, so the installation continues and ends with a Warning (the component can be installed later by hand)`);
+        job.finish(
+          step,
+          'Failed',
+          `${what}; it is optional, so the installation continues and ends with a Warning (the component can be installed later by hand)`,
+        );
       } else {
         const failure = setupError('COMPONENT_FAILED', `${what}; the installation was rolled back`);
         job.finish(step, 'Failed', failure.message, failure);
@@ -459,7 +614,13 @@ class InstallTransaction {
   }
 
   private serviceContext() {
-    return { layout: this.layout, probe: this.deps.probe, runner: this.deps.runner, signal: this.deps.signal, log: (line: string) => this.job.detail(line) };
+    return {
+      layout: this.layout,
+      probe: this.deps.probe,
+      runner: this.deps.runner,
+      signal: this.deps.signal,
+      log: (line: string) => this.job.detail(line),
+    };
   }
 
   /** Undo and cleanup run to the end even after a cancel: no signal. */
@@ -480,7 +641,8 @@ class InstallTransaction {
     try {
       const outcomes: ServiceOutcome[] = [];
       if (retired?.existed) outcomes.push(await removeService(retired, this.serviceContext()));
-      if (spec && snapshot && outcomes.every((o) => o.status !== 'Failed')) outcomes.push(await registerService(spec, this.report.installLocation, snapshot, this.serviceContext()));
+      if (spec && snapshot && outcomes.every((o) => o.status !== 'Failed'))
+        outcomes.push(await registerService(spec, this.report.installLocation, snapshot, this.serviceContext()));
       const failed = outcomes.find((o) => o.status === 'Failed');
       const status = failed ? 'Failed' : outcomes.some((o) => o.status === 'Warning') ? 'Warning' : 'Succeeded';
       job.finish(step, status, outcomes.map((o) => o.message).join('; '), failed?.error);
@@ -500,7 +662,10 @@ class InstallTransaction {
     try {
       await settleJournal(this.layout.journalFile, journal, this.undoContext());
     } catch (error) {
-      this.job.note('warn', `the installation is complete, but cleaning up ${journal.backupDir ?? journal.stagingDir} failed: ${(error as Error).message}; the next setup run retries`);
+      this.job.note(
+        'warn',
+        `the installation is complete, but cleaning up ${journal.backupDir ?? journal.stagingDir} failed: ${(error as Error).message}; the next setup run retries`,
+      );
     }
   }
 
@@ -512,7 +677,10 @@ class InstallTransaction {
       await settleJournal(this.layout.journalFile, journal, this.undoContext());
       this.job.note('info', 'rolled back: the system is as it was before this run');
     } catch (error) {
-      this.job.note('error', `rolling back failed: ${(error as Error).message}; the next setup run retries from ${this.layout.journalFile}`);
+      this.job.note(
+        'error',
+        `rolling back failed: ${(error as Error).message}; the next setup run retries from ${this.layout.journalFile}`,
+      );
     }
   }
 }

@@ -34,7 +34,17 @@ function upgradeInProgress(): { journal: InstallJournal; journalFile: string; lo
     backupDir: backup,
     discardDir: path.join(dir, '.ASR.ASRSetup-discard-x'),
     createdDirs: [],
-    service: { name: 'asr-mobility', platform: 'linux', unitPath, previousUnit: 'old unit\n', windowsConfig: null, managed: true, existed: true, wasEnabled: true, wasActive: true },
+    service: {
+      name: 'asr-mobility',
+      platform: 'linux',
+      unitPath,
+      previousUnit: 'old unit\n',
+      windowsConfig: null,
+      managed: true,
+      existed: true,
+      wasEnabled: true,
+      wasActive: true,
+    },
     retiredService: null,
     recordFile: path.join(dir, 'install-record.json'),
   };
@@ -42,12 +52,17 @@ function upgradeInProgress(): { journal: InstallJournal; journalFile: string; lo
   return { journal, journalFile, location, unitPath };
 }
 
-function runner(answer: (args: readonly string[], versionAtCall: string | undefined) => ProcessOutcome, location: string): ProcessRunner & { calls: string[] } {
+function runner(
+  answer: (args: readonly string[], versionAtCall: string | undefined) => ProcessOutcome,
+  location: string,
+): ProcessRunner & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
     run: async (command, args) => {
-      const version = fs.existsSync(path.join(location, 'version')) ? fs.readFileSync(path.join(location, 'version'), 'utf8') : undefined;
+      const version = fs.existsSync(path.join(location, 'version'))
+        ? fs.readFileSync(path.join(location, 'version'), 'utf8')
+        : undefined;
       calls.push(`${command} ${args.join(' ')} [tree: ${version ?? 'none'}]`);
       return answer(args, version);
     },
@@ -58,7 +73,11 @@ describe('undoing an upgrade with a running service', () => {
   it('stops the new service before moving files, restores the old tree, then the old unit, and starts it on the old files', async () => {
     const { journal, journalFile, location, unitPath } = upgradeInProgress();
     const fake = runner(() => ({ kind: 'exited', code: 0 }), location);
-    const outcome = await settleJournal(journalFile, journal, { layout: systemLayout('linux', undefined), runner: fake, log: () => undefined });
+    const outcome = await settleJournal(journalFile, journal, {
+      layout: systemLayout('linux', undefined),
+      runner: fake,
+      log: () => undefined,
+    });
     expect(outcome).toBe('rolled-back');
     expect(fs.readFileSync(path.join(location, 'version'), 'utf8')).toBe('old');
     expect(fs.readFileSync(unitPath, 'utf8')).toBe('old unit\n');
@@ -75,11 +94,23 @@ describe('undoing an upgrade with a running service', () => {
   it('keeps the journal when the service cannot be restored, so the next run retries', async () => {
     const { journal, journalFile, location } = upgradeInProgress();
     const fake = runner((args) => ({ kind: 'exited', code: args[0] === 'restart' ? 1 : 0 }), location);
-    await expect(settleJournal(journalFile, journal, { layout: systemLayout('linux', undefined), runner: fake, log: () => undefined })).rejects.toThrow(/the files are restored, but the service is not: systemctl restart asr-mobility.service exited with code 1/);
+    await expect(
+      settleJournal(journalFile, journal, {
+        layout: systemLayout('linux', undefined),
+        runner: fake,
+        log: () => undefined,
+      }),
+    ).rejects.toThrow(
+      /the files are restored, but the service is not: systemctl restart asr-mobility.service exited with code 1/,
+    );
     expect(fs.readFileSync(path.join(location, 'version'), 'utf8')).toBe('old');
     expect(fs.existsSync(journalFile)).toBe(true);
     // The retry, with the service manager answering again, completes.
-    const retry = await settleJournal(journalFile, journal, { layout: systemLayout('linux', undefined), runner: runner(() => ({ kind: 'exited', code: 0 }), location), log: () => undefined });
+    const retry = await settleJournal(journalFile, journal, {
+      layout: systemLayout('linux', undefined),
+      runner: runner(() => ({ kind: 'exited', code: 0 }), location),
+      log: () => undefined,
+    });
     expect(retry).toBe('rolled-back');
     expect(fs.existsSync(journalFile)).toBe(false);
   });

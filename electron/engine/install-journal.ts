@@ -70,7 +70,11 @@ export type RecoveryOutcome = 'rolled-back' | 'rolled-forward';
 export type SettleContext = UndoContext;
 
 /** Undoes (or, past the commit point, finishes) the transaction a journal describes. Idempotent. */
-export async function settleJournal(journalFile: string, journal: InstallJournal, context: SettleContext): Promise<RecoveryOutcome> {
+export async function settleJournal(
+  journalFile: string,
+  journal: InstallJournal,
+  context: SettleContext,
+): Promise<RecoveryOutcome> {
   const record = readInstallRecord(journal.recordFile);
   const committed = record?.transactionId === journal.transactionId;
   if (committed) {

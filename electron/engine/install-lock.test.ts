@@ -30,15 +30,27 @@ describe('acquireInstallLock', () => {
   it('creates the folder and writes who holds the lock', async () => {
     const lockFile = path.join(scratch.path('state'), 'sub', 'install.lock');
     locked(await acquireInstallLock(lockFile, 'UnifiedAgent /Role MS', NOW));
-    expect(JSON.parse(fs.readFileSync(lockFile, 'utf8'))).toEqual({ pid: process.pid, startedAt: '2026-11-01T09:00:00.000Z', command: 'UnifiedAgent /Role MS' });
-    expect(readLockHolder(lockFile)).toEqual({ pid: process.pid, startedAt: '2026-11-01T09:00:00.000Z', command: 'UnifiedAgent /Role MS' });
+    expect(JSON.parse(fs.readFileSync(lockFile, 'utf8'))).toEqual({
+      pid: process.pid,
+      startedAt: '2026-11-01T09:00:00.000Z',
+      command: 'UnifiedAgent /Role MS',
+    });
+    expect(readLockHolder(lockFile)).toEqual({
+      pid: process.pid,
+      startedAt: '2026-11-01T09:00:00.000Z',
+      command: 'UnifiedAgent /Role MS',
+    });
   });
 
   it('reports the lock busy, with its holder, while it is held', async () => {
     const lockFile = path.join(scratch.path('state'), 'install.lock');
     locked(await acquireInstallLock(lockFile, 'first install', NOW));
     const second = await acquireInstallLock(lockFile, 'second install', new Date('2026-11-01T09:05:00.000Z'));
-    expect(second).toEqual({ ok: false, kind: 'busy', holder: { pid: process.pid, startedAt: '2026-11-01T09:00:00.000Z', command: 'first install' } });
+    expect(second).toEqual({
+      ok: false,
+      kind: 'busy',
+      holder: { pid: process.pid, startedAt: '2026-11-01T09:00:00.000Z', command: 'first install' },
+    });
     // The refused attempt does not overwrite the holder's record.
     expect(readLockHolder(lockFile)?.command).toBe('first install');
   });
@@ -71,7 +83,9 @@ describe('acquireInstallLock', () => {
     locked(await acquireInstallLock(path.join(real, 'install.lock'), 'by real path', NOW));
     const viaAlias = await acquireInstallLock(path.join(alias, 'install.lock'), 'by alias', NOW);
     expect(viaAlias.ok).toBe(false);
-    expect(viaAlias.ok === false && viaAlias.kind === 'busy' ? viaAlias.holder?.command : undefined).toBe('by real path');
+    expect(viaAlias.ok === false && viaAlias.kind === 'busy' ? viaAlias.holder?.command : undefined).toBe(
+      'by real path',
+    );
   });
 
   it('reports busy with no holder when the holder record is unreadable', async () => {
@@ -97,7 +111,8 @@ describe('acquireInstallLock', () => {
     const lockFile = path.join(blocker, 'state', 'install.lock');
     const result = await acquireInstallLock(lockFile, 'install', NOW);
     expect(result.ok).toBe(false);
-    if (result.ok || result.kind !== 'unavailable') throw new Error(`expected unavailable, got ${JSON.stringify(result)}`);
+    if (result.ok || result.kind !== 'unavailable')
+      throw new Error(`expected unavailable, got ${JSON.stringify(result)}`);
     expect(result.reason).toBe(`${path.dirname(lockFile)} cannot be written (ENOTDIR)`);
     expect(fs.readFileSync(blocker, 'utf8')).toBe('not a folder');
   });

@@ -53,11 +53,17 @@ export async function acquireInstallLock(lockFile: string, command: string, now:
     fs.mkdirSync(path.dirname(lockFile), { recursive: true, mode: 0o755 });
     fs.accessSync(path.dirname(lockFile), fs.constants.W_OK);
   } catch (error) {
-    return { ok: false, kind: 'unavailable', reason: `${path.dirname(lockFile)} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+    return {
+      ok: false,
+      kind: 'unavailable',
+      reason: `${path.dirname(lockFile)} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    };
   }
   const server = net.createServer();
   const bound = await new Promise<boolean>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(false) : reject(error)));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'EADDRINUSE' ? resolve(false) : reject(error),
+    );
     server.listen(lockAddress(lockFile, process.platform), () => resolve(true));
   });
   if (!bound) return { ok: false, kind: 'busy', holder: readLockHolder(lockFile) };

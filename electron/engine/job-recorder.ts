@@ -1,4 +1,12 @@
-import { jobStatusOf, type JobEvent, type JobStatus, type LogLevel, type StepKind, type StepPlan, type StepStatus } from '../../shared/job-events';
+import {
+  jobStatusOf,
+  type JobEvent,
+  type JobStatus,
+  type LogLevel,
+  type StepKind,
+  type StepPlan,
+  type StepStatus,
+} from '../../shared/job-events';
 import type { SetupError } from '../../shared/error-catalog';
 import type { SetupLog } from './setup-log';
 
@@ -50,8 +58,20 @@ export class JobRecorder {
     this.finished.push({ status, optional: step.optional });
     const level: LogLevel = status === 'Failed' ? 'error' : status === 'Warning' ? 'warn' : 'info';
     this.log.write(level, `[${step.id}] ${step.title}: ${status}${message ? `: ${message}` : ''}`, time);
-    if (error) this.log.write(level, `[${step.id}] ${error.code}: ${error.message}${error.details ? `\n${error.details.map((d) => `  - ${d}`).join('\n')}` : ''}\n  Remedy: ${error.remedy}`, time);
-    this.sink({ type: 'step-finished', stepId: step.id, status, message, ...(error ? { error } : {}), time: time.toISOString() });
+    if (error)
+      this.log.write(
+        level,
+        `[${step.id}] ${error.code}: ${error.message}${error.details ? `\n${error.details.map((d) => `  - ${d}`).join('\n')}` : ''}\n  Remedy: ${error.remedy}`,
+        time,
+      );
+    this.sink({
+      type: 'step-finished',
+      stepId: step.id,
+      status,
+      message,
+      ...(error ? { error } : {}),
+      time: time.toISOString(),
+    });
     if (this.current === step) this.current = undefined;
   }
 
@@ -74,7 +94,8 @@ export class JobRecorder {
   outcome(error: SetupError | null, summary: Record<string, string> = {}): JobOutcome {
     const status: JobStatus = error ? 'Failed' : jobStatusOf(this.finished);
     const time = this.clock();
-    if (error) this.log.write('error', `Result: Failed: ${error.code}: ${error.message}\n  Remedy: ${error.remedy}`, time);
+    if (error)
+      this.log.write('error', `Result: Failed: ${error.code}: ${error.message}\n  Remedy: ${error.remedy}`, time);
     else this.log.write(status === 'Warning' ? 'warn' : 'info', `Result: ${status}`, time);
     return { status, error, summary, logFile: this.log.file };
   }

@@ -17,7 +17,11 @@ function detect(files: Record<string, string>) {
 
 // Every row of the seed's "Locate installer files" table, as those systems really describe themselves.
 const seedRows: [string, Record<string, string>, string][] = [
-  ['RHEL 6 (no os-release)', { 'etc/redhat-release': 'Red Hat Enterprise Linux Server release 6.10 (Santiago)\n' }, 'RHEL6-64'],
+  [
+    'RHEL 6 (no os-release)',
+    { 'etc/redhat-release': 'Red Hat Enterprise Linux Server release 6.10 (Santiago)\n' },
+    'RHEL6-64',
+  ],
   ['CentOS 6 (no os-release)', { 'etc/redhat-release': 'CentOS release 6.10 (Final)\n' }, 'RHEL6-64'],
   ['RHEL 7', osRelease('rhel', '7.9', 'Red Hat Enterprise Linux Server 7.9 (Maipo)'), 'RHEL7-64'],
   ['CentOS 7', osRelease('centos', '7', 'CentOS Linux 7 (Core)'), 'RHEL7-64'],
@@ -25,9 +29,24 @@ const seedRows: [string, Record<string, string>, string][] = [
   ['SLES 12 SP1', osRelease('sles', '12.1', 'SUSE Linux Enterprise Server 12 SP1'), 'SLES12-64'],
   ['SLES 12 SP2', osRelease('sles', '12.2', 'SUSE Linux Enterprise Server 12 SP2'), 'SLES12-64'],
   ['SLES 12 SP3', osRelease('sles', '12.3', 'SUSE Linux Enterprise Server 12 SP3'), 'SLES12-64'],
-  ['SLES 11 SP3 (no os-release)', { 'etc/SuSE-release': 'SUSE Linux Enterprise Server 11 (x86_64)\nVERSION = 11\nPATCHLEVEL = 3\n' }, 'SLES11-SP3-64'],
-  ['SLES 11 SP4 (no os-release)', { 'etc/SuSE-release': 'SUSE Linux Enterprise Server 11 (x86_64)\nVERSION = 11\nPATCHLEVEL = 4\n' }, 'SLES11-SP4-64'],
-  ['OL 6.4 (no os-release; redhat-release lies)', { 'etc/oracle-release': 'Oracle Linux Server release 6.4\n', 'etc/redhat-release': 'Red Hat Enterprise Linux Server release 6.4 (Santiago)\n' }, 'OL6-64'],
+  [
+    'SLES 11 SP3 (no os-release)',
+    { 'etc/SuSE-release': 'SUSE Linux Enterprise Server 11 (x86_64)\nVERSION = 11\nPATCHLEVEL = 3\n' },
+    'SLES11-SP3-64',
+  ],
+  [
+    'SLES 11 SP4 (no os-release)',
+    { 'etc/SuSE-release': 'SUSE Linux Enterprise Server 11 (x86_64)\nVERSION = 11\nPATCHLEVEL = 4\n' },
+    'SLES11-SP4-64',
+  ],
+  [
+    'OL 6.4 (no os-release; redhat-release lies)',
+    {
+      'etc/oracle-release': 'Oracle Linux Server release 6.4\n',
+      'etc/redhat-release': 'Red Hat Enterprise Linux Server release 6.4 (Santiago)\n',
+    },
+    'OL6-64',
+  ],
   ['OL 6.5 (no os-release)', { 'etc/oracle-release': 'Oracle Linux Server release 6.5\n' }, 'OL6-64'],
   ['Ubuntu 14.04', osRelease('ubuntu', '14.04', 'Ubuntu 14.04.6 LTS'), 'UBUNTU-14.04-64'],
   ['Ubuntu 16.04', osRelease('ubuntu', '16.04', 'Ubuntu 16.04.7 LTS'), 'UBUNTU-16.04-64'],
@@ -84,16 +103,29 @@ describe('OS detection', () => {
 
   it('detects Windows Server versions and refuses client editions', () => {
     const layout = systemLayout('win32', undefined);
-    const server = detectOs(layout, fakeProbe({ platform: 'win32', windowsVersion: () => ({ release: '10.0.14393', server: true }) }));
+    const server = detectOs(
+      layout,
+      fakeProbe({ platform: 'win32', windowsVersion: () => ({ release: '10.0.14393', server: true }) }),
+    );
     expect(server.ok && server.row.label).toBe('Windows');
     expect(server.ok && server.os.description).toBe('Windows Server 2016');
-    const r2 = detectOs(layout, fakeProbe({ platform: 'win32', windowsVersion: () => ({ release: '6.1.7601', server: true }) }));
+    const r2 = detectOs(
+      layout,
+      fakeProbe({ platform: 'win32', windowsVersion: () => ({ release: '6.1.7601', server: true }) }),
+    );
     expect(r2.ok && r2.os.description).toBe('Windows Server 2008 R2 SP1');
-    const client = detectOs(layout, fakeProbe({ platform: 'win32', windowsVersion: () => ({ release: '10.0.14393', server: false }) }));
+    const client = detectOs(
+      layout,
+      fakeProbe({ platform: 'win32', windowsVersion: () => ({ release: '10.0.14393', server: false }) }),
+    );
     expect(client.ok).toBe(false);
   });
 
   it('parses quoted and unquoted os-release values', () => {
-    expect(parseOsRelease('ID="sles"\nVERSION_ID=\'15.5\'\n# comment\nNAME=SLES\n')).toEqual({ ID: 'sles', VERSION_ID: '15.5', NAME: 'SLES' });
+    expect(parseOsRelease('ID="sles"\nVERSION_ID=\'15.5\'\n# comment\nNAME=SLES\n')).toEqual({
+      ID: 'sles',
+      VERSION_ID: '15.5',
+      NAME: 'SLES',
+    });
   });
 });

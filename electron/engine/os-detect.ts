@@ -51,7 +51,12 @@ function fromOsRelease(text: string): DetectedOs | undefined {
   if (!id) return undefined;
   const rawVersion = fields.VERSION_ID ?? '';
   const version = ['rhel', 'centos', 'ol', 'rocky', 'almalinux'].includes(id) ? majorMinor(rawVersion) : rawVersion;
-  return { id, version, description: fields.PRETTY_NAME ?? `${fields.NAME ?? id} ${rawVersion}`.trim(), source: '/etc/os-release' };
+  return {
+    id,
+    version,
+    description: fields.PRETTY_NAME ?? `${fields.NAME ?? id} ${rawVersion}`.trim(),
+    source: '/etc/os-release',
+  };
 }
 
 function fromRedHatRelease(text: string, source: string): DetectedOs | undefined {
@@ -74,7 +79,12 @@ function fromSuseRelease(text: string): DetectedOs | undefined {
   const patch = /^\s*PATCHLEVEL\s*=\s*(\d+)/m.exec(text)?.[1] ?? '0';
   if (!version) return undefined;
   const id = /enterprise server/i.test(title) ? 'sles' : 'suse';
-  return { id, version: `${version}.${patch}`, description: `${title.replace(/\s*\(.*\)\s*$/, '')} SP${patch}`, source: '/etc/SuSE-release' };
+  return {
+    id,
+    version: `${version}.${patch}`,
+    description: `${title.replace(/\s*\(.*\)\s*$/, '')} SP${patch}`,
+    source: '/etc/SuSE-release',
+  };
 }
 
 function readIfPresent(file: string): string | undefined {
@@ -100,14 +110,20 @@ export function detectOs(layout: SystemLayout, probe: SystemProbe): OsDetection 
     const version = probe.windowsVersion();
     if (version) {
       const name = WINDOWS_NAMES[version.release] ?? `Windows ${version.release}`;
-      os = { id: version.server ? 'windows' : 'windows-client', version: version.release, description: version.server ? name : `Windows client ${version.release}`, source: 'Windows version' };
+      os = {
+        id: version.server ? 'windows' : 'windows-client',
+        version: version.release,
+        description: version.server ? name : `Windows client ${version.release}`,
+        source: 'Windows version',
+      };
     }
   } else {
     const osRelease = readIfPresent(layout.hostPath('/etc/os-release'));
     os = osRelease === undefined ? undefined : fromOsRelease(osRelease);
     if (!os) {
       const oracle = readIfPresent(layout.hostPath('/etc/oracle-release'));
-      const redhat = readIfPresent(layout.hostPath('/etc/redhat-release')) ?? readIfPresent(layout.hostPath('/etc/centos-release'));
+      const redhat =
+        readIfPresent(layout.hostPath('/etc/redhat-release')) ?? readIfPresent(layout.hostPath('/etc/centos-release'));
       const suse = readIfPresent(layout.hostPath('/etc/SuSE-release'));
       // Oracle Linux also ships /etc/redhat-release claiming to be RHEL, so its own file is read first.
       if (oracle !== undefined) os = fromRedHatRelease(oracle, '/etc/oracle-release');
@@ -116,10 +132,18 @@ export function detectOs(layout: SystemLayout, probe: SystemProbe): OsDetection 
     }
   }
   if (!os) {
-    const where = layout.platform === 'win32' ? 'the Windows version' : `${layout.hostPath('/etc/os-release')} or an older release file (/etc/redhat-release, /etc/oracle-release, /etc/SuSE-release)`;
+    const where =
+      layout.platform === 'win32'
+        ? 'the Windows version'
+        : `${layout.hostPath('/etc/os-release')} or an older release file (/etc/redhat-release, /etc/oracle-release, /etc/SuSE-release)`;
     return { ok: false, os: undefined, reason: `cannot tell which operating system this is: no readable ${where}` };
   }
   const row = supportRowFor(os.id, os.version);
-  if (!row) return { ok: false, os, reason: `${os.description} (${os.id} ${os.version}, from ${os.source}) is not in the support matrix` };
+  if (!row)
+    return {
+      ok: false,
+      os,
+      reason: `${os.description} (${os.id} ${os.version}, from ${os.source}) is not in the support matrix`,
+    };
   return { ok: true, os, row };
 }

@@ -78,29 +78,41 @@ async function sha256File(file: string, size: number): Promise<string> {
 async function walkPayload(from: string): Promise<PlannedEntry[]> {
   const rootStat = fs.lstatSync(from);
   if (!rootStat.isDirectory()) throw new PackError(`--from "${from}" is not a folder`);
-  const planned: PlannedEntry[] = [{ archivePath: PAYLOAD_ROOT, sourcePath: from, tuple: [PAYLOAD_ROOT, 'd', rootStat.mode & 0o777] }];
+  const planned: PlannedEntry[] = [
+    { archivePath: PAYLOAD_ROOT, sourcePath: from, tuple: [PAYLOAD_ROOT, 'd', rootStat.mode & 0o777] },
+  ];
   const visit = async (dir: string, archiveDir: string): Promise<void> => {
     const names = fs.readdirSync(dir).sort();
     for (const name of names) {
       const sourcePath = path.join(dir, name);
       const archivePath = `${archiveDir}/${name}`;
       const checked = checkArchivePath(archivePath);
-      if (!checked.ok || checked.path !== archivePath) throw new PackError(`"${sourcePath}" cannot be packaged: ${checked.ok ? 'unusual name' : checked.reason}`);
+      if (!checked.ok || checked.path !== archivePath)
+        throw new PackError(`"${sourcePath}" cannot be packaged: ${checked.ok ? 'unusual name' : checked.reason}`);
       const stat = fs.lstatSync(sourcePath);
-      if (stat.mode & 0o7000) throw new PackError(`"${sourcePath}" has setuid/setgid/sticky bits (mode ${(stat.mode & 0o7777).toString(8)}); agent packages never install those`);
+      if (stat.mode & 0o7000)
+        throw new PackError(
+          `"${sourcePath}" has setuid/setgid/sticky bits (mode ${(stat.mode & 0o7777).toString(8)}); agent packages never install those`,
+        );
       const mode = stat.mode & 0o777;
       if (stat.isDirectory()) {
         planned.push({ archivePath, sourcePath, tuple: [archivePath, 'd', mode] });
         await visit(sourcePath, archivePath);
       } else if (stat.isFile()) {
-        planned.push({ archivePath, sourcePath, tuple: [archivePath, 'f', mode, stat.size, await sha256File(sourcePath, stat.size)] });
+        planned.push({
+          archivePath,
+          sourcePath,
+          tuple: [archivePath, 'f', mode, stat.size, await sha256File(sourcePath, stat.size)],
+        });
       } else if (stat.isSymbolicLink()) {
         const target = fs.readlinkSync(sourcePath);
         const link = checkLinkTarget(archivePath, target, PAYLOAD_ROOT);
         if (!link.ok) throw new PackError(`"${sourcePath}" cannot be packaged: ${link.reason}`);
         planned.push({ archivePath, sourcePath, tuple: [archivePath, 'l', 0o777, target] });
       } else {
-        throw new PackError(`"${sourcePath}" is a device, socket or FIFO; a package holds only files, folders and links`);
+        throw new PackError(
+          `"${sourcePath}" is a device, socket or FIFO; a package holds only files, folders and links`,
+        );
       }
     }
   };
@@ -113,7 +125,12 @@ async function planExtras(extras: readonly ExtraFile[]): Promise<PlannedEntry[]>
   const dirs = new Set<string>();
   for (const extra of extras) {
     const checked = checkArchivePath(extra.archivePath);
-    if (!checked.ok || checked.path.startsWith(`${PAYLOAD_ROOT}/`) || checked.path === PAYLOAD_ROOT || checked.path === MANIFEST_NAME) {
+    if (
+      !checked.ok ||
+      checked.path.startsWith(`${PAYLOAD_ROOT}/`) ||
+      checked.path === PAYLOAD_ROOT ||
+      checked.path === MANIFEST_NAME
+    ) {
       throw new PackError(`extra file "${extra.archivePath}" must be a relative path outside ${PAYLOAD_ROOT}/`);
     }
     const parts = checked.path.split('/');
@@ -125,7 +142,11 @@ async function planExtras(extras: readonly ExtraFile[]): Promise<PlannedEntry[]>
       }
     }
     const stat = fs.statSync(extra.sourcePath);
-    planned.push({ archivePath: checked.path, sourcePath: extra.sourcePath, tuple: [checked.path, 'f', extra.mode, stat.size, await sha256File(extra.sourcePath, stat.size)] });
+    planned.push({
+      archivePath: checked.path,
+      sourcePath: extra.sourcePath,
+      tuple: [checked.path, 'f', extra.mode, stat.size, await sha256File(extra.sourcePath, stat.size)],
+    });
   }
   return planned;
 }
@@ -137,21 +158,33 @@ export interface BuiltPackage {
 }
 
 export async function buildPackage(options: BuildPackageOptions): Promise<BuiltPackage> {
-  if (!supportRowByLabel(options.osLabel)) throw new PackError(`--os "${options.osLabel}" is not a label of the support matrix`);
+  if (!supportRowByLabel(options.osLabel))
+    throw new PackError(`--os "${options.osLabel}" is not a label of the support matrix`);
   const label = supportRowByLabel(options.osLabel)?.label ?? options.osLabel;
-  if (!parseAgentVersion(options.agentVersion)) throw new PackError(`--agent-version "${options.agentVersion}" is not of the form X.Y.Z.W (for example 9.60.0.0)`);
+  if (!parseAgentVersion(options.agentVersion))
+    throw new PackError(`--agent-version "${options.agentVersion}" is not of the form X.Y.Z.W (for example 9.60.0.0)`);
   const date = options.date ?? new Date();
   const payload = await walkPayload(options.from);
   const extras = await planExtras(options.extras ?? []);
   const entries = [...extras, ...payload].sort((a, b) => comparePaths(a.archivePath, b.archivePath));
-  const manifestText = serializeManifest({ agentVersion: options.agentVersion, osLabel: label, created: date.toISOString(), entries: entries.map((e) => e.tuple) });
+  const manifestText = serializeManifest({
+    agentVersion: options.agentVersion,
+    osLabel: label,
+    created: date.toISOString(),
+    entries: entries.map((e) => e.tuple),
+  });
   fs.mkdirSync(options.outDir, { recursive: true });
   const file = path.join(options.outDir, packageFileName(options.agentVersion, label, date));
   const partial = `${file}.partial-${process.pid}`;
   const pack = tarStream.pack();
   const mtime = new Date(Math.floor(date.getTime() / 1000) * 1000);
   const header = { mtime, uid: 0, gid: 0, uname: 'root', gname: 'root' };
-  const written = pipeline(pack, new Coalesce(), createGzip({ level: options.level ?? zlibConstants.Z_DEFAULT_COMPRESSION, chunkSize: 1024 * 1024 }), fs.createWriteStream(partial, { mode: 0o644 }));
+  const written = pipeline(
+    pack,
+    new Coalesce(),
+    createGzip({ level: options.level ?? zlibConstants.Z_DEFAULT_COMPRESSION, chunkSize: 1024 * 1024 }),
+    fs.createWriteStream(partial, { mode: 0o644 }),
+  );
   const addEntry = (headers: Partial<tarStream.Header> & { name: string }, content?: Buffer | string): Promise<void> =>
     new Promise((resolve, reject) => {
       const done = (error?: Error | null): void => (error ? reject(error) : resolve());
@@ -176,7 +209,8 @@ export async function buildPackage(options: BuildPackageOptions): Promise<BuiltP
         await addEntry({ name: entry.archivePath, mode: tuple[2], type: 'symlink', linkname: tuple[3] });
       } else if (tuple[3] <= SMALL_FILE) {
         const content = fs.readFileSync(entry.sourcePath);
-        if (content.length !== tuple[3]) throw new PackError(`"${entry.sourcePath}" changed while it was being packaged`);
+        if (content.length !== tuple[3])
+          throw new PackError(`"${entry.sourcePath}" changed while it was being packaged`);
         // Waiting for each small entry to pass through gzip would idle on a thread-pool round trip per file.
         pending.push(addEntry({ name: entry.archivePath, mode: tuple[2], type: 'file' }, content));
         pendingBytes += content.length;
@@ -184,8 +218,13 @@ export async function buildPackage(options: BuildPackageOptions): Promise<BuiltP
       } else {
         await settle();
         await new Promise<void>((resolve, reject) => {
-          const sink = pack.entry({ ...header, name: entry.archivePath, mode: tuple[2], type: 'file', size: tuple[3] }, (error) => (error ? reject(error) : resolve()));
-          fs.createReadStream(entry.sourcePath, { highWaterMark: 1024 * 1024 }).on('error', reject).pipe(sink);
+          const sink = pack.entry(
+            { ...header, name: entry.archivePath, mode: tuple[2], type: 'file', size: tuple[3] },
+            (error) => (error ? reject(error) : resolve()),
+          );
+          fs.createReadStream(entry.sourcePath, { highWaterMark: 1024 * 1024 })
+            .on('error', reject)
+            .pipe(sink);
         });
       }
     }

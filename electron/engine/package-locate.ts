@@ -23,7 +23,10 @@ export function listPackages(repository: string): PackageName[] {
     .filter((name): name is PackageName => name !== undefined);
 }
 
-export function locatePackage(repository: string, label: string): { ok: true; located: LocatedPackage } | { ok: false; error: SetupError } {
+export function locatePackage(
+  repository: string,
+  label: string,
+): { ok: true; located: LocatedPackage } | { ok: false; error: SetupError } {
   let names: PackageName[];
   try {
     names = listPackages(repository);
@@ -31,7 +34,11 @@ export function locatePackage(repository: string, label: string): { ok: true; lo
     const code = (error as NodeJS.ErrnoException).code;
     return {
       ok: false,
-      error: setupError('PACKAGE_NOT_FOUND', `the repository folder "${repository}" cannot be read (${code ?? (error as Error).message})`, 'Give an existing folder that holds the agent packages with --repository (or /Repository).'),
+      error: setupError(
+        'PACKAGE_NOT_FOUND',
+        `the repository folder "${repository}" cannot be read (${code ?? (error as Error).message})`,
+        'Give an existing folder that holds the agent packages with --repository (or /Repository).',
+      ),
     };
   }
   const wanted = label.toUpperCase();
@@ -41,10 +48,18 @@ export function locatePackage(repository: string, label: string): { ok: true; lo
     const seen = others.length === 0 ? 'it holds no agent packages' : `it holds packages for ${others.join(', ')} only`;
     return {
       ok: false,
-      error: setupError('PACKAGE_NOT_FOUND', `no Microsoft-ASR_UA_*_${label}_*_release.tar.gz in "${repository}": ${seen}`),
+      error: setupError(
+        'PACKAGE_NOT_FOUND',
+        `no Microsoft-ASR_UA_*_${label}_*_release.tar.gz in "${repository}": ${seen}`,
+      ),
     };
   }
-  matching.sort((a, b) => compareAgentVersions(b.version, a.version) || releaseDateValue(b.releaseDate) - releaseDateValue(a.releaseDate) || a.fileName.localeCompare(b.fileName));
+  matching.sort(
+    (a, b) =>
+      compareAgentVersions(b.version, a.version) ||
+      releaseDateValue(b.releaseDate) - releaseDateValue(a.releaseDate) ||
+      a.fileName.localeCompare(b.fileName),
+  );
   const best = matching[0] as PackageName;
   return { ok: true, located: { file: path.join(repository, best.fileName), name: best } };
 }

@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { comparePaths, MANIFEST_FORMAT, ManifestError, ManifestParser, parseManifest, serializeManifest, type ManifestTuple, type PackageManifest } from './package-manifest';
+import {
+  comparePaths,
+  MANIFEST_FORMAT,
+  ManifestError,
+  ManifestParser,
+  parseManifest,
+  serializeManifest,
+  type ManifestTuple,
+  type PackageManifest,
+} from './package-manifest';
 
 const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -34,7 +43,16 @@ function rawText(entries: readonly unknown[], header: Readonly<Record<string, un
     // Only sizes the header could legally sum: a test of a bad size must fail on the entry, not the header.
     if (typeof size === 'number' && Number.isSafeInteger(size) && size >= 0) totalBytes += size;
   }
-  const head = JSON.stringify({ format: MANIFEST_FORMAT, agentVersion: VERSION, osLabel: LABEL, created: CREATED, totalBytes, entryCount: entries.length, ...header, entries: [] });
+  const head = JSON.stringify({
+    format: MANIFEST_FORMAT,
+    agentVersion: VERSION,
+    osLabel: LABEL,
+    created: CREATED,
+    totalBytes,
+    entryCount: entries.length,
+    ...header,
+    entries: [],
+  });
   return `${head.slice(0, -2)}\n${entries.map((entry) => JSON.stringify(entry)).join(',\n')}\n]}\n`;
 }
 
@@ -123,11 +141,21 @@ describe('manifest round trip', () => {
   it.each([1, 2, 7, 64, 100, 4096])('reads the same manifest when it arrives %i bytes at a time', (chunk) => {
     const manifest = parseInChunks(manifestText, chunk);
     expectFullManifest(manifest);
-    expect(manifest.get('payload/lib/libx.so.1')).toEqual({ type: 'file', path: 'payload/lib/libx.so.1', mode: 0o644, size: 300, sha256: sha('x'.repeat(300)) });
+    expect(manifest.get('payload/lib/libx.so.1')).toEqual({
+      type: 'file',
+      path: 'payload/lib/libx.so.1',
+      mode: 0o644,
+      size: 300,
+      sha256: sha('x'.repeat(300)),
+    });
   });
 
   it('reads UTF-8 paths whose bytes are split across chunks', () => {
-    const entries: ManifestTuple[] = [root, ['payload/données', 'd', 0o755], ['payload/données/ファイル', 'f', 0o644, 1, sha('a')]];
+    const entries: ManifestTuple[] = [
+      root,
+      ['payload/données', 'd', 0o755],
+      ['payload/données/ファイル', 'f', 0o644, 1, sha('a')],
+    ];
     const manifest = parseInChunks(text(entries), 1);
     expect([...manifest.paths()]).toEqual(['payload', 'payload/données', 'payload/données/ファイル']);
     expect(manifest.indexOf('payload/données/ファイル')).toBe(2);
@@ -149,16 +177,37 @@ describe('manifest round trip', () => {
   it('returns each entry as an object with get', () => {
     const manifest = parseManifest(manifestText);
     expect(manifest.get('payload/bin')).toEqual({ type: 'directory', path: 'payload/bin', mode: 0o755 });
-    expect(manifest.get('payload/bin/agent')).toEqual({ type: 'file', path: 'payload/bin/agent', mode: 0o750, size: 5, sha256: sha('hello') });
-    expect(manifest.get('payload/lib/up')).toEqual({ type: 'symlink', path: 'payload/lib/up', mode: 0o777, target: '../bin/agent' });
+    expect(manifest.get('payload/bin/agent')).toEqual({
+      type: 'file',
+      path: 'payload/bin/agent',
+      mode: 0o750,
+      size: 5,
+      sha256: sha('hello'),
+    });
+    expect(manifest.get('payload/lib/up')).toEqual({
+      type: 'symlink',
+      path: 'payload/lib/up',
+      mode: 0o777,
+      target: '../bin/agent',
+    });
     expect(manifest.get('payload/nothing')).toBeUndefined();
   });
 
   it('serializes one entry a line between the header and "]}"', () => {
     const lines = manifestText.split('\n');
     expect(lines[0]?.endsWith('"entries":[')).toBe(true);
-    expect(JSON.parse(`${lines[0]}]}`)).toEqual({ format: MANIFEST_FORMAT, agentVersion: VERSION, osLabel: LABEL, created: CREATED, totalBytes: 347, entryCount: 8, entries: [] });
-    expect(lines.slice(1, -2)).toEqual(ENTRIES.map((entry, i) => `${JSON.stringify(entry)}${i < ENTRIES.length - 1 ? ',' : ''}`));
+    expect(JSON.parse(`${lines[0]}]}`)).toEqual({
+      format: MANIFEST_FORMAT,
+      agentVersion: VERSION,
+      osLabel: LABEL,
+      created: CREATED,
+      totalBytes: 347,
+      entryCount: 8,
+      entries: [],
+    });
+    expect(lines.slice(1, -2)).toEqual(
+      ENTRIES.map((entry, i) => `${JSON.stringify(entry)}${i < ENTRIES.length - 1 ? ',' : ''}`),
+    );
     expect(lines.slice(-2)).toEqual([']}', '']);
   });
 
@@ -183,24 +232,41 @@ describe('manifest round trip', () => {
 
 describe('manifest entries that are refused', () => {
   it('refuses entries out of order', () => {
-    expect(refusal(rawText([root, ['payload/b', 'd', 0o755], ['payload/a', 'd', 0o755]]))).toMatch(/"payload\/a" is out of order \(after "payload\/b"\)/);
+    expect(refusal(rawText([root, ['payload/b', 'd', 0o755], ['payload/a', 'd', 0o755]]))).toMatch(
+      /"payload\/a" is out of order \(after "payload\/b"\)/,
+    );
     // "/" sorts first: payload/a/x belongs before payload/a-b.
-    expect(refusal(rawText([root, ['payload/a', 'd', 0o755], ['payload/a-b', 'd', 0o755], ['payload/a/x', 'd', 0o755]]))).toMatch(/out of order/);
+    expect(
+      refusal(rawText([root, ['payload/a', 'd', 0o755], ['payload/a-b', 'd', 0o755], ['payload/a/x', 'd', 0o755]])),
+    ).toMatch(/out of order/);
   });
 
   it('refuses an entry listed twice', () => {
-    expect(refusal(rawText([root, ['payload/a', 'd', 0o755], ['payload/a', 'd', 0o755]]))).toMatch(/"payload\/a" is listed twice/);
+    expect(refusal(rawText([root, ['payload/a', 'd', 0o755], ['payload/a', 'd', 0o755]]))).toMatch(
+      /"payload\/a" is listed twice/,
+    );
   });
 
   it('refuses an entry whose folder is not listed before it', () => {
-    expect(refusal(rawText([root, ['payload/bin/agent', 'f', 0o755, 1, sha('a')]]))).toMatch(/"payload\/bin\/agent" is not inside a directory listed before it/);
+    expect(refusal(rawText([root, ['payload/bin/agent', 'f', 0o755, 1, sha('a')]]))).toMatch(
+      /"payload\/bin\/agent" is not inside a directory listed before it/,
+    );
   });
 
   it('refuses an entry below a symlink or a file', () => {
-    expect(refusal(rawText([root, ['payload/lib', 'l', 0o777, 'real'], ['payload/lib/x', 'f', 0o644, 1, sha('a')], ['payload/real', 'd', 0o755]]))).toMatch(
-      /"payload\/lib\/x" is not inside a directory/,
-    );
-    expect(refusal(rawText([root, ['payload/f', 'f', 0o644, 1, sha('a')], ['payload/f/x', 'f', 0o644, 1, sha('a')]]))).toMatch(/not inside a directory/);
+    expect(
+      refusal(
+        rawText([
+          root,
+          ['payload/lib', 'l', 0o777, 'real'],
+          ['payload/lib/x', 'f', 0o644, 1, sha('a')],
+          ['payload/real', 'd', 0o755],
+        ]),
+      ),
+    ).toMatch(/"payload\/lib\/x" is not inside a directory/);
+    expect(
+      refusal(rawText([root, ['payload/f', 'f', 0o644, 1, sha('a')], ['payload/f/x', 'f', 0o644, 1, sha('a')]])),
+    ).toMatch(/not inside a directory/);
   });
 
   it.each([
@@ -261,7 +327,10 @@ describe('manifest entries that are refused', () => {
   });
 
   it('refuses a line that is not JSON', () => {
-    const manifestText = text([root, ['payload/a', 'd', 0o755]]).replace('["payload/a","d",493]', '["payload/a","d",493');
+    const manifestText = text([root, ['payload/a', 'd', 0o755]]).replace(
+      '["payload/a","d",493]',
+      '["payload/a","d",493',
+    );
     expect(refusal(manifestText)).toMatch(/is not valid JSON/);
   });
 });
@@ -278,7 +347,9 @@ describe('manifest header and framing', () => {
   });
 
   it('refuses an OS label outside the support matrix', () => {
-    expect(refusal(rawText([root], { osLabel: 'DEBIAN99-64' }))).toMatch(/osLabel: osLabel must be a label of the support matrix/);
+    expect(refusal(rawText([root], { osLabel: 'DEBIAN99-64' }))).toMatch(
+      /osLabel: osLabel must be a label of the support matrix/,
+    );
   });
 
   it.each(['9.60', '9.60.0.0.1', 'v9.60.0.0', '9.60.0.x'])('refuses agent version %s', (agentVersion) => {
@@ -291,15 +362,21 @@ describe('manifest header and framing', () => {
   });
 
   it('refuses more entries than the header declares', () => {
-    expect(refusal(rawText([root, ['payload/a', 'd', 0o755], ['payload/b', 'd', 0o755]], { entryCount: 2 }))).toMatch(/more entries than the 2 its header declares/);
+    expect(refusal(rawText([root, ['payload/a', 'd', 0o755], ['payload/b', 'd', 0o755]], { entryCount: 2 }))).toMatch(
+      /more entries than the 2 its header declares/,
+    );
   });
 
   it('refuses fewer entries than the header declares', () => {
-    expect(refusal(rawText([root, ['payload/a', 'd', 0o755]], { entryCount: 3 }))).toMatch(/lists 2 entries; its header declares 3/);
+    expect(refusal(rawText([root, ['payload/a', 'd', 0o755]], { entryCount: 3 }))).toMatch(
+      /lists 2 entries; its header declares 3/,
+    );
   });
 
   it('refuses a totalBytes that does not match the files', () => {
-    expect(refusal(rawText([root, ['payload/x', 'f', 0o644, 3, sha('abc')]], { totalBytes: 4 }))).toMatch(/totalBytes 4 does not match its entries \(3\)/);
+    expect(refusal(rawText([root, ['payload/x', 'f', 0o644, 3, sha('abc')]], { totalBytes: 4 }))).toMatch(
+      /totalBytes 4 does not match its entries \(3\)/,
+    );
   });
 
   it('refuses a manifest without the "payload" folder', () => {
@@ -324,7 +401,15 @@ describe('manifest header and framing', () => {
   });
 
   it('refuses a whole-document JSON manifest (not in the line layout)', () => {
-    const pretty = JSON.stringify({ format: MANIFEST_FORMAT, agentVersion: VERSION, osLabel: LABEL, created: CREATED, totalBytes: 0, entryCount: 1, entries: [root] });
+    const pretty = JSON.stringify({
+      format: MANIFEST_FORMAT,
+      agentVersion: VERSION,
+      osLabel: LABEL,
+      created: CREATED,
+      totalBytes: 0,
+      entryCount: 1,
+      entries: [root],
+    });
     expect(refusal(pretty)).toMatch(/not in the line layout/);
   });
 

@@ -35,7 +35,13 @@ export type ManifestEntryType = 'directory' | 'file' | 'symlink';
 
 export type ManifestEntry =
   | { readonly type: 'directory'; readonly path: string; readonly mode: number }
-  | { readonly type: 'file'; readonly path: string; readonly mode: number; readonly size: number; readonly sha256: string }
+  | {
+      readonly type: 'file';
+      readonly path: string;
+      readonly mode: number;
+      readonly size: number;
+      readonly sha256: string;
+    }
   | { readonly type: 'symlink'; readonly path: string; readonly mode: number; readonly target: string };
 
 export type ManifestTuple =
@@ -46,7 +52,9 @@ export type ManifestTuple =
 const headerSchema = z.object({
   format: z.literal(MANIFEST_FORMAT),
   agentVersion: z.string().refine((v) => parseAgentVersion(v) !== undefined, 'agentVersion must be X.Y.Z.W'),
-  osLabel: z.string().refine((v) => supportRowByLabel(v) !== undefined, 'osLabel must be a label of the support matrix'),
+  osLabel: z
+    .string()
+    .refine((v) => supportRowByLabel(v) !== undefined, 'osLabel must be a label of the support matrix'),
   created: z.string(),
   totalBytes: z.number().int().nonnegative(),
   /** Lets the reader size its tables once. */
@@ -182,11 +190,17 @@ export class PackageManifest {
     if (typeof path !== 'string' || typeof mode !== 'number' || !Number.isInteger(mode) || mode < 0 || mode > 0o7777) {
       throw new ManifestError(`manifest entry ${JSON.stringify(tuple).slice(0, 200)} is malformed`);
     }
-    if (mode & SPECIAL_BITS) throw new ManifestError(`manifest entry "${path}" has setuid/setgid/sticky bits (mode ${mode.toString(8)})`);
+    if (mode & SPECIAL_BITS)
+      throw new ManifestError(`manifest entry "${path}" has setuid/setgid/sticky bits (mode ${mode.toString(8)})`);
     const checked = checkArchivePath(path);
-    if (!checked.ok || checked.path !== path) throw new ManifestError(`manifest entry "${path}" is not a safe relative path${checked.ok ? '' : `: ${checked.reason}`}`);
+    if (!checked.ok || checked.path !== path)
+      throw new ManifestError(
+        `manifest entry "${path}" is not a safe relative path${checked.ok ? '' : `: ${checked.reason}`}`,
+      );
     if (this.count > 0 && comparePaths(this.lastPath, path) >= 0) {
-      throw new ManifestError(`manifest entry "${path}" is ${this.lastPath === path ? 'listed twice' : `out of order (after "${this.lastPath}")`}`);
+      throw new ManifestError(
+        `manifest entry "${path}" is ${this.lastPath === path ? 'listed twice' : `out of order (after "${this.lastPath}")`}`,
+      );
     }
     const parent = parentOf(path);
     // Every entry hangs off a directory listed before it, so no entry can sit below a symlink.
@@ -194,7 +208,8 @@ export class PackageManifest {
       throw new ManifestError(`manifest entry "${path}" is not inside a directory listed before it`);
     }
     const i = this.count;
-    if (i >= this.declaredCount) throw new ManifestError(`manifest has more entries than the ${this.declaredCount} its header declares`);
+    if (i >= this.declaredCount)
+      throw new ManifestError(`manifest has more entries than the ${this.declaredCount} its header declares`);
     this.grow(i + 1);
     if (type === 'd' && tuple.length === 3) {
       this.types[i] = TYPE_DIR;
@@ -202,8 +217,10 @@ export class PackageManifest {
     } else if (type === 'f' && tuple.length === 5) {
       const size = tuple[3] as unknown;
       const sha256 = tuple[4] as unknown;
-      if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw new ManifestError(`manifest entry "${path}" has an invalid size`);
-      if (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256)) throw new ManifestError(`manifest entry "${path}" has an invalid sha256`);
+      if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
+        throw new ManifestError(`manifest entry "${path}" has an invalid size`);
+      if (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256))
+        throw new ManifestError(`manifest entry "${path}" has an invalid sha256`);
       this.types[i] = TYPE_FILE;
       this.sizes[i] = size;
       this.hashes.write(sha256, i * 32, 32, 'hex');
@@ -304,12 +321,17 @@ export class ManifestParser {
     const manifest = this.manifest;
     if (!manifest) throw new ManifestError('manifest is empty');
     if (!this.closed) throw new ManifestError('manifest is truncated (no closing "]}")');
-    if (manifest.size !== manifest.declaredEntries) throw new ManifestError(`manifest lists ${manifest.size} entries; its header declares ${manifest.declaredEntries}`);
+    if (manifest.size !== manifest.declaredEntries)
+      throw new ManifestError(
+        `manifest lists ${manifest.size} entries; its header declares ${manifest.declaredEntries}`,
+      );
     if (manifest.indexOf(PAYLOAD_ROOT) === -1 || manifest.typeAt(manifest.indexOf(PAYLOAD_ROOT)) !== 'directory') {
       throw new ManifestError(`manifest has no "${PAYLOAD_ROOT}" directory`);
     }
     if (manifest.totalBytes !== this.declaredTotal) {
-      throw new ManifestError(`manifest totalBytes ${this.declaredTotal} does not match its entries (${manifest.totalBytes})`);
+      throw new ManifestError(
+        `manifest totalBytes ${this.declaredTotal} does not match its entries (${manifest.totalBytes})`,
+      );
     }
     manifest.digest = this.hash.digest('hex');
     return manifest;
@@ -344,7 +366,8 @@ export class ManifestParser {
   }
 
   private header(line: string): void {
-    if (!line.endsWith(ENTRIES_OPEN)) throw new ManifestError('manifest is not in the line layout of asr-agent-package/1');
+    if (!line.endsWith(ENTRIES_OPEN))
+      throw new ManifestError('manifest is not in the line layout of asr-agent-package/1');
     let headerJson: unknown;
     try {
       headerJson = JSON.parse(`${line}]}`);
@@ -352,10 +375,18 @@ export class ManifestParser {
       throw new ManifestError('manifest header is not valid JSON');
     }
     const parsed = headerSchema.safeParse(headerJson);
-    if (!parsed.success) throw new ManifestError(`manifest is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new ManifestError(
+        `manifest is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     const header = parsed.data;
     this.declaredTotal = header.totalBytes;
-    this.manifest = new PackageManifest(header.agentVersion, supportRowByLabel(header.osLabel)?.label ?? header.osLabel, header.created, header.entryCount);
+    this.manifest = new PackageManifest(
+      header.agentVersion,
+      supportRowByLabel(header.osLabel)?.label ?? header.osLabel,
+      header.created,
+      header.entryCount,
+    );
   }
 }
 

@@ -11,7 +11,10 @@ export const COMPONENTS_FILE = 'setup/components.json';
 export const SERVICE_FILE = 'setup/service.json';
 
 const caseless = <T extends string>(values: readonly [T, ...T[]]) =>
-  z.preprocess((v) => (typeof v === 'string' ? (values.find((x) => x.toLowerCase() === v.toLowerCase()) ?? v) : v), z.enum(values));
+  z.preprocess(
+    (v) => (typeof v === 'string' ? (values.find((x) => x.toLowerCase() === v.toLowerCase()) ?? v) : v),
+    z.enum(values),
+  );
 
 const relativeScript = z.string().refine((value) => {
   const checked = checkArchivePath(value);
@@ -33,13 +36,17 @@ const componentSchema = z.object({
 
 export type ComponentSpec = z.infer<typeof componentSchema>;
 
-const componentsSchema = z.array(componentSchema).max(64).superRefine((list, context) => {
-  const ids = new Set<string>();
-  for (const component of list) {
-    if (ids.has(component.id)) context.addIssue({ code: 'custom', message: `component id "${component.id}" is used twice` });
-    ids.add(component.id);
-  }
-});
+const componentsSchema = z
+  .array(componentSchema)
+  .max(64)
+  .superRefine((list, context) => {
+    const ids = new Set<string>();
+    for (const component of list) {
+      if (ids.has(component.id))
+        context.addIssue({ code: 'custom', message: `component id "${component.id}" is used twice` });
+      ids.add(component.id);
+    }
+  });
 
 const serviceSchema = z.object({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/, 'letters, digits, _ . @ -'),
@@ -69,7 +76,9 @@ function readDeclaration<T>(tree: string, file: string, schema: z.ZodType<T>): T
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    throw new PackageSetupError(`${file} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+    throw new PackageSetupError(
+      `${file} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }
@@ -83,7 +92,8 @@ function checkRunnable(tree: string, relative: string, what: string): void {
     throw new PackageSetupError(`${what} "${relative}" is not in the package`);
   }
   if (!stat.isFile()) throw new PackageSetupError(`${what} "${relative}" is not a regular file`);
-  if (process.platform !== 'win32' && (stat.mode & 0o111) === 0) throw new PackageSetupError(`${what} "${relative}" is not executable (mode ${(stat.mode & 0o777).toString(8)})`);
+  if (process.platform !== 'win32' && (stat.mode & 0o111) === 0)
+    throw new PackageSetupError(`${what} "${relative}" is not executable (mode ${(stat.mode & 0o777).toString(8)})`);
 }
 
 export interface PackageSetup {
@@ -109,10 +119,12 @@ export interface ComponentContext {
 /** Why a component does not apply here, or undefined when it does. */
 export function componentSkipReason(component: ComponentSpec, context: ComponentContext): string | undefined {
   if (component.roles && !component.roles.includes(context.role)) return `only for role ${component.roles.join('/')}`;
-  if (component.platforms && !component.platforms.includes(context.platform)) return `only for platform ${component.platforms.join('/')}`;
+  if (component.platforms && !component.platforms.includes(context.platform))
+    return `only for platform ${component.platforms.join('/')}`;
   if (component.os) {
     const wanted = component.os.map((o) => o.toUpperCase());
-    if (!wanted.includes(context.osLabel.toUpperCase()) && !wanted.includes(context.family.toUpperCase())) return `only for ${component.os.join(', ')}`;
+    if (!wanted.includes(context.osLabel.toUpperCase()) && !wanted.includes(context.family.toUpperCase()))
+      return `only for ${component.os.join(', ')}`;
   }
   return undefined;
 }

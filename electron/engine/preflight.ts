@@ -55,15 +55,14 @@ export interface PreflightInput {
   readonly packageDir?: string;
 }
 
-
-
 /** Mount points as the kernel lists them (/proc/self/mountinfo, field 5, with octal escapes). */
 function mountPoints(): Set<string> | undefined {
   try {
     const points = new Set<string>();
     for (const line of fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
       const field = line.split(' ')[4];
-      if (field) points.add(field.replace(/\\([0-7]{3})/g, (_m, octal: string) => String.fromCharCode(parseInt(octal, 8))));
+      if (field)
+        points.add(field.replace(/\\([0-7]{3})/g, (_m, octal: string) => String.fromCharCode(parseInt(octal, 8))));
     }
     return points;
   } catch {
@@ -112,11 +111,23 @@ export function requiredSpace(manifest: PackageManifest, blockSize: number): num
   return bytes;
 }
 
-function checkLocation(input: PreflightInput, location: string, installed: InstallRecord | undefined): { error?: SetupError; message: string; mode: InstallMode } {
+function checkLocation(
+  input: PreflightInput,
+  location: string,
+  installed: InstallRecord | undefined,
+): { error?: SetupError; message: string; mode: InstallMode } {
   const { layout } = input;
   const hostLocation = layout.hostPath(location);
-  const invalid = (message: string, remedy?: string) => ({ error: setupError('INSTALL_LOCATION_INVALID', message, remedy), message, mode: 'fresh' as InstallMode });
-  if (installed && installed.installLocation !== location && lstatOrUndefined(layout.hostPath(installed.installLocation))) {
+  const invalid = (message: string, remedy?: string) => ({
+    error: setupError('INSTALL_LOCATION_INVALID', message, remedy),
+    message,
+    mode: 'fresh' as InstallMode,
+  });
+  if (
+    installed &&
+    installed.installLocation !== location &&
+    lstatOrUndefined(layout.hostPath(installed.installLocation))
+  ) {
     return invalid(
       `the Mobility service ${installed.agentVersion} is already installed at ${installed.installLocation}; it cannot also be installed at ${location}`,
       `Upgrade or repair it where it is (give ${installed.installLocation}, or leave the install location out).`,
@@ -126,7 +137,8 @@ function checkLocation(input: PreflightInput, location: string, installed: Insta
   let ancestor = path.dirname(hostLocation);
   while (ancestor !== path.dirname(ancestor)) {
     const stat = lstatOrUndefined(ancestor);
-    if (stat && !stat.isDirectory() && !stat.isSymbolicLink()) return invalid(`${ancestor} is a file, so ${location} cannot be created`);
+    if (stat && !stat.isDirectory() && !stat.isSymbolicLink())
+      return invalid(`${ancestor} is a file, so ${location} cannot be created`);
     ancestor = path.dirname(ancestor);
   }
   const stat = lstatOrUndefined(hostLocation);
@@ -135,14 +147,21 @@ function checkLocation(input: PreflightInput, location: string, installed: Insta
   if (!stat.isDirectory()) return invalid(`${location} is a file, not a folder`);
   // The install swaps whole trees by renaming the install folder, which a mount point cannot be.
   if (isMountPoint(hostLocation, stat)) {
-    return invalid(`${location} is a mount point; setup replaces the install folder as a whole, which a mount point cannot be`, `Install into a folder on that volume instead, for example ${location}${layout.platform === 'win32' ? '\\' : '/'}agent.`);
+    return invalid(
+      `${location} is a mount point; setup replaces the install folder as a whole, which a mount point cannot be`,
+      `Install into a folder on that volume instead, for example ${location}${layout.platform === 'win32' ? '\\' : '/'}agent.`,
+    );
   }
-  const ours = installed?.installLocation === location || lstatOrUndefined(path.join(hostLocation, SETUP_DIR_NAME))?.isDirectory();
+  const ours =
+    installed?.installLocation === location || lstatOrUndefined(path.join(hostLocation, SETUP_DIR_NAME))?.isDirectory();
   if (ours) {
     return { message: `${location} holds the installed agent`, mode: 'upgrade' };
   }
   if (fs.readdirSync(hostLocation).length > 0) {
-    return invalid(`${location} is not empty and holds no Mobility service installation; setup will not mix the agent into it`, 'Choose a new or empty folder for the agent.');
+    return invalid(
+      `${location} is not empty and holds no Mobility service installation; setup will not mix the agent into it`,
+      'Choose a new or empty folder for the agent.',
+    );
   }
   return { message: `${location} exists and is empty`, mode: 'fresh' };
 }
@@ -166,19 +185,48 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
   const add = (check: PreflightCheck): void => {
     checks.push(check);
   };
-  const fail = (id: PreflightCheckId, title: string, error: SetupError): void => add({ id, title, ok: false, message: error.message, error });
-  const notEvaluated = (id: PreflightCheckId, title: string, why: string): void => add({ id, title, ok: null, message: why });
+  const fail = (id: PreflightCheckId, title: string, error: SetupError): void =>
+    add({ id, title, ok: false, message: error.message, error });
+  const notEvaluated = (id: PreflightCheckId, title: string, why: string): void =>
+    add({ id, title, ok: null, message: why });
 
-  if (probe.isElevated()) add({ id: 'elevation', title: 'Administrator rights', ok: true, message: layout.platform === 'win32' ? 'running as administrator' : 'running as root' });
-  else fail('elevation', 'Administrator rights', setupError('NOT_ELEVATED', layout.platform === 'win32' ? 'setup is not running as administrator' : `setup is running as uid ${process.getuid?.() ?? '?'}, not root`));
+  if (probe.isElevated())
+    add({
+      id: 'elevation',
+      title: 'Administrator rights',
+      ok: true,
+      message: layout.platform === 'win32' ? 'running as administrator' : 'running as root',
+    });
+  else
+    fail(
+      'elevation',
+      'Administrator rights',
+      setupError(
+        'NOT_ELEVATED',
+        layout.platform === 'win32'
+          ? 'setup is not running as administrator'
+          : `setup is running as uid ${process.getuid?.() ?? '?'}, not root`,
+      ),
+    );
 
   const arch = probe.machineArch();
   if (isSupportedArch(arch)) add({ id: 'architecture', title: '64-bit system', ok: true, message: `${arch}` });
-  else fail('architecture', '64-bit system', setupError('UNSUPPORTED_OS', `this machine is ${arch}; agent packages are built for 64-bit x86 (x86_64) only`));
+  else
+    fail(
+      'architecture',
+      '64-bit system',
+      setupError('UNSUPPORTED_OS', `this machine is ${arch}; agent packages are built for 64-bit x86 (x86_64) only`),
+    );
 
   const detection = detectOs(layout, probe);
   const osLabel = detection.ok ? detection.row.label : undefined;
-  if (detection.ok) add({ id: 'os', title: 'Supported operating system', ok: true, message: `${detection.os.description} (package label ${detection.row.label})` });
+  if (detection.ok)
+    add({
+      id: 'os',
+      title: 'Supported operating system',
+      ok: true,
+      message: `${detection.os.description} (package label ${detection.row.label})`,
+    });
   else fail('os', 'Supported operating system', setupError('UNSUPPORTED_OS', detection.reason));
 
   let located: LocatedPackage | undefined;
@@ -189,12 +237,32 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
     try {
       const dirManifest = readDirectoryManifest(input.packageDir);
       if (dirManifest.osLabel !== osLabel) {
-        fail('package', 'Agent package', setupError('PACKAGE_NOT_FOUND', `this release is for ${dirManifest.osLabel}, but this machine is ${detection.ok ? detection.os.description : osLabel} (${osLabel})`, `Use the Microsoft-ASR_UA_*_${osLabel}_*_release.tar.gz release for this system.`));
+        fail(
+          'package',
+          'Agent package',
+          setupError(
+            'PACKAGE_NOT_FOUND',
+            `this release is for ${dirManifest.osLabel}, but this machine is ${detection.ok ? detection.os.description : osLabel} (${osLabel})`,
+            `Use the Microsoft-ASR_UA_*_${osLabel}_*_release.tar.gz release for this system.`,
+          ),
+        );
       } else {
         manifest = dirManifest;
-        const name = { fileName: path.basename(input.packageDir), version: parseAgentVersion(dirManifest.agentVersion) ?? [0, 0, 0, 0], versionText: dirManifest.agentVersion, label: dirManifest.osLabel, releaseDate: '', extension: 'tar.gz' } as const;
+        const name = {
+          fileName: path.basename(input.packageDir),
+          version: parseAgentVersion(dirManifest.agentVersion) ?? [0, 0, 0, 0],
+          versionText: dirManifest.agentVersion,
+          label: dirManifest.osLabel,
+          releaseDate: '',
+          extension: 'tar.gz',
+        } as const;
         located = { file: input.packageDir, name };
-        add({ id: 'package', title: 'Agent package', ok: true, message: `release ${dirManifest.agentVersion} for ${dirManifest.osLabel} in ${input.packageDir} (${dirManifest.payloadFiles} files, ${formatBytes(dirManifest.payloadBytes)})` });
+        add({
+          id: 'package',
+          title: 'Agent package',
+          ok: true,
+          message: `release ${dirManifest.agentVersion} for ${dirManifest.osLabel} in ${input.packageDir} (${dirManifest.payloadFiles} files, ${formatBytes(dirManifest.payloadBytes)})`,
+        });
       }
     } catch (error) {
       fail('package', 'Agent package', setupError('PACKAGE_INVALID', (error as Error).message));
@@ -205,9 +273,17 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
       fail('package', 'Agent package', result.error);
     } else {
       try {
-        manifest = await readPackageManifest(result.located.file, { osLabel: result.located.name.label, agentVersion: result.located.name.versionText });
+        manifest = await readPackageManifest(result.located.file, {
+          osLabel: result.located.name.label,
+          agentVersion: result.located.name.versionText,
+        });
         located = result.located;
-        add({ id: 'package', title: 'Agent package', ok: true, message: `${result.located.name.fileName} (version ${manifest.agentVersion}, ${manifest.payloadFiles} files, ${formatBytes(manifest.payloadBytes)})` });
+        add({
+          id: 'package',
+          title: 'Agent package',
+          ok: true,
+          message: `${result.located.name.fileName} (version ${manifest.agentVersion}, ${manifest.payloadFiles} files, ${formatBytes(manifest.payloadBytes)})`,
+        });
       } catch (error) {
         const message = error instanceof ExtractError ? error.message : (error as Error).message;
         fail('package', 'Agent package', setupError('PACKAGE_INVALID', `${result.located.file}: ${message}`));
@@ -220,7 +296,12 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
   try {
     installed = readInstallRecord(layout.recordFile);
   } catch (error) {
-    if (error instanceof RecordError) recordProblem = setupError('INSTALL_FAILED', error.message, `Move ${layout.recordFile} aside and run setup again to reinstall.`);
+    if (error instanceof RecordError)
+      recordProblem = setupError(
+        'INSTALL_FAILED',
+        error.message,
+        `Move ${layout.recordFile} aside and run setup again to reinstall.`,
+      );
     else throw error;
   }
 
@@ -248,10 +329,28 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
       const stats = fs.statfsSync(where);
       freeBytes = stats.bavail * stats.bsize;
       requiredBytes = requiredSpace(manifest, stats.bsize);
-      if (freeBytes >= requiredBytes) add({ id: 'disk', title: 'Free disk space', ok: true, message: `${formatBytes(freeBytes)} free at ${where}; ${formatBytes(requiredBytes)} needed` });
-      else fail('disk', 'Free disk space', setupError('INSUFFICIENT_DISK_SPACE', `${formatBytes(requiredBytes)} is needed at ${where} but only ${formatBytes(freeBytes)} is free (${formatBytes(requiredBytes - freeBytes)} short)`));
+      if (freeBytes >= requiredBytes)
+        add({
+          id: 'disk',
+          title: 'Free disk space',
+          ok: true,
+          message: `${formatBytes(freeBytes)} free at ${where}; ${formatBytes(requiredBytes)} needed`,
+        });
+      else
+        fail(
+          'disk',
+          'Free disk space',
+          setupError(
+            'INSUFFICIENT_DISK_SPACE',
+            `${formatBytes(requiredBytes)} is needed at ${where} but only ${formatBytes(freeBytes)} is free (${formatBytes(requiredBytes - freeBytes)} short)`,
+          ),
+        );
     } catch (error) {
-      fail('disk', 'Free disk space', setupError('INSTALL_LOCATION_INVALID', `cannot measure free space at ${where}: ${(error as Error).message}`));
+      fail(
+        'disk',
+        'Free disk space',
+        setupError('INSTALL_LOCATION_INVALID', `cannot measure free space at ${where}: ${(error as Error).message}`),
+      );
     }
   }
 
@@ -260,19 +359,50 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
   } else if (!installed) {
     add({ id: 'version', title: 'Installed version', ok: true, message: 'no agent installed yet' });
   } else if (!manifest) {
-    notEvaluated('version', 'Installed version', `${installed.agentVersion} is installed; the package version is unknown`);
+    notEvaluated(
+      'version',
+      'Installed version',
+      `${installed.agentVersion} is installed; the package version is unknown`,
+    );
   } else {
     const have = parseAgentVersion(installed.agentVersion);
     const want = parseAgentVersion(manifest.agentVersion);
     const order = have && want ? compareAgentVersions(have, want) : 0;
     if (order > 0) {
-      fail('version', 'Installed version', setupError('NEWER_VERSION_INSTALLED', `version ${installed.agentVersion} is installed at ${installed.installLocation}; this package is the older ${manifest.agentVersion}`));
+      fail(
+        'version',
+        'Installed version',
+        setupError(
+          'NEWER_VERSION_INSTALLED',
+          `version ${installed.agentVersion} is installed at ${installed.installLocation}; this package is the older ${manifest.agentVersion}`,
+        ),
+      );
     } else {
       if (mode !== 'fresh') mode = order === 0 ? 'repair' : 'upgrade';
-      add({ id: 'version', title: 'Installed version', ok: true, message: order === 0 ? `${installed.agentVersion} is installed: this run repairs it` : `${installed.agentVersion} is installed: this run upgrades it to ${manifest.agentVersion}` });
+      add({
+        id: 'version',
+        title: 'Installed version',
+        ok: true,
+        message:
+          order === 0
+            ? `${installed.agentVersion} is installed: this run repairs it`
+            : `${installed.agentVersion} is installed: this run upgrades it to ${manifest.agentVersion}`,
+      });
     }
   }
 
   const problems = checks.flatMap((check) => (check.error ? [check.error] : []));
-  return { checks, problems, os: detection.os, osLabel, located, manifest, installed, installLocation, mode, freeBytes, requiredBytes };
+  return {
+    checks,
+    problems,
+    os: detection.os,
+    osLabel,
+    located,
+    manifest,
+    installed,
+    installLocation,
+    mode,
+    freeBytes,
+    requiredBytes,
+  };
 }

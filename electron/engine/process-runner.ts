@@ -116,7 +116,8 @@ export const liveProcessRunner: ProcessRunner = {
       child.on('exit', (code, signal) => {
         const outcome = outcomeOf(code, signal);
         const grace = setTimeout(() => {
-          for (const stream of [child.stdout, child.stderr]) (stream as (typeof stream & { unref?: () => void }) | null)?.unref?.();
+          for (const stream of [child.stdout, child.stderr])
+            (stream as (typeof stream & { unref?: () => void }) | null)?.unref?.();
           finish(outcome);
         }, 250);
         child.once('close', () => {

@@ -12,7 +12,6 @@ import { padToBlock, rawTarHeader, withTarChecksum, Scratch } from './test-suppo
 const scratch = new Scratch();
 afterAll(() => scratch.cleanup());
 
-
 function readAll(archive: Buffer): TarHeader[] {
   const headers: TarHeader[] = [];
   const reader = new TarReader({ entry: (h) => headers.push(h), data: () => undefined, entryEnd: () => undefined });
@@ -49,7 +48,12 @@ describe('regressions', () => {
   });
 
   it('the 64 KiB manifest line limit holds however the manifest is chunked', () => {
-    const text = serializeManifest({ agentVersion: '9.60.0.0', osLabel: 'DEBIAN12-64', created: 'x'.repeat(70_000), entries: [['payload', 'd', 0o755]] });
+    const text = serializeManifest({
+      agentVersion: '9.60.0.0',
+      osLabel: 'DEBIAN12-64',
+      created: 'x'.repeat(70_000),
+      entries: [['payload', 'd', 0o755]],
+    });
     expect(() => parseManifest(text)).toThrow(/longer than 64 KiB/);
     for (const size of [1000, 16 * 1024, 40 * 1024]) {
       const parser = new ManifestParser();

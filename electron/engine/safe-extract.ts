@@ -109,9 +109,16 @@ class PackageVisitor implements TarVisitor {
     this.entriesSeen++;
     if (this.entriesSeen === 1) {
       if (header.path !== MANIFEST_NAME || header.type !== 'file') {
-        throw new ExtractError('invalid-package', `the first entry is ${describeEntry(header)}, not the package manifest ${MANIFEST_NAME}`);
+        throw new ExtractError(
+          'invalid-package',
+          `the first entry is ${describeEntry(header)}, not the package manifest ${MANIFEST_NAME}`,
+        );
       }
-      if (header.size > MAX_MANIFEST_BYTES) throw new ExtractError('invalid-package', `the manifest is ${header.size} bytes, more than the ${MAX_MANIFEST_BYTES} allowed`);
+      if (header.size > MAX_MANIFEST_BYTES)
+        throw new ExtractError(
+          'invalid-package',
+          `the manifest is ${header.size} bytes, more than the ${MAX_MANIFEST_BYTES} allowed`,
+        );
       this.readingManifest = true;
       if (this.options.manifest) this.manifestHash = createHash('sha256');
       else this.manifestParser = new ManifestParser();
@@ -120,27 +127,46 @@ class PackageVisitor implements TarVisitor {
     const manifest = this.manifest;
     if (!manifest) throw new ExtractError('invalid-package', 'entries before the manifest');
     const checked = checkArchivePath(header.path);
-    if (!checked.ok) throw new ExtractError('invalid-package', `unsafe entry ${describeEntry(header)}: ${checked.reason}`);
+    if (!checked.ok)
+      throw new ExtractError('invalid-package', `unsafe entry ${describeEntry(header)}: ${checked.reason}`);
     const entryPath = checked.path;
-    if (header.type === 'hardlink') throw new ExtractError('invalid-package', `unsafe entry ${describeEntry(header)}: hard links are not allowed`);
+    if (header.type === 'hardlink')
+      throw new ExtractError('invalid-package', `unsafe entry ${describeEntry(header)}: hard links are not allowed`);
     if (header.type !== 'file' && header.type !== 'directory' && header.type !== 'symlink') {
-      throw new ExtractError('invalid-package', `unsafe entry ${describeEntry(header)}: ${header.type} entries (type '${header.typeFlag}') are not allowed`);
+      throw new ExtractError(
+        'invalid-package',
+        `unsafe entry ${describeEntry(header)}: ${header.type} entries (type '${header.typeFlag}') are not allowed`,
+      );
     }
-    if (header.mode & 0o7000) throw new ExtractError('invalid-package', `unsafe entry ${describeEntry(header)}: setuid/setgid/sticky mode ${header.mode.toString(8)}`);
+    if (header.mode & 0o7000)
+      throw new ExtractError(
+        'invalid-package',
+        `unsafe entry ${describeEntry(header)}: setuid/setgid/sticky mode ${header.mode.toString(8)}`,
+      );
     const index = manifest.indexOf(entryPath, this.cursor);
     if (index !== -1) this.cursor = index + 1;
-    if (index === -1) throw new ExtractError('invalid-package', `entry ${describeEntry(header)} is not listed in the manifest`);
+    if (index === -1)
+      throw new ExtractError('invalid-package', `entry ${describeEntry(header)} is not listed in the manifest`);
     if (this.seen[index]) throw new ExtractError('invalid-package', `entry ${describeEntry(header)} appears twice`);
     this.seen[index] = 1;
     this.seenCount++;
     const expectedType = manifest.typeAt(index);
     const expectedMode = manifest.modeAt(index);
-    if (expectedType !== header.type) throw new ExtractError('invalid-package', `entry ${describeEntry(header)} is a ${header.type}; the manifest says ${expectedType}`);
+    if (expectedType !== header.type)
+      throw new ExtractError(
+        'invalid-package',
+        `entry ${describeEntry(header)} is a ${header.type}; the manifest says ${expectedType}`,
+      );
     if ((header.mode & 0o7777) !== expectedMode) {
-      throw new ExtractError('invalid-package', `entry ${describeEntry(header)} has mode ${header.mode.toString(8)}; the manifest says ${expectedMode.toString(8)}`);
+      throw new ExtractError(
+        'invalid-package',
+        `entry ${describeEntry(header)} has mode ${header.mode.toString(8)}; the manifest says ${expectedMode.toString(8)}`,
+      );
     }
     const inPayload = isPayloadPath(entryPath);
-    const target = inPayload ? path.join(this.options.stagingDir, entryPath.slice(PAYLOAD_ROOT.length)) : this.options.placeExtra?.(entryPath);
+    const target = inPayload
+      ? path.join(this.options.stagingDir, entryPath.slice(PAYLOAD_ROOT.length))
+      : this.options.placeExtra?.(entryPath);
     if (expectedType === 'directory') {
       if (target !== undefined) {
         // Created owner-only; the manifest's mode is applied once everything inside is written.
@@ -152,16 +178,23 @@ class PackageVisitor implements TarVisitor {
     if (expectedType === 'symlink') {
       const expectedTarget = manifest.targetAt(index);
       if (header.linkTarget !== expectedTarget) {
-        throw new ExtractError('invalid-package', `symlink ${describeEntry(header)} points to "${header.linkTarget}"; the manifest says "${expectedTarget}"`);
+        throw new ExtractError(
+          'invalid-package',
+          `symlink ${describeEntry(header)} points to "${header.linkTarget}"; the manifest says "${expectedTarget}"`,
+        );
       }
-      if (target === undefined) throw new ExtractError('invalid-package', `symlink ${describeEntry(header)} outside the payload`);
+      if (target === undefined)
+        throw new ExtractError('invalid-package', `symlink ${describeEntry(header)} outside the payload`);
       fs.symlinkSync(expectedTarget, target);
       this.filesDone++;
       return;
     }
     const expectedSize = manifest.sizeAt(index);
     if (header.size !== expectedSize) {
-      throw new ExtractError('invalid-package', `entry ${describeEntry(header)} is ${header.size} bytes; the manifest says ${expectedSize} (more than declared, or truncated)`);
+      throw new ExtractError(
+        'invalid-package',
+        `entry ${describeEntry(header)} is ${header.size} bytes; the manifest says ${expectedSize} (more than declared, or truncated)`,
+      );
     }
     this.current = index;
     this.currentPath = entryPath;
@@ -209,7 +242,10 @@ class PackageVisitor implements TarVisitor {
       let manifest: PackageManifest | undefined;
       if (this.manifestHash && this.options.manifest) {
         if (this.manifestHash.digest('hex') !== this.options.manifest.digest) {
-          throw new ExtractError('invalid-package', 'the package changed after it was checked (its manifest is different now)');
+          throw new ExtractError(
+            'invalid-package',
+            'the package changed after it was checked (its manifest is different now)',
+          );
         }
         manifest = this.options.manifest;
       } else {
@@ -259,7 +295,10 @@ class PackageVisitor implements TarVisitor {
     if (this.seenCount !== manifest.size) {
       const missing: string[] = [];
       for (let i = 0; i < manifest.size; i++) if (!this.seen[i]) missing.push(manifest.pathAt(i));
-      throw new ExtractError('invalid-package', `the archive is missing ${missing.length} entries the manifest lists, e.g. "${missing[0]}" (truncated package?)`);
+      throw new ExtractError(
+        'invalid-package',
+        `the archive is missing ${missing.length} entries the manifest lists, e.g. "${missing[0]}" (truncated package?)`,
+      );
     }
   }
 
@@ -281,7 +320,10 @@ class PackageVisitor implements TarVisitor {
   }
 
   private mismatch(): never {
-    throw new ExtractError('invalid-package', `"${this.currentPath}" does not match its sha256 in the manifest (damaged or tampered package)`);
+    throw new ExtractError(
+      'invalid-package',
+      `"${this.currentPath}" does not match its sha256 in the manifest (damaged or tampered package)`,
+    );
   }
 }
 
@@ -292,7 +334,8 @@ const EMPTY = Buffer.alloc(0);
 function translate(error: unknown): ExtractError {
   if (error instanceof ExtractError) return error;
   if (error instanceof TarFormatError) return new ExtractError('invalid-package', error.message);
-  if (error instanceof InflateError) return new ExtractError('invalid-package', `the package is not a valid gzip stream (${error.message})`);
+  if (error instanceof InflateError)
+    return new ExtractError('invalid-package', `the package is not a valid gzip stream (${error.message})`);
   if (error instanceof WriterError) {
     if (error.failure.code === 'ENOSPC' || error.failure.code === 'EDQUOT') {
       return new ExtractError('disk-full', `the disk filled up while writing "${error.failure.path}"`);
@@ -300,12 +343,17 @@ function translate(error: unknown): ExtractError {
     return new ExtractError('io', `cannot write "${error.failure.path}": ${error.failure.message}`);
   }
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return new ExtractError('disk-full', `the disk filled up while extracting: ${(error as Error).message}`);
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return new ExtractError('disk-full', `the disk filled up while extracting: ${(error as Error).message}`);
   if (code === 'ABORT_ERR') return new ExtractError('cancelled', 'extraction was cancelled');
   return new ExtractError('io', (error as Error)?.message ?? String(error));
 }
 
-async function run(options: ExtractOptions, pool: FileWriterPool | undefined, stopAfterManifest: boolean): Promise<PackageVisitor> {
+async function run(
+  options: ExtractOptions,
+  pool: FileWriterPool | undefined,
+  stopAfterManifest: boolean,
+): Promise<PackageVisitor> {
   const visitor = new PackageVisitor(options, pool, stopAfterManifest);
   const reader = new TarReader(visitor);
   let inflated = 0;
@@ -316,14 +364,23 @@ async function run(options: ExtractOptions, pool: FileWriterPool | undefined, st
     const now = Date.now();
     if (!force && now - lastReport < 100) return;
     lastReport = now;
-    return options.onProgress({ bytesDone: visitor.bytesDone, bytesTotal: manifest.payloadBytes, filesDone: visitor.filesDone, filesTotal: manifest.payloadFiles + manifest.payloadLinks });
+    return options.onProgress({
+      bytesDone: visitor.bytesDone,
+      bytesTotal: manifest.payloadBytes,
+      filesDone: visitor.filesDone,
+      filesTotal: manifest.payloadFiles + manifest.payloadLinks,
+    });
   };
   try {
     for await (const chunk of inflateGzipFile(options.archivePath, options.inflate)) {
       if (options.signal?.aborted) throw new ExtractError('cancelled', 'extraction was cancelled');
       inflated += chunk.length;
       // A decompression bomb ends here: the stream may not expand past what the manifest accounts for.
-      if (inflated > visitor.inflateLimit) throw new ExtractError('invalid-package', 'the package expands beyond the size its manifest declares (decompression bomb?)');
+      if (inflated > visitor.inflateLimit)
+        throw new ExtractError(
+          'invalid-package',
+          'the package expands beyond the size its manifest declares (decompression bomb?)',
+        );
       // After the end-of-archive marker the rest (tar's record padding) is still inflated, so the gzip
       // checksum and length are verified and a truncated file is caught, but it is not parsed.
       if (reader.ended) continue;
@@ -353,7 +410,10 @@ async function run(options: ExtractOptions, pool: FileWriterPool | undefined, st
 }
 
 /** Reads only the manifest at the head of a package (for preflight), without extracting anything. */
-export async function readPackageManifest(archivePath: string, expect?: ExtractOptions['expect']): Promise<PackageManifest> {
+export async function readPackageManifest(
+  archivePath: string,
+  expect?: ExtractOptions['expect'],
+): Promise<PackageManifest> {
   const visitor = await run({ archivePath, stagingDir: '', expect }, undefined, true);
   if (!visitor.manifest) throw new ExtractError('invalid-package', 'the archive has no manifest');
   return visitor.manifest;

@@ -2,7 +2,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ProcessOutcome, ProcessRunner, RunOptions } from './process-runner';
-import { captureService, quiesceForUndo, registerService, removeService, restoreService, stopForReplacement, systemdUnitText, windowsBinPath, type ServiceSnapshot } from './service-registration';
+import {
+  captureService,
+  quiesceForUndo,
+  registerService,
+  removeService,
+  restoreService,
+  stopForReplacement,
+  systemdUnitText,
+  windowsBinPath,
+  type ServiceSnapshot,
+} from './service-registration';
 import { systemLayout, type SystemLayout } from './system-layout';
 import { fakeProbe, makeRoot, Scratch } from './test-support/fixtures';
 
@@ -14,7 +24,12 @@ import { fakeProbe, makeRoot, Scratch } from './test-support/fixtures';
 const scratch = new Scratch();
 afterAll(() => scratch.cleanup());
 
-const spec = { name: 'asr-mobility', description: 'Azure Site Recovery Mobility service', exec: 'bin/svagentsd', args: ['--config', 'etc/my conf'] };
+const spec = {
+  name: 'asr-mobility',
+  description: 'Azure Site Recovery Mobility service',
+  exec: 'bin/svagentsd',
+  args: ['--config', 'etc/my conf'],
+};
 
 type Answer = (command: string, args: readonly string[]) => ProcessOutcome | { output: string; code: number };
 
@@ -49,7 +64,13 @@ function withOldUnit(name: string): { dir: string; unitPath: string } {
 }
 
 function context(layout: SystemLayout, runner: ProcessRunner, systemd: boolean, platform: 'linux' | 'win32' = 'linux') {
-  return { layout, probe: fakeProbe({ platform, systemdRunning: () => systemd }), runner, log: () => undefined, sleep: async () => undefined };
+  return {
+    layout,
+    probe: fakeProbe({ platform, systemdRunning: () => systemd }),
+    runner,
+    log: () => undefined,
+    sleep: async () => undefined,
+  };
 }
 
 describe('service unit', () => {
@@ -88,7 +109,9 @@ describe('a live system without systemd (a container)', () => {
     const outcome = await registerService(spec, '/usr/local/ASR', snapshot, ctx);
     expect(outcome.status).toBe('Warning');
     expect(outcome.message).toMatch(/systemd is not running here .* was not started/);
-    expect(fs.readFileSync(path.join(dir, 'etc/systemd/system/asr-mobility.service'), 'utf8')).toContain('ExecStart=/usr/local/ASR/bin/svagentsd');
+    expect(fs.readFileSync(path.join(dir, 'etc/systemd/system/asr-mobility.service'), 'utf8')).toContain(
+      'ExecStart=/usr/local/ASR/bin/svagentsd',
+    );
     expect(runner.calls).toEqual([]);
   });
 });
@@ -103,13 +126,23 @@ describe('a live system with systemd', () => {
     expect(await stopForReplacement(snapshot, ctx)).toBeUndefined();
     const outcome = await registerService(spec, '/usr/local/ASR', snapshot, ctx);
     expect(outcome).toMatchObject({ status: 'Succeeded', message: 'asr-mobility enabled and started' });
-    expect(runner.calls).toEqual([['systemctl', 'daemon-reload'], ['systemctl', 'enable', 'asr-mobility.service'], ['systemctl', 'restart', 'asr-mobility.service']]);
+    expect(runner.calls).toEqual([
+      ['systemctl', 'daemon-reload'],
+      ['systemctl', 'enable', 'asr-mobility.service'],
+      ['systemctl', 'restart', 'asr-mobility.service'],
+    ]);
     runner.calls.length = 0;
     expect(await quiesceForUndo(snapshot, ctx)).toEqual([]);
-    expect(runner.calls).toEqual([['systemctl', 'is-active', '--quiet', 'asr-mobility.service'], ['systemctl', 'stop', 'asr-mobility.service']]);
+    expect(runner.calls).toEqual([
+      ['systemctl', 'is-active', '--quiet', 'asr-mobility.service'],
+      ['systemctl', 'stop', 'asr-mobility.service'],
+    ]);
     runner.calls.length = 0;
     expect(await restoreService(snapshot, ctx)).toEqual([]);
-    expect(runner.calls).toEqual([['systemctl', 'disable', 'asr-mobility.service'], ['systemctl', 'daemon-reload']]);
+    expect(runner.calls).toEqual([
+      ['systemctl', 'disable', 'asr-mobility.service'],
+      ['systemctl', 'daemon-reload'],
+    ]);
     expect(fs.existsSync(path.join(dir, 'etc/systemd/system/asr-mobility.service'))).toBe(false);
   });
 
@@ -118,8 +151,17 @@ describe('a live system with systemd', () => {
     const runner = recordingRunner();
     const ctx = context(liveLayoutIn(dir), runner, true);
     const snapshot = await captureService(spec.name, ctx);
-    expect(snapshot).toMatchObject({ managed: true, existed: true, wasEnabled: true, wasActive: true, previousUnit: 'old unit\n' });
-    expect(runner.calls).toEqual([['systemctl', 'is-enabled', '--quiet', 'asr-mobility.service'], ['systemctl', 'is-active', '--quiet', 'asr-mobility.service']]);
+    expect(snapshot).toMatchObject({
+      managed: true,
+      existed: true,
+      wasEnabled: true,
+      wasActive: true,
+      previousUnit: 'old unit\n',
+    });
+    expect(runner.calls).toEqual([
+      ['systemctl', 'is-enabled', '--quiet', 'asr-mobility.service'],
+      ['systemctl', 'is-active', '--quiet', 'asr-mobility.service'],
+    ]);
     runner.calls.length = 0;
     expect(await stopForReplacement(snapshot, ctx)).toBeUndefined();
     expect(runner.calls).toEqual([['systemctl', 'stop', 'asr-mobility.service']]);
@@ -130,32 +172,52 @@ describe('a live system with systemd', () => {
     runner.calls.length = 0;
     expect(await restoreService(snapshot, ctx)).toEqual([]);
     expect(fs.readFileSync(unitPath, 'utf8')).toBe('old unit\n');
-    expect(runner.calls).toEqual([['systemctl', 'daemon-reload'], ['systemctl', 'enable', 'asr-mobility.service'], ['systemctl', 'restart', 'asr-mobility.service']]);
+    expect(runner.calls).toEqual([
+      ['systemctl', 'daemon-reload'],
+      ['systemctl', 'enable', 'asr-mobility.service'],
+      ['systemctl', 'restart', 'asr-mobility.service'],
+    ]);
   });
 
   it('an undo reports the service commands that failed (so the journal is kept for a retry)', async () => {
     const { dir } = withOldUnit('restore-fails');
     const ctx = context(liveLayoutIn(dir), recordingRunner(), true);
     const snapshot = await captureService(spec.name, ctx);
-    const failing = context(liveLayoutIn(dir), recordingRunner((_command, args) => ({ kind: 'exited', code: args[0] === 'restart' ? 1 : 0 })), true);
-    expect(await restoreService(snapshot, failing)).toEqual(['systemctl restart asr-mobility.service exited with code 1']);
+    const failing = context(
+      liveLayoutIn(dir),
+      recordingRunner((_command, args) => ({ kind: 'exited', code: args[0] === 'restart' ? 1 : 0 })),
+      true,
+    );
+    expect(await restoreService(snapshot, failing)).toEqual([
+      'systemctl restart asr-mobility.service exited with code 1',
+    ]);
   });
 
   it('a state query that cannot run (timed out) is an error, not "not running"', async () => {
     const { dir } = withOldUnit('query-timeout');
-    const ctx = context(liveLayoutIn(dir), recordingRunner(() => ({ kind: 'timed-out', afterMs: 120_000 })), true);
+    const ctx = context(
+      liveLayoutIn(dir),
+      recordingRunner(() => ({ kind: 'timed-out', afterMs: 120_000 })),
+      true,
+    );
     await expect(captureService(spec.name, ctx)).rejects.toThrow(/cannot read the state of the asr-mobility service/);
   });
 
   it('an undo leaves a service that was installed but stopped and disabled, stopped and disabled', async () => {
     const { dir } = withOldUnit('stopped');
-    const runner = recordingRunner((_command, args) => ({ kind: 'exited', code: args[0] === 'is-enabled' || args[0] === 'is-active' ? 3 : 0 }));
+    const runner = recordingRunner((_command, args) => ({
+      kind: 'exited',
+      code: args[0] === 'is-enabled' || args[0] === 'is-active' ? 3 : 0,
+    }));
     const ctx = context(liveLayoutIn(dir), runner, true);
     const snapshot = await captureService(spec.name, ctx);
     expect(snapshot).toMatchObject({ existed: true, wasEnabled: false, wasActive: false });
     runner.calls.length = 0;
     await restoreService(snapshot, ctx);
-    expect(runner.calls).toEqual([['systemctl', 'daemon-reload'], ['systemctl', 'disable', 'asr-mobility.service']]);
+    expect(runner.calls).toEqual([
+      ['systemctl', 'daemon-reload'],
+      ['systemctl', 'disable', 'asr-mobility.service'],
+    ]);
   });
 
   it('a service that will not start fails the step with INSTALL_FAILED and a journalctl remedy', async () => {
@@ -171,19 +233,23 @@ describe('a live system with systemd', () => {
     const { dir } = withOldUnit('unstoppable');
     const runner = recordingRunner((_command, args) => ({ kind: 'exited', code: args[0] === 'stop' ? 1 : 0 }));
     const ctx = context(liveLayoutIn(dir), runner, true);
-    expect(await stopForReplacement(await captureService(spec.name, ctx), ctx)).toMatch(/systemctl stop asr-mobility.service exited with code 1/);
+    expect(await stopForReplacement(await captureService(spec.name, ctx), ctx)).toMatch(
+      /systemctl stop asr-mobility.service exited with code 1/,
+    );
   });
 });
 
 describe('Windows', () => {
   const installLocation = 'C:\\Program Files (x86)\\Microsoft Azure Site Recovery';
   const binPath = '"C:\\Program Files (x86)\\Microsoft Azure Site Recovery\\bin\\svagentsd" --config "etc/my conf"';
-  const oldConfig = 'SERVICE_NAME: asr-mobility\n        START_TYPE         : 3   DEMAND_START\n        BINARY_PATH_NAME   : C:\\old\\svagentsd.exe\n        DISPLAY_NAME       : Old Mobility service';
+  const oldConfig =
+    'SERVICE_NAME: asr-mobility\n        START_TYPE         : 3   DEMAND_START\n        BINARY_PATH_NAME   : C:\\old\\svagentsd.exe\n        DISPLAY_NAME       : Old Mobility service';
 
   it('fresh install: creates and starts the service with sc.exe (argv only); an undo stops and deletes it', async () => {
     let exists = false;
     const runner = recordingRunner((_command, args) => {
-      if (args[0] === 'query') return exists ? { output: 'STATE              : 1  STOPPED', code: 0 } : { kind: 'exited', code: 1060 };
+      if (args[0] === 'query')
+        return exists ? { output: 'STATE              : 1  STOPPED', code: 0 } : { kind: 'exited', code: 1060 };
       if (args[0] === 'create') exists = true;
       return { kind: 'exited', code: 0 };
     });
@@ -194,7 +260,17 @@ describe('Windows', () => {
     const outcome = await registerService(spec, installLocation, snapshot, ctx);
     expect(outcome.status).toBe('Succeeded');
     expect(runner.calls).toEqual([
-      ['sc.exe', 'create', 'asr-mobility', 'binPath=', binPath, 'start=', 'auto', 'DisplayName=', 'Azure Site Recovery Mobility service'],
+      [
+        'sc.exe',
+        'create',
+        'asr-mobility',
+        'binPath=',
+        binPath,
+        'start=',
+        'auto',
+        'DisplayName=',
+        'Azure Site Recovery Mobility service',
+      ],
       ['sc.exe', 'start', 'asr-mobility'],
     ]);
     runner.calls.length = 0;
@@ -212,16 +288,25 @@ describe('Windows', () => {
     let polls = 0;
     const runner = recordingRunner((_command, args) => {
       if (args[0] === 'qc') return { output: oldConfig, code: 0 };
-      if (args[0] === 'query') return { output: `STATE              : ${polls++ < 2 ? '4  RUNNING' : '1  STOPPED'}`, code: 0 };
+      if (args[0] === 'query')
+        return { output: `STATE              : ${polls++ < 2 ? '4  RUNNING' : '1  STOPPED'}`, code: 0 };
       return { kind: 'exited', code: 0 };
     });
     const ctx = context(systemLayout('win32', undefined), runner, false, 'win32');
     const snapshot: ServiceSnapshot = await captureService(spec.name, ctx);
-    expect(snapshot).toMatchObject({ existed: true, wasActive: true, windowsConfig: { binPath: 'C:\\old\\svagentsd.exe', startType: 'demand', displayName: 'Old Mobility service' } });
+    expect(snapshot).toMatchObject({
+      existed: true,
+      wasActive: true,
+      windowsConfig: { binPath: 'C:\\old\\svagentsd.exe', startType: 'demand', displayName: 'Old Mobility service' },
+    });
     runner.calls.length = 0;
     expect(await stopForReplacement(snapshot, ctx)).toBeUndefined();
     // sc stop only asks: setup polls until the service reports STOPPED before it touches the files.
-    expect(runner.calls).toEqual([['sc.exe', 'stop', 'asr-mobility'], ['sc.exe', 'query', 'asr-mobility'], ['sc.exe', 'query', 'asr-mobility']]);
+    expect(runner.calls).toEqual([
+      ['sc.exe', 'stop', 'asr-mobility'],
+      ['sc.exe', 'query', 'asr-mobility'],
+      ['sc.exe', 'query', 'asr-mobility'],
+    ]);
     runner.calls.length = 0;
     await registerService(spec, installLocation, snapshot, ctx);
     expect(runner.calls).toEqual([
@@ -238,19 +323,47 @@ describe('Windows', () => {
   });
 
   it('an undo recreates a service that the update removed', async () => {
-    const runner = recordingRunner((_command, args) => (args[0] === 'qc' ? { output: oldConfig, code: 0 } : args[0] === 'query' ? { kind: 'exited', code: 1060 } : { kind: 'exited', code: 0 }));
+    const runner = recordingRunner((_command, args) =>
+      args[0] === 'qc'
+        ? { output: oldConfig, code: 0 }
+        : args[0] === 'query'
+          ? { kind: 'exited', code: 1060 }
+          : { kind: 'exited', code: 0 },
+    );
     const ctx = context(systemLayout('win32', undefined), runner, false, 'win32');
-    const snapshot: ServiceSnapshot = { name: 'asr-mobility', platform: 'win32', unitPath: null, previousUnit: null, windowsConfig: { binPath: 'C:\\old\\svagentsd.exe', startType: 'auto', displayName: 'Old Mobility service' }, managed: true, existed: true, wasEnabled: true, wasActive: true };
+    const snapshot: ServiceSnapshot = {
+      name: 'asr-mobility',
+      platform: 'win32',
+      unitPath: null,
+      previousUnit: null,
+      windowsConfig: { binPath: 'C:\\old\\svagentsd.exe', startType: 'auto', displayName: 'Old Mobility service' },
+      managed: true,
+      existed: true,
+      wasEnabled: true,
+      wasActive: true,
+    };
     expect(await restoreService(snapshot, ctx)).toEqual([]);
     expect(runner.calls).toEqual([
       ['sc.exe', 'query', 'asr-mobility'],
-      ['sc.exe', 'create', 'asr-mobility', 'binPath=', 'C:\\old\\svagentsd.exe', 'start=', 'auto', 'DisplayName=', 'Old Mobility service'],
+      [
+        'sc.exe',
+        'create',
+        'asr-mobility',
+        'binPath=',
+        'C:\\old\\svagentsd.exe',
+        'start=',
+        'auto',
+        'DisplayName=',
+        'Old Mobility service',
+      ],
       ['sc.exe', 'start', 'asr-mobility'],
     ]);
   });
 
   it('quotes arguments with spaces or quotes in the service command line', () => {
-    expect(windowsBinPath({ ...spec, args: ['--name', 'say "hi"'] }, 'C:\\ASR')).toBe('C:\\ASR\\bin\\svagentsd --name "say \\"hi\\""');
+    expect(windowsBinPath({ ...spec, args: ['--name', 'say "hi"'] }, 'C:\\ASR')).toBe(
+      'C:\\ASR\\bin\\svagentsd --name "say \\"hi\\""',
+    );
   });
 });
 
@@ -263,11 +376,19 @@ describe('an upgrade to a version that declares no service', () => {
     runner.calls.length = 0;
     const outcome = await removeService(snapshot, ctx);
     expect(outcome.status).toBe('Succeeded');
-    expect(runner.calls).toEqual([['systemctl', 'stop', 'asr-mobility.service'], ['systemctl', 'disable', 'asr-mobility.service'], ['systemctl', 'daemon-reload']]);
+    expect(runner.calls).toEqual([
+      ['systemctl', 'stop', 'asr-mobility.service'],
+      ['systemctl', 'disable', 'asr-mobility.service'],
+      ['systemctl', 'daemon-reload'],
+    ]);
     expect(fs.existsSync(unitPath)).toBe(false);
     runner.calls.length = 0;
     await restoreService(snapshot, ctx);
     expect(fs.readFileSync(unitPath, 'utf8')).toBe('old unit\n');
-    expect(runner.calls).toEqual([['systemctl', 'daemon-reload'], ['systemctl', 'enable', 'asr-mobility.service'], ['systemctl', 'restart', 'asr-mobility.service']]);
+    expect(runner.calls).toEqual([
+      ['systemctl', 'daemon-reload'],
+      ['systemctl', 'enable', 'asr-mobility.service'],
+      ['systemctl', 'restart', 'asr-mobility.service'],
+    ]);
   });
 });

@@ -20,7 +20,11 @@ import type { SystemProbe } from './system-probe';
 // Under --root nothing is started or stopped (as `rpm --root` leaves services alone); on a live system
 // whose service manager is not running (a container) the unit is written and the step is a Warning.
 
-const windowsConfigSchema = z.object({ binPath: z.string(), startType: z.enum(['auto', 'demand', 'disabled', 'boot', 'system']), displayName: z.string() });
+const windowsConfigSchema = z.object({
+  binPath: z.string(),
+  startType: z.enum(['auto', 'demand', 'disabled', 'boot', 'system']),
+  displayName: z.string(),
+});
 
 export const serviceSnapshotSchema = z.object({
   name: z.string(),
@@ -92,7 +96,9 @@ export function systemdUnitText(spec: ServiceSpec, installLocation: string): str
 
 /** A Windows command line: each argument quoted when it has spaces or quotes, inner quotes escaped. */
 export function windowsBinPath(spec: ServiceSpec, installLocation: string): string {
-  return [path.win32.join(installLocation, spec.exec), ...spec.args].map((a) => (/[\s"]/.test(a) ? `"${a.replace(/"/g, '\\"')}"` : a)).join(' ');
+  return [path.win32.join(installLocation, spec.exec), ...spec.args]
+    .map((a) => (/[\s"]/.test(a) ? `"${a.replace(/"/g, '\\"')}"` : a))
+    .join(' ');
 }
 
 interface ToolResult {
@@ -103,7 +109,11 @@ interface ToolResult {
   readonly failure: string;
 }
 
-async function tool(context: UndoContext & { readonly signal?: AbortSignal }, command: string, args: string[]): Promise<ToolResult> {
+async function tool(
+  context: UndoContext & { readonly signal?: AbortSignal },
+  command: string,
+  args: string[],
+): Promise<ToolResult> {
   const lines: string[] = [];
   const outcome = await context.runner.run(command, args, {
     cwd: context.layout.root,
@@ -116,7 +126,12 @@ async function tool(context: UndoContext & { readonly signal?: AbortSignal }, co
     },
   });
   const ok = outcome.kind === 'exited' && outcome.code === 0;
-  return { ok, ran: outcome.kind === 'exited', output: lines.join('\n'), failure: ok ? '' : `${command} ${args.join(' ')} ${describeOutcome(outcome)}` };
+  return {
+    ok,
+    ran: outcome.kind === 'exited',
+    output: lines.join('\n'),
+    failure: ok ? '' : `${command} ${args.join(' ')} ${describeOutcome(outcome)}`,
+  };
 }
 
 function managedHere(layout: SystemLayout, probe: SystemProbe): boolean {
@@ -124,7 +139,13 @@ function managedHere(layout: SystemLayout, probe: SystemProbe): boolean {
   return layout.platform === 'win32' ? true : probe.systemdRunning();
 }
 
-const START_TYPES: Record<string, z.infer<typeof windowsConfigSchema>['startType']> = { '0': 'boot', '1': 'system', '2': 'auto', '3': 'demand', '4': 'disabled' };
+const START_TYPES: Record<string, z.infer<typeof windowsConfigSchema>['startType']> = {
+  '0': 'boot',
+  '1': 'system',
+  '2': 'auto',
+  '3': 'demand',
+  '4': 'disabled',
+};
 
 function parseWindowsConfig(qc: string): z.infer<typeof windowsConfigSchema> | null {
   const binPath = /BINARY_PATH_NAME\s*:\s*(.+)/.exec(qc)?.[1]?.trim();
@@ -145,7 +166,18 @@ export async function captureService(name: string, context: ServiceContext): Pro
     return result;
   };
   if (layout.platform === 'win32') {
-    if (!managed) return { name, platform: 'win32', unitPath: null, previousUnit: null, windowsConfig: null, managed, existed: false, wasEnabled: false, wasActive: false };
+    if (!managed)
+      return {
+        name,
+        platform: 'win32',
+        unitPath: null,
+        previousUnit: null,
+        windowsConfig: null,
+        managed,
+        existed: false,
+        wasEnabled: false,
+        wasActive: false,
+      };
     const state = await query('sc.exe', ['query', name]);
     const config = state.ok ? parseWindowsConfig((await query('sc.exe', ['qc', name])).output) : null;
     return {
@@ -168,9 +200,21 @@ export async function captureService(name: string, context: ServiceContext): Pro
     previousUnit = null;
   }
   const unit = `${name}.service`;
-  const wasEnabled = managed && previousUnit !== null ? (await query('systemctl', ['is-enabled', '--quiet', unit])).ok : false;
-  const wasActive = managed && previousUnit !== null ? (await query('systemctl', ['is-active', '--quiet', unit])).ok : false;
-  return { name, platform: 'linux', unitPath, previousUnit, windowsConfig: null, managed, existed: previousUnit !== null, wasEnabled, wasActive };
+  const wasEnabled =
+    managed && previousUnit !== null ? (await query('systemctl', ['is-enabled', '--quiet', unit])).ok : false;
+  const wasActive =
+    managed && previousUnit !== null ? (await query('systemctl', ['is-active', '--quiet', unit])).ok : false;
+  return {
+    name,
+    platform: 'linux',
+    unitPath,
+    previousUnit,
+    windowsConfig: null,
+    managed,
+    existed: previousUnit !== null,
+    wasEnabled,
+    wasActive,
+  };
 }
 
 /** sc.exe stop only asks; the files stay open until the service reports STOPPED. */
@@ -185,7 +229,11 @@ async function stopWindowsService(name: string, context: UndoContext): Promise<s
   return `${name} did not stop within 60 s${stop.ok ? '' : ` (${stop.failure})`}`;
 }
 
-async function stopService(name: string, platform: 'linux' | 'win32', context: UndoContext): Promise<string | undefined> {
+async function stopService(
+  name: string,
+  platform: 'linux' | 'win32',
+  context: UndoContext,
+): Promise<string | undefined> {
   if (platform === 'win32') return stopWindowsService(name, context);
   const result = await tool(context, 'systemctl', ['stop', `${name}.service`]);
   return result.ok ? undefined : result.failure;
@@ -198,7 +246,12 @@ export async function stopForReplacement(snapshot: ServiceSnapshot, context: Und
 }
 
 /** Writes the unit (the caller has journaled the snapshot) and, where it can, enables and (re)starts it. */
-export async function registerService(spec: ServiceSpec, installLocation: string, snapshot: ServiceSnapshot, context: ServiceContext): Promise<ServiceOutcome> {
+export async function registerService(
+  spec: ServiceSpec,
+  installLocation: string,
+  snapshot: ServiceSnapshot,
+  context: ServiceContext,
+): Promise<ServiceOutcome> {
   const { layout } = context;
   const failed = (failure: string, remedy: string): ServiceOutcome => ({
     status: 'Failed',
@@ -206,20 +259,35 @@ export async function registerService(spec: ServiceSpec, installLocation: string
     error: setupError('INSTALL_FAILED', `the ${spec.name} service could not be started: ${failure}`, remedy),
   });
   if (layout.platform === 'win32') {
-    if (!snapshot.managed) return { status: 'Succeeded', message: `service ${spec.name} not registered: --root is not the running system` };
+    if (!snapshot.managed)
+      return { status: 'Succeeded', message: `service ${spec.name} not registered: --root is not the running system` };
     const binPath = windowsBinPath(spec, installLocation);
     const steps: string[][] = snapshot.existed
-      ? [['config', spec.name, 'binPath=', binPath, 'start=', 'auto'], ['start', spec.name]]
-      : [['create', spec.name, 'binPath=', binPath, 'start=', 'auto', 'DisplayName=', spec.description], ['start', spec.name]];
+      ? [
+          ['config', spec.name, 'binPath=', binPath, 'start=', 'auto'],
+          ['start', spec.name],
+        ]
+      : [
+          ['create', spec.name, 'binPath=', binPath, 'start=', 'auto', 'DisplayName=', spec.description],
+          ['start', spec.name],
+        ];
     for (const args of steps) {
       const result = await tool(context, 'sc.exe', args);
-      if (!result.ok) return failed(result.failure, 'See the Windows event log (System) for the service error; the installation was rolled back.');
+      if (!result.ok)
+        return failed(
+          result.failure,
+          'See the Windows event log (System) for the service error; the installation was rolled back.',
+        );
     }
     return { status: 'Succeeded', message: `${spec.name} ${snapshot.existed ? 'updated' : 'registered'} and started` };
   }
   const unitPath = systemdUnitPath(layout, spec);
   writeFileAtomic(unitPath, systemdUnitText(spec, installLocation), 0o644);
-  if (!layout.liveRoot) return { status: 'Succeeded', message: `wrote ${unitPath}; not started because --root ${layout.root} is not the running system` };
+  if (!layout.liveRoot)
+    return {
+      status: 'Succeeded',
+      message: `wrote ${unitPath}; not started because --root ${layout.root} is not the running system`,
+    };
   if (!snapshot.managed) {
     return {
       status: 'Warning',
@@ -229,7 +297,11 @@ export async function registerService(spec: ServiceSpec, installLocation: string
   // restart, not start: an upgrade's service must come up on the new files.
   for (const args of [['daemon-reload'], ['enable', `${spec.name}.service`], ['restart', `${spec.name}.service`]]) {
     const result = await tool(context, 'systemctl', args);
-    if (!result.ok) return failed(result.failure, `Run "journalctl -u ${spec.name}" to see why the service failed; the installation was rolled back.`);
+    if (!result.ok)
+      return failed(
+        result.failure,
+        `Run "journalctl -u ${spec.name}" to see why the service failed; the installation was rolled back.`,
+      );
   }
   return { status: 'Succeeded', message: `${spec.name} enabled and ${snapshot.wasActive ? 'restarted' : 'started'}` };
 }
@@ -239,11 +311,18 @@ export async function registerService(spec: ServiceSpec, installLocation: string
  * service goes, as an uninstall would remove it (an undo brings it back from the snapshot).
  */
 export async function removeService(snapshot: ServiceSnapshot, context: ServiceContext): Promise<ServiceOutcome> {
-  const fail = (failure: string): ServiceOutcome => ({ status: 'Failed', message: failure, error: setupError('INSTALL_FAILED', `the old ${snapshot.name} service could not be removed: ${failure}`) });
+  const fail = (failure: string): ServiceOutcome => ({
+    status: 'Failed',
+    message: failure,
+    error: setupError('INSTALL_FAILED', `the old ${snapshot.name} service could not be removed: ${failure}`),
+  });
   if (snapshot.managed) {
     const stopFailure = await stopService(snapshot.name, snapshot.platform, context);
     if (stopFailure) return fail(stopFailure);
-    const result = snapshot.platform === 'win32' ? await tool(context, 'sc.exe', ['delete', snapshot.name]) : await tool(context, 'systemctl', ['disable', `${snapshot.name}.service`]);
+    const result =
+      snapshot.platform === 'win32'
+        ? await tool(context, 'sc.exe', ['delete', snapshot.name])
+        : await tool(context, 'systemctl', ['disable', `${snapshot.name}.service`]);
     if (!result.ok) return fail(result.failure);
   }
   if (snapshot.unitPath) fs.rmSync(snapshot.unitPath, { force: true });
@@ -258,7 +337,11 @@ export async function removeService(snapshot: ServiceSnapshot, context: ServiceC
 export async function quiesceForUndo(snapshot: ServiceSnapshot, context: UndoContext): Promise<string[]> {
   if (!snapshot.managed) return [];
   // Only what runs is stopped: a unit this run never created is not an error.
-  if (snapshot.platform === 'linux' && !(await tool(context, 'systemctl', ['is-active', '--quiet', `${snapshot.name}.service`])).ok) return [];
+  if (
+    snapshot.platform === 'linux' &&
+    !(await tool(context, 'systemctl', ['is-active', '--quiet', `${snapshot.name}.service`])).ok
+  )
+    return [];
   const failure = await stopService(snapshot.name, snapshot.platform, context);
   return failure ? [failure] : [];
 }
@@ -280,8 +363,19 @@ export async function restoreService(snapshot: ServiceSnapshot, context: UndoCon
     }
     const config = snapshot.windowsConfig;
     if (config) {
-      if (exists) await run('sc.exe', ['config', snapshot.name, 'binPath=', config.binPath, 'start=', config.startType]);
-      else await run('sc.exe', ['create', snapshot.name, 'binPath=', config.binPath, 'start=', config.startType, 'DisplayName=', config.displayName || snapshot.name]);
+      if (exists)
+        await run('sc.exe', ['config', snapshot.name, 'binPath=', config.binPath, 'start=', config.startType]);
+      else
+        await run('sc.exe', [
+          'create',
+          snapshot.name,
+          'binPath=',
+          config.binPath,
+          'start=',
+          config.startType,
+          'DisplayName=',
+          config.displayName || snapshot.name,
+        ]);
     }
     if (snapshot.wasActive) await run('sc.exe', ['start', snapshot.name]);
     return failures;

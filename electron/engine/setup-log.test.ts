@@ -22,11 +22,15 @@ function header(argv: readonly string[], time = TIME): SetupLogHeader {
 
 describe('Redactor', () => {
   it('replaces every occurrence of a secret', () => {
-    expect(redactor('hunter22').redact('pw=hunter22; again hunter22hunter22 end')).toBe(`pw=${REDACTED}; again ${REDACTED}${REDACTED} end`);
+    expect(redactor('hunter22').redact('pw=hunter22; again hunter22hunter22 end')).toBe(
+      `pw=${REDACTED}; again ${REDACTED}${REDACTED} end`,
+    );
   });
 
   it('replaces all secrets it was given', () => {
-    expect(redactor('alpha-secret', 'beta-secret').redact('a alpha-secret b beta-secret c')).toBe(`a ${REDACTED} b ${REDACTED} c`);
+    expect(redactor('alpha-secret', 'beta-secret').redact('a alpha-secret b beta-secret c')).toBe(
+      `a ${REDACTED} b ${REDACTED} c`,
+    );
   });
 
   it('replaces a longer secret before a shorter one it contains, whatever the order they were added', () => {
@@ -114,9 +118,13 @@ describe('SetupLog', () => {
     second.close();
     const text = fs.readFileSync(file, 'utf8');
     expect(text.match(/: run started /g)).toHaveLength(2);
-    const order = ['Command line: /Role MS\n', 'INFO  first run\n', 'run started 2026-11-01T08:30:05.250Z', 'Command line: /Role MasterTarget\n', 'INFO  second run\n'].map((part) =>
-      text.indexOf(part),
-    );
+    const order = [
+      'Command line: /Role MS\n',
+      'INFO  first run\n',
+      'run started 2026-11-01T08:30:05.250Z',
+      'Command line: /Role MasterTarget\n',
+      'INFO  second run\n',
+    ].map((part) => text.indexOf(part));
     expect(order.every((at) => at >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
@@ -150,7 +158,9 @@ describe('SetupLog', () => {
     const file = path.join(blocker, 'logs', 'setup.log');
     const log = new SetupLog(file, new Redactor());
     const message = log.open(header(['/Role', 'MS']));
-    expect(message).toMatch(new RegExp(`^cannot open the setup log ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*(ENOTDIR|EEXIST)`));
+    expect(message).toMatch(
+      new RegExp(`^cannot open the setup log ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*(ENOTDIR|EEXIST)`),
+    );
     expect(() => log.write('info', 'goes nowhere')).not.toThrow();
     expect(() => log.close()).not.toThrow();
     expect(fs.existsSync(file)).toBe(false);

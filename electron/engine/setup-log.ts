@@ -57,7 +57,10 @@ export class SetupLog {
         `${header.title} ${header.version}: run started ${header.time.toISOString()}`,
         // Each argument is redacted before it is quoted: quoting escapes characters, and an escaped secret
         // would no longer match the redactor.
-        `Command line: ${header.argv.map((raw) => this.redactor.redact(raw)).map((arg) => (/[\s"]/.test(arg) ? JSON.stringify(arg) : arg)).join(' ')}`,
+        `Command line: ${header.argv
+          .map((raw) => this.redactor.redact(raw))
+          .map((arg) => (/[\s"]/.test(arg) ? JSON.stringify(arg) : arg))
+          .join(' ')}`,
         `Process ${process.pid} on ${process.platform} ${process.arch}, Node ${process.versions.node}`,
         rule,
       ].join('\n'),

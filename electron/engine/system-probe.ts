@@ -28,10 +28,14 @@ function windowsIsElevated(): boolean {
 }
 
 function windowsIsServer(): boolean {
-  const result = spawnSync('reg', ['query', 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion', '/v', 'InstallationType'], {
-    encoding: 'utf8',
-    windowsHide: true,
-  });
+  const result = spawnSync(
+    'reg',
+    ['query', 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion', '/v', 'InstallationType'],
+    {
+      encoding: 'utf8',
+      windowsHide: true,
+    },
+  );
   return /InstallationType\s+REG_SZ\s+Server/i.test(result.stdout ?? '');
 }
 

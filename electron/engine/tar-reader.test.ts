@@ -64,7 +64,6 @@ function readTarInSizes(archive: Buffer, sizes: readonly number[]): ReadResult {
   return result();
 }
 
-
 interface HeaderFields {
   readonly name: string;
   readonly size?: number;
@@ -153,7 +152,9 @@ function expectFormatError(read: () => unknown, message: RegExp): void {
   expect((caught as Error).message).toMatch(message);
 }
 
-function summary(result: ReadResult): Array<{ path: string; type: string; size: number; linkTarget: string; mode: number; content: string }> {
+function summary(
+  result: ReadResult,
+): Array<{ path: string; type: string; size: number; linkTarget: string; mode: number; content: string }> {
   return result.entries.map(({ header: h, content }) => ({
     path: h.path,
     type: h.type,
@@ -195,13 +196,16 @@ describe('TarReader: chunk boundaries', () => {
     expect(result.reader.ended).toBe(true);
   });
 
-  it.each([1, 7, 100, 511, 512, 513, 1023, 4096])('gives identical entries and content when fed %i bytes at a time', (chunk) => {
-    const whole = readTar(mixed);
-    const chunked = readTar(mixed, chunk);
-    expect(summary(chunked)).toEqual(summary(whole));
-    expect(chunked.calls).toEqual(whole.calls);
-    expect(chunked.reader.ended).toBe(true);
-  });
+  it.each([1, 7, 100, 511, 512, 513, 1023, 4096])(
+    'gives identical entries and content when fed %i bytes at a time',
+    (chunk) => {
+      const whole = readTar(mixed);
+      const chunked = readTar(mixed, chunk);
+      expect(summary(chunked)).toEqual(summary(whole));
+      expect(chunked.calls).toEqual(whole.calls);
+      expect(chunked.reader.ended).toBe(true);
+    },
+  );
 
   it('gives identical entries for irregular chunk sizes that cut headers, content and padding anywhere', () => {
     const whole = summary(readTar(mixed));
@@ -243,11 +247,32 @@ describe('TarReader: chunk boundaries', () => {
       const result = readTar(bytes, chunk);
       expect(summary(result)).toEqual([
         { path: 'payload', type: 'directory', size: 0, linkTarget: '', mode: 0o755, content: '' },
-        { path: longName, type: 'file', size: 12, linkTarget: '', mode: 0o640, content: Buffer.from('deep content').toString('hex') },
+        {
+          path: longName,
+          type: 'file',
+          size: 12,
+          linkTarget: '',
+          mode: 0o640,
+          content: Buffer.from('deep content').toString('hex'),
+        },
         { path: 'payload/far', type: 'symlink', size: 0, linkTarget: longTarget, mode: 0o777, content: '' },
         { path: 'payload/empty', type: 'file', size: 0, linkTarget: '', mode: 0o600, content: '' },
-        { path: paxName, type: 'file', size: 3, linkTarget: '', mode: 0o644, content: Buffer.from('pax').toString('hex') },
-        { path: 'payload/données', type: 'file', size: 4, linkTarget: '', mode: 0o644, content: Buffer.from('utf8').toString('hex') },
+        {
+          path: paxName,
+          type: 'file',
+          size: 3,
+          linkTarget: '',
+          mode: 0o644,
+          content: Buffer.from('pax').toString('hex'),
+        },
+        {
+          path: 'payload/données',
+          type: 'file',
+          size: 4,
+          linkTarget: '',
+          mode: 0o644,
+          content: Buffer.from('utf8').toString('hex'),
+        },
       ]);
     }
   });
@@ -255,7 +280,11 @@ describe('TarReader: chunk boundaries', () => {
 
 describe('TarReader: names and extended headers', () => {
   it('joins the ustar prefix field and the name with a slash', () => {
-    const result = readTar(archive(Buffer.concat([header({ name: 'agent.bin', size: 2, prefix: 'payload/bin' }), padToBlock(Buffer.from('ok'))])));
+    const result = readTar(
+      archive(
+        Buffer.concat([header({ name: 'agent.bin', size: 2, prefix: 'payload/bin' }), padToBlock(Buffer.from('ok'))]),
+      ),
+    );
     expect(result.entries[0]?.header.path).toBe('payload/bin/agent.bin');
     expect(result.entries[0]?.content.toString()).toBe('ok');
   });
@@ -277,7 +306,14 @@ describe('TarReader: names and extended headers', () => {
       ),
     );
     expect(summary(result)).toEqual([
-      { path: 'payload/pax-name', type: 'file', size: 5, linkTarget: '', mode: 0o644, content: Buffer.from('12345').toString('hex') },
+      {
+        path: 'payload/pax-name',
+        type: 'file',
+        size: 5,
+        linkTarget: '',
+        mode: 0o644,
+        content: Buffer.from('12345').toString('hex'),
+      },
       { path: 'payload/l', type: 'symlink', size: 0, linkTarget: 'pax/target', mode: 0o644, content: '' },
       { path: 'after', type: 'file', size: 1, linkTarget: '', mode: 0o644, content: Buffer.from('z').toString('hex') },
     ]);
@@ -294,7 +330,12 @@ describe('TarReader: names and extended headers', () => {
     const longName = `payload/${'n'.repeat(250)}`;
     const longLink = `${'k'.repeat(300)}`;
     const result = readTar(
-      archive(gnuLongEntry('L', longName), gnuLongEntry('K', longLink), header({ name: 'truncated-name', type: '2', linkname: 'truncated-link' }), fileEntry('next', 'n')),
+      archive(
+        gnuLongEntry('L', longName),
+        gnuLongEntry('K', longLink),
+        header({ name: 'truncated-name', type: '2', linkname: 'truncated-link' }),
+        fileEntry('next', 'n'),
+      ),
       100,
     );
     expect(result.entries.map((e) => [e.header.path, e.header.type, e.header.linkTarget])).toEqual([
@@ -304,7 +345,9 @@ describe('TarReader: names and extended headers', () => {
   });
 
   it('ignores global pax headers (g) instead of applying them to the next entry', () => {
-    const result = readTar(archive(paxEntry({ path: 'evil/global', size: '9' }, 'g'), fileEntry('payload/real', 'abc')));
+    const result = readTar(
+      archive(paxEntry({ path: 'evil/global', size: '9' }, 'g'), fileEntry('payload/real', 'abc')),
+    );
     expect(result.entries).toHaveLength(1);
     expect(result.entries[0]?.header.path).toBe('payload/real');
     expect(result.entries[0]?.header.size).toBe(3);
@@ -313,13 +356,25 @@ describe('TarReader: names and extended headers', () => {
 
   it('refuses a malformed pax record', () => {
     const body = Buffer.from('nonsense without a length\n');
-    expectFormatError(() => readTar(archive(Buffer.concat([header({ name: 'p', size: body.length, type: 'x' }), padToBlock(body)]), fileEntry('a', 'b'))), /pax/);
+    expectFormatError(
+      () =>
+        readTar(
+          archive(
+            Buffer.concat([header({ name: 'p', size: body.length, type: 'x' }), padToBlock(body)]),
+            fileEntry('a', 'b'),
+          ),
+        ),
+      /pax/,
+    );
     const badSize = paxEntry({ size: '-4' });
     expectFormatError(() => readTar(archive(badSize, fileEntry('a', 'b'))), /malformed pax size/);
   });
 
   it('refuses an extended header larger than 1 MiB without reading it', () => {
-    expectFormatError(() => readTar(archive(header({ name: 'p', size: 2 * 1024 * 1024, type: 'x' }))), /oversized extended header/);
+    expectFormatError(
+      () => readTar(archive(header({ name: 'p', size: 2 * 1024 * 1024, type: 'x' }))),
+      /oversized extended header/,
+    );
   });
 });
 
@@ -329,7 +384,9 @@ describe('TarReader: number fields', () => {
     sizeField[0] = 0x80;
     sizeField.writeUIntBE(1000, 6, 6);
     const content = pseudoRandom(1000, 42);
-    const result = readTar(archive(Buffer.concat([header({ name: 'big', sizeField }), padToBlock(content)]), fileEntry('after', 'a')));
+    const result = readTar(
+      archive(Buffer.concat([header({ name: 'big', sizeField }), padToBlock(content)]), fileEntry('after', 'a')),
+    );
     expect(result.entries[0]?.header.size).toBe(1000);
     expect(result.entries[0]?.content.equals(content)).toBe(true);
     expect(result.entries[1]?.header.path).toBe('after');
@@ -341,7 +398,9 @@ describe('TarReader: number fields', () => {
   });
 
   it('reads octal fields padded with spaces or NULs', () => {
-    const result = readTar(archive(header({ name: 'spaced', modeField: ' 755 \0' }), header({ name: 'nul', modeField: '644\0\0\0\0\0' })));
+    const result = readTar(
+      archive(header({ name: 'spaced', modeField: ' 755 \0' }), header({ name: 'nul', modeField: '644\0\0\0\0\0' })),
+    );
     expect(result.entries.map((e) => e.header.mode)).toEqual([0o755, 0o644]);
   });
 
@@ -358,7 +417,10 @@ describe('TarReader: number fields', () => {
   });
 
   it('refuses input that is not a tar archive at all', () => {
-    expectFormatError(() => readTar(Buffer.from('this is plain text, not a tar archive\n'.repeat(20))), /checksum mismatch|non-octal/);
+    expectFormatError(
+      () => readTar(Buffer.from('this is plain text, not a tar archive\n'.repeat(20))),
+      /checksum mismatch|non-octal/,
+    );
     const zeroChecksumText = Buffer.alloc(1024, 0x41);
     zeroChecksumText.fill(0x30, 148, 156);
     expectFormatError(() => readTar(zeroChecksumText), /checksum mismatch/);
@@ -395,7 +457,10 @@ describe('TarReader: end of archive and truncation', () => {
   });
 
   it('refuses an entry after a single zero block', () => {
-    expectFormatError(() => readTar(Buffer.concat([fileEntry('a', 'abc'), Buffer.alloc(512), fileEntry('b', 'def'), END])), /data after an end-of-archive block/);
+    expectFormatError(
+      () => readTar(Buffer.concat([fileEntry('a', 'abc'), Buffer.alloc(512), fileEntry('b', 'def'), END])),
+      /data after an end-of-archive block/,
+    );
   });
 
   it('refuses input truncated inside a header', () => {
@@ -445,14 +510,20 @@ describe('TarReader: entry types', () => {
     ['6', 'fifo'],
     ['V', 'unknown'],
   ] as const)('reports typeflag %s as %s', (flag, type) => {
-    const result = readTar(archive(header({ name: `entry-${flag}`, type: flag, linkname: flag === '1' || flag === '2' ? 'target/of/link' : '' })));
+    const result = readTar(
+      archive(
+        header({ name: `entry-${flag}`, type: flag, linkname: flag === '1' || flag === '2' ? 'target/of/link' : '' }),
+      ),
+    );
     expect(result.entries[0]?.header.type).toBe(type);
     expect(result.entries[0]?.header.typeFlag).toBe(flag);
     expect(result.entries[0]?.header.linkTarget).toBe(flag === '1' || flag === '2' ? 'target/of/link' : '');
   });
 
   it('reports an old-style NUL typeflag as a regular file with flag "0"', () => {
-    const result = readTar(archive(Buffer.concat([header({ name: 'old', type: '\0', size: 3 }), padToBlock(Buffer.from('old'))])));
+    const result = readTar(
+      archive(Buffer.concat([header({ name: 'old', type: '\0', size: 3 }), padToBlock(Buffer.from('old'))])),
+    );
     expect(result.entries[0]?.header.type).toBe('file');
     expect(result.entries[0]?.header.typeFlag).toBe('0');
     expect(result.entries[0]?.content.toString()).toBe('old');
@@ -478,7 +549,12 @@ describe('TarReader: entry types', () => {
   });
 
   it('passes the content of an unknown entry type through, so the caller can refuse it', () => {
-    const result = readTar(archive(Buffer.concat([header({ name: 'sparse', type: 'S', size: 4 }), padToBlock(Buffer.from('data'))]), fileEntry('after', 'a')));
+    const result = readTar(
+      archive(
+        Buffer.concat([header({ name: 'sparse', type: 'S', size: 4 }), padToBlock(Buffer.from('data'))]),
+        fileEntry('after', 'a'),
+      ),
+    );
     expect(result.entries.map((e) => [e.header.path, e.header.type, e.content.toString()])).toEqual([
       ['sparse', 'unknown', 'data'],
       ['after', 'file', 'a'],

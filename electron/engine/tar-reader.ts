@@ -3,7 +3,8 @@
 // dispatch to writer threads in one pass over each inflated chunk, with no per-entry stream objects: that is
 // what lets a verified install beat GNU tar (bench/install-throughput.ts measured node-tar's x() at 1.8x tar).
 
-export type TarEntryType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'character-device' | 'block-device' | 'fifo' | 'unknown';
+export type TarEntryType =
+  'file' | 'directory' | 'symlink' | 'hardlink' | 'character-device' | 'block-device' | 'fifo' | 'unknown';
 
 export interface TarHeader {
   readonly path: string;
@@ -96,7 +97,8 @@ function parsePax(buffer: Buffer, into: PendingMeta): void {
     const space = buffer.indexOf(0x20, offset);
     if (space === -1) throw new TarFormatError('malformed pax record');
     const length = Number(buffer.toString('ascii', offset, space));
-    if (!Number.isInteger(length) || length <= 0 || offset + length > buffer.length) throw new TarFormatError('malformed pax record length');
+    if (!Number.isInteger(length) || length <= 0 || offset + length > buffer.length)
+      throw new TarFormatError('malformed pax record length');
     const record = buffer.toString('utf8', space + 1, offset + length - 1);
     const eq = record.indexOf('=');
     if (eq === -1) throw new TarFormatError('malformed pax record');
@@ -174,8 +176,10 @@ export class TarReader {
   /** The input has ended. Anything short of a complete archive is a truncated package. */
   finish(): void {
     if (this.done) return;
-    if (this.inEntry || this.remaining > 0 || this.headerFill > 0 || this.meta) throw new TarFormatError('archive is truncated inside an entry');
-    if (Object.keys(this.pending).length > 0) throw new TarFormatError('archive ends with an extended header that describes no entry');
+    if (this.inEntry || this.remaining > 0 || this.headerFill > 0 || this.meta)
+      throw new TarFormatError('archive is truncated inside an entry');
+    if (Object.keys(this.pending).length > 0)
+      throw new TarFormatError('archive ends with an extended header that describes no entry');
     // One zero block, or none: tar writes two, but some writers stop at one; accept only after a clean boundary.
     if (this.zeroBlocks === 0) throw new TarFormatError('archive is truncated: no end-of-archive marker');
     this.done = true;
@@ -195,7 +199,8 @@ export class TarReader {
       return;
     }
     if (this.zeroBlocks > 0) throw new TarFormatError('data after an end-of-archive block');
-    if (!checksumMatches(block)) throw new TarFormatError('tar header checksum mismatch (corrupt or not a tar archive)');
+    if (!checksumMatches(block))
+      throw new TarFormatError('tar header checksum mismatch (corrupt or not a tar archive)');
     const flag = block[156] ?? 0;
     const size = readNumber(block, 124, 12);
     if (flag === 0x78 /* x */ || flag === 0x67 /* g */ || flag === 0x4c /* L */ || flag === 0x4b /* K */) {

@@ -30,7 +30,11 @@ export function WizardFrame({ title, children }: { readonly title: string; reado
       <nav aria-label="Setup steps" className="steps">
         <ol>
           {STEPS.map((s) => (
-            <li key={s.type} aria-current={s.type === step.type ? 'step' : undefined} className={s.type === step.type ? 'current' : undefined}>
+            <li
+              key={s.type}
+              aria-current={s.type === step.type ? 'step' : undefined}
+              className={s.type === step.type ? 'current' : undefined}
+            >
               {s.label}
             </li>
           ))}

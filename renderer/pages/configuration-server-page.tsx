@@ -1,5 +1,12 @@
 import { useId, useRef } from 'react';
-import { endpointProblem, loadPassphraseFile, register, setEndpoint, setPassphrase, togglePassphraseVisible } from '../state/actions';
+import {
+  endpointProblem,
+  loadPassphraseFile,
+  register,
+  setEndpoint,
+  setPassphrase,
+  togglePassphraseVisible,
+} from '../state/actions';
 import { useRegistration, useWizard } from '../state/stores';
 import { ErrorPanel } from '../components/error-panel';
 import { WizardFrame } from '../components/wizard-frame';
@@ -22,9 +29,13 @@ export function ConfigurationServerPage() {
         }}
       >
         <p className="hint">
-          {installed ? `The Mobility service ${installed.agentVersion} is installed at ${installed.installLocation}. ` : ''}
+          {installed
+            ? `The Mobility service ${installed.agentVersion} is installed at ${installed.installLocation}. `
+            : ''}
           Specify the IP address and passphrase of the configuration server.
-          {registered ? ` It is registered with ${registered.csEndpoint} now; registering with another server moves it there.` : ''}
+          {registered
+            ? ` It is registered with ${registered.csEndpoint} now; registering with another server moves it there.`
+            : ''}
         </p>
         <div className="field">
           <label htmlFor={ids.ip}>IP address</label>
@@ -58,7 +69,12 @@ export function ConfigurationServerPage() {
               aria-describedby={ids.passHint}
               onChange={(event) => setPassphrase(event.target.value)}
             />
-            <button type="button" aria-pressed={showPassphrase} aria-controls={ids.pass} onClick={togglePassphraseVisible}>
+            <button
+              type="button"
+              aria-pressed={showPassphrase}
+              aria-controls={ids.pass}
+              onClick={togglePassphraseVisible}
+            >
               {showPassphrase ? 'Hide passphrase' : 'Show passphrase'}
             </button>
             <button type="button" onClick={() => fileInput.current?.click()}>
@@ -78,7 +94,8 @@ export function ConfigurationServerPage() {
             />
           </div>
           <p id={ids.passHint} className="hint">
-            The passphrase is never sent to the server or written to the logs: setup and the server prove to each other that they know it.
+            The passphrase is never sent to the server or written to the logs: setup and the server prove to each other
+            that they know it.
           </p>
         </div>
         <div aria-live="polite">{error ? <ErrorPanel error={error} title="Registration failed" /> : null}</div>

@@ -24,11 +24,21 @@ export function InstallationOptionPage() {
         <fieldset>
           <legend>What to install</legend>
           <label className="choice">
-            <input type="radio" name="role" checked={options.role === 'MS'} onChange={() => setInstallOption({ role: 'MS' })} />
+            <input
+              type="radio"
+              name="role"
+              checked={options.role === 'MS'}
+              onChange={() => setInstallOption({ role: 'MS' })}
+            />
             Install mobility service
           </label>
           <label className="choice">
-            <input type="radio" name="role" checked={options.role === 'MT'} onChange={() => setInstallOption({ role: 'MT' })} />
+            <input
+              type="radio"
+              name="role"
+              checked={options.role === 'MT'}
+              onChange={() => setInstallOption({ role: 'MT' })}
+            />
             Install master target
           </label>
         </fieldset>
@@ -47,36 +57,59 @@ export function InstallationOptionPage() {
               Browse…
             </button>
           </div>
-          {installed ? <p className="hint">Version {installed.agentVersion} is installed at {installed.installLocation}.</p> : null}
+          {installed ? (
+            <p className="hint">
+              Version {installed.agentVersion} is installed at {installed.installLocation}.
+            </p>
+          ) : null}
         </div>
         <fieldset>
           <legend>Platform</legend>
           <label className="choice">
-            <input type="radio" name="platform" checked={options.platform === 'VmWare'} onChange={() => setInstallOption({ platform: 'VmWare' })} />
+            <input
+              type="radio"
+              name="platform"
+              checked={options.platform === 'VmWare'}
+              onChange={() => setInstallOption({ platform: 'VmWare' })}
+            />
             VMware virtual machine or physical server
           </label>
           <label className="choice">
-            <input type="radio" name="platform" checked={options.platform === 'Azure'} onChange={() => setInstallOption({ platform: 'Azure' })} />
+            <input
+              type="radio"
+              name="platform"
+              checked={options.platform === 'Azure'}
+              onChange={() => setInstallOption({ platform: 'Azure' })}
+            />
             Azure virtual machine
           </label>
         </fieldset>
         <section aria-labelledby="preflight-heading" className="preflight">
           <h2 id="preflight-heading">Prerequisites</h2>
           <div aria-live="polite">
-            {preflight.status === 'checking' || preflight.status === 'idle' ? <p className="hint">Checking this machine…</p> : null}
+            {preflight.status === 'checking' || preflight.status === 'idle' ? (
+              <p className="hint">Checking this machine…</p>
+            ) : null}
             {preflight.status === 'error' ? <ErrorPanel error={preflight.error} /> : null}
             {preflight.status === 'done' ? (
               <ul className="checks">
                 {preflight.summary.items.map((item) => (
-                  <li key={item.id} className={item.ok === false ? 'check failed' : item.ok === null ? 'check skipped' : 'check ok'}>
+                  <li
+                    key={item.id}
+                    className={item.ok === false ? 'check failed' : item.ok === null ? 'check skipped' : 'check ok'}
+                  >
                     <span className="check-mark" aria-hidden="true">
                       {item.ok === false ? '✖' : item.ok === null ? '–' : '✔'}
                     </span>
                     <span>
                       <strong>{item.title}</strong>
-                      <span className="visually-hidden">{item.ok === false ? ': failed' : item.ok === null ? ': not checked' : ': passed'}</span>
+                      <span className="visually-hidden">
+                        {item.ok === false ? ': failed' : item.ok === null ? ': not checked' : ': passed'}
+                      </span>
                       {`: ${item.message}`}
-                      {item.ok === false && item.remedy ? <span className="remedy-inline"> What to do: {item.remedy}</span> : null}
+                      {item.ok === false && item.remedy ? (
+                        <span className="remedy-inline"> What to do: {item.remedy}</span>
+                      ) : null}
                     </span>
                   </li>
                 ))}
@@ -86,7 +119,13 @@ export function InstallationOptionPage() {
         </section>
         {startError ? <ErrorPanel error={startError} /> : null}
         <div className="actions">
-          {mode === 'upgrade' || mode === 'repair' ? <p className="hint">{mode === 'upgrade' ? 'Install upgrades the installed agent in place.' : 'Install repairs the installed agent (same version).'}</p> : null}
+          {mode === 'upgrade' || mode === 'repair' ? (
+            <p className="hint">
+              {mode === 'upgrade'
+                ? 'Install upgrades the installed agent in place.'
+                : 'Install repairs the installed agent (same version).'}
+            </p>
+          ) : null}
           <button type="submit" className="primary" disabled={!canInstall}>
             Install
           </button>

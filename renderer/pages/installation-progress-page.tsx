@@ -15,7 +15,6 @@ const STATE_LABEL: Record<JobStep['state'], string> = {
   Skipped: 'Skipped',
 };
 
-
 export function InstallationProgressPage() {
   const job = useInstall((s) => s.job);
   const details = useRef<HTMLDivElement>(null);
@@ -29,7 +28,12 @@ export function InstallationProgressPage() {
   const result = job.result;
   const installed = result !== undefined && result.status !== 'Failed';
   const progress = job.progress;
-  const percent = progress && progress.bytesTotal > 0 ? Math.floor((progress.bytesDone / progress.bytesTotal) * 100) : result ? 100 : 0;
+  const percent =
+    progress && progress.bytesTotal > 0
+      ? Math.floor((progress.bytesDone / progress.bytesTotal) * 100)
+      : result
+        ? 100
+        : 0;
   return (
     <WizardFrame title="Installation Progress">
       <ol className="job-steps" aria-label="Installation steps">
@@ -51,12 +55,22 @@ export function InstallationProgressPage() {
           aria-valuemin={0}
           aria-valuemax={100}
           aria-valuenow={percent}
-          aria-valuetext={progress ? `${percent}%: ${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}, ${progress.filesDone} of ${progress.filesTotal} files` : `${percent}%`}
+          aria-valuetext={
+            progress
+              ? `${percent}%: ${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}, ${progress.filesDone} of ${progress.filesTotal} files`
+              : `${percent}%`
+          }
           className="progress-track"
         >
           <div className="progress-fill" style={{ width: `${percent}%` }} />
         </div>
-        <p className="hint">{progress ? `${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)} · ${progress.filesDone} of ${progress.filesTotal} files` : result ? '' : 'Starting…'}</p>
+        <p className="hint">
+          {progress
+            ? `${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)} · ${progress.filesDone} of ${progress.filesTotal} files`
+            : result
+              ? ''
+              : 'Starting…'}
+        </p>
       </div>
       <section aria-labelledby="details-heading">
         <h2 id="details-heading">Details</h2>
@@ -71,13 +85,22 @@ export function InstallationProgressPage() {
       <div role="status" className="result">
         {result ? (
           <p className={`result-status status-${result.status.toLowerCase()}`}>
-            Installation {result.status === 'Succeeded' ? 'succeeded' : result.status === 'Warning' ? 'finished with a warning' : 'failed'}: <strong>{result.status}</strong>
+            Installation{' '}
+            {result.status === 'Succeeded'
+              ? 'succeeded'
+              : result.status === 'Warning'
+                ? 'finished with a warning'
+                : 'failed'}
+            : <strong>{result.status}</strong>
           </p>
         ) : null}
       </div>
       {result?.error ? <ErrorPanel error={result.error} /> : null}
       {result?.status === 'Warning' ? (
-        <p className="hint">The agent is installed. An optional component did not install; see the step marked Failed above and the setup log.</p>
+        <p className="hint">
+          The agent is installed. An optional component did not install; see the step marked Failed above and the setup
+          log.
+        </p>
       ) : null}
       <div className="actions">
         {!result ? (

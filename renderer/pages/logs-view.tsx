@@ -1,7 +1,15 @@
 import { useEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { LogLevelFilter, LogLine, LogName } from '../../shared/ipc-contract';
-import { closeLogs, ensureLogLines, openLogFolder, selectLog, setFollow, setLogLevel, setLogText } from '../state/actions';
+import {
+  closeLogs,
+  ensureLogLines,
+  openLogFolder,
+  selectLog,
+  setFollow,
+  setLogLevel,
+  setLogText,
+} from '../state/actions';
 import { BLOCK_LINES, useLogs } from '../state/stores';
 import { ErrorPanel } from '../components/error-panel';
 
@@ -24,7 +32,12 @@ export function LogsView() {
   const scroller = useRef<HTMLDivElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const [copied, setCopied] = useState('');
-  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 30 });
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 30,
+  });
   const items = virtualizer.getVirtualItems();
   const firstVisible = items[0]?.index ?? 0;
   const lastVisible = items[items.length - 1]?.index ?? 0;
@@ -82,7 +95,13 @@ export function LogsView() {
           </select>
         </label>
         <label>
-          Filter <input type="search" value={text} placeholder="text in the line" onChange={(event) => setLogText(event.target.value)} />
+          Filter{' '}
+          <input
+            type="search"
+            value={text}
+            placeholder="text in the line"
+            onChange={(event) => setLogText(event.target.value)}
+          />
         </label>
         {info && info.runs.length > 0 ? (
           <label>
@@ -117,7 +136,11 @@ export function LogsView() {
         </button>
       </div>
       <p className="hint log-summary" aria-live="polite">
-        {info ? (info.exists ? `${info.fileName}: ${info.lineCount.toLocaleString('en-US')} lines, ${total.toLocaleString('en-US')} shown` : `${info.fileName} does not exist yet`) : 'Loading…'}
+        {info
+          ? info.exists
+            ? `${info.fileName}: ${info.lineCount.toLocaleString('en-US')} lines, ${total.toLocaleString('en-US')} shown`
+            : `${info.fileName} does not exist yet`
+          : 'Loading…'}
         {copied ? ` · ${copied}` : ''}
       </p>
       {error ? <ErrorPanel error={error} /> : null}
@@ -136,7 +159,12 @@ export function LogsView() {
           {items.map((item) => {
             const line = lineAt(blocks, item.index);
             return (
-              <div key={item.key} className={`log-line level-${line?.level ?? 'other'}`} style={{ transform: `translateY(${item.start}px)` }} data-line={line?.number}>
+              <div
+                key={item.key}
+                className={`log-line level-${line?.level ?? 'other'}`}
+                style={{ transform: `translateY(${item.start}px)` }}
+                data-line={line?.number}
+              >
                 {line ? line.text : '…'}
               </div>
             );

@@ -43,7 +43,16 @@ describe('Installation Option', () => {
     api.preflightAnswer = {
       ...ALL_PASS,
       canInstall: false,
-      items: [{ id: 'location', title: 'Install location', ok: false, message: '"/etc/asr" is inside the system folder /etc', code: 'INSTALL_LOCATION_INVALID', remedy: 'Choose another folder.' }],
+      items: [
+        {
+          id: 'location',
+          title: 'Install location',
+          ok: false,
+          message: '"/etc/asr" is inside the system folder /etc',
+          code: 'INSTALL_LOCATION_INVALID',
+          remedy: 'Choose another folder.',
+        },
+      ],
     };
     useSetupApiForTests(api);
     render(<InstallationOptionPage />);
@@ -57,7 +66,10 @@ describe('Installation Option', () => {
 describe('Installation Progress', () => {
   it('shows a failed result with its code and remedy, and no way forward', () => {
     useSetupApiForTests(new FakeSetupApi());
-    const error = setupError('COMPONENT_FAILED', 'Replication filter driver exited with code 9; the installation was rolled back');
+    const error = setupError(
+      'COMPONENT_FAILED',
+      'Replication filter driver exited with code 9; the installation was rolled back',
+    );
     useInstall.setState({ job: { ...newJob('j'), result: { status: 'Failed', error, summary: {} } } });
     render(<InstallationProgressPage />);
     expect(screen.getByRole('alert').textContent).toContain('COMPONENT_FAILED');

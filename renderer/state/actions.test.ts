@@ -1,7 +1,19 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ALL_PASS, FakeSetupApi, NOT_INSTALLED } from '../fake-setup-api';
 import { useSetupApiForTests } from '../setup-api';
-import { boot, onJobEvent, onLogChanged, openLogs, preflightIfNeeded, register, setEndpoint, setInstallOption, setLogText, setPassphrase, startInstall } from './actions';
+import {
+  boot,
+  onJobEvent,
+  onLogChanged,
+  openLogs,
+  preflightIfNeeded,
+  register,
+  setEndpoint,
+  setInstallOption,
+  setLogText,
+  setPassphrase,
+  startInstall,
+} from './actions';
 import { useInstall, useLogs, useRegistration, useWizard } from './stores';
 import { setupError } from '../../shared/error-catalog';
 
@@ -11,7 +23,13 @@ function fakeApi(): FakeSetupApi {
   return api;
 }
 
-const installed = { agentVersion: '9.60.0.0', installLocation: '/opt/asr', role: 'MS', platform: 'VmWare', status: 'Succeeded' } as const;
+const installed = {
+  agentVersion: '9.60.0.0',
+  installLocation: '/opt/asr',
+  role: 'MS',
+  platform: 'VmWare',
+  status: 'Succeeded',
+} as const;
 
 describe('where the wizard opens', () => {
   it('on a clean machine: Installation Option, defaults filled, preflight run once the page asks', async () => {
@@ -21,7 +39,11 @@ describe('where the wizard opens', () => {
     preflightIfNeeded();
     preflightIfNeeded();
     expect(useWizard.getState().step).toEqual({ type: 'installation-option' });
-    expect(useInstall.getState().options).toEqual({ role: 'MS', platform: 'VmWare', installLocation: '/usr/local/ASR' });
+    expect(useInstall.getState().options).toEqual({
+      role: 'MS',
+      platform: 'VmWare',
+      installLocation: '/usr/local/ASR',
+    });
     await vi.waitFor(() => expect(useInstall.getState().preflight).toEqual({ status: 'done', summary: ALL_PASS }));
     expect(api.called('preflight')).toHaveLength(1);
   });
@@ -36,7 +58,11 @@ describe('where the wizard opens', () => {
 
   it('registered: the Registered page, with the endpoint kept for a change of server', async () => {
     const api = fakeApi();
-    api.state = { ...NOT_INSTALLED, installed, registration: { csEndpoint: '10.0.0.5:443', hostId: 'h', registeredAt: 't', fingerprint: 'f' } };
+    api.state = {
+      ...NOT_INSTALLED,
+      installed,
+      registration: { csEndpoint: '10.0.0.5:443', hostId: 'h', registeredAt: 't', fingerprint: 'f' },
+    };
     await boot();
     expect(useWizard.getState().step).toEqual({ type: 'finish' });
     expect(useRegistration.getState().endpoint).toBe('10.0.0.5:443');
@@ -48,7 +74,10 @@ describe('where the wizard opens', () => {
       throw new Error('IPC_ERROR:{"code":"INSTALL_FAILED","message":"boom","remedy":"do x"}');
     };
     await boot();
-    expect(useWizard.getState().step).toEqual({ type: 'unavailable', error: { code: 'INSTALL_FAILED', message: 'boom', remedy: 'do x' } });
+    expect(useWizard.getState().step).toEqual({
+      type: 'unavailable',
+      error: { code: 'INSTALL_FAILED', message: 'boom', remedy: 'do x' },
+    });
   });
 });
 
@@ -63,12 +92,19 @@ describe('install', () => {
     expect(api.called('startInstall')).toEqual([]);
     api.preflightAnswer = ALL_PASS;
     setInstallOption({ installLocation: '/opt/new' });
-    await vi.waitFor(() => expect(useInstall.getState().preflight).toMatchObject({ status: 'done', summary: { canInstall: true } }), { timeout: 2000 });
+    await vi.waitFor(
+      () => expect(useInstall.getState().preflight).toMatchObject({ status: 'done', summary: { canInstall: true } }),
+      { timeout: 2000 },
+    );
     await startInstall();
     expect(api.called('startInstall')).toEqual([{ role: 'MS', platform: 'VmWare', installLocation: '/opt/new' }]);
     expect(useWizard.getState().step).toEqual({ type: 'installation-progress' });
     const jobId = useInstall.getState().job?.jobId ?? '';
-    onJobEvent({ jobId: 'someone-else', kind: 'install', event: { type: 'log', level: 'info', message: 'not ours', time: 't' } });
+    onJobEvent({
+      jobId: 'someone-else',
+      kind: 'install',
+      event: { type: 'log', level: 'info', message: 'not ours', time: 't' },
+    });
     onJobEvent({ jobId, kind: 'install', event: { type: 'log', level: 'info', message: 'ours', time: 't' } });
     expect(useInstall.getState().job?.details.map((d) => d.text)).toEqual(['ours']);
   });
@@ -93,12 +129,36 @@ describe('register', () => {
     await register();
     const jobId = useRegistration.getState().job?.jobId ?? '';
     const error = setupError('CS_AUTH_FAILED', 'rejected');
-    onJobEvent({ jobId, kind: 'register', event: { type: 'result', status: 'Failed', exitCode: 1, msiCode: 1603, error } });
-    expect(useRegistration.getState()).toMatchObject({ endpoint: '10.0.0.5:8443', passphrase: 'secret-passphrase', submitting: false, error });
+    onJobEvent({
+      jobId,
+      kind: 'register',
+      event: { type: 'result', status: 'Failed', exitCode: 1, msiCode: 1603, error },
+    });
+    expect(useRegistration.getState()).toMatchObject({
+      endpoint: '10.0.0.5:8443',
+      passphrase: 'secret-passphrase',
+      submitting: false,
+      error,
+    });
     await register();
     const second = useRegistration.getState().job?.jobId ?? '';
-    onJobEvent({ jobId: second, kind: 'register', event: { type: 'result', status: 'Succeeded', exitCode: 0, msiCode: 0, error: null, summary: { csEndpoint: '10.0.0.5:8443', hostId: 'host-1', fingerprint: 'fp' } } });
-    expect(useRegistration.getState()).toMatchObject({ passphrase: '', error: undefined, registered: { csEndpoint: '10.0.0.5:8443', hostId: 'host-1' } });
+    onJobEvent({
+      jobId: second,
+      kind: 'register',
+      event: {
+        type: 'result',
+        status: 'Succeeded',
+        exitCode: 0,
+        msiCode: 0,
+        error: null,
+        summary: { csEndpoint: '10.0.0.5:8443', hostId: 'host-1', fingerprint: 'fp' },
+      },
+    });
+    expect(useRegistration.getState()).toMatchObject({
+      passphrase: '',
+      error: undefined,
+      registered: { csEndpoint: '10.0.0.5:8443', hostId: 'host-1' },
+    });
     expect(useWizard.getState().step).toEqual({ type: 'finish' });
     expect(api.called('register')).toEqual([
       { endpoint: '10.0.0.5:8443', passphrase: 'secret-passphrase' },
@@ -120,7 +180,11 @@ describe('register', () => {
 describe('logs', () => {
   it('opens on the tail, filters as typed, and grows with the file', async () => {
     const api = fakeApi();
-    api.logLines = Array.from({ length: 450 }, (_, i) => ({ number: i, text: `line ${i}${i % 100 === 0 ? ' special' : ''}`, level: 'info' as const }));
+    api.logLines = Array.from({ length: 450 }, (_, i) => ({
+      number: i,
+      text: `line ${i}${i % 100 === 0 ? ' special' : ''}`,
+      level: 'info' as const,
+    }));
     await openLogs('installer');
     expect(useLogs.getState().total).toBe(450);
     // The tail block (lines 400-449) is what loads first.

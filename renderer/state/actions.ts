@@ -22,8 +22,16 @@ export async function boot(): Promise<void> {
   try {
     const app = await api.getState();
     useWizard.setState({ app });
-    useInstall.setState((s) => ({ options: { ...s.options, installLocation: app.installed?.installLocation ?? app.defaultInstallLocation, role: app.installed?.role ?? 'MS', platform: app.installed?.platform ?? 'VmWare' } }));
-    if (app.registration) useRegistration.setState({ registered: app.registration, endpoint: app.registration.csEndpoint });
+    useInstall.setState((s) => ({
+      options: {
+        ...s.options,
+        installLocation: app.installed?.installLocation ?? app.defaultInstallLocation,
+        role: app.installed?.role ?? 'MS',
+        platform: app.installed?.platform ?? 'VmWare',
+      },
+    }));
+    if (app.registration)
+      useRegistration.setState({ registered: app.registration, endpoint: app.registration.csEndpoint });
     if (app.runningJob?.kind === 'install') {
       useInstall.setState({ job: newJob(app.runningJob.jobId) });
       goTo({ type: 'installation-progress' });
@@ -65,7 +73,8 @@ export async function runPreflight(): Promise<void> {
     const summary = await setupApi().preflight(useInstall.getState().options);
     if (generation === preflightGeneration) useInstall.setState({ preflight: { status: 'done', summary } });
   } catch (error) {
-    if (generation === preflightGeneration) useInstall.setState({ preflight: { status: 'error', error: errorOf(error) } });
+    if (generation === preflightGeneration)
+      useInstall.setState({ preflight: { status: 'error', error: errorOf(error) } });
   }
 }
 
@@ -180,7 +189,12 @@ export function onJobEvent(payload: EventChannels['setup:job-event']): void {
       submitting: false,
       passphrase: '',
       showPassphrase: false,
-      registered: { csEndpoint: summary.csEndpoint ?? '', hostId: summary.hostId ?? '', fingerprint: summary.fingerprint ?? '', registeredAt: new Date().toISOString() },
+      registered: {
+        csEndpoint: summary.csEndpoint ?? '',
+        hostId: summary.hostId ?? '',
+        fingerprint: summary.fingerprint ?? '',
+        registeredAt: new Date().toISOString(),
+      },
     });
     void refreshAppState();
     goTo({ type: 'finish' });
@@ -233,7 +247,11 @@ export async function ensureLogLines(first: number, last: number): Promise<void>
   if (total === 0) return;
   const api = setupApi();
   const query = currentQuery();
-  for (let block = Math.floor(first / BLOCK_LINES); block <= Math.floor(Math.min(last, total - 1) / BLOCK_LINES); block++) {
+  for (
+    let block = Math.floor(first / BLOCK_LINES);
+    block <= Math.floor(Math.min(last, total - 1) / BLOCK_LINES);
+    block++
+  ) {
     const key = `${generation}:${block}`;
     if (blocks.has(block) || inFlight.has(key)) continue;
     inFlight.add(key);

@@ -35,7 +35,13 @@ export interface JobView {
   readonly steps: readonly JobStep[];
   readonly progress: JobProgress | undefined;
   readonly details: readonly DetailLine[];
-  readonly result: { readonly status: JobStatus; readonly error: SetupError | null; readonly summary: Readonly<Record<string, string>> } | undefined;
+  readonly result:
+    | {
+        readonly status: JobStatus;
+        readonly error: SetupError | null;
+        readonly summary: Readonly<Record<string, string>>;
+      }
+    | undefined;
 }
 
 /** The details pane keeps the latest lines; the full record is in the setup log. */
@@ -46,7 +52,10 @@ export function newJob(jobId: string): JobView {
 }
 
 function withDetail(job: JobView, line: DetailLine): JobView {
-  const details = job.details.length >= MAX_DETAIL_LINES ? [...job.details.slice(job.details.length - MAX_DETAIL_LINES + 1), line] : [...job.details, line];
+  const details =
+    job.details.length >= MAX_DETAIL_LINES
+      ? [...job.details.slice(job.details.length - MAX_DETAIL_LINES + 1), line]
+      : [...job.details, line];
   return { ...job, details };
 }
 
@@ -56,16 +65,34 @@ export function applyJobEvent(job: JobView, event: JobEvent): JobView {
       return { ...job, logFile: event.logFile };
     case 'step-started': {
       const step: JobStep = { ...event.step, state: 'running', message: '' };
-      const steps = job.steps.some((s) => s.id === step.id) ? job.steps.map((s) => (s.id === step.id ? step : s)) : [...job.steps, step];
+      const steps = job.steps.some((s) => s.id === step.id)
+        ? job.steps.map((s) => (s.id === step.id ? step : s))
+        : [...job.steps, step];
       return withDetail({ ...job, steps }, { time: event.time, level: 'info', text: `${event.step.title}…` });
     }
     case 'step-progress':
-      return { ...job, progress: { stepId: event.stepId, bytesDone: event.bytesDone, bytesTotal: event.bytesTotal, filesDone: event.filesDone, filesTotal: event.filesTotal } };
+      return {
+        ...job,
+        progress: {
+          stepId: event.stepId,
+          bytesDone: event.bytesDone,
+          bytesTotal: event.bytesTotal,
+          filesDone: event.filesDone,
+          filesTotal: event.filesTotal,
+        },
+      };
     case 'step-finished': {
-      const steps = job.steps.map((s) => (s.id === event.stepId ? { ...s, state: event.status, message: event.message, ...(event.error ? { error: event.error } : {}) } : s));
+      const steps = job.steps.map((s) =>
+        s.id === event.stepId
+          ? { ...s, state: event.status, message: event.message, ...(event.error ? { error: event.error } : {}) }
+          : s,
+      );
       const title = job.steps.find((s) => s.id === event.stepId)?.title ?? event.stepId;
       const level: LogLevel = event.status === 'Failed' ? 'error' : event.status === 'Warning' ? 'warn' : 'info';
-      return withDetail({ ...job, steps }, { time: event.time, level, text: `${title}: ${event.status}${event.message ? ` (${event.message})` : ''}` });
+      return withDetail(
+        { ...job, steps },
+        { time: event.time, level, text: `${title}: ${event.status}${event.message ? ` (${event.message})` : ''}` },
+      );
     }
     case 'log':
       return withDetail(job, { time: event.time, level: event.level, text: event.message });

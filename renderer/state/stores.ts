@@ -1,6 +1,15 @@
 import { create } from 'zustand';
 import type { SetupError } from '../../shared/error-catalog';
-import type { AppState, InstallOptions, LogLevelFilter, LogInfo, LogLine, LogName, PreflightSummary, RegistrationInfo } from '../../shared/ipc-contract';
+import type {
+  AppState,
+  InstallOptions,
+  LogLevelFilter,
+  LogInfo,
+  LogLine,
+  LogName,
+  PreflightSummary,
+  RegistrationInfo,
+} from '../../shared/ipc-contract';
 import type { JobView } from './job-state';
 
 // Small zustand slices, one concern each; actions live in actions.ts, outside components.
@@ -35,7 +44,12 @@ interface InstallSlice {
   readonly startError: SetupError | undefined;
 }
 
-const installInitial: InstallSlice = { options: { role: 'MS', platform: 'VmWare', installLocation: '' }, preflight: { status: 'idle' }, job: undefined, startError: undefined };
+const installInitial: InstallSlice = {
+  options: { role: 'MS', platform: 'VmWare', installLocation: '' },
+  preflight: { status: 'idle' },
+  job: undefined,
+  startError: undefined,
+};
 export const useInstall = create<InstallSlice>(() => installInitial);
 
 interface RegistrationSlice {
@@ -49,7 +63,15 @@ interface RegistrationSlice {
   readonly registered: RegistrationInfo | undefined;
 }
 
-const registrationInitial: RegistrationSlice = { endpoint: '', passphrase: '', showPassphrase: false, submitting: false, job: undefined, error: undefined, registered: undefined };
+const registrationInitial: RegistrationSlice = {
+  endpoint: '',
+  passphrase: '',
+  showPassphrase: false,
+  submitting: false,
+  job: undefined,
+  error: undefined,
+  registered: undefined,
+};
 export const useRegistration = create<RegistrationSlice>(() => registrationInitial);
 
 interface LogsSlice {
@@ -67,7 +89,17 @@ interface LogsSlice {
 }
 
 export const BLOCK_LINES = 200;
-const logsInitial: LogsSlice = { log: 'installer', level: 'all', text: '', follow: true, info: undefined, total: 0, blocks: new Map(), generation: 0, error: undefined };
+const logsInitial: LogsSlice = {
+  log: 'installer',
+  level: 'all',
+  text: '',
+  follow: true,
+  info: undefined,
+  total: 0,
+  blocks: new Map(),
+  generation: 0,
+  error: undefined,
+};
 export const useLogs = create<LogsSlice>(() => logsInitial);
 
 /** Tests start every case from a clean slate. */

@@ -9,7 +9,11 @@ import { generate } from 'selfsigned';
 // and an HTTPS server whose answers a test scripts.
 
 export async function selfSignedPems(commonName = '127.0.0.1'): Promise<{ key: string; cert: string }> {
-  const pems = await generate([{ name: 'commonName', value: commonName }], { keyType: 'rsa', keySize: 2048, algorithm: 'sha256' });
+  const pems = await generate([{ name: 'commonName', value: commonName }], {
+    keyType: 'rsa',
+    keySize: 2048,
+    algorithm: 'sha256',
+  });
   return { key: pems.private, cert: pems.cert };
 }
 
@@ -46,7 +50,11 @@ export async function startTlsRelay(targetPort: number): Promise<RunningServer &
   });
   const sockets = track(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return { port: (server.address() as AddressInfo).port, relayed: () => relayed, close: () => closeServer(server, sockets) };
+  return {
+    port: (server.address() as AddressInfo).port,
+    relayed: () => relayed,
+    close: () => closeServer(server, sockets),
+  };
 }
 
 /** Accepts TCP connections and never says anything. */
@@ -69,21 +77,30 @@ export async function closedPort(): Promise<number> {
 export type ScriptedAnswer = { status: number; body: string; headers?: Record<string, string> };
 
 /** An HTTPS server that answers each request as the test says. */
-export async function startScriptedServer(answer: (path: string, body: string) => ScriptedAnswer): Promise<RunningServer & { requests(): string[] }> {
+export async function startScriptedServer(
+  answer: (path: string, body: string) => ScriptedAnswer,
+): Promise<RunningServer & { requests(): string[] }> {
   const pems = await selfSignedPems();
   const seen: string[] = [];
-  const server = https.createServer({ key: pems.key, cert: pems.cert }, (request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      seen.push(`${request.url} ${body}`);
-      const reply = answer(request.url ?? '', body);
-      response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-      response.end(reply.body);
-    });
-  });
+  const server = https.createServer(
+    { key: pems.key, cert: pems.cert },
+    (request: IncomingMessage, response: ServerResponse) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        seen.push(`${request.url} ${body}`);
+        const reply = answer(request.url ?? '', body);
+        response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+        response.end(reply.body);
+      });
+    },
+  );
   const sockets = track(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return { port: (server.address() as AddressInfo).port, requests: () => seen, close: () => closeServer(server, sockets) };
+  return {
+    port: (server.address() as AddressInfo).port,
+    requests: () => seen,
+    close: () => closeServer(server, sockets),
+  };
 }

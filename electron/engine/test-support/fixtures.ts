@@ -14,7 +14,8 @@ import type { SystemProbe } from '../system-probe';
 // Temp roots, payloads and packages for tests. Everything lives under one temp folder per test file and is
 // removed by cleanup().
 
-export const DEBIAN12 = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n';
+export const DEBIAN12 =
+  'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n';
 export const TEST_DATE = new Date('2026-11-01T00:00:00Z');
 
 export class Scratch {
@@ -31,7 +32,10 @@ export class Scratch {
 }
 
 /** A system root with /etc/os-release (or other release files). */
-export function makeRoot(scratch: Scratch, releaseFiles: Record<string, string> = { 'etc/os-release': DEBIAN12 }): string {
+export function makeRoot(
+  scratch: Scratch,
+  releaseFiles: Record<string, string> = { 'etc/os-release': DEBIAN12 },
+): string {
   const root = scratch.path('root');
   for (const [file, content] of Object.entries(releaseFiles)) {
     fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
@@ -41,7 +45,10 @@ export function makeRoot(scratch: Scratch, releaseFiles: Record<string, string> 
   return root;
 }
 
-export type PayloadSpec = Record<string, string | Buffer | { content: string | Buffer; mode: number } | { symlink: string }>;
+export type PayloadSpec = Record<
+  string,
+  string | Buffer | { content: string | Buffer; mode: number } | { symlink: string }
+>;
 
 export function writePayload(dir: string, files: PayloadSpec): string {
   fs.mkdirSync(dir, { recursive: true });
@@ -67,16 +74,36 @@ export function agentPayload(version: string, extra: PayloadSpec = {}): PayloadS
     'bin/svagentsd': { content: `#!/bin/sh\necho agent ${version}\n`, mode: 0o755 },
     'etc/drscout.conf': `Version=${version}\n`,
     'lib/libagent.so': Buffer.from(`library ${version}`),
-    'setup/service.json': JSON.stringify({ name: 'asr-mobility', description: 'Mobility service', exec: 'bin/svagentsd', args: [] }),
+    'setup/service.json': JSON.stringify({
+      name: 'asr-mobility',
+      description: 'Mobility service',
+      exec: 'bin/svagentsd',
+      args: [],
+    }),
     'setup/install-vss.sh': { content: SCRIPT_OK, mode: 0o755 },
-    'setup/components.json': JSON.stringify([{ id: 'vss-provider', title: 'Site Recovery VSS provider', optional: true, run: 'setup/install-vss.sh' }]),
+    'setup/components.json': JSON.stringify([
+      { id: 'vss-provider', title: 'Site Recovery VSS provider', optional: true, run: 'setup/install-vss.sh' },
+    ]),
     ...extra,
   };
 }
 
-export async function makePackage(scratch: Scratch, repository: string, version: string, payload: PayloadSpec, label = 'DEBIAN12-64'): Promise<{ file: string; payloadDir: string }> {
+export async function makePackage(
+  scratch: Scratch,
+  repository: string,
+  version: string,
+  payload: PayloadSpec,
+  label = 'DEBIAN12-64',
+): Promise<{ file: string; payloadDir: string }> {
   const payloadDir = writePayload(scratch.path('payload'), payload);
-  const built = await buildPackage({ from: payloadDir, osLabel: label, agentVersion: version, outDir: repository, date: TEST_DATE, level: 1 });
+  const built = await buildPackage({
+    from: payloadDir,
+    osLabel: label,
+    agentVersion: version,
+    outDir: repository,
+    date: TEST_DATE,
+    level: 1,
+  });
   return { file: built.file, payloadDir };
 }
 
@@ -94,7 +121,8 @@ export function snapshotTree(dir: string, ignore: readonly string[] = []): Recor
       else if (stat.isDirectory()) {
         result[`${rel}/`] = `dir ${mode}`;
         visit(full, rel);
-      } else result[rel] = `file ${mode} ${createHash('sha256').update(fs.readFileSync(full)).digest('hex').slice(0, 16)}`;
+      } else
+        result[rel] = `file ${mode} ${createHash('sha256').update(fs.readFileSync(full)).digest('hex').slice(0, 16)}`;
     }
   };
   visit(dir, '');
@@ -115,7 +143,14 @@ export interface CraftedEntry {
  */
 export async function craftPackage(
   repository: string,
-  options: { version?: string; label?: string; manifest?: readonly ManifestTuple[] | string; entries: readonly CraftedEntry[]; gzipTail?: Buffer; truncateTo?: number },
+  options: {
+    version?: string;
+    label?: string;
+    manifest?: readonly ManifestTuple[] | string;
+    entries: readonly CraftedEntry[];
+    gzipTail?: Buffer;
+    truncateTo?: number;
+  },
 ): Promise<string> {
   const version = options.version ?? '9.60.0.0';
   const label = options.label ?? 'DEBIAN12-64';
@@ -131,7 +166,12 @@ export async function craftPackage(
   const manifestText =
     typeof options.manifest === 'string'
       ? options.manifest
-      : serializeManifest({ agentVersion: version, osLabel: label, created: TEST_DATE.toISOString(), entries: options.manifest ?? [['payload', 'd', 0o755]] });
+      : serializeManifest({
+          agentVersion: version,
+          osLabel: label,
+          created: TEST_DATE.toISOString(),
+          entries: options.manifest ?? [['payload', 'd', 0o755]],
+        });
   const header = { mtime: TEST_DATE, uid: 0, gid: 0 };
   const add = (entry: tarStream.Header, content?: Buffer | string): Promise<void> =>
     new Promise((resolve, reject) => {
@@ -139,12 +179,28 @@ export async function craftPackage(
       if (content === undefined) pack.entry(entry, cb);
       else pack.entry(entry, content, cb);
     });
-  await add({ ...header, name: MANIFEST_NAME, mode: 0o644, type: 'file', size: Buffer.byteLength(manifestText) } as tarStream.Header, manifestText);
+  await add(
+    {
+      ...header,
+      name: MANIFEST_NAME,
+      mode: 0o644,
+      type: 'file',
+      size: Buffer.byteLength(manifestText),
+    } as tarStream.Header,
+    manifestText,
+  );
   for (const entry of options.entries) {
     const type = entry.type ?? 'file';
     const content = entry.content === undefined ? undefined : Buffer.from(entry.content);
     const size = type === 'file' ? (content?.length ?? 0) : 0;
-    const h = { ...header, name: entry.name, type, mode: entry.mode ?? (type === 'directory' ? 0o755 : 0o644), size, linkname: entry.linkname } as tarStream.Header;
+    const h = {
+      ...header,
+      name: entry.name,
+      type,
+      mode: entry.mode ?? (type === 'directory' ? 0o755 : 0o644),
+      size,
+      linkname: entry.linkname,
+    } as tarStream.Header;
     await add(h, type === 'file' ? (content ?? Buffer.alloc(0)) : undefined);
   }
   pack.finalize();
@@ -181,7 +237,13 @@ export function rawTarHeader(name: string, size: number, typeflag: string, mode 
   block.write('0000000\0', 108, 'ascii');
   block.write('0000000\0', 116, 'ascii');
   block.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'ascii');
-  block.write(`${Math.floor(TEST_DATE.getTime() / 1000).toString(8).padStart(11, '0')}\0`, 136, 'ascii');
+  block.write(
+    `${Math.floor(TEST_DATE.getTime() / 1000)
+      .toString(8)
+      .padStart(11, '0')}\0`,
+    136,
+    'ascii',
+  );
   block.write(typeflag, 156, 'ascii');
   block.write('ustar\u000000', 257, 'ascii');
   return withTarChecksum(block);

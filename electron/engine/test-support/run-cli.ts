@@ -29,7 +29,11 @@ export interface CliOptions {
   readonly input?: string;
 }
 
-export function startCli(script: string, args: readonly string[], options: CliOptions = {}): { child: ChildProcess; done: Promise<CliRun> } {
+export function startCli(
+  script: string,
+  args: readonly string[],
+  options: CliOptions = {},
+): { child: ChildProcess; done: Promise<CliRun> } {
   if (!fs.existsSync(script)) throw new Error(`${script} is missing: run "npm run build" before the tests`);
   const child = spawn(process.execPath, [script, ...args], {
     env: { PATH: process.env.PATH, ...options.env },
