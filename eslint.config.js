@@ -1,7 +1,8 @@
 // Lint is where the layering of DESIGN.md is enforced (as VS Code's code-layering rule does), beside the
-// per-layer tsconfigs: shared/ <- electron/engine/ <- electron/ ; renderer/ <- shared/ only.
+// per-layer tsconfigs: shared/ <- electron/engine/ <- electron/{cli,service}/ <- electron/main/ ; renderer/ <- shared/ only.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
 
 const nodeBuiltins = [
   'node:*',
@@ -21,6 +22,9 @@ const nodeBuiltins = [
   'util',
 ];
 const pattern = (group, message) => ({ group, message });
+const ONLY_MAIN =
+  'Only electron/main/ imports electron: the engine, the CLIs and the application service run under plain Node.';
+const zone = (target, from, message) => ({ target, from, message });
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-results/**', 'assets/repository/**', '.tmp/**'] },
@@ -50,7 +54,7 @@ export default tseslint.config(
         {
           selector: "Property[key.name='rejectUnauthorized'][value.value=false]",
           message:
-            'TLS verification may only be relaxed in the passphrase-bound registration client (electron/engine/cs-client.ts).',
+            'TLS verification may only be relaxed in the passphrase-bound registration client (electron/engine/registration/cs-client.ts).',
         },
       ],
     },
@@ -90,20 +94,57 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/engine/**/*.ts'],
+    // Electron-free code: the engine (the CLI runs it under plain Node), the CLIs, and the application service
+    // (which the e2e harness serves without Electron).
+    files: ['electron/engine/**/*.ts', 'electron/cli/**/*.ts', 'electron/service/**/*.ts', 'e2e/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            pattern(
-              ['electron', 'electron/*'],
-              'electron/engine/ never imports electron: the CLI runs it under plain Node.',
-            ),
-            pattern(
-              ['**/renderer/**', '../cli/*', '../*.ts', '../main', '../preload', '../ipc*'],
+          paths: [{ name: 'electron', message: ONLY_MAIN }],
+          patterns: [{ regex: '^electron/', message: ONLY_MAIN }],
+        },
+      ],
+    },
+  },
+  {
+    // Direction between folders, by resolved path (as VS Code's code-layering rule does):
+    // shared/ <- engine/{system,package,log} <- engine/{install,registration} <- cli/, service/ <- main/.
+    files: ['**/*.ts', '**/*.tsx'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.tsx', '.js', '.mjs'] } } },
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          basePath: import.meta.dirname,
+          zones: [
+            zone(
+              './electron/engine',
+              ['./electron/main', './electron/service', './electron/cli', './renderer', './e2e'],
               'electron/engine/ depends only on shared/ and Node.',
             ),
+            zone(
+              ['./electron/engine/system', './electron/engine/package', './electron/engine/log'],
+              ['./electron/engine/install', './electron/engine/registration'],
+              'system/, package/ and log/ are the lower layer of the engine: they never import install/ or registration/.',
+            ),
+            zone(
+              './electron/engine/system',
+              ['./electron/engine/package'],
+              'system/ is the lowest layer of the engine.',
+            ),
+            zone(
+              './electron/service',
+              ['./electron/main', './electron/cli', './renderer'],
+              'electron/service/ is the Electron-free application service: no Electron process files, no CLI output.',
+            ),
+            zone(
+              './electron/cli',
+              ['./electron/main', './electron/service'],
+              'The CLIs run the engine, not the desktop app.',
+            ),
+            zone('./e2e', ['./electron/main'], 'The e2e harness serves the application service without Electron.'),
           ],
         },
       ],
@@ -111,11 +152,15 @@ export default tseslint.config(
   },
   {
     files: ['electron/**/*.ts'],
-    ignores: ['electron/ipc-main-typed.ts', 'electron/preload.ts'],
+    ignores: ['electron/main/ipc-main-typed.ts', 'electron/main/preload.ts'],
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'electron', property: 'ipcMain', message: 'Use the typed wrappers in electron/ipc-main-typed.ts.' },
+        {
+          object: 'electron',
+          property: 'ipcMain',
+          message: 'Use the typed wrappers in electron/main/ipc-main-typed.ts.',
+        },
       ],
     },
   },

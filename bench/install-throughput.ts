@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildPackage } from '../electron/engine/package-builder';
+import { buildPackage } from '../electron/engine/package/package-builder';
 import { median } from './bench-stats';
 
 // bench/install-throughput: the engine's verified install (the real CLI, silent, on a temp --root) beside

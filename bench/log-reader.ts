@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LogCatalog } from '../electron/log-reader';
+import { LogCatalog } from '../electron/service/log-reader/log-catalog';
 import type { LogLevelFilter } from '../shared/ipc-contract';
 import { median } from './bench-stats';
 

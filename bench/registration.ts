@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { startReferenceConfigServer } from '../e2e/config-server/reference-config-server';
 import { parseCsEndpoint } from '../shared/cs-endpoint';
-import { registerWithCs } from '../electron/engine/cs-client';
-import { newNonce, passphraseKey } from '../electron/engine/registration-crypto';
+import { registerWithCs } from '../electron/engine/registration/cs-client';
+import { newNonce, passphraseKey } from '../electron/engine/registration/registration-crypto';
 import { CHALLENGE_PATH, REGISTER_PATH, type HostInfo } from '../shared/registration-protocol';
 import { median } from './bench-stats';
 

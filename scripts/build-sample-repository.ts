@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SUPPORT_MATRIX } from '../shared/support-matrix';
-import { buildPackage } from '../electron/engine/package-builder';
+import { buildPackage } from '../electron/engine/package/package-builder';
 
 // Builds the repository bundled with setup (assets/repository): the stand-in sample agent packaged for
 // every Linux row of the support matrix, so a fresh checkout can install without a configuration server.

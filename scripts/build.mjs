@@ -13,8 +13,8 @@ const nodeBundles = [
   ['bench/log-reader.ts', 'dist/bench/log-reader.cjs'],
   ['bench/wizard.ts', 'dist/bench/wizard.cjs'],
   ['e2e/harness/harness-cli.ts', 'dist/e2e/harness.cjs'],
-  ['electron/main.ts', 'dist/electron/main.js'],
-  ['electron/preload.ts', 'dist/electron/preload.js'],
+  ['electron/main/main.ts', 'dist/electron/main.js'],
+  ['electron/main/preload.ts', 'dist/electron/preload.js'],
   ['scripts/build-sample-repository.ts', 'dist/scripts/build-sample-repository.cjs'],
   ['bench/install-throughput.ts', 'dist/bench/install-throughput.cjs'],
 ];

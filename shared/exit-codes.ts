@@ -1,4 +1,5 @@
-import type { Outcome } from './error-catalog';
+import { ERROR_CATALOG, type Outcome, type SetupError } from './error-catalog';
+import type { JobStatus } from './job-events';
 
 // Windows deployment tools already understand Windows Installer's codes, so Windows exits with them.
 // A POSIX exit status holds only 0-255 (1603 would arrive as 67), so Linux maps the same outcomes to small codes.
@@ -34,4 +35,11 @@ export function exitCodesFor(outcome: Outcome | 'succeeded', style: ExitCodeStyl
 
 export function exitCodeStyleFor(platform: string): ExitCodeStyle {
   return platform === 'win32' ? 'windows' : 'posix';
+}
+
+/** The exit codes of a finished job: a failure exits by its error's outcome (cancelled, busy, invalid input…). */
+export function resultCodes(status: JobStatus, error: SetupError | null, platform: string): ExitCodes {
+  const outcome =
+    status === 'Failed' && error ? ERROR_CATALOG[error.code].outcome : status === 'Failed' ? 'failed' : 'succeeded';
+  return exitCodesFor(outcome, exitCodeStyleFor(platform));
 }

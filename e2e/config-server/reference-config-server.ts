@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { generate } from 'selfsigned';
 import { z } from 'zod';
-import { readJsonIfPresent, writeFileAtomic } from '../../electron/engine/atomic-file';
+import { readJsonIfPresent, writeFileAtomic } from '../../electron/engine/system/atomic-file';
 import {
   certificateFingerprint,
   mac,
@@ -15,7 +15,7 @@ import {
   newNonce,
   normalisePassphrase,
   passphraseKey,
-} from '../../electron/engine/registration-crypto';
+} from '../../electron/engine/registration/registration-crypto';
 import {
   CHALLENGE_PATH,
   MAX_MESSAGE_BYTES,

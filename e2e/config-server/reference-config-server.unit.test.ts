@@ -15,7 +15,7 @@ import {
   macEquals,
   newNonce,
   passphraseKey,
-} from '../../electron/engine/registration-crypto';
+} from '../../electron/engine/registration/registration-crypto';
 import {
   CHALLENGE_PATH,
   MAX_MESSAGE_BYTES,

@@ -4,11 +4,11 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { EventChannels } from '../../shared/ipc-contract';
-import { liveSystemProbe } from '../../electron/engine/system-probe';
-import { dispatchInvoke } from '../../electron/ipc-dispatch';
-import { elevationModeFor } from '../../electron/job-launcher';
-import { CONTENT_SECURITY_POLICY, contentTypeOf, rendererFileFor } from '../../electron/renderer-files';
-import { createSetupService, type SetupService } from '../../electron/setup-service';
+import { liveSystemProbe } from '../../electron/engine/system/system-probe';
+import { dispatchInvoke } from '../../electron/service/ipc-dispatch';
+import { elevationModeFor } from '../../electron/service/job-launcher';
+import { CONTENT_SECURITY_POLICY, contentTypeOf, rendererFileFor } from '../../electron/service/renderer-files';
+import { createSetupService, type SetupService } from '../../electron/service/setup-service';
 
 // The e2e (and try-it-in-a-browser) harness: serves the built renderer and a bridge to the same setup
 // service main uses, so the real renderer drives the real engine in Debian's Chromium where no Electron

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildPackage } from '../../electron/engine/package-builder';
+import { buildPackage } from '../../electron/engine/package/package-builder';
 import { startReferenceConfigServer, type ReferenceConfigServer } from '../config-server/reference-config-server';
 import { startHarness, type Harness } from '../harness/harness-server';
 import type { SetupApi } from '../../shared/ipc-contract';

@@ -1,6 +1,6 @@
-import { ERROR_CATALOG, type SetupError } from '../../shared/error-catalog';
+import type { SetupError } from '../../shared/error-catalog';
 import { formatBytes } from '../../shared/format';
-import { exitCodesFor, exitCodeStyleFor, type ExitCodes } from '../../shared/exit-codes';
+import { resultCodes } from '../../shared/exit-codes';
 import type { JobEvent, JobStatus, StepStatus } from '../../shared/job-events';
 
 // How a run looks on the console: JSON lines for tools (--json), a live progress display on a terminal,
@@ -17,16 +17,6 @@ export function chooseOutputMode(json: boolean, silent: boolean, stdoutIsTty: bo
   if (json) return 'json';
   if (silent) return 'silent';
   return stdoutIsTty ? 'tty' : 'plain';
-}
-
-export function resultCodes(
-  status: JobStatus,
-  error: SetupError | null,
-  platform: NodeJS.Platform = process.platform,
-): ExitCodes {
-  const outcome =
-    status === 'Failed' && error ? ERROR_CATALOG[error.code].outcome : status === 'Failed' ? 'failed' : 'succeeded';
-  return exitCodesFor(outcome, exitCodeStyleFor(platform));
 }
 
 const MARK: Record<StepStatus, string> = { Succeeded: '✔', Warning: '!', Failed: '✖', Skipped: '-' };
@@ -145,7 +135,7 @@ export function emitResult(
   error: SetupError | null,
   summary?: Record<string, string>,
 ): number {
-  const codes = resultCodes(status, error);
+  const codes = resultCodes(status, error, process.platform);
   renderer.event({
     type: 'result',
     status,

@@ -8,7 +8,7 @@ import {
 import { agentPayload, makePackage, makeRoot, Scratch } from '../engine/test-support/fixtures';
 import { closedPort, startScriptedServer, startSilentPeer, startTlsRelay } from '../engine/test-support/fake-servers';
 import { CLI, runCli, startCli, stepStatuses, waitForFile, type CliRun } from '../engine/test-support/run-cli';
-import { newNonce } from '../engine/registration-crypto';
+import { newNonce } from '../engine/registration/registration-crypto';
 
 // UnifiedAgentConfigurator against the reference configuration server on loopback, and against peers that
 // misbehave: a man in the middle, an impostor, a silent peer, a closed port, malformed and oversized answers.

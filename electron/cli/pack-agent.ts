@@ -4,9 +4,10 @@ import * as path from 'node:path';
 import { setupError } from '../../shared/error-catalog';
 import { PACKAGE_LABELS, supportRowByLabel } from '../../shared/support-matrix';
 import { parseAgentVersion } from '../../shared/package-name';
-import { buildPackage, PackError, type ExtraFile } from '../engine/package-builder';
-import { RELEASE_ENGINE, RELEASE_INSTALLER, RELEASE_NODE } from '../engine/package-manifest';
-import { formatFailure, resultCodes } from './cli-output';
+import { buildPackage, PackError, type ExtraFile } from '../engine/package/package-builder';
+import { RELEASE_ENGINE, RELEASE_INSTALLER, RELEASE_NODE } from '../engine/package/package-manifest';
+import { formatFailure } from './cli-output';
+import { resultCodes } from '../../shared/exit-codes';
 import { formatHelp, parseCommandLine, wantsHelp, type OptionSpec } from './command-line';
 import { runEntry } from './run-entry';
 import type { CliEnvironment } from './unified-agent-cli';
@@ -106,7 +107,7 @@ async function packAgentMain(args: readonly string[], cli: CliEnvironment): Prom
         : 'Fix the payload as described, then run pack-agent again.',
     );
     cli.streams.stderr.write(formatFailure(error, undefined));
-    return resultCodes('Failed', error).exitCode;
+    return resultCodes('Failed', error, process.platform).exitCode;
   };
   const parsed = parseCommandLine(args, OPTIONS);
   if (!parsed.ok) return fail(parsed.message);

@@ -1,12 +1,12 @@
 import * as path from 'node:path';
 import { setupError } from '../../shared/error-catalog';
 import { failpointsFromEnv } from '../engine/failpoints';
-import { runInstall, type AgentPlatform, type Role } from '../engine/install-job';
+import { runInstall, type AgentPlatform, type Role } from '../engine/install/install-job';
 import { SETUP_VERSION } from '../../shared/product';
-import { liveProcessRunner } from '../engine/process-runner';
-import { liveSystemProbe } from '../engine/system-probe';
-import { preflightError, runPreflight } from '../engine/preflight';
-import { systemLayout } from '../engine/system-layout';
+import { liveProcessRunner } from '../engine/system/process-runner';
+import { liveSystemProbe } from '../engine/system/system-probe';
+import { preflightError, runPreflight } from '../engine/install/preflight';
+import { systemLayout } from '../engine/system/system-layout';
 import { chooseOutputMode, ConsoleRenderer, emitResult, type ConsoleStreams } from './cli-output';
 import { formatHelp, parseCommandLine, wantsHelp, wantsJson, wantsVersion, type OptionSpec } from './command-line';
 

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkArchivePath } from './archive-path';
-import { ManifestParser, parseManifest, serializeManifest } from './package-manifest';
-import { Redactor, SetupLog } from './setup-log';
-import { TarFormatError, TarReader, type TarHeader } from './tar-reader';
+import { checkArchivePath } from './package/archive-path';
+import { ManifestParser, parseManifest, serializeManifest } from './package/package-manifest';
+import { Redactor, SetupLog } from './log/setup-log';
+import { TarFormatError, TarReader, type TarHeader } from './package/tar-reader';
 import { padToBlock, rawTarHeader, withTarChecksum, Scratch } from './test-support/fixtures';
 
 // Bugs found by review, each pinned by the input that exposed it.

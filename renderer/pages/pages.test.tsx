@@ -3,7 +3,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { ConfigurationServerPage } from './configuration-server-page';
 import { InstallationOptionPage } from './installation-option-page';
 import { InstallationProgressPage } from './installation-progress-page';
-import { ALL_PASS, FakeSetupApi } from '../fake-setup-api';
+import { ALL_PASS, FakeSetupApi } from '../test-support/fake-setup-api';
 import { useSetupApiForTests } from '../setup-api';
 import { runPreflight } from '../state/actions';
 import { newJob } from '../state/job-state';

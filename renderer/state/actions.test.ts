@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ALL_PASS, FakeSetupApi, NOT_INSTALLED } from '../fake-setup-api';
+import { ALL_PASS, FakeSetupApi, NOT_INSTALLED } from '../test-support/fake-setup-api';
 import { useSetupApiForTests } from '../setup-api';
 import {
   boot,

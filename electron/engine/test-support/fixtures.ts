@@ -6,10 +6,10 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import tarStream from 'tar-stream';
-import { buildPackage } from '../package-builder';
-import { MANIFEST_NAME, serializeManifest, type ManifestTuple } from '../package-manifest';
+import { buildPackage } from '../package/package-builder';
+import { MANIFEST_NAME, serializeManifest, type ManifestTuple } from '../package/package-manifest';
 import { packageFileName } from '../../../shared/package-name';
-import type { SystemProbe } from '../system-probe';
+import type { SystemProbe } from '../system/system-probe';
 
 // Temp roots, payloads and packages for tests. Everything lives under one temp folder per test file and is
 // removed by cleanup().

@@ -1,0 +1,124 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { lstatOrUndefined, readStateFile, syncDirectory, writeFileAtomic } from '../system/atomic-file';
+import { readInstallRecord } from './install-record';
+import { SETUP_DIR_NAME } from '../system/system-layout';
+import { quiesceForUndo, restoreService, serviceSnapshotSchema, type UndoContext } from './service-registration';
+
+// The journal makes an install transactional across kill -9 and power cuts of the process: before each
+// change it says what is about to change, and the next run (or this one, on failure) replays it backwards.
+// The commit point is the install record naming this transaction; until then every run is undone, after it
+// the leftovers (the previous version set aside) are cleaned up.
+//
+// Everything the install creates carries the transaction id in its name or in a marker file, so undoing
+// never deletes anything that was not ours.
+
+export const TRANSACTION_MARKER = path.join(SETUP_DIR_NAME, 'transaction');
+
+const journalSchema = z.object({
+  schema: z.literal(1),
+  transactionId: z.string().regex(/^[a-z0-9-]{8,64}$/),
+  startedAt: z.string(),
+  pid: z.number().int(),
+  /** Host path of the install location. */
+  installLocation: z.string(),
+  stagingDir: z.string(),
+  /** Where the previous version is moved aside during an upgrade or repair; null for a fresh install. */
+  backupDir: z.string().nullable(),
+  discardDir: z.string(),
+  /** Folders created for the install location, outermost first; removed again on undo when empty. */
+  createdDirs: z.array(z.string()),
+  /** The agent service as it was before this run (captured before the new tree went in). */
+  service: serviceSnapshotSchema.nullable(),
+  /** The previous version's service when the new version names its service differently (or has none). */
+  retiredService: serviceSnapshotSchema.nullable().default(null),
+  recordFile: z.string(),
+});
+
+export type InstallJournal = z.infer<typeof journalSchema>;
+
+export class JournalError extends Error {}
+
+export function readJournal(file: string): InstallJournal | undefined {
+  return readStateFile(file, journalSchema, 'the install journal', (message) => new JournalError(message));
+}
+
+export function writeJournal(file: string, journal: InstallJournal): void {
+  writeFileAtomic(file, `${JSON.stringify(journal, null, 2)}\n`, 0o600);
+}
+
+function exists(p: string): boolean {
+  return lstatOrUndefined(p) !== undefined;
+}
+
+function markerOf(tree: string): string | undefined {
+  try {
+    return fs.readFileSync(path.join(tree, TRANSACTION_MARKER), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function removeTree(p: string): void {
+  fs.rmSync(p, { recursive: true, force: true, maxRetries: 3 });
+}
+
+export type RecoveryOutcome = 'rolled-back' | 'rolled-forward';
+
+/** What undoing needs besides the file system: the service commands (systemctl, sc.exe), never a cancel signal. */
+export type SettleContext = UndoContext;
+
+/** Undoes (or, past the commit point, finishes) the transaction a journal describes. Idempotent. */
+export async function settleJournal(
+  journalFile: string,
+  journal: InstallJournal,
+  context: SettleContext,
+): Promise<RecoveryOutcome> {
+  const record = readInstallRecord(journal.recordFile);
+  const committed = record?.transactionId === journal.transactionId;
+  if (committed) {
+    if (journal.backupDir) removeTree(journal.backupDir);
+    removeTree(journal.stagingDir);
+    removeTree(journal.discardDir);
+  } else {
+    const services = [journal.service, journal.retiredService].filter((snapshot) => snapshot !== null);
+    const failures: string[] = [];
+    // Services first stop (nothing may run from, or hold open, the tree being moved), then the files go
+    // back, then the services are restored on them. A failure keeps the journal, so the next run retries.
+    for (const snapshot of services) failures.push(...(await quiesceForUndo(snapshot, context)));
+    rollBackFiles(journal);
+    for (const snapshot of services) failures.push(...(await restoreService(snapshot, context)));
+    if (failures.length > 0) throw new Error(`the files are restored, but the service is not: ${failures.join('; ')}`);
+    removeCreatedDirs(journal);
+  }
+  fs.rmSync(journalFile, { force: true });
+  syncDirectory(path.dirname(journalFile));
+  return committed ? 'rolled-forward' : 'rolled-back';
+}
+
+function rollBackFiles(journal: InstallJournal): void {
+  const location = journal.installLocation;
+  // Our new tree is at the location only if it carries this transaction's marker; it is renamed away first,
+  // so a kill while deleting it never leaves a half tree where the agent belongs.
+  if (exists(location) && markerOf(location) === journal.transactionId) {
+    if (exists(journal.discardDir)) removeTree(journal.discardDir);
+    fs.renameSync(location, journal.discardDir);
+  }
+  if (journal.backupDir && exists(journal.backupDir) && !exists(location)) {
+    fs.renameSync(journal.backupDir, location);
+  }
+  syncDirectory(path.dirname(location));
+  removeTree(journal.discardDir);
+  removeTree(journal.stagingDir);
+}
+
+function removeCreatedDirs(journal: InstallJournal): void {
+  for (const dir of [...journal.createdDirs].reverse()) {
+    try {
+      fs.rmdirSync(dir);
+    } catch {
+      // Not empty (something else was put there since) or already gone: leave it.
+    }
+  }
+}

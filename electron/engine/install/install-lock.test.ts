@@ -1,0 +1,138 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { acquireInstallLock, readLockHolder, type InstallLock, type LockResult } from './install-lock';
+import { Scratch } from '../test-support/fixtures';
+
+const scratch = new Scratch();
+afterAll(() => scratch.cleanup());
+
+const NOW = new Date('2026-11-01T09:00:00.000Z');
+
+// Every lock a test takes is released afterwards, so a failing test cannot leave a socket bound.
+const held: InstallLock[] = [];
+afterEach(async () => {
+  for (const lock of held.splice(0)) await lock.release();
+});
+
+function locked(result: LockResult): InstallLock {
+  if (!result.ok) throw new Error(`expected the lock, got ${JSON.stringify(result)}`);
+  held.push(result.lock);
+  return result.lock;
+}
+
+async function releaseHeld(lock: InstallLock): Promise<void> {
+  held.splice(held.indexOf(lock), 1);
+  await lock.release();
+}
+
+describe('acquireInstallLock', () => {
+  it('creates the folder and writes who holds the lock', async () => {
+    const lockFile = path.join(scratch.path('state'), 'sub', 'install.lock');
+    locked(await acquireInstallLock(lockFile, 'UnifiedAgent /Role MS', NOW));
+    expect(JSON.parse(fs.readFileSync(lockFile, 'utf8'))).toEqual({
+      pid: process.pid,
+      startedAt: '2026-11-01T09:00:00.000Z',
+      command: 'UnifiedAgent /Role MS',
+    });
+    expect(readLockHolder(lockFile)).toEqual({
+      pid: process.pid,
+      startedAt: '2026-11-01T09:00:00.000Z',
+      command: 'UnifiedAgent /Role MS',
+    });
+  });
+
+  it('reports the lock busy, with its holder, while it is held', async () => {
+    const lockFile = path.join(scratch.path('state'), 'install.lock');
+    locked(await acquireInstallLock(lockFile, 'first install', NOW));
+    const second = await acquireInstallLock(lockFile, 'second install', new Date('2026-11-01T09:05:00.000Z'));
+    expect(second).toEqual({
+      ok: false,
+      kind: 'busy',
+      holder: { pid: process.pid, startedAt: '2026-11-01T09:00:00.000Z', command: 'first install' },
+    });
+    // The refused attempt does not overwrite the holder's record.
+    expect(readLockHolder(lockFile)?.command).toBe('first install');
+  });
+
+  it('gives the lock to the next caller once released, and removes the holder record', async () => {
+    const lockFile = path.join(scratch.path('state'), 'install.lock');
+    const first = locked(await acquireInstallLock(lockFile, 'first', NOW));
+    await releaseHeld(first);
+    expect(fs.existsSync(lockFile)).toBe(false);
+    locked(await acquireInstallLock(lockFile, 'second', NOW));
+    expect(readLockHolder(lockFile)?.command).toBe('second');
+  });
+
+  it('keeps locks in different folders independent', async () => {
+    const a = path.join(scratch.path('root-a'), 'install.lock');
+    const b = path.join(scratch.path('root-b'), 'install.lock');
+    locked(await acquireInstallLock(a, 'a', NOW));
+    locked(await acquireInstallLock(b, 'b', NOW));
+    expect(readLockHolder(a)?.command).toBe('a');
+    expect(readLockHolder(b)?.command).toBe('b');
+    expect((await acquireInstallLock(a, 'a again', NOW)).ok).toBe(false);
+    expect((await acquireInstallLock(b, 'b again', NOW)).ok).toBe(false);
+  });
+
+  it('meets on one lock through two spellings of the same folder', async () => {
+    const real = scratch.path('real');
+    fs.mkdirSync(real);
+    const alias = scratch.path('alias');
+    fs.symlinkSync(real, alias);
+    locked(await acquireInstallLock(path.join(real, 'install.lock'), 'by real path', NOW));
+    const viaAlias = await acquireInstallLock(path.join(alias, 'install.lock'), 'by alias', NOW);
+    expect(viaAlias.ok).toBe(false);
+    expect(viaAlias.ok === false && viaAlias.kind === 'busy' ? viaAlias.holder?.command : undefined).toBe(
+      'by real path',
+    );
+  });
+
+  it('reports busy with no holder when the holder record is unreadable', async () => {
+    const lockFile = path.join(scratch.path('state'), 'install.lock');
+    locked(await acquireInstallLock(lockFile, 'holder', NOW));
+    fs.writeFileSync(lockFile, 'not json');
+    expect(await acquireInstallLock(lockFile, 'second', NOW)).toEqual({ ok: false, kind: 'busy', holder: undefined });
+  });
+
+  it('leaves a record written by someone else when released', async () => {
+    const lockFile = path.join(scratch.path('state'), 'install.lock');
+    const lock = locked(await acquireInstallLock(lockFile, 'mine', NOW));
+    fs.writeFileSync(lockFile, JSON.stringify({ pid: process.pid + 100000, startedAt: 'x', command: 'theirs' }));
+    await releaseHeld(lock);
+    expect(readLockHolder(lockFile)?.command).toBe('theirs');
+    // The kernel object is gone all the same.
+    locked(await acquireInstallLock(lockFile, 'next', NOW));
+  });
+
+  it('reports the lock unavailable when its folder cannot be created', async () => {
+    const blocker = scratch.path('regular-file');
+    fs.writeFileSync(blocker, 'not a folder');
+    const lockFile = path.join(blocker, 'state', 'install.lock');
+    const result = await acquireInstallLock(lockFile, 'install', NOW);
+    expect(result.ok).toBe(false);
+    if (result.ok || result.kind !== 'unavailable')
+      throw new Error(`expected unavailable, got ${JSON.stringify(result)}`);
+    expect(result.reason).toBe(`${path.dirname(lockFile)} cannot be written (ENOTDIR)`);
+    expect(fs.readFileSync(blocker, 'utf8')).toBe('not a folder');
+  });
+});
+
+describe('readLockHolder', () => {
+  it('returns undefined for a missing, malformed or pid-less record', () => {
+    const dir = scratch.path('records');
+    fs.mkdirSync(dir);
+    expect(readLockHolder(path.join(dir, 'missing'))).toBeUndefined();
+    fs.writeFileSync(path.join(dir, 'garbage'), '{');
+    expect(readLockHolder(path.join(dir, 'garbage'))).toBeUndefined();
+    fs.writeFileSync(path.join(dir, 'no-pid'), JSON.stringify({ pid: '12', command: 'x' }));
+    expect(readLockHolder(path.join(dir, 'no-pid'))).toBeUndefined();
+  });
+
+  it('fills in missing fields of a record with a pid', () => {
+    const file = path.join(scratch.path('records'), 'partial');
+    fs.mkdirSync(path.dirname(file));
+    fs.writeFileSync(file, JSON.stringify({ pid: 42 }));
+    expect(readLockHolder(file)).toEqual({ pid: 42, startedAt: '', command: '' });
+  });
+});

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { readStateFile, writeFileAtomic } from '../system/atomic-file';
+
+// What is installed, kept in /var/lib/ASRSetup/install-record.json. Writing it is the commit point of an
+// install: a run whose transaction id is in the record has happened; any other was rolled back.
+
+export const installRecordSchema = z.object({
+  schema: z.literal(1),
+  transactionId: z.string().min(1),
+  agentVersion: z.string(),
+  osLabel: z.string(),
+  role: z.enum(['MS', 'MT']),
+  platform: z.enum(['VmWare', 'Azure']),
+  /** As the installed system sees it (not rerooted). */
+  installLocation: z.string(),
+  packageFile: z.string(),
+  installedAt: z.string(),
+  serviceName: z.string().nullable(),
+  status: z.enum(['Succeeded', 'Warning']),
+});
+
+export type InstallRecord = z.infer<typeof installRecordSchema>;
+
+export class RecordError extends Error {}
+
+export function readInstallRecord(file: string): InstallRecord | undefined {
+  return readStateFile(file, installRecordSchema, 'the install record', (message) => new RecordError(message));
+}
+
+export function writeInstallRecord(file: string, record: InstallRecord): void {
+  // Readable by all: the unprivileged wizard reads it to know what is installed.
+  writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`, 0o644);
+}

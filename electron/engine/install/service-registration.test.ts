@@ -1,0 +1,394 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ProcessOutcome, ProcessRunner, RunOptions } from '../system/process-runner';
+import {
+  captureService,
+  quiesceForUndo,
+  registerService,
+  removeService,
+  restoreService,
+  stopForReplacement,
+  systemdUnitText,
+  windowsBinPath,
+  type ServiceSnapshot,
+} from './service-registration';
+import { systemLayout, type SystemLayout } from '../system/system-layout';
+import { fakeProbe, makeRoot, Scratch } from '../test-support/fixtures';
+
+// The agent service across a transaction, on each kind of system: under --root (written, never started), a
+// live system without systemd (a container: written, Warning), a live system with systemd (captured,
+// stopped, restarted on the new files, and put back exactly on undo), and Windows (sc.exe). A recording
+// runner stands in for systemctl and sc.exe and answers what the test says.
+
+const scratch = new Scratch();
+afterAll(() => scratch.cleanup());
+
+const spec = {
+  name: 'asr-mobility',
+  description: 'Azure Site Recovery Mobility service',
+  exec: 'bin/svagentsd',
+  args: ['--config', 'etc/my conf'],
+};
+
+type Answer = (command: string, args: readonly string[]) => ProcessOutcome | { output: string; code: number };
+
+function recordingRunner(answer: Answer = () => ({ kind: 'exited', code: 0 })): ProcessRunner & { calls: string[][] } {
+  const calls: string[][] = [];
+  return {
+    calls,
+    run: async (command: string, args: readonly string[], options: RunOptions) => {
+      calls.push([command, ...args]);
+      const reply = answer(command, args);
+      if ('output' in reply) {
+        for (const line of reply.output.split('\n')) options.onOutput?.(line, 'stdout');
+        return { kind: 'exited', code: reply.code };
+      }
+      return reply;
+    },
+  };
+}
+
+/** A layout that is "live" (root /) but keeps its unit folder inside a temp folder. */
+function liveLayoutIn(dir: string): SystemLayout {
+  return { ...systemLayout('linux', undefined), unitDir: path.join(dir, 'etc', 'systemd', 'system') };
+}
+
+/** A temp folder laid out as a live system whose unit folder already holds the previous version's unit. */
+function withOldUnit(name: string): { dir: string; unitPath: string } {
+  const dir = scratch.path(name);
+  const unitPath = path.join(dir, 'etc/systemd/system/asr-mobility.service');
+  fs.mkdirSync(path.dirname(unitPath), { recursive: true });
+  fs.writeFileSync(unitPath, 'old unit\n');
+  return { dir, unitPath };
+}
+
+function context(layout: SystemLayout, runner: ProcessRunner, systemd: boolean, platform: 'linux' | 'win32' = 'linux') {
+  return {
+    layout,
+    probe: fakeProbe({ platform, systemdRunning: () => systemd }),
+    runner,
+    log: () => undefined,
+    sleep: async () => undefined,
+  };
+}
+
+describe('service unit', () => {
+  it('starts the agent from the install location, quoting what needs it', () => {
+    const unit = systemdUnitText(spec, '/usr/local/ASR');
+    expect(unit).toContain('ExecStart=/usr/local/ASR/bin/svagentsd --config "etc/my conf"');
+    expect(unit).toContain('WorkingDirectory=/usr/local/ASR');
+    expect(unit).toContain('WantedBy=multi-user.target');
+  });
+});
+
+describe('under --root', () => {
+  it('writes the unit, runs no service command, succeeds, and an undo removes the unit again', async () => {
+    const root = makeRoot(scratch);
+    const runner = recordingRunner();
+    const ctx = context(systemLayout('linux', root), runner, true);
+    const snapshot = await captureService(spec.name, ctx);
+    expect(snapshot).toMatchObject({ managed: false, existed: false, previousUnit: null });
+    const outcome = await registerService(spec, '/usr/local/ASR', snapshot, ctx);
+    expect(outcome.status).toBe('Succeeded');
+    expect(outcome.message).toMatch(/not started because --root/);
+    const unit = path.join(root, 'etc/systemd/system/asr-mobility.service');
+    expect(fs.existsSync(unit)).toBe(true);
+    await restoreService(snapshot, ctx);
+    expect(fs.existsSync(unit)).toBe(false);
+    expect(runner.calls).toEqual([]);
+  });
+});
+
+describe('a live system without systemd (a container)', () => {
+  it('writes the unit and ends in Warning, saying why it did not start', async () => {
+    const dir = scratch.path('container');
+    const runner = recordingRunner();
+    const ctx = context(liveLayoutIn(dir), runner, false);
+    const snapshot = await captureService(spec.name, ctx);
+    const outcome = await registerService(spec, '/usr/local/ASR', snapshot, ctx);
+    expect(outcome.status).toBe('Warning');
+    expect(outcome.message).toMatch(/systemd is not running here .* was not started/);
+    expect(fs.readFileSync(path.join(dir, 'etc/systemd/system/asr-mobility.service'), 'utf8')).toContain(
+      'ExecStart=/usr/local/ASR/bin/svagentsd',
+    );
+    expect(runner.calls).toEqual([]);
+  });
+});
+
+describe('a live system with systemd', () => {
+  it('fresh install: enables and starts; an undo disables and stops it and removes the unit', async () => {
+    const dir = scratch.path('fresh');
+    const runner = recordingRunner();
+    const ctx = context(liveLayoutIn(dir), runner, true);
+    const snapshot = await captureService(spec.name, ctx);
+    expect(snapshot).toMatchObject({ managed: true, existed: false, wasActive: false });
+    expect(await stopForReplacement(snapshot, ctx)).toBeUndefined();
+    const outcome = await registerService(spec, '/usr/local/ASR', snapshot, ctx);
+    expect(outcome).toMatchObject({ status: 'Succeeded', message: 'asr-mobility enabled and started' });
+    expect(runner.calls).toEqual([
+      ['systemctl', 'daemon-reload'],
+      ['systemctl', 'enable', 'asr-mobility.service'],
+      ['systemctl', 'restart', 'asr-mobility.service'],
+    ]);
+    runner.calls.length = 0;
+    expect(await quiesceForUndo(snapshot, ctx)).toEqual([]);
+    expect(runner.calls).toEqual([
+      ['systemctl', 'is-active', '--quiet', 'asr-mobility.service'],
+      ['systemctl', 'stop', 'asr-mobility.service'],
+    ]);
+    runner.calls.length = 0;
+    expect(await restoreService(snapshot, ctx)).toEqual([]);
+    expect(runner.calls).toEqual([
+      ['systemctl', 'disable', 'asr-mobility.service'],
+      ['systemctl', 'daemon-reload'],
+    ]);
+    expect(fs.existsSync(path.join(dir, 'etc/systemd/system/asr-mobility.service'))).toBe(false);
+  });
+
+  it('upgrade: captures the running service, stops it before the swap, restarts it on the new files; an undo brings the old unit back running', async () => {
+    const { dir, unitPath } = withOldUnit('upgrade');
+    const runner = recordingRunner();
+    const ctx = context(liveLayoutIn(dir), runner, true);
+    const snapshot = await captureService(spec.name, ctx);
+    expect(snapshot).toMatchObject({
+      managed: true,
+      existed: true,
+      wasEnabled: true,
+      wasActive: true,
+      previousUnit: 'old unit\n',
+    });
+    expect(runner.calls).toEqual([
+      ['systemctl', 'is-enabled', '--quiet', 'asr-mobility.service'],
+      ['systemctl', 'is-active', '--quiet', 'asr-mobility.service'],
+    ]);
+    runner.calls.length = 0;
+    expect(await stopForReplacement(snapshot, ctx)).toBeUndefined();
+    expect(runner.calls).toEqual([['systemctl', 'stop', 'asr-mobility.service']]);
+    runner.calls.length = 0;
+    const outcome = await registerService(spec, '/usr/local/ASR', snapshot, ctx);
+    expect(outcome.message).toBe('asr-mobility enabled and restarted');
+    expect(runner.calls.at(-1)).toEqual(['systemctl', 'restart', 'asr-mobility.service']);
+    runner.calls.length = 0;
+    expect(await restoreService(snapshot, ctx)).toEqual([]);
+    expect(fs.readFileSync(unitPath, 'utf8')).toBe('old unit\n');
+    expect(runner.calls).toEqual([
+      ['systemctl', 'daemon-reload'],
+      ['systemctl', 'enable', 'asr-mobility.service'],
+      ['systemctl', 'restart', 'asr-mobility.service'],
+    ]);
+  });
+
+  it('an undo reports the service commands that failed (so the journal is kept for a retry)', async () => {
+    const { dir } = withOldUnit('restore-fails');
+    const ctx = context(liveLayoutIn(dir), recordingRunner(), true);
+    const snapshot = await captureService(spec.name, ctx);
+    const failing = context(
+      liveLayoutIn(dir),
+      recordingRunner((_command, args) => ({ kind: 'exited', code: args[0] === 'restart' ? 1 : 0 })),
+      true,
+    );
+    expect(await restoreService(snapshot, failing)).toEqual([
+      'systemctl restart asr-mobility.service exited with code 1',
+    ]);
+  });
+
+  it('a state query that cannot run (timed out) is an error, not "not running"', async () => {
+    const { dir } = withOldUnit('query-timeout');
+    const ctx = context(
+      liveLayoutIn(dir),
+      recordingRunner(() => ({ kind: 'timed-out', afterMs: 120_000 })),
+      true,
+    );
+    await expect(captureService(spec.name, ctx)).rejects.toThrow(/cannot read the state of the asr-mobility service/);
+  });
+
+  it('an undo leaves a service that was installed but stopped and disabled, stopped and disabled', async () => {
+    const { dir } = withOldUnit('stopped');
+    const runner = recordingRunner((_command, args) => ({
+      kind: 'exited',
+      code: args[0] === 'is-enabled' || args[0] === 'is-active' ? 3 : 0,
+    }));
+    const ctx = context(liveLayoutIn(dir), runner, true);
+    const snapshot = await captureService(spec.name, ctx);
+    expect(snapshot).toMatchObject({ existed: true, wasEnabled: false, wasActive: false });
+    runner.calls.length = 0;
+    await restoreService(snapshot, ctx);
+    expect(runner.calls).toEqual([
+      ['systemctl', 'daemon-reload'],
+      ['systemctl', 'disable', 'asr-mobility.service'],
+    ]);
+  });
+
+  it('a service that will not start fails the step with INSTALL_FAILED and a journalctl remedy', async () => {
+    const runner = recordingRunner((_command, args) => ({ kind: 'exited', code: args[0] === 'restart' ? 1 : 0 }));
+    const ctx = context(liveLayoutIn(scratch.path('broken')), runner, true);
+    const outcome = await registerService(spec, '/usr/local/ASR', await captureService(spec.name, ctx), ctx);
+    expect(outcome.status).toBe('Failed');
+    expect(outcome.error?.code).toBe('INSTALL_FAILED');
+    expect(outcome.error?.remedy).toMatch(/journalctl -u asr-mobility/);
+  });
+
+  it('a running service that cannot be stopped is reported before anything is swapped', async () => {
+    const { dir } = withOldUnit('unstoppable');
+    const runner = recordingRunner((_command, args) => ({ kind: 'exited', code: args[0] === 'stop' ? 1 : 0 }));
+    const ctx = context(liveLayoutIn(dir), runner, true);
+    expect(await stopForReplacement(await captureService(spec.name, ctx), ctx)).toMatch(
+      /systemctl stop asr-mobility.service exited with code 1/,
+    );
+  });
+});
+
+describe('Windows', () => {
+  const installLocation = 'C:\\Program Files (x86)\\Microsoft Azure Site Recovery';
+  const binPath = '"C:\\Program Files (x86)\\Microsoft Azure Site Recovery\\bin\\svagentsd" --config "etc/my conf"';
+  const oldConfig =
+    'SERVICE_NAME: asr-mobility\n        START_TYPE         : 3   DEMAND_START\n        BINARY_PATH_NAME   : C:\\old\\svagentsd.exe\n        DISPLAY_NAME       : Old Mobility service';
+
+  it('fresh install: creates and starts the service with sc.exe (argv only); an undo stops and deletes it', async () => {
+    let exists = false;
+    const runner = recordingRunner((_command, args) => {
+      if (args[0] === 'query')
+        return exists ? { output: 'STATE              : 1  STOPPED', code: 0 } : { kind: 'exited', code: 1060 };
+      if (args[0] === 'create') exists = true;
+      return { kind: 'exited', code: 0 };
+    });
+    const ctx = context(systemLayout('win32', undefined), runner, false, 'win32');
+    const snapshot = await captureService(spec.name, ctx);
+    expect(snapshot).toMatchObject({ managed: true, existed: false, windowsConfig: null });
+    runner.calls.length = 0;
+    const outcome = await registerService(spec, installLocation, snapshot, ctx);
+    expect(outcome.status).toBe('Succeeded');
+    expect(runner.calls).toEqual([
+      [
+        'sc.exe',
+        'create',
+        'asr-mobility',
+        'binPath=',
+        binPath,
+        'start=',
+        'auto',
+        'DisplayName=',
+        'Azure Site Recovery Mobility service',
+      ],
+      ['sc.exe', 'start', 'asr-mobility'],
+    ]);
+    runner.calls.length = 0;
+    await quiesceForUndo(snapshot, ctx);
+    await restoreService(snapshot, ctx);
+    expect(runner.calls).toEqual([
+      ['sc.exe', 'stop', 'asr-mobility'],
+      ['sc.exe', 'query', 'asr-mobility'],
+      ['sc.exe', 'query', 'asr-mobility'],
+      ['sc.exe', 'delete', 'asr-mobility'],
+    ]);
+  });
+
+  it('upgrade: waits for the running service to stop, reconfigures instead of creating; an undo puts its old configuration back and starts it', async () => {
+    let polls = 0;
+    const runner = recordingRunner((_command, args) => {
+      if (args[0] === 'qc') return { output: oldConfig, code: 0 };
+      if (args[0] === 'query')
+        return { output: `STATE              : ${polls++ < 2 ? '4  RUNNING' : '1  STOPPED'}`, code: 0 };
+      return { kind: 'exited', code: 0 };
+    });
+    const ctx = context(systemLayout('win32', undefined), runner, false, 'win32');
+    const snapshot: ServiceSnapshot = await captureService(spec.name, ctx);
+    expect(snapshot).toMatchObject({
+      existed: true,
+      wasActive: true,
+      windowsConfig: { binPath: 'C:\\old\\svagentsd.exe', startType: 'demand', displayName: 'Old Mobility service' },
+    });
+    runner.calls.length = 0;
+    expect(await stopForReplacement(snapshot, ctx)).toBeUndefined();
+    // sc stop only asks: setup polls until the service reports STOPPED before it touches the files.
+    expect(runner.calls).toEqual([
+      ['sc.exe', 'stop', 'asr-mobility'],
+      ['sc.exe', 'query', 'asr-mobility'],
+      ['sc.exe', 'query', 'asr-mobility'],
+    ]);
+    runner.calls.length = 0;
+    await registerService(spec, installLocation, snapshot, ctx);
+    expect(runner.calls).toEqual([
+      ['sc.exe', 'config', 'asr-mobility', 'binPath=', binPath, 'start=', 'auto'],
+      ['sc.exe', 'start', 'asr-mobility'],
+    ]);
+    runner.calls.length = 0;
+    expect(await restoreService(snapshot, ctx)).toEqual([]);
+    expect(runner.calls).toEqual([
+      ['sc.exe', 'query', 'asr-mobility'],
+      ['sc.exe', 'config', 'asr-mobility', 'binPath=', 'C:\\old\\svagentsd.exe', 'start=', 'demand'],
+      ['sc.exe', 'start', 'asr-mobility'],
+    ]);
+  });
+
+  it('an undo recreates a service that the update removed', async () => {
+    const runner = recordingRunner((_command, args) =>
+      args[0] === 'qc'
+        ? { output: oldConfig, code: 0 }
+        : args[0] === 'query'
+          ? { kind: 'exited', code: 1060 }
+          : { kind: 'exited', code: 0 },
+    );
+    const ctx = context(systemLayout('win32', undefined), runner, false, 'win32');
+    const snapshot: ServiceSnapshot = {
+      name: 'asr-mobility',
+      platform: 'win32',
+      unitPath: null,
+      previousUnit: null,
+      windowsConfig: { binPath: 'C:\\old\\svagentsd.exe', startType: 'auto', displayName: 'Old Mobility service' },
+      managed: true,
+      existed: true,
+      wasEnabled: true,
+      wasActive: true,
+    };
+    expect(await restoreService(snapshot, ctx)).toEqual([]);
+    expect(runner.calls).toEqual([
+      ['sc.exe', 'query', 'asr-mobility'],
+      [
+        'sc.exe',
+        'create',
+        'asr-mobility',
+        'binPath=',
+        'C:\\old\\svagentsd.exe',
+        'start=',
+        'auto',
+        'DisplayName=',
+        'Old Mobility service',
+      ],
+      ['sc.exe', 'start', 'asr-mobility'],
+    ]);
+  });
+
+  it('quotes arguments with spaces or quotes in the service command line', () => {
+    expect(windowsBinPath({ ...spec, args: ['--name', 'say "hi"'] }, 'C:\\ASR')).toBe(
+      'C:\\ASR\\bin\\svagentsd --name "say \\"hi\\""',
+    );
+  });
+});
+
+describe('an upgrade to a version that declares no service', () => {
+  it('removes the old service, and an undo brings it back enabled and running', async () => {
+    const { dir, unitPath } = withOldUnit('dropped');
+    const runner = recordingRunner();
+    const ctx = context(liveLayoutIn(dir), runner, true);
+    const snapshot = await captureService(spec.name, ctx);
+    runner.calls.length = 0;
+    const outcome = await removeService(snapshot, ctx);
+    expect(outcome.status).toBe('Succeeded');
+    expect(runner.calls).toEqual([
+      ['systemctl', 'stop', 'asr-mobility.service'],
+      ['systemctl', 'disable', 'asr-mobility.service'],
+      ['systemctl', 'daemon-reload'],
+    ]);
+    expect(fs.existsSync(unitPath)).toBe(false);
+    runner.calls.length = 0;
+    await restoreService(snapshot, ctx);
+    expect(fs.readFileSync(unitPath, 'utf8')).toBe('old unit\n');
+    expect(runner.calls).toEqual([
+      ['systemctl', 'daemon-reload'],
+      ['systemctl', 'enable', 'asr-mobility.service'],
+      ['systemctl', 'restart', 'asr-mobility.service'],
+    ]);
+  });
+});

@@ -1,0 +1,102 @@
+import {
+  jobStatusOf,
+  type JobEvent,
+  type JobStatus,
+  type LogLevel,
+  type StepKind,
+  type StepPlan,
+  type StepStatus,
+} from '../../../shared/job-events';
+import type { SetupError } from '../../../shared/error-catalog';
+import type { SetupLog } from './setup-log';
+
+// Turns what a job does into the event stream (for the CLI and the wizard) and the setup log, and keeps
+// the step statuses the job's own status is computed from.
+
+export type EventSink = (event: JobEvent) => void;
+
+export interface JobOutcome {
+  readonly status: JobStatus;
+  readonly error: SetupError | null;
+  readonly summary: Readonly<Record<string, string>>;
+  readonly logFile: string;
+}
+
+export class JobRecorder {
+  private readonly finished: { status: StepStatus; optional: boolean }[] = [];
+  private current: StepPlan | undefined;
+
+  constructor(
+    private readonly sink: EventSink,
+    private readonly log: SetupLog,
+    private readonly clock: () => Date,
+  ) {}
+
+  get logFile(): string {
+    return this.log.file;
+  }
+
+  started(job: 'install' | 'register'): void {
+    this.sink({ type: 'job-started', job, time: this.clock().toISOString(), logFile: this.log.file });
+  }
+
+  step(id: string, kind: StepKind, title: string, optional = false): StepPlan {
+    const plan: StepPlan = { id, kind, title, optional };
+    this.current = plan;
+    const time = this.clock();
+    this.log.write('info', `[${id}] ${title}: started`, time);
+    this.sink({ type: 'step-started', step: plan, time: time.toISOString() });
+    return plan;
+  }
+
+  progress(step: StepPlan, bytesDone: number, bytesTotal: number, filesDone: number, filesTotal: number): void {
+    this.sink({ type: 'step-progress', stepId: step.id, bytesDone, bytesTotal, filesDone, filesTotal });
+  }
+
+  finish(step: StepPlan, status: StepStatus, message: string, error?: SetupError): void {
+    const time = this.clock();
+    this.finished.push({ status, optional: step.optional });
+    const level: LogLevel = status === 'Failed' ? 'error' : status === 'Warning' ? 'warn' : 'info';
+    this.log.write(level, `[${step.id}] ${step.title}: ${status}${message ? `: ${message}` : ''}`, time);
+    if (error)
+      this.log.write(
+        level,
+        `[${step.id}] ${error.code}: ${error.message}${error.details ? `\n${error.details.map((d) => `  - ${d}`).join('\n')}` : ''}\n  Remedy: ${error.remedy}`,
+        time,
+      );
+    this.sink({
+      type: 'step-finished',
+      stepId: step.id,
+      status,
+      message,
+      ...(error ? { error } : {}),
+      time: time.toISOString(),
+    });
+    if (this.current === step) this.current = undefined;
+  }
+
+  note(level: LogLevel, message: string): void {
+    const time = this.clock();
+    this.log.write(level, this.current ? `[${this.current.id}] ${message}` : message, time);
+    this.sink({ type: 'log', level, message, time: time.toISOString() });
+  }
+
+  /** Log-file-only detail (component output, file lists) that would flood the event stream. */
+  detail(message: string): void {
+    this.log.write('debug', this.current ? `[${this.current.id}] ${message}` : message);
+  }
+
+  /** The job's status from the steps finished so far. */
+  status(): JobStatus {
+    return jobStatusOf(this.finished);
+  }
+
+  outcome(error: SetupError | null, summary: Record<string, string> = {}): JobOutcome {
+    const status: JobStatus = error ? 'Failed' : jobStatusOf(this.finished);
+    const time = this.clock();
+    if (error)
+      this.log.write('error', `Result: Failed: ${error.code}: ${error.message}\n  Remedy: ${error.remedy}`, time);
+    else this.log.write(status === 'Warning' ? 'warn' : 'info', `Result: ${status}`, time);
+    return { status, error, summary, logFile: this.log.file };
+  }
+}

@@ -1,0 +1,412 @@
+import { createHash, type Hash } from 'node:crypto';
+import { z } from 'zod';
+import { parseAgentVersion } from '../../../shared/package-name';
+import { supportRowByLabel } from '../../../shared/support-matrix';
+import { checkArchivePath, checkLinkTarget, parentOf } from './archive-path';
+
+// The manifest is the first entry of every package. It names every entry the archive may hold, with its
+// type, mode, size and sha256; extraction refuses anything it does not list or that differs from it.
+//
+// Layout (JSON, one entry a line, so it can be read line by line in bounded memory):
+//   {"format":"asr-agent-package/1","agentVersion":"9.60.0.0","osLabel":"DEBIAN12-64","created":"…","totalBytes":N,"entryCount":3,"entries":[
+//   ["payload","d",493],
+//   ["payload/bin/agent","f",493,1234,"<sha256 hex>"],
+//   ["payload/lib/libx.so","l",511,"libx.so.1"]
+//   ]}
+// Entries are in path order, component by component (a depth-first walk with sorted names), which rules out
+// duplicates and puts every folder before what it holds with one comparison per line. Held in memory as
+// typed arrays and one buffer of paths (no per-entry objects or strings): a 100,000-file manifest costs
+// ~8 MB instead of the ~60 MB JSON.parse's arrays of strings would (the install's peak memory target is
+// 100 MB for any package). Archives list entries in the same order, so lookups follow a cursor; a path
+// index is built only for an archive that is out of order.
+
+export const MANIFEST_NAME = 'ASR-MANIFEST.json';
+export const PAYLOAD_ROOT = 'payload';
+/** In a self-contained release: the Node runtime and the bundled engine, beside the payload. */
+export const RUNTIME_ROOT = 'runtime';
+export const RELEASE_ENGINE = `${RUNTIME_ROOT}/asr-setup.cjs`;
+export const RELEASE_NODE = `${RUNTIME_ROOT}/node`;
+export const RELEASE_INSTALLER = 'install';
+export const MANIFEST_FORMAT = 'asr-agent-package/1';
+/** Large enough for a million entries; a bigger "manifest" is an attack on memory. */
+export const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
+
+export type ManifestEntryType = 'directory' | 'file' | 'symlink';
+
+export type ManifestEntry =
+  | { readonly type: 'directory'; readonly path: string; readonly mode: number }
+  | {
+      readonly type: 'file';
+      readonly path: string;
+      readonly mode: number;
+      readonly size: number;
+      readonly sha256: string;
+    }
+  | { readonly type: 'symlink'; readonly path: string; readonly mode: number; readonly target: string };
+
+export type ManifestTuple =
+  | readonly [path: string, type: 'd', mode: number]
+  | readonly [path: string, type: 'f', mode: number, size: number, sha256: string]
+  | readonly [path: string, type: 'l', mode: number, target: string];
+
+const headerSchema = z.object({
+  format: z.literal(MANIFEST_FORMAT),
+  agentVersion: z.string().refine((v) => parseAgentVersion(v) !== undefined, 'agentVersion must be X.Y.Z.W'),
+  osLabel: z
+    .string()
+    .refine((v) => supportRowByLabel(v) !== undefined, 'osLabel must be a label of the support matrix'),
+  created: z.string(),
+  totalBytes: z.number().int().nonnegative(),
+  /** Lets the reader size its tables once. */
+  entryCount: z.number().int().positive().max(10_000_000),
+  entries: z.array(z.never()),
+});
+
+export class ManifestError extends Error {}
+
+/** setuid, setgid and sticky bits are never installed from a package. */
+const SPECIAL_BITS = 0o7000;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const TYPE_DIR = 1;
+const TYPE_FILE = 2;
+const TYPE_LINK = 3;
+const ENTRIES_OPEN = '"entries":[';
+
+/** Path order, component by component: "/" sorts before every other character, so "a/b" < "a-b". */
+export function comparePaths(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return (x === 0x2f ? -1 : x) - (y === 0x2f ? -1 : y);
+  }
+  return a.length - b.length;
+}
+
+export function isPayloadPath(path: string): boolean {
+  return path === PAYLOAD_ROOT || path.startsWith(`${PAYLOAD_ROOT}/`);
+}
+
+export class PackageManifest {
+  readonly format = MANIFEST_FORMAT;
+  /** Sum of the sizes of all files, payload and extras. */
+  totalBytes = 0;
+  payloadBytes = 0;
+  /** sha256 of the manifest's bytes, so extraction can confirm the archive still holds this very manifest. */
+  digest = '';
+  payloadFiles = 0;
+  payloadLinks = 0;
+  private count = 0;
+  private index: Map<string, number> | undefined;
+  private readonly directories = new Set<string>();
+  private lastPath = '';
+  private pathData = Buffer.alloc(0);
+  private pathLength = 0;
+  private pathEnds = new Uint32Array(0);
+  private types = new Uint8Array(0);
+  private modes = new Uint16Array(0);
+  private sizes = new Float64Array(0);
+  private hashes = Buffer.alloc(0);
+  private readonly targets = new Map<number, string>();
+
+  constructor(
+    readonly agentVersion: string,
+    readonly osLabel: string,
+    readonly created: string,
+    private readonly declaredCount: number,
+  ) {
+    this.grow(Math.min(declaredCount, 1_000_000));
+    // Sized for typical paths up front, so a large manifest is not copied as it grows.
+    this.pathData = Buffer.alloc(Math.min(declaredCount, 1_000_000) * 40);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  get declaredEntries(): number {
+    return this.declaredCount;
+  }
+
+  pathAt(i: number): string {
+    const start = i === 0 ? 0 : (this.pathEnds[i - 1] ?? 0);
+    return this.pathData.toString('utf8', start, this.pathEnds[i] ?? 0);
+  }
+
+  /** The entry's index, or -1. `hint` is where the caller expects it (the next entry in order). */
+  indexOf(path: string, hint = -1): number {
+    if (hint >= 0 && hint < this.count && this.pathAt(hint) === path) return hint;
+    if (!this.index) {
+      this.index = new Map();
+      for (let i = 0; i < this.count; i++) this.index.set(this.pathAt(i), i);
+    }
+    return this.index.get(path) ?? -1;
+  }
+
+  typeAt(i: number): ManifestEntryType {
+    const type = this.types[i];
+    return type === TYPE_DIR ? 'directory' : type === TYPE_FILE ? 'file' : 'symlink';
+  }
+
+  modeAt(i: number): number {
+    return this.modes[i] ?? 0;
+  }
+
+  sizeAt(i: number): number {
+    return this.sizes[i] ?? 0;
+  }
+
+  /** The raw 32-byte digest; a view into the manifest's table. */
+  sha256At(i: number): Buffer {
+    return this.hashes.subarray(i * 32, i * 32 + 32);
+  }
+
+  targetAt(i: number): string {
+    return this.targets.get(i) ?? '';
+  }
+
+  get(path: string): ManifestEntry | undefined {
+    const i = this.indexOf(path);
+    if (i === -1) return undefined;
+    const mode = this.modeAt(i);
+    switch (this.typeAt(i)) {
+      case 'directory':
+        return { type: 'directory', path, mode };
+      case 'file':
+        return { type: 'file', path, mode, size: this.sizeAt(i), sha256: this.sha256At(i).toString('hex') };
+      case 'symlink':
+        return { type: 'symlink', path, mode, target: this.targetAt(i) };
+    }
+  }
+
+  *paths(): IterableIterator<string> {
+    for (let i = 0; i < this.count; i++) yield this.pathAt(i);
+  }
+
+  /** Adds one entry; entries must come parents first. */
+  add(tuple: unknown): void {
+    if (!Array.isArray(tuple)) throw new ManifestError('manifest entry is not a tuple');
+    const [path, type, mode] = tuple as unknown[];
+    if (typeof path !== 'string' || typeof mode !== 'number' || !Number.isInteger(mode) || mode < 0 || mode > 0o7777) {
+      throw new ManifestError(`manifest entry ${JSON.stringify(tuple).slice(0, 200)} is malformed`);
+    }
+    if (mode & SPECIAL_BITS)
+      throw new ManifestError(`manifest entry "${path}" has setuid/setgid/sticky bits (mode ${mode.toString(8)})`);
+    const checked = checkArchivePath(path);
+    if (!checked.ok || checked.path !== path)
+      throw new ManifestError(
+        `manifest entry "${path}" is not a safe relative path${checked.ok ? '' : `: ${checked.reason}`}`,
+      );
+    if (this.count > 0 && comparePaths(this.lastPath, path) >= 0) {
+      throw new ManifestError(
+        `manifest entry "${path}" is ${this.lastPath === path ? 'listed twice' : `out of order (after "${this.lastPath}")`}`,
+      );
+    }
+    const parent = parentOf(path);
+    // Every entry hangs off a directory listed before it, so no entry can sit below a symlink.
+    if (parent !== '' && !this.directories.has(parent)) {
+      throw new ManifestError(`manifest entry "${path}" is not inside a directory listed before it`);
+    }
+    const i = this.count;
+    if (i >= this.declaredCount)
+      throw new ManifestError(`manifest has more entries than the ${this.declaredCount} its header declares`);
+    this.grow(i + 1);
+    if (type === 'd' && tuple.length === 3) {
+      this.types[i] = TYPE_DIR;
+      this.directories.add(path);
+    } else if (type === 'f' && tuple.length === 5) {
+      const size = tuple[3] as unknown;
+      const sha256 = tuple[4] as unknown;
+      if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
+        throw new ManifestError(`manifest entry "${path}" has an invalid size`);
+      if (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256))
+        throw new ManifestError(`manifest entry "${path}" has an invalid sha256`);
+      this.types[i] = TYPE_FILE;
+      this.sizes[i] = size;
+      this.hashes.write(sha256, i * 32, 32, 'hex');
+      this.totalBytes += size;
+      if (isPayloadPath(path)) {
+        this.payloadBytes += size;
+        this.payloadFiles++;
+      }
+    } else if (type === 'l' && tuple.length === 4) {
+      const target = tuple[3] as unknown;
+      if (typeof target !== 'string') throw new ManifestError(`manifest entry "${path}" has an invalid link target`);
+      if (!isPayloadPath(path)) throw new ManifestError(`symlink "${path}" outside the payload`);
+      const link = checkLinkTarget(path, target, PAYLOAD_ROOT);
+      if (!link.ok) throw new ManifestError(`symlink "${path}": ${link.reason}`);
+      this.types[i] = TYPE_LINK;
+      this.targets.set(i, target);
+      this.payloadLinks++;
+    } else {
+      throw new ManifestError(`manifest entry "${path}" has an unknown type or shape`);
+    }
+    this.modes[i] = mode;
+    const bytes = Buffer.byteLength(path);
+    if (this.pathLength + bytes > this.pathData.length) {
+      const grown = Buffer.alloc(Math.max(this.pathData.length * 2, this.pathLength + bytes, 4096));
+      this.pathData.copy(grown, 0, 0, this.pathLength);
+      this.pathData = grown;
+    }
+    this.pathLength += this.pathData.write(path, this.pathLength, 'utf8');
+    this.pathEnds[i] = this.pathLength;
+    this.lastPath = path;
+    this.count = i + 1;
+  }
+
+  private grow(needed: number): void {
+    if (needed <= this.types.length) return;
+    const capacity = Math.max(needed, this.types.length * 2, 16);
+    const types = new Uint8Array(capacity);
+    types.set(this.types);
+    const modes = new Uint16Array(capacity);
+    modes.set(this.modes);
+    const sizes = new Float64Array(capacity);
+    sizes.set(this.sizes);
+    const hashes = Buffer.alloc(capacity * 32);
+    this.hashes.copy(hashes);
+    const pathEnds = new Uint32Array(capacity);
+    pathEnds.set(this.pathEnds);
+    this.pathEnds = pathEnds;
+    this.types = types;
+    this.modes = modes;
+    this.sizes = sizes;
+    this.hashes = hashes;
+  }
+}
+
+/**
+ * Parses a manifest in the line layout above as its bytes arrive, so a large manifest is never held whole.
+ */
+export class ManifestParser {
+  private carry: Buffer = Buffer.alloc(0);
+  private readonly hash: Hash = createHash('sha256');
+  private manifest: PackageManifest | undefined;
+  private declaredTotal = 0;
+  private closed = false;
+
+  push(chunk: Buffer): void {
+    this.hash.update(chunk);
+    let start = 0;
+    const data = chunk;
+    if (this.carry.length > 0) {
+      const newline = chunk.indexOf(0x0a);
+      if (newline === -1) {
+        this.carry = Buffer.concat([this.carry, chunk]);
+        if (this.carry.length > MAX_LINE) throw new ManifestError('manifest has a line longer than 64 KiB');
+        return;
+      }
+      const line = Buffer.concat([this.carry, chunk.subarray(0, newline)]);
+      this.line(line, 0, line.length);
+      this.carry = Buffer.alloc(0);
+      start = newline + 1;
+    }
+    for (;;) {
+      const newline = data.indexOf(0x0a, start);
+      if (newline === -1) break;
+      this.line(data, start, newline);
+      start = newline + 1;
+    }
+    if (start < data.length) {
+      this.carry = Buffer.from(data.subarray(start));
+      if (this.carry.length > MAX_LINE) throw new ManifestError('manifest has a line longer than 64 KiB');
+    }
+  }
+
+  finish(): PackageManifest {
+    if (this.carry.length > 0) {
+      this.line(this.carry, 0, this.carry.length);
+      this.carry = Buffer.alloc(0);
+    }
+    const manifest = this.manifest;
+    if (!manifest) throw new ManifestError('manifest is empty');
+    if (!this.closed) throw new ManifestError('manifest is truncated (no closing "]}")');
+    if (manifest.size !== manifest.declaredEntries)
+      throw new ManifestError(
+        `manifest lists ${manifest.size} entries; its header declares ${manifest.declaredEntries}`,
+      );
+    if (manifest.indexOf(PAYLOAD_ROOT) === -1 || manifest.typeAt(manifest.indexOf(PAYLOAD_ROOT)) !== 'directory') {
+      throw new ManifestError(`manifest has no "${PAYLOAD_ROOT}" directory`);
+    }
+    if (manifest.totalBytes !== this.declaredTotal) {
+      throw new ManifestError(
+        `manifest totalBytes ${this.declaredTotal} does not match its entries (${manifest.totalBytes})`,
+      );
+    }
+    manifest.digest = this.hash.digest('hex');
+    return manifest;
+  }
+
+  private line(data: Buffer, start: number, end: number): void {
+    // The same limit whatever the chunking: every line is measured, not only the carried-over ones.
+    if (end - start > MAX_LINE) throw new ManifestError('manifest has a line longer than 64 KiB');
+    const raw = data.toString('utf8', start, end);
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const manifest = this.manifest;
+    if (!manifest) {
+      this.header(line);
+      return;
+    }
+    if (this.closed) {
+      if (line.trim() !== '') throw new ManifestError('manifest has content after its end');
+      return;
+    }
+    if (line === ']}') {
+      this.closed = true;
+      return;
+    }
+    const text = line.endsWith(',') ? line.slice(0, -1) : line;
+    let tuple: unknown;
+    try {
+      tuple = JSON.parse(text);
+    } catch {
+      throw new ManifestError(`manifest line "${text.slice(0, 120)}" is not valid JSON`);
+    }
+    manifest.add(tuple);
+  }
+
+  private header(line: string): void {
+    if (!line.endsWith(ENTRIES_OPEN))
+      throw new ManifestError('manifest is not in the line layout of asr-agent-package/1');
+    let headerJson: unknown;
+    try {
+      headerJson = JSON.parse(`${line}]}`);
+    } catch {
+      throw new ManifestError('manifest header is not valid JSON');
+    }
+    const parsed = headerSchema.safeParse(headerJson);
+    if (!parsed.success)
+      throw new ManifestError(
+        `manifest is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
+    const header = parsed.data;
+    this.declaredTotal = header.totalBytes;
+    this.manifest = new PackageManifest(
+      header.agentVersion,
+      supportRowByLabel(header.osLabel)?.label ?? header.osLabel,
+      header.created,
+      header.entryCount,
+    );
+  }
+}
+
+const MAX_LINE = 64 * 1024;
+
+export function parseManifest(data: Buffer | string): PackageManifest {
+  const parser = new ManifestParser();
+  parser.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+  return parser.finish();
+}
+
+export function serializeManifest(manifest: {
+  agentVersion: string;
+  osLabel: string;
+  created: string;
+  entries: readonly ManifestTuple[];
+}): string {
+  let totalBytes = 0;
+  for (const tuple of manifest.entries) if (tuple[1] === 'f') totalBytes += tuple[3];
+  const header = `{"format":${JSON.stringify(MANIFEST_FORMAT)},"agentVersion":${JSON.stringify(manifest.agentVersion)},"osLabel":${JSON.stringify(manifest.osLabel)},"created":${JSON.stringify(manifest.created)},"totalBytes":${totalBytes},"entryCount":${manifest.entries.length},${ENTRIES_OPEN}`;
+  const lines = manifest.entries.map((tuple) => JSON.stringify(tuple));
+  return `${header}\n${lines.join(',\n')}\n]}\n`;
+}

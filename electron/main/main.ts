@@ -1,0 +1,123 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { app, dialog, protocol, shell, type IpcMainInvokeEvent } from 'electron';
+import { PRODUCT_NAME } from '../../shared/product';
+import { parseAppOptions } from '../service/app-options';
+import { liveSystemProbe } from '../engine/system/system-probe';
+import { elevationModeFor, type CliRuntime } from '../service/job-launcher';
+import { registerInvokeHandlers, sendEvent } from './ipc-main-typed';
+import { CONTENT_SECURITY_POLICY, contentTypeOf, rendererFileFor } from '../service/renderer-files';
+import { createSetupService } from '../service/setup-service';
+import { APP_HOST, APP_ORIGIN, APP_SCHEME, isTrustedSender } from '../service/trusted-sender';
+import { createSecureWindow, denyAllPermissions } from './window-security';
+
+// The desktop wizard's main process: one locked-down window showing the renderer bundle over app://, and
+// the setup service behind the typed IPC. Privileged work runs in a child process (see job-launcher.ts);
+// this process stays unprivileged, and never adds --no-sandbox.
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+function which(program: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, program);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // Not here.
+    }
+  }
+  return undefined;
+}
+
+async function start(): Promise<void> {
+  const parsed = parseAppOptions(process.argv.slice(1));
+  if (!parsed.ok) {
+    dialog.showErrorBox(PRODUCT_NAME, `Invalid command line: ${parsed.message}`);
+    app.exit(2);
+    return;
+  }
+  await app.whenReady();
+  denyAllPermissions();
+  const appRoot = app.getAppPath();
+  const rendererDir = path.join(appRoot, 'dist', 'renderer');
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    const file = url.host === APP_HOST ? rendererFileFor(rendererDir, url.pathname) : undefined;
+    if (!file || !fs.statSync(file, { throwIfNoEntry: false })?.isFile())
+      return new Response('not found', { status: 404 });
+    return new Response(await fs.promises.readFile(file), {
+      headers: {
+        'content-type': contentTypeOf(file),
+        'content-security-policy': CONTENT_SECURITY_POLICY,
+        'x-content-type-options': 'nosniff',
+      },
+    });
+  });
+
+  const probe = liveSystemProbe();
+  // The CLIs and the repository are unpacked beside app.asar: the privileged child is a separate Node
+  // process, which cannot read inside the archive.
+  const unpackedRoot = appRoot.endsWith('.asar') ? `${appRoot}.unpacked` : appRoot;
+  // A packaged app has RunAsNode fused off, so the child runs on the Node runtime shipped in resources/;
+  // from a checkout (npx electron .) the app binary runs the CLI as Node, as VS Code's `code` CLI does.
+  const packagedNode = path.join(process.resourcesPath, 'runtime', process.platform === 'win32' ? 'node.exe' : 'node');
+  const runtime: CliRuntime =
+    app.isPackaged && fs.existsSync(packagedNode)
+      ? { command: packagedNode, env: {}, nodeOptions: ['--max-semi-space-size=1'] }
+      : { command: process.execPath, env: { ELECTRON_RUN_AS_NODE: '1' }, nodeOptions: ['--max-semi-space-size=1'] };
+  const pkexecPath = process.platform === 'linux' ? which('pkexec') : undefined;
+  const window = createSecureWindow(path.join(appRoot, 'dist', 'electron', 'preload.js'), PRODUCT_NAME);
+  const service = createSetupService({
+    paths: {
+      root: parsed.options.root,
+      repository: parsed.options.repository ?? path.join(unpackedRoot, 'assets', 'repository'),
+      logDir: parsed.options.logDir,
+    },
+    probe,
+    runtime,
+    scripts: {
+      unifiedAgent: path.join(unpackedRoot, 'dist', 'cli', 'unified-agent.cjs'),
+      configurator: path.join(unpackedRoot, 'dist', 'cli', 'unified-agent-configurator.cjs'),
+    },
+    elevation: elevationModeFor(process.platform, process.getuid?.(), pkexecPath),
+    pkexecPath,
+    browseFolder: async (current) => {
+      const result = await dialog.showOpenDialog(window, {
+        title: 'Install location',
+        defaultPath: current,
+        properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
+      });
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    openFolder: async (folder) => {
+      await shell.openPath(folder);
+    },
+    closeApp: () => window.close(),
+  });
+  const isTrusted = (event: IpcMainInvokeEvent): boolean =>
+    isTrustedSender(
+      {
+        senderId: event.sender.id,
+        frameUrl: event.senderFrame?.url,
+        isMainFrame: event.senderFrame === event.sender.mainFrame,
+      },
+      window.isDestroyed() ? undefined : window.webContents.id,
+    );
+  const unregister = registerInvokeHandlers(service.handlers, isTrusted);
+  const unsubscribe = service.subscribe((channel, payload) => sendEvent(window.webContents, channel, payload));
+  window.on('closed', () => {
+    unsubscribe();
+    unregister();
+    service.dispose();
+  });
+  await window.loadURL(`${APP_ORIGIN}/index.html`);
+}
+
+app.on('window-all-closed', () => app.quit());
+start().catch((error: unknown) => {
+  dialog.showErrorBox(PRODUCT_NAME, (error as Error).stack ?? String(error));
+  app.exit(1);
+});

@@ -1,0 +1,167 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
+import { setupError } from '../../shared/error-catalog';
+import type { ElevationMode, JobKind } from '../../shared/ipc-contract';
+import type { JobEvent } from '../../shared/job-events';
+import { resultCodes } from '../../shared/exit-codes';
+
+// Runs the privileged work in a child process: the same CLI entry an admin runs, in --json mode, spawned
+// with an argv array (never a shell string). When the app is not elevated on Linux the child runs under
+// pkexec; pkexec clears the environment, so the runtime's own settings are passed through /usr/bin/env.
+// Secrets go to the child's stdin, never its argv. The child's JSON lines become job events.
+
+export interface CliRuntime {
+  /** The program that runs a CLI bundle (node, or the app binary run as Node). */
+  readonly command: string;
+  /** Environment the program needs (ELECTRON_RUN_AS_NODE=1 for the app binary). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Options for the program before the script, e.g. --max-semi-space-size=1. */
+  readonly nodeOptions: readonly string[];
+}
+
+export interface SpawnPlan {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Record<string, string>;
+}
+
+export function elevationModeFor(
+  platform: NodeJS.Platform,
+  uid: number | undefined,
+  pkexecPath: string | undefined,
+): ElevationMode {
+  if (platform === 'win32') return 'elevated';
+  if (uid === 0) return 'elevated';
+  return pkexecPath ? 'will-prompt' : 'unavailable';
+}
+
+/** The exact argv for a CLI run; with pkexec the whole command line is pkexec's argument list. */
+export function spawnPlan(
+  runtime: CliRuntime,
+  script: string,
+  cliArgs: readonly string[],
+  elevation: ElevationMode,
+  pkexecPath: string | undefined,
+): SpawnPlan {
+  const base = [...runtime.nodeOptions, script, ...cliArgs];
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...runtime.env };
+  if (elevation === 'will-prompt' && pkexecPath) {
+    const envArgs = Object.entries(runtime.env).map(([key, value]) => `${key}=${value}`);
+    return { command: pkexecPath, args: ['/usr/bin/env', ...envArgs, runtime.command, ...base], env };
+  }
+  return { command: runtime.command, args: base, env };
+}
+
+export interface RunningJob {
+  readonly jobId: string;
+  readonly kind: JobKind;
+  cancel(): void;
+  readonly done: Promise<Extract<JobEvent, { type: 'result' }>>;
+}
+
+export interface LaunchOptions {
+  readonly kind: JobKind;
+  readonly plan: SpawnPlan;
+  /** Written to the child's stdin, which is then closed (the configurator reads its passphrase there). */
+  readonly stdin?: string;
+  /** Keep stdin open, and close it to cancel (install runs with --cancel-on-stdin-eof). */
+  readonly cancelByClosingStdin?: boolean;
+  /** The child runs under pkexec as root: it cannot be signalled, only its stdin closed. */
+  readonly elevated?: boolean;
+  readonly onEvent: (event: JobEvent) => void;
+}
+
+export function launchJob(options: LaunchOptions): RunningJob {
+  const jobId = randomUUID();
+  const child: ChildProcess = spawn(options.plan.command, [...options.plan.args], {
+    env: options.plan.env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    shell: false,
+    windowsHide: true,
+  });
+  let sawResult: Extract<JobEvent, { type: 'result' }> | undefined;
+  let stderrTail = '';
+  let carry = '';
+  const onLine = (line: string): void => {
+    if (!line.startsWith('{')) return;
+    let event: JobEvent;
+    try {
+      event = JSON.parse(line) as JobEvent;
+    } catch {
+      return;
+    }
+    if (event.type === 'result') sawResult = event;
+    options.onEvent(event);
+  };
+  // Decoders keep a character split across two pipe reads whole.
+  const stdoutText = new StringDecoder('utf8');
+  const stderrText = new StringDecoder('utf8');
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (carry + stdoutText.write(chunk)).split('\n');
+    carry = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderrTail = (stderrTail + stderrText.write(chunk)).slice(-4000);
+  });
+  if (options.stdin !== undefined) child.stdin?.end(options.stdin);
+  else if (!options.cancelByClosingStdin) child.stdin?.end();
+  child.stdin?.on('error', () => undefined);
+  const done = new Promise<Extract<JobEvent, { type: 'result' }>>((resolve) => {
+    let finished = false;
+    const finish = (why: string): void => {
+      // A program that cannot start reports 'error' and then 'close': the job still ends once.
+      if (finished) return;
+      finished = true;
+      carry += stdoutText.end();
+      if (carry) onLine(carry);
+      carry = '';
+      if (sawResult) {
+        resolve(sawResult);
+        return;
+      }
+      // The child died without a result line (killed, crashed, pkexec refused): still end the job.
+      const dismissed = /dismissed|Not authorized|Request dismissed/i.test(stderrTail);
+      const error = dismissed
+        ? setupError(
+            'NOT_ELEVATED',
+            'administrator rights were not granted',
+            'Select Install again and enter an administrator password when asked.',
+          )
+        : setupError(
+            'INSTALL_FAILED',
+            `setup stopped unexpectedly (${why})${stderrTail ? `: ${stderrTail.trim().split('\n').slice(-3).join(' ')}` : ''}`,
+          );
+      const codes = resultCodes('Failed', error, process.platform);
+      const result: Extract<JobEvent, { type: 'result' }> = {
+        type: 'result',
+        status: 'Failed',
+        exitCode: codes.exitCode,
+        msiCode: codes.msiCode,
+        error,
+      };
+      options.onEvent(result);
+      resolve(result);
+    };
+    let started = false;
+    child.on('spawn', () => {
+      started = true;
+    });
+    // After the start, an 'error' is a failed signal (an elevated child cannot be signalled): not the end.
+    child.on('error', (error) => {
+      if (!started) finish(`could not start: ${error.message}`);
+    });
+    child.on('close', (code, signal) => finish(signal ? `killed by ${signal}` : `exit code ${code}`));
+  });
+  return {
+    jobId,
+    kind: options.kind,
+    cancel: () => {
+      if (options.cancelByClosingStdin) child.stdin?.end();
+      // A child running as ourselves is also signalled; one under pkexec (root) only hears the closed pipe.
+      if (!options.elevated) child.kill('SIGTERM');
+    },
+    done,
+  };
+}

@@ -1,0 +1,109 @@
+import type { AppState, EventChannels, LogLine, PreflightSummary, SetupApi } from '../../shared/ipc-contract';
+import { encodeIpcError } from '../../shared/ipc-contract';
+import type { SetupError } from '../../shared/error-catalog';
+
+// A scriptable SetupApi for renderer tests: records calls, answers from fields the test sets, and lets the
+// test emit job and log events as main would.
+
+export const NOT_INSTALLED: AppState = {
+  version: '1.0.0',
+  hostPlatform: 'linux',
+  defaultInstallLocation: '/usr/local/ASR',
+  elevation: 'elevated',
+  installed: null,
+  registration: null,
+  runningJob: null,
+};
+
+export const ALL_PASS: PreflightSummary = {
+  installLocation: '/usr/local/ASR',
+  mode: 'fresh',
+  canInstall: true,
+  items: [{ id: 'os', title: 'Supported operating system', ok: true, message: 'Debian 12' }],
+};
+
+export class FakeSetupApi implements SetupApi {
+  state: AppState = NOT_INSTALLED;
+  preflightAnswer: PreflightSummary = ALL_PASS;
+  registerFailure: SetupError | undefined;
+  logLines: LogLine[] = [];
+  readonly calls: { method: string; arg: unknown }[] = [];
+  private readonly jobListeners = new Set<(payload: EventChannels['setup:job-event']) => void>();
+  private readonly logListeners = new Set<(payload: EventChannels['logs:changed']) => void>();
+  private jobs = 0;
+
+  private record(method: string, arg: unknown): void {
+    this.calls.push({ method, arg });
+  }
+
+  called(method: string): unknown[] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.arg);
+  }
+
+  async getState() {
+    this.record('getState', undefined);
+    return this.state;
+  }
+  async preflight(options: Parameters<SetupApi['preflight']>[0]) {
+    this.record('preflight', options);
+    return this.preflightAnswer;
+  }
+  async browseLocation(current: string) {
+    this.record('browseLocation', current);
+    return { path: '/opt/picked' };
+  }
+  async startInstall(options: Parameters<SetupApi['startInstall']>[0]) {
+    this.record('startInstall', options);
+    return { jobId: `00000000-0000-4000-8000-00000000000${++this.jobs}` };
+  }
+  async register(request: Parameters<SetupApi['register']>[0]) {
+    this.record('register', request);
+    if (this.registerFailure) throw new Error(encodeIpcError(this.registerFailure));
+    return { jobId: `00000000-0000-4000-8000-00000000000${++this.jobs}` };
+  }
+  async cancel(jobId: string) {
+    this.record('cancel', jobId);
+  }
+  async logInfo(log: Parameters<SetupApi['logInfo']>[0]) {
+    this.record('logInfo', log);
+    return {
+      name: log,
+      fileName: 'ASRUnifiedAgentInstaller.log',
+      exists: this.logLines.length > 0,
+      size: this.logLines.length * 50,
+      lineCount: this.logLines.length,
+      runs: [],
+    };
+  }
+  async readLog(query: Parameters<SetupApi['readLog']>[0], first: number, count: number) {
+    this.record('readLog', { query, first, count });
+    const matching = this.logLines.filter(
+      (line) => query.text === '' || line.text.toLowerCase().includes(query.text.toLowerCase()),
+    );
+    return { total: matching.length, first, lines: matching.slice(first, first + count) };
+  }
+  async openLogFolder() {
+    this.record('openLogFolder', undefined);
+  }
+  async close() {
+    this.record('close', undefined);
+  }
+  onJobEvent(listener: (payload: EventChannels['setup:job-event']) => void) {
+    this.jobListeners.add(listener);
+    return () => {
+      this.jobListeners.delete(listener);
+    };
+  }
+  onLogChanged(listener: (payload: EventChannels['logs:changed']) => void) {
+    this.logListeners.add(listener);
+    return () => {
+      this.logListeners.delete(listener);
+    };
+  }
+  emitJob(payload: EventChannels['setup:job-event']): void {
+    for (const listener of this.jobListeners) listener(payload);
+  }
+  emitLog(payload: EventChannels['logs:changed']): void {
+    for (const listener of this.logListeners) listener(payload);
+  }
+}
