@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { setupError } from '../../shared/error-catalog';
 import { failpointsFromEnv } from '../engine/failpoints';
-import { runInstall, type AgentPlatform, type Role } from '../engine/install/install-job';
+import { runInstall } from '../engine/install/install-job';
+import type { AgentPlatform, Role } from '../../shared/agent-kinds';
 import { SETUP_VERSION } from '../../shared/product';
 import { liveProcessRunner } from '../engine/system/process-runner';
 import { liveSystemProbe } from '../engine/system/system-probe';

@@ -13,11 +13,10 @@ import type {
   PreflightSummary,
 } from '../../shared/ipc-contract';
 import { SETUP_VERSION } from '../../shared/product';
-import { configuratorLogFile, readRegistrationStatus } from '../engine/registration/registration-job';
-import { installerLogFile } from '../engine/install/install-job';
+import { readRegistrationStatus } from '../engine/registration/registration-store';
 import { readInstallRecord } from '../engine/install/install-record';
 import { runPreflight } from '../engine/install/preflight';
-import { systemLayout, type SystemLayout } from '../engine/system/system-layout';
+import { configuratorLogFile, installerLogFile, systemLayout, type SystemLayout } from '../engine/system/system-layout';
 import type { SystemProbe } from '../engine/system/system-probe';
 import { IpcError, type InvokeHandlers } from './ipc-dispatch';
 import { launchJob, spawnPlan, type CliRuntime, type RunningJob } from './job-launcher';

@@ -64,3 +64,11 @@ export function systemLayout(platform: 'linux' | 'win32', root: string | undefin
     defaultInstallLocation: DEFAULT_INSTALL_LOCATION[platform],
   };
 }
+
+export function installerLogFile(layout: SystemLayout, logDir: string | undefined): string {
+  return path.join(logDir ? layout.hostPath(logDir) : layout.defaultLogDir, INSTALLER_LOG_NAME);
+}
+
+export function configuratorLogFile(layout: SystemLayout, logDir: string | undefined): string {
+  return path.join(logDir ? layout.hostPath(logDir) : layout.defaultLogDir, CONFIGURATOR_LOG_NAME);
+}

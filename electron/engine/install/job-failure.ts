@@ -1,0 +1,36 @@
+import { setupError, type SetupError } from '../../../shared/error-catalog';
+import { PackageSetupError } from '../package/package-setup';
+import { ExtractError } from '../package/safe-extract';
+
+// A step that fails throws its catalog error as a JobFailure; the job turns it into its outcome.
+export class JobFailure extends Error {
+  constructor(readonly error: SetupError) {
+    super(error.message);
+  }
+}
+
+export function cancelledError(): SetupError {
+  return setupError('CANCELLED', 'setup was cancelled; every change it had made was undone');
+}
+
+/** The catalog error for a failed extraction: an invalid package, a full disk, a cancel, or I/O. */
+export function extractFailure(error: unknown, packageFile: string): SetupError {
+  if (error instanceof ExtractError) {
+    switch (error.kind) {
+      case 'invalid-package':
+        return setupError('PACKAGE_INVALID', `${packageFile}: ${error.message}; nothing was installed`);
+      case 'disk-full':
+        return setupError('INSUFFICIENT_DISK_SPACE', `${error.message}; the partial files were removed`);
+      case 'cancelled':
+        return cancelledError();
+      case 'io':
+        return setupError('INSTALL_FAILED', `cannot extract the package: ${error.message}`);
+    }
+  }
+  if (error instanceof PackageSetupError)
+    return setupError('PACKAGE_INVALID', `${packageFile}: ${error.message}; nothing was installed`);
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return setupError('INSUFFICIENT_DISK_SPACE', `the disk filled up while extracting: ${(error as Error).message}`);
+  return setupError('INSTALL_FAILED', `cannot extract the package: ${(error as Error).message}`);
+}
