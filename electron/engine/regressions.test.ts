@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkArchivePath } from './package/archive-path';
-import { ManifestParser, parseManifest, serializeManifest } from './package/package-manifest';
+import { ManifestParser, parseManifest, serializeManifest } from './package/manifest-parser';
 import { Redactor, SetupLog } from './log/setup-log';
 import { TarFormatError, TarReader, type TarHeader } from './package/tar-reader';
 import { padToBlock, rawTarHeader, withTarChecksum, Scratch } from './test-support/fixtures';

@@ -122,3 +122,37 @@ function removeCreatedDirs(journal: InstallJournal): void {
     }
   }
 }
+
+/**
+ * A new transaction's journal: staging, backup and discard folders beside the install location (one file
+ * system, so every move is a rename), and the missing parent folders the transaction will create.
+ */
+export function planJournal(input: {
+  readonly transactionId: string;
+  readonly startedAt: string;
+  /** As this machine sees it. */
+  readonly installLocation: string;
+  readonly recordFile: string;
+}): { journal: InstallJournal; missingDirs: string[] } {
+  const location = input.installLocation;
+  const parent = path.dirname(location);
+  const missingDirs: string[] = [];
+  for (let dir = parent; !fs.existsSync(dir); dir = path.dirname(dir)) missingDirs.unshift(dir);
+  const tag = input.transactionId.slice(0, 8);
+  const name = path.basename(location);
+  const journal: InstallJournal = {
+    schema: 1,
+    transactionId: input.transactionId,
+    startedAt: input.startedAt,
+    pid: process.pid,
+    installLocation: location,
+    stagingDir: path.join(parent, `.${name}.ASRSetup-staging-${tag}`),
+    backupDir: fs.existsSync(location) ? path.join(parent, `.${name}.ASRSetup-previous-${tag}`) : null,
+    discardDir: path.join(parent, `.${name}.ASRSetup-discard-${tag}`),
+    createdDirs: missingDirs,
+    service: null,
+    retiredService: null,
+    recordFile: input.recordFile,
+  };
+  return { journal, missingDirs };
+}

@@ -3,13 +3,13 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { setupError } from '../../../shared/error-catalog';
 import { syncDirectory, writeFileAtomic } from '../system/atomic-file';
-import { settleJournal, TRANSACTION_MARKER, writeJournal, type InstallJournal } from './install-journal';
+import { planJournal, settleJournal, TRANSACTION_MARKER, writeJournal, type InstallJournal } from './install-journal';
 import { writeInstallRecord, type InstallRecord } from './install-record';
-import type { JobRecorder } from '../log/job-recorder';
-import { type JobOutcome } from '../log/job-recorder';
+import type { JobOutcome, JobRecorder } from '../log/job-recorder';
 import { readPackageSetup, type PackageSetup } from '../package/package-setup';
-import { type PreflightReport } from './preflight';
-import { ExtractError, extractPackage, type ExtractProgress } from '../package/safe-extract';
+import type { PreflightReport } from './preflight';
+import { ExtractError, type ExtractProgress } from '../package/extract-error';
+import { extractPackage } from '../package/safe-extract';
 import { extractPackageDirectory } from '../package/directory-package';
 import { PAYLOAD_ROOT, RELEASE_ENGINE, RUNTIME_ROOT } from '../package/package-manifest';
 import {
@@ -276,28 +276,15 @@ export class InstallTransaction {
 
   /** Journal first, then the staging folder: a kill at any point leaves a journal that explains the debris. */
   private begin(): void {
-    const parent = path.dirname(this.hostLocation);
-    const missing: string[] = [];
-    for (let dir = parent; !fs.existsSync(dir); dir = path.dirname(dir)) missing.unshift(dir);
-    const tag = this.transactionId.slice(0, 8);
-    const name = path.basename(this.hostLocation);
-    const journal: InstallJournal = {
-      schema: 1,
+    const { journal, missingDirs } = planJournal({
       transactionId: this.transactionId,
       startedAt: this.deps.probe.now().toISOString(),
-      pid: process.pid,
       installLocation: this.hostLocation,
-      stagingDir: path.join(parent, `.${name}.ASRSetup-staging-${tag}`),
-      backupDir: fs.existsSync(this.hostLocation) ? path.join(parent, `.${name}.ASRSetup-previous-${tag}`) : null,
-      discardDir: path.join(parent, `.${name}.ASRSetup-discard-${tag}`),
-      createdDirs: missing,
-      service: null,
-      retiredService: null,
       recordFile: this.layout.recordFile,
-    };
+    });
     writeJournal(this.layout.journalFile, journal);
     this.journal = journal;
-    for (const dir of missing) fs.mkdirSync(dir, { mode: 0o755 });
+    for (const dir of missingDirs) fs.mkdirSync(dir, { mode: 0o755 });
     // Owner-only while it fills: nobody else can look into, or plant anything in, a half-verified tree.
     fs.mkdirSync(journal.stagingDir, { mode: 0o700 });
   }

@@ -1,6 +1,6 @@
 import { setupError, type SetupError } from '../../../shared/error-catalog';
 import { PackageSetupError } from '../package/package-setup';
-import { ExtractError } from '../package/safe-extract';
+import { ExtractError } from '../package/extract-error';
 
 // A step that fails throws its catalog error as a JobFailure; the job turns it into its outcome.
 export class JobFailure extends Error {

@@ -8,11 +8,12 @@ import {
   ManifestError,
   PAYLOAD_ROOT,
   isPayloadPath,
-  parseManifest,
   type PackageManifest,
 } from './package-manifest';
+import { parseManifest } from './manifest-parser';
 import { FileWriterPool, WriterError } from './file-writer-pool';
-import { ExtractError, type ExtractOptions } from './safe-extract';
+import { ExtractError } from './extract-error';
+import type { ExtractOptions } from './safe-extract';
 
 // The self-contained release is installed from the folder `tar -xvf` made of it (the seed's `./install`
 // runs there; the archive itself may be gone). The folder is checked against its manifest exactly as an

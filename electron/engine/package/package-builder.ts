@@ -7,7 +7,8 @@ import { Transform, type TransformCallback } from 'node:stream';
 import tarStream from 'tar-stream';
 import { packageFileName, parseAgentVersion } from '../../../shared/package-name';
 import { supportRowByLabel } from '../../../shared/support-matrix';
-import { comparePaths, MANIFEST_NAME, PAYLOAD_ROOT, serializeManifest, type ManifestTuple } from './package-manifest';
+import { comparePaths, MANIFEST_NAME, PAYLOAD_ROOT, type ManifestTuple } from './package-manifest';
+import { serializeManifest } from './manifest-parser';
 import { checkArchivePath, checkLinkTarget } from './archive-path';
 
 // pack-agent's library: turns a payload folder into a package that the engine accepts. It refuses what the

@@ -4,12 +4,10 @@ import {
   comparePaths,
   MANIFEST_FORMAT,
   ManifestError,
-  ManifestParser,
-  parseManifest,
-  serializeManifest,
   type ManifestTuple,
   type PackageManifest,
 } from './package-manifest';
+import { ManifestParser, parseManifest, serializeManifest } from './manifest-parser';
 
 const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
 

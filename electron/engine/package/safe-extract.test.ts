@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ExtractError, extractPackage, readPackageManifest } from './safe-extract';
+import { ExtractError } from './extract-error';
+import { extractPackage, readPackageManifest } from './safe-extract';
 import {
   craftPackage,
   makePackage,
@@ -15,7 +16,8 @@ import {
   writePayload,
   type CraftedEntry,
 } from '../test-support/fixtures';
-import { MANIFEST_NAME, serializeManifest, type ManifestTuple } from './package-manifest';
+import { MANIFEST_NAME, type ManifestTuple } from './package-manifest';
+import { serializeManifest } from './manifest-parser';
 import { buildPackage, PackError } from './package-builder';
 
 const scratch = new Scratch();

@@ -7,7 +7,8 @@ import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import tarStream from 'tar-stream';
 import { buildPackage } from '../package/package-builder';
-import { MANIFEST_NAME, serializeManifest, type ManifestTuple } from '../package/package-manifest';
+import { MANIFEST_NAME, type ManifestTuple } from '../package/package-manifest';
+import { serializeManifest } from '../package/manifest-parser';
 import { packageFileName } from '../../../shared/package-name';
 import type { SystemProbe } from '../system/system-probe';
 
