@@ -3,23 +3,21 @@ import { parseCsEndpoint } from '../../shared/cs-endpoint';
 import { setupError } from '../../shared/error-catalog';
 import { checkInstallLocationText } from '../../shared/install-location';
 import type {
-  AppState,
   ElevationMode,
   EventChannels,
   InstallOptions,
-  JobKind,
   LogName,
-  PreflightItem,
   PreflightSummary,
 } from '../../shared/ipc-contract';
 import { SETUP_VERSION } from '../../shared/product';
-import { readRegistrationStatus } from '../engine/registration/registration-store';
-import { readInstallRecord } from '../engine/install/install-record';
 import { runPreflight } from '../engine/install/preflight';
 import { configuratorLogFile, installerLogFile, systemLayout, type SystemLayout } from '../engine/system/system-layout';
 import type { SystemProbe } from '../engine/system/system-probe';
 import { IpcError, type InvokeHandlers } from './ipc-dispatch';
-import { launchJob, spawnPlan, type CliRuntime, type RunningJob } from './job-launcher';
+import type { CliRuntime } from './job-launcher';
+import { JobSlot } from './job-slot';
+import { readInstalledState } from './installed-state';
+import { preflightSummary } from './preflight-summary';
 import { LogCatalog } from './log-reader/log-catalog';
 
 // What the wizard can ask of the main process, with no Electron in it: main wires it to ipcMain, the e2e
@@ -61,25 +59,6 @@ function cliPathArgs(paths: AppPaths, withRepository: boolean): string[] {
   return args;
 }
 
-function preflightItems(items: readonly PreflightItem[], elevation: ElevationMode): PreflightItem[] {
-  // The wizard itself never runs as root; what matters is whether it can get administrator rights.
-  return items.map((item) => {
-    if (item.id !== 'elevation' || item.ok !== false) return item;
-    if (elevation === 'will-prompt')
-      return {
-        id: item.id,
-        title: item.title,
-        ok: true,
-        message: 'administrator rights will be requested (pkexec) when you select Install',
-      };
-    return {
-      ...item,
-      message: `${item.message}; this app cannot ask for them here`,
-      remedy: 'Install policykit-1 (pkexec), or run the installer from a root shell: sudo ./install -r MS -v VmWare -q',
-    };
-  });
-}
-
 export function createSetupService(deps: SetupServiceDeps): SetupService {
   const layout: SystemLayout = systemLayout(deps.probe.platform, deps.paths.root);
   const logFiles: Record<LogName, string> = {
@@ -91,71 +70,55 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
   const emit: EventSender = (channel, payload) => {
     for (const send of senders) send(channel, payload);
   };
-  let running: RunningJob | undefined;
+  const jobs = new JobSlot({
+    runtime: deps.runtime,
+    elevation: deps.elevation,
+    pkexecPath: deps.pkexecPath,
+    onEvent: (payload) => emit('setup:job-event', payload),
+  });
   let unwatchLogs: (() => void) | undefined;
 
-  const installedState = (): Pick<AppState, 'installed' | 'registration'> => {
-    let record;
-    try {
-      record = readInstallRecord(layout.recordFile);
-    } catch {
-      record = undefined;
-    }
-    if (!record) return { installed: null, registration: null };
-    const registration = readRegistrationStatus(layout.hostPath(record.installLocation));
-    return {
-      installed: {
-        agentVersion: record.agentVersion,
-        installLocation: record.installLocation,
-        role: record.role,
-        platform: record.platform,
-        status: record.status,
-      },
-      registration: registration
-        ? {
-            csEndpoint: registration.csEndpoint,
-            hostId: registration.hostId,
-            registeredAt: registration.registeredAt,
-            fingerprint: registration.fingerprint,
-          }
-        : null,
-    };
+  return {
+    handlers: setupHandlers(deps, layout, jobs, logs, logFiles),
+    subscribe(send) {
+      senders.add(send);
+      unwatchLogs ??= logs.watch((change) => emit('logs:changed', change));
+      return () => {
+        senders.delete(send);
+        if (senders.size === 0 && unwatchLogs) {
+          unwatchLogs();
+          unwatchLogs = undefined;
+        }
+      };
+    },
+    dispose() {
+      jobs.cancel();
+      unwatchLogs?.();
+      logs.dispose();
+    },
   };
+}
 
-  const start = (kind: JobKind, script: string, cliArgs: string[], stdin?: string): { jobId: string } => {
-    if (running)
-      throw new IpcError(
-        setupError(
-          'ANOTHER_INSTALL_RUNNING',
-          `a ${running.kind} job is already running in this window`,
-          'Wait for it to finish, or cancel it.',
-        ),
-      );
-    const plan = spawnPlan(deps.runtime, script, cliArgs, deps.elevation, deps.pkexecPath);
-    const job = launchJob({
-      kind,
-      plan,
-      stdin,
-      cancelByClosingStdin: kind === 'install',
-      elevated: deps.elevation === 'will-prompt',
-      onEvent: (event) => emit('setup:job-event', { jobId: job.jobId, kind, event }),
-    });
-    running = job;
-    void job.done.then(() => {
-      if (running === job) running = undefined;
-    });
-    return { jobId: job.jobId };
-  };
-
-  const handlers: InvokeHandlers = {
-    'app:get-state': async () => ({
-      version: SETUP_VERSION,
-      hostPlatform: deps.probe.platform,
-      defaultInstallLocation: layout.defaultInstallLocation,
-      elevation: deps.elevation,
-      ...installedState(),
-      runningJob: running ? { jobId: running.jobId, kind: running.kind } : null,
-    }),
+/** The invoke handlers: each validates what the renderer named before anything runs. */
+function setupHandlers(
+  deps: SetupServiceDeps,
+  layout: SystemLayout,
+  jobs: JobSlot,
+  logs: LogCatalog,
+  logFiles: Readonly<Record<LogName, string>>,
+): InvokeHandlers {
+  return {
+    'app:get-state': async () => {
+      const running = jobs.running;
+      return {
+        version: SETUP_VERSION,
+        hostPlatform: deps.probe.platform,
+        defaultInstallLocation: layout.defaultInstallLocation,
+        elevation: deps.elevation,
+        ...readInstalledState(layout),
+        runningJob: running ? { jobId: running.jobId, kind: running.kind } : null,
+      };
+    },
     'app:close': async () => deps.closeApp(),
     'setup:preflight': async (options: InstallOptions): Promise<PreflightSummary> => {
       const report = await runPreflight({
@@ -164,22 +127,7 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
         repository: deps.paths.repository,
         installLocation: options.installLocation,
       });
-      const items = preflightItems(
-        report.checks.map((check) => ({
-          id: check.id,
-          title: check.title,
-          ok: check.ok,
-          message: check.message,
-          ...(check.error ? { code: check.error.code, remedy: check.error.remedy } : {}),
-        })),
-        deps.elevation,
-      );
-      return {
-        installLocation: report.installLocation,
-        mode: report.mode,
-        items,
-        canInstall: items.every((item) => item.ok === true),
-      };
+      return preflightSummary(report, deps.elevation);
     },
     'setup:browse-location': async ({ current }) => {
       const chosen = await deps.browseFolder(current);
@@ -190,7 +138,7 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
       // elevated child checks it again in its own preflight).
       const location = checkInstallLocationText(options.installLocation, deps.probe.platform);
       if (!location.ok) throw new IpcError(setupError('INSTALL_LOCATION_INVALID', location.reason));
-      return start('install', deps.scripts.unifiedAgent, [
+      return jobs.start('install', deps.scripts.unifiedAgent, [
         '-r',
         options.role,
         '-v',
@@ -206,35 +154,13 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
       const parsed = parseCsEndpoint(endpoint);
       if (!parsed.ok) throw new IpcError(setupError('INVALID_ARGUMENT', parsed.reason));
       const args = ['-i', parsed.endpoint.display, '-P', '-', '--json', ...cliPathArgs(deps.paths, false)];
-      const installed = installedState().installed;
+      const installed = readInstalledState(layout).installed;
       if (installed) args.push('-d', installed.installLocation);
-      return start('register', deps.scripts.configurator, args, `${passphrase}\n`);
+      return jobs.start('register', deps.scripts.configurator, args, `${passphrase}\n`);
     },
-    'setup:cancel': async ({ jobId }) => {
-      if (running?.jobId === jobId) running.cancel();
-    },
+    'setup:cancel': async ({ jobId }) => jobs.cancel(jobId),
     'logs:info': async ({ log }) => logs.info(log),
     'logs:read': async ({ query, first, count }) => logs.read(query, first, count),
     'logs:open-folder': async () => deps.openFolder(path.dirname(logFiles.installer)),
-  };
-
-  return {
-    handlers,
-    subscribe(send) {
-      senders.add(send);
-      unwatchLogs ??= logs.watch((change) => emit('logs:changed', change));
-      return () => {
-        senders.delete(send);
-        if (senders.size === 0 && unwatchLogs) {
-          unwatchLogs();
-          unwatchLogs = undefined;
-        }
-      };
-    },
-    dispose() {
-      running?.cancel();
-      unwatchLogs?.();
-      logs.dispose();
-    },
   };
 }
