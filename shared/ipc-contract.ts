@@ -1,13 +1,12 @@
 import type { ErrorCode, SetupError } from './error-catalog';
 import type { JobEvent } from './job-events';
+import type { AgentPlatform, Role } from './agent-kinds';
 
 // The one IPC contract between the wizard (renderer) and the main process, as GitHub Desktop keeps
 // app/src/lib/ipc-shared.ts: every channel in one place, one map for request/response calls and one for
 // events, channel name -> argument and result types. The preload, main's handlers and the e2e bridge are
 // all typed from these maps; main validates every argument with the schemas in ipc-schemas.ts.
 
-export type Role = 'MS' | 'MT';
-export type AgentPlatform = 'VmWare' | 'Azure';
 export type HostPlatform = 'linux' | 'win32';
 
 /** How privileged work will run: already elevated, after an OS prompt (pkexec / UAC), or not at all. */
@@ -143,55 +142,54 @@ export interface IpcFailure {
   readonly ipcError: SetupError;
 }
 
-/**
- * What the preload puts on window.mobilitySetup: tasks, not channels (Electron Fiddle's preload style).
- * The e2e bridge client implements the same interface over loopback.
- */
-export interface SetupApi {
-  getState(): Promise<AppState>;
-  preflight(options: InstallOptions): Promise<PreflightSummary>;
-  browseLocation(current: string): Promise<{ readonly path: string } | null>;
-  startInstall(options: InstallOptions): Promise<JobStarted>;
-  register(request: RegisterRequest): Promise<JobStarted>;
-  cancel(jobId: string): Promise<void>;
-  logInfo(log: LogName): Promise<LogInfo>;
-  readLog(query: LogQuery, first: number, count: number): Promise<LogWindow>;
-  openLogFolder(): Promise<void>;
-  close(): Promise<void>;
-  /** Returns a function that removes the listener. */
-  onJobEvent(listener: (payload: EventChannels['setup:job-event']) => void): () => void;
-  onLogChanged(listener: (payload: EventChannels['logs:changed']) => void): () => void;
+/** One task-level call: the channel it uses and how its parameters become the channel's argument. */
+interface TaskCall<C extends InvokeChannel, P extends readonly unknown[]> {
+  readonly channel: C;
+  readonly toArg: (...params: P) => InvokeArg<C>;
 }
+const task = <C extends InvokeChannel, P extends readonly unknown[]>(
+  channel: C,
+  toArg: (...params: P) => InvokeArg<C>,
+): TaskCall<C, P> => ({ channel, toArg });
+const none = (): undefined => undefined;
+
+/**
+ * The one table of what the preload puts on window.mobilitySetup: tasks, not channels (Electron Fiddle's
+ * preload style). SetupApi, the allowlist the preload test checks and createSetupApi all derive from it,
+ * so the preload and the e2e bridge (which builds the same API over loopback) cannot drift apart.
+ */
+export const SETUP_API_TASKS = {
+  getState: task('app:get-state', none),
+  close: task('app:close', none),
+  preflight: task('setup:preflight', (options: InstallOptions) => options),
+  browseLocation: task('setup:browse-location', (current: string) => ({ current })),
+  startInstall: task('setup:start-install', (options: InstallOptions) => options),
+  register: task('setup:register', (request: RegisterRequest) => request),
+  cancel: task('setup:cancel', (jobId: string) => ({ jobId })),
+  logInfo: task('logs:info', (log: LogName) => ({ log })),
+  readLog: task('logs:read', (query: LogQuery, first: number, count: number) => ({ query, first, count })),
+  openLogFolder: task('logs:open-folder', none),
+} as const;
+
+/** Event subscriptions: each returns a function that removes the listener. */
+export const SETUP_API_EVENTS = {
+  onJobEvent: 'setup:job-event',
+  onLogChanged: 'logs:changed',
+} as const satisfies Record<string, EventChannel>;
+
+type Tasks = typeof SETUP_API_TASKS;
+type Events = typeof SETUP_API_EVENTS;
+export type SetupApi = {
+  readonly [K in keyof Tasks]: (...params: Parameters<Tasks[K]['toArg']>) => Promise<InvokeResult<Tasks[K]['channel']>>;
+} & {
+  readonly [K in keyof Events]: (listener: (payload: EventChannels[Events[K]]) => void) => () => void;
+};
 
 /** The exact set of calls the preload exposes; a test checks the preload against it. */
 export const SETUP_API_METHODS = [
-  'getState',
-  'preflight',
-  'browseLocation',
-  'startInstall',
-  'register',
-  'cancel',
-  'logInfo',
-  'readLog',
-  'openLogFolder',
-  'close',
-  'onJobEvent',
-  'onLogChanged',
-] as const satisfies readonly (keyof SetupApi)[];
-
-/** Maps each task-level call to its channel, so preload and bridge cannot drift apart. */
-export const INVOKE_CHANNEL_OF = {
-  getState: 'app:get-state',
-  close: 'app:close',
-  preflight: 'setup:preflight',
-  browseLocation: 'setup:browse-location',
-  startInstall: 'setup:start-install',
-  register: 'setup:register',
-  cancel: 'setup:cancel',
-  logInfo: 'logs:info',
-  readLog: 'logs:read',
-  openLogFolder: 'logs:open-folder',
-} as const satisfies Record<string, InvokeChannel>;
+  ...Object.keys(SETUP_API_TASKS),
+  ...Object.keys(SETUP_API_EVENTS),
+] as readonly (keyof SetupApi)[];
 
 // contextBridge passes only an Error's message across the isolation boundary, so a catalog error travels
 // encoded in it; the renderer decodes it to show the code and remedy.
@@ -227,25 +225,24 @@ export type Listener = <E extends EventChannel>(
  * getState() takes that answer: the first page shows one round trip sooner.
  */
 export function createSetupApi(invoke: Invoker, listen: Listener): SetupApi {
-  let early: Promise<AppState> | undefined = invoke(INVOKE_CHANNEL_OF.getState, undefined);
+  const api: Record<string, unknown> = {};
+  for (const [name, { channel, toArg }] of Object.entries(SETUP_API_TASKS) as [
+    string,
+    TaskCall<InvokeChannel, unknown[]>,
+  ][])
+    api[name] = (...params: unknown[]) => invoke(channel, toArg(...params));
+  for (const [name, channel] of Object.entries(SETUP_API_EVENTS))
+    api[name] = (listener: (payload: unknown) => void) => listen(channel, listener);
+  const typed = api as SetupApi;
+  let early: Promise<AppState> | undefined = invoke('app:get-state', undefined);
   // A failure is reported to the first caller; until then it must not count as unhandled.
   early.catch(() => undefined);
   return {
+    ...typed,
     getState: () => {
-      const answer = early ?? invoke(INVOKE_CHANNEL_OF.getState, undefined);
+      const answer = early ?? invoke('app:get-state', undefined);
       early = undefined;
       return answer;
     },
-    preflight: (options) => invoke(INVOKE_CHANNEL_OF.preflight, options),
-    browseLocation: (current) => invoke(INVOKE_CHANNEL_OF.browseLocation, { current }),
-    startInstall: (options) => invoke(INVOKE_CHANNEL_OF.startInstall, options),
-    register: (request) => invoke(INVOKE_CHANNEL_OF.register, request),
-    cancel: (jobId) => invoke(INVOKE_CHANNEL_OF.cancel, { jobId }),
-    logInfo: (log) => invoke(INVOKE_CHANNEL_OF.logInfo, { log }),
-    readLog: (query, first, count) => invoke(INVOKE_CHANNEL_OF.readLog, { query, first, count }),
-    openLogFolder: () => invoke(INVOKE_CHANNEL_OF.openLogFolder, undefined),
-    close: () => invoke(INVOKE_CHANNEL_OF.close, undefined),
-    onJobEvent: (listener) => listen('setup:job-event', listener),
-    onLogChanged: (listener) => listen('logs:changed', listener),
   };
 }

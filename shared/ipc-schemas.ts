@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { InvokeChannel } from './ipc-contract';
+import { AGENT_PLATFORMS, ROLES } from './agent-kinds';
 
 // Runtime schemas for every invoke channel's argument. Main (and the e2e bridge) parse each argument with
 // these before anything else happens; the renderer imports only the types, so zod stays out of its bundle.
 
-const role = z.enum(['MS', 'MT']);
-const agentPlatform = z.enum(['VmWare', 'Azure']);
+const role = z.enum(ROLES);
+const agentPlatform = z.enum(AGENT_PLATFORMS);
 const logName = z.enum(['installer', 'configurator']);
 const jobId = z.string().regex(/^[0-9a-f-]{36}$/);
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AGENT_PLATFORMS, ROLES } from './agent-kinds';
 
 // Registration protocol v1 between the configurator and a configuration server (../shared/PROTOCOL.md in the
 // team handbook). The message shapes live here so the client, the reference server and the wizard agree.
@@ -28,8 +29,8 @@ export const hostInfoSchema = z.object({
   hostId: hostIdSchema.optional(),
   os: z.string().min(1).max(64),
   agentVersion: z.string().min(1).max(32),
-  role: z.enum(['MS', 'MT']),
-  platform: z.enum(['VmWare', 'Azure']),
+  role: z.enum(ROLES),
+  platform: z.enum(AGENT_PLATFORMS),
   ipAddresses: z.array(z.string().max(64)).max(64),
 });
 export type HostInfo = z.infer<typeof hostInfoSchema>;

@@ -10,6 +10,7 @@ import { preflightError, runPreflight } from '../engine/install/preflight';
 import { systemLayout } from '../engine/system/system-layout';
 import { chooseOutputMode, ConsoleRenderer, emitResult, type ConsoleStreams } from './cli-output';
 import { formatHelp, parseCommandLine, wantsHelp, wantsJson, wantsVersion, type OptionSpec } from './command-line';
+import { AGENT_PLATFORMS, ROLES } from '../../shared/agent-kinds';
 
 // UnifiedAgent (Windows syntax) and ./install (Linux syntax): one entry point, one engine.
 
@@ -19,7 +20,7 @@ export const INSTALL_OPTIONS: readonly OptionSpec[] = [
     windows: ['/Role'],
     posix: ['-r', '--role'],
     value: 'ROLE',
-    choices: ['MS', 'MT'],
+    choices: ROLES,
     required: true,
     description: 'MS installs the Mobility service; MT the master target',
   },
@@ -36,7 +37,7 @@ export const INSTALL_OPTIONS: readonly OptionSpec[] = [
     windows: ['/Platform'],
     posix: ['-v', '--platform'],
     value: 'PLATFORM',
-    choices: ['VmWare', 'Azure'],
+    choices: AGENT_PLATFORMS,
     required: true,
     description: 'VmWare for VMware VMs and physical servers; Azure for Azure VMs',
   },

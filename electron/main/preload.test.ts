@@ -2,7 +2,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SetupError } from '../../shared/error-catalog';
 import {
   decodeIpcError,
-  INVOKE_CHANNEL_OF,
+  SETUP_API_TASKS,
   SETUP_API_METHODS,
   type EventChannels,
   type InstallOptions,
@@ -157,7 +157,7 @@ describe('the early app state', () => {
 });
 
 describe('task-level calls', () => {
-  const calls: readonly [keyof typeof INVOKE_CHANNEL_OF, (a: SetupApi) => Promise<unknown>, unknown][] = [
+  const calls: readonly [keyof typeof SETUP_API_TASKS, (a: SetupApi) => Promise<unknown>, unknown][] = [
     ['getState', (a) => a.getState(), undefined],
     ['close', (a) => a.close(), undefined],
     ['preflight', (a) => a.preflight(OPTIONS), OPTIONS],
@@ -175,12 +175,12 @@ describe('task-level calls', () => {
   ];
 
   it('covers every invoke channel of the contract', () => {
-    expect(calls.map(([method]) => method).sort()).toEqual(Object.keys(INVOKE_CHANNEL_OF).sort());
+    expect(calls.map(([method]) => method).sort()).toEqual(Object.keys(SETUP_API_TASKS).sort());
   });
 
   it.each(calls)('%s invokes its channel once with the documented argument', async (method, call, arg) => {
     await call(api);
-    expect(fake.state.invokes).toEqual([{ channel: INVOKE_CHANNEL_OF[method], arg }]);
+    expect(fake.state.invokes).toEqual([{ channel: SETUP_API_TASKS[method].channel, arg }]);
   });
 
   it('browseLocation("/x") sends ("setup:browse-location", {current: "/x"})', async () => {

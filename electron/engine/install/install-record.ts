@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { readStateFile, writeFileAtomic } from '../system/atomic-file';
+import { AGENT_PLATFORMS, ROLES } from '../../../shared/agent-kinds';
 
 // What is installed, kept in /var/lib/ASRSetup/install-record.json. Writing it is the commit point of an
 // install: a run whose transaction id is in the record has happened; any other was rolled back.
@@ -9,8 +10,8 @@ export const installRecordSchema = z.object({
   transactionId: z.string().min(1),
   agentVersion: z.string(),
   osLabel: z.string(),
-  role: z.enum(['MS', 'MT']),
-  platform: z.enum(['VmWare', 'Azure']),
+  role: z.enum(ROLES),
+  platform: z.enum(AGENT_PLATFORMS),
   /** As the installed system sees it (not rerooted). */
   installLocation: z.string(),
   packageFile: z.string(),

@@ -182,3 +182,17 @@ describe('SetupLog', () => {
     expect(text).not.toContain('after close');
   });
 });
+
+describe('redaction in the log header (review findings)', () => {
+  it('a secret with a quote in the command line is redacted before quoting', () => {
+    const redactor = new Redactor();
+    redactor.add('pa"ss word');
+    const file = path.join(scratch.dir, 'quoted.log');
+    const log = new SetupLog(file, redactor);
+    log.open({ title: 'T', version: '1', argv: ['/Passphrase', 'pa"ss word'], time: new Date(0) });
+    log.close();
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).toContain('Command line: /Passphrase [REDACTED]\n');
+    expect(text).not.toContain('pa\\"ss');
+  });
+});

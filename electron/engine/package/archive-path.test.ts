@@ -108,3 +108,12 @@ describe('checkLinkTarget', () => {
     expect(checkLinkTarget('deep/root/a/l', '../..', 'deep/root').ok).toBe(false);
   });
 });
+
+describe('path component length (review findings)', () => {
+  it('a path component is limited to 255 bytes, not 255 characters', () => {
+    const check = checkArchivePath(`payload/${'é'.repeat(200)}`);
+    expect(check.ok).toBe(false);
+    expect(!check.ok && check.reason).toBe('path component longer than 255 bytes');
+    expect(checkArchivePath(`payload/${'e'.repeat(255)}`).ok).toBe(true);
+  });
+});

@@ -426,3 +426,23 @@ describe('manifest header and framing', () => {
     expect(() => parser.push(Buffer.from(`${'y'.repeat(65 * 1024)}`))).toThrow(/line longer than 64 KiB/);
   });
 });
+
+describe('the manifest line limit (review findings)', () => {
+  it('the 64 KiB manifest line limit holds however the manifest is chunked', () => {
+    const text = serializeManifest({
+      agentVersion: '9.60.0.0',
+      osLabel: 'DEBIAN12-64',
+      created: 'x'.repeat(70_000),
+      entries: [['payload', 'd', 0o755]],
+    });
+    expect(() => parseManifest(text)).toThrow(/longer than 64 KiB/);
+    for (const size of [1000, 16 * 1024, 40 * 1024]) {
+      const parser = new ManifestParser();
+      const data = Buffer.from(text);
+      expect(() => {
+        for (let offset = 0; offset < data.length; offset += size) parser.push(data.subarray(offset, offset + size));
+        parser.finish();
+      }).toThrow(/longer than 64 KiB/);
+    }
+  });
+});

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { checkArchivePath } from './archive-path';
+import { AGENT_PLATFORMS, ROLES, type AgentPlatform, type Role } from '../../../shared/agent-kinds';
 
 // What a package asks setup to do beyond laying files down: components (setup/components.json, e.g. the
 // VSS provider) and the agent service (setup/service.json). Both are read from the verified staging tree
@@ -27,8 +28,8 @@ const componentSchema = z.object({
   optional: z.boolean().default(false),
   run: relativeScript,
   args: z.array(z.string().max(4096)).max(64).default([]),
-  roles: z.array(caseless(['MS', 'MT'])).optional(),
-  platforms: z.array(caseless(['VmWare', 'Azure'])).optional(),
+  roles: z.array(caseless(ROLES)).optional(),
+  platforms: z.array(caseless(AGENT_PLATFORMS)).optional(),
   /** Support-matrix labels, or "linux" / "windows". */
   os: z.array(z.string()).optional(),
   timeoutSeconds: z.number().int().positive().max(3600).default(600),
@@ -110,8 +111,8 @@ export function readPackageSetup(tree: string): PackageSetup {
 }
 
 export interface ComponentContext {
-  readonly role: 'MS' | 'MT';
-  readonly platform: 'VmWare' | 'Azure';
+  readonly role: Role;
+  readonly platform: AgentPlatform;
   readonly osLabel: string;
   readonly family: 'linux' | 'windows';
 }

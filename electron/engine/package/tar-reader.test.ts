@@ -561,3 +561,27 @@ describe('TarReader: entry types', () => {
     ]);
   });
 });
+
+function readAll(archive: Buffer): TarHeader[] {
+  const headers: TarHeader[] = [];
+  const reader = new TarReader({ entry: (h) => headers.push(h), data: () => undefined, entryEnd: () => undefined });
+  reader.write(archive);
+  reader.finish();
+  return headers;
+}
+
+describe('header formats (review findings)', () => {
+  it('a GNU-format header ("ustar  \\0") is not read as having a ustar prefix', () => {
+    const block = rawTarHeader('file.txt', 0, '0');
+    block.write('ustar  \0', 257, 'latin1');
+    block.write('14712345670\0', 345, 'ascii');
+    const headers = readAll(Buffer.concat([withTarChecksum(block), Buffer.alloc(1024)]));
+    expect(headers[0]?.path).toBe('file.txt');
+  });
+
+  it('an archive ending in an extended header with no entry is refused', () => {
+    const record = Buffer.from('20 path=dangling.txt\n');
+    const archive = Buffer.concat([rawTarHeader('pax', record.length, 'x'), padToBlock(record), Buffer.alloc(1024)]);
+    expect(() => readAll(archive)).toThrow(TarFormatError);
+  });
+});
