@@ -1,4 +1,4 @@
-// Lint is where the layering of DESIGN.md is enforced (as VS Code's code-layering rule does), beside the
+// Lint is where the layering of docs/architecture.md is enforced (as VS Code's code-layering rule does), beside the
 // per-layer tsconfigs: shared/ <- electron/engine/ <- electron/{cli,service}/ <- electron/main/ ; renderer/ <- shared/ only.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';

@@ -102,7 +102,7 @@ describe('security gate', () => {
       }
     };
     for (const dir of ['electron', 'shared', 'renderer', 'e2e', 'bench', 'scripts']) walk(path.join(TOP, dir));
-    // PROTOCOL.md: the CS certificate is self-signed; the client authenticates it with the passphrase-bound
+    // docs/protocol.md: the CS certificate is self-signed; the client authenticates it with the passphrase-bound
     // proofs over the certificate's fingerprint instead of a CA chain.
     expect(production).toEqual([path.join('electron', 'engine', 'registration', 'cs-client.ts')]);
     // Tests and benchmarks may talk to the self-signed reference server (or play the attacker) directly.

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { AGENT_PLATFORMS, ROLES } from './agent-kinds';
 
-// Registration protocol v1 between the configurator and a configuration server (../shared/PROTOCOL.md in the
-// team handbook). The message shapes live here so the client, the reference server and the wizard agree.
+// Registration protocol v1 between the configurator and a configuration server (docs/protocol.md). The
+// message shapes live here so the client, the reference server and the wizard agree.
 // The passphrase never crosses the wire: both sides prove they know it with HMACs over fresh nonces bound
-// to the CS certificate's fingerprint (the crypto is in electron/engine/registration-crypto.ts).
+// to the CS certificate's fingerprint (the crypto is in electron/engine/registration/registration-crypto.ts).
 
 export const PROTOCOL_VERSION = 1;
 export const CHALLENGE_PATH = '/mobility/v1/challenge';
@@ -50,7 +50,7 @@ export const protocolErrorSchema = z.object({ error: z.string(), message: z.stri
 
 export type ServerErrorCode = 'BAD_REQUEST' | 'NONCE_INVALID' | 'AUTH_FAILED' | 'RATE_LIMITED';
 
-/** The strings both proofs are computed over (PROTOCOL.md section 2). */
+/** The strings both proofs are computed over (docs/protocol.md section 2). */
 export function registerProofInput(
   serverNonce: string,
   clientNonce: string,

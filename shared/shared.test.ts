@@ -6,7 +6,7 @@ import { compareAgentVersions, packageFileName, parseAgentVersion, parsePackageN
 import { PACKAGE_LABELS, SUPPORT_MATRIX, supportRowByLabel, supportRowFor } from './support-matrix';
 
 describe('error catalog', () => {
-  it('has every code DESIGN.md requires, each with a title and a remedy', () => {
+  it('has every code docs/architecture.md requires, each with a title and a remedy', () => {
     const required = [
       'INVALID_ARGUMENT',
       'NOT_ELEVATED',

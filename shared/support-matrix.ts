@@ -1,5 +1,5 @@
 // The support matrix as data: the seed's "Locate installer files" table plus the systems later agent
-// releases added. Adding a system is one row. Detection (electron/engine/os-detect.ts) turns the
+// releases added. Adding a system is one row. Detection (electron/engine/system/os-detect.ts) turns the
 // machine's release files into { id, version } and asks this table for the package label.
 
 export type OsFamily = 'linux' | 'windows';

@@ -9,7 +9,7 @@ import type { ReferenceConfigServer } from './reference-config-server';
 const USAGE = `Usage:
   config-server --port P --passphrase-file F [--state FILE] [--host ADDRESS]
 
-Serves the registration protocol v1 (PROTOCOL.md) over HTTPS with a fresh self-signed certificate, then
+Serves the registration protocol v1 (docs/protocol.md) over HTTPS with a fresh self-signed certificate, then
 prints one line "listening https://HOST:PORT fingerprint=<sha256 of the certificate>" and serves until
 SIGINT or SIGTERM.
 

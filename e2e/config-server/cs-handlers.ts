@@ -13,7 +13,7 @@ import { HttpError, describeIssue, parseJson } from './http-error';
 import type { NonceBook } from './nonce-book';
 import type { RateLimiter } from './rate-limiter';
 
-// The two endpoints of PROTOCOL.md as plain functions of a request body: the router has already checked method,
+// The two endpoints of docs/protocol.md as plain functions of a request body: the router has already checked method,
 // content type and size, so what is left here is the protocol itself, testable without sockets.
 
 export interface HandlerContext {

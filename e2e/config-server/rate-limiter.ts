@@ -1,7 +1,7 @@
 import { RATE_LIMIT_FAILURES, RATE_LIMIT_WINDOW_MS } from '../../shared/registration-protocol';
 import { HttpError } from './http-error';
 
-// PROTOCOL.md's guard against guessing the passphrase: an address with too many failed proofs in the window is
+// docs/protocol.md's guard against guessing the passphrase: an address with too many failed proofs in the window is
 // refused with 429 until the oldest failure ages out. Addresses are unauthenticated, so the table is bounded.
 
 const MAX_TRACKED_ADDRESSES = 10_000;

@@ -7,7 +7,7 @@ import { createTlsIdentity, listenHttps } from './https-listener';
 import { NonceBook } from './nonce-book';
 import { RateLimiter } from './rate-limiter';
 
-// Reference configuration server for tests, e2e and newcomers: the server side of PROTOCOL.md, kept small
+// Reference configuration server for tests, e2e and newcomers: the server side of docs/protocol.md, kept small
 // and strict so that a client which works against it works against the real CS. This file is its public
 // face; the stages it composes live beside it (state, nonces, rate limit, TLS listener, router, handlers).
 

@@ -1,7 +1,7 @@
 import { BrowserWindow, session, type WebPreferences } from 'electron';
 import { APP_ORIGIN } from '../service/trusted-sender';
 
-// The window the wizard runs in, locked down as DESIGN.md asks: an isolated, sandboxed renderer without
+// The window the wizard runs in, locked down as docs/architecture.md asks: an isolated, sandboxed renderer without
 // Node, no navigation away from our bundle, no new windows, no permission ever granted. Kept apart from
 // main.ts so a unit test (with a mocked electron module) can read exactly what main applies.
 

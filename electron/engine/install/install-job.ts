@@ -13,7 +13,7 @@ import { cancelledError, JobFailure } from './job-failure';
 import { InstallTransaction } from './install-transaction';
 import type { AgentPlatform, Role } from '../../../shared/agent-kinds';
 
-// The install job, DESIGN.md's steps 1-6: locate, preflight, verify and extract into private staging,
+// The install job, docs/architecture.md's steps 1-6: locate, preflight, verify and extract into private staging,
 // swap into place, components, service; then the agent config and the install record, which commits.
 // Until the commit a failure, a cancel or a kill leaves the machine as it was (the journal undoes it).
 

@@ -104,7 +104,7 @@ function post(
       path,
       agent: false,
       minVersion: 'TLSv1.2',
-      // eslint-disable-next-line no-restricted-syntax -- identity is proven by the passphrase-bound proofs over this connection's certificate (PROTOCOL.md)
+      // eslint-disable-next-line no-restricted-syntax -- identity is proven by the passphrase-bound proofs over this connection's certificate (docs/protocol.md)
       rejectUnauthorized: false,
       headers: { 'content-type': 'application/json', accept: 'application/json' },
     });
@@ -203,7 +203,7 @@ export async function registerWithCs(
 ): Promise<RegistrationResult> {
   const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
   try {
-    // A server nonce that expired or was used in between earns one fresh attempt (PROTOCOL.md).
+    // A server nonce that expired or was used in between earns one fresh attempt (docs/protocol.md).
     for (let attempt = 1; attempt <= 2; attempt++) {
       const challenge = await post(endpoint, CHALLENGE_PATH, () => ({}), timeoutMs, options.signal);
       if (challenge.status !== 200) {

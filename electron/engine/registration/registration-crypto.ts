@@ -1,8 +1,8 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-// The protocol's crypto (PROTOCOL.md "Definitions"), shared by the configurator and the reference server.
+// The protocol's crypto (docs/protocol.md "Definitions"), shared by the configurator and the reference server.
 
-/** PROTOCOL.md: the passphrase file as UTF-8 with trailing \r and \n removed. */
+/** docs/protocol.md: the passphrase file as UTF-8 with trailing \r and \n removed. */
 export function normalisePassphrase(fileContent: Buffer): string {
   return fileContent.toString('utf8').replace(/[\r\n]+$/, '');
 }
