@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { acquireInstallLock, readLockHolder, type InstallLock, type LockResult } from './install-lock';
 import { Scratch } from '../test-support/fixtures';
@@ -8,6 +9,11 @@ const scratch = new Scratch();
 afterAll(() => scratch.cleanup());
 
 const NOW = new Date('2026-11-01T09:00:00.000Z');
+const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
+
+function canRunAsNobody(): boolean {
+  return process.geteuid?.() === 0 && spawnSync('setpriv', [...NOBODY, 'true']).status === 0;
+}
 
 // Every lock a test takes is released afterwards, so a failing test cannot leave a socket bound.
 const held: InstallLock[] = [];
@@ -55,11 +61,11 @@ describe('acquireInstallLock', () => {
     expect(readLockHolder(lockFile)?.command).toBe('first install');
   });
 
-  it('gives the lock to the next caller once released, and removes the holder record', async () => {
+  it('gives the lock to the next caller once released, and clears the holder record', async () => {
     const lockFile = path.join(scratch.path('state'), 'install.lock');
     const first = locked(await acquireInstallLock(lockFile, 'first', NOW));
     await releaseHeld(first);
-    expect(fs.existsSync(lockFile)).toBe(false);
+    expect(readLockHolder(lockFile)).toBeUndefined();
     locked(await acquireInstallLock(lockFile, 'second', NOW));
     expect(readLockHolder(lockFile)?.command).toBe('second');
   });
@@ -75,17 +81,68 @@ describe('acquireInstallLock', () => {
     expect((await acquireInstallLock(b, 'b again', NOW)).ok).toBe(false);
   });
 
-  it('meets on one lock through two spellings of the same folder', async () => {
+  it('meets on one lock through a bind mount of the same folder (one inode, one flock)', async () => {
     const real = scratch.path('real');
-    fs.mkdirSync(real);
+    const lockFile = path.join(real, 'lock', 'install.lock');
+    locked(await acquireInstallLock(lockFile, 'by real path', NOW));
     const alias = scratch.path('alias');
+    fs.mkdirSync(alias);
+    execFileSync('mount', ['--bind', real, alias]);
+    try {
+      const viaAlias = await acquireInstallLock(path.join(alias, 'lock', 'install.lock'), 'by alias', NOW);
+      expect(viaAlias).toEqual({
+        ok: false,
+        kind: 'busy',
+        holder: expect.objectContaining({ command: 'by real path' }),
+      });
+    } finally {
+      execFileSync('umount', [alias]);
+    }
+  });
+
+  it('refuses a lock folder reached through a symbolic link', async () => {
+    const real = scratch.path('real-link-target');
+    fs.mkdirSync(real, { mode: 0o700 });
+    const alias = scratch.path('link');
     fs.symlinkSync(real, alias);
-    locked(await acquireInstallLock(path.join(real, 'install.lock'), 'by real path', NOW));
-    const viaAlias = await acquireInstallLock(path.join(alias, 'install.lock'), 'by alias', NOW);
-    expect(viaAlias.ok).toBe(false);
-    expect(viaAlias.ok === false && viaAlias.kind === 'busy' ? viaAlias.holder?.command : undefined).toBe(
-      'by real path',
-    );
+    const result = await acquireInstallLock(path.join(alias, 'install.lock'), 'x', NOW);
+    expect(result).toEqual({ ok: false, kind: 'unavailable', reason: expect.stringMatching(/symbolic link/) });
+  });
+
+  it('creates its folder 0700 and its file 0600, and refuses a folder others can enter', async () => {
+    const folder = path.join(scratch.path('modes'), 'lock');
+    const lock = locked(await acquireInstallLock(path.join(folder, 'install.lock'), 'x', NOW));
+    expect(fs.statSync(folder).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(path.join(folder, 'install.lock')).mode & 0o777).toBe(0o600);
+    await releaseHeld(lock);
+    fs.chmodSync(folder, 0o755);
+    const result = await acquireInstallLock(path.join(folder, 'install.lock'), 'x', NOW);
+    expect(result).toEqual({ ok: false, kind: 'unavailable', reason: expect.stringMatching(/must be 0700/) });
+  });
+
+  // Security review finding 3: any local user could bind the abstract socket and block every install.
+  describe.skipIf(!canRunAsNobody())('against an unprivileged local user (nobody)', () => {
+    it('nobody cannot open, hence not hold, the lock', async () => {
+      const state = scratch.path('nobody-state');
+      fs.mkdirSync(state, { mode: 0o755 });
+      const lockFile = path.join(state, 'lock', 'install.lock');
+      await releaseHeld(locked(await acquireInstallLock(lockFile, 'root install', NOW)));
+      const attempt = spawnSync('setpriv', [...NOBODY, 'flock', '--nonblock', lockFile, 'sleep', '30'], {
+        encoding: 'utf8',
+        timeout: 5000,
+      });
+      expect(attempt.status).not.toBe(0);
+      expect(attempt.stderr).toMatch(/Permission denied/);
+      locked(await acquireInstallLock(lockFile, 'next root install', NOW));
+    });
+
+    it('a lock folder planted by nobody is refused, not used', async () => {
+      const state = scratch.path('planted-state');
+      fs.mkdirSync(path.join(state, 'lock'), { recursive: true, mode: 0o700 });
+      fs.chownSync(path.join(state, 'lock'), 65534, 65534);
+      const result = await acquireInstallLock(path.join(state, 'lock', 'install.lock'), 'x', NOW);
+      expect(result).toEqual({ ok: false, kind: 'unavailable', reason: expect.stringMatching(/owned by uid 65534/) });
+    });
   });
 
   it('reports busy with no holder when the holder record is unreadable', async () => {
@@ -101,7 +158,7 @@ describe('acquireInstallLock', () => {
     fs.writeFileSync(lockFile, JSON.stringify({ pid: process.pid + 100000, startedAt: 'x', command: 'theirs' }));
     await releaseHeld(lock);
     expect(readLockHolder(lockFile)?.command).toBe('theirs');
-    // The kernel object is gone all the same.
+    // The kernel lock is gone all the same.
     locked(await acquireInstallLock(lockFile, 'next', NOW));
   });
 
@@ -113,7 +170,7 @@ describe('acquireInstallLock', () => {
     expect(result.ok).toBe(false);
     if (result.ok || result.kind !== 'unavailable')
       throw new Error(`expected unavailable, got ${JSON.stringify(result)}`);
-    expect(result.reason).toBe(`${path.dirname(lockFile)} cannot be written (ENOTDIR)`);
+    expect(result.reason).toMatch(/regular-file-\d+\/state cannot be written \((ENOTDIR|EEXIST)\)$/);
     expect(fs.readFileSync(blocker, 'utf8')).toBe('not a folder');
   });
 });

@@ -56,7 +56,7 @@ export function systemLayout(platform: 'linux' | 'win32', root: string | undefin
     liveRoot,
     hostPath,
     stateDir: hostPath(stateDir),
-    lockFile: hostPath(pathApi.join(stateDir, 'install.lock')),
+    lockFile: hostPath(pathApi.join(stateDir, 'lock', 'install.lock')),
     journalFile: hostPath(pathApi.join(stateDir, 'install-journal.json')),
     recordFile: hostPath(pathApi.join(stateDir, 'install-record.json')),
     defaultLogDir: hostPath(logDir),
