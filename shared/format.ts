@@ -4,3 +4,27 @@ export function formatBytes(bytes: number): string {
   if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
   return `${Math.ceil(bytes / 1024)} KiB`;
 }
+
+// C0 controls (tab aside), DEL and the C1 range, where ESC and CSI live: text from outside (a server's
+// answer, a package's strings, a component's output) must not move a terminal's cursor or forge a log line.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROLS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+// eslint-disable-next-line no-control-regex -- as above, newlines kept
+const CONTROLS_BUT_NEWLINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text that came from outside made safe to print and log: control characters shown as \xNN (newlines too,
+ * unless `keepNewlines`), and each line capped at `maxLength` characters.
+ */
+export function escapeControls(text: string, options: { keepNewlines?: boolean; maxLength?: number } = {}): string {
+  const { keepNewlines = false, maxLength = 4000 } = options;
+  const escaped = text.replace(keepNewlines ? CONTROLS_BUT_NEWLINE : CONTROLS, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+  return escaped
+    .split('\n')
+    .map((line) =>
+      line.length > maxLength ? `${line.slice(0, maxLength)}… (${line.length - maxLength} more characters)` : line,
+    )
+    .join('\n');
+}

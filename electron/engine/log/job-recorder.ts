@@ -9,6 +9,17 @@ import {
 } from '../../../shared/job-events';
 import type { SetupError } from '../../../shared/error-catalog';
 import type { SetupLog } from './setup-log';
+import { escapeControls } from '../../../shared/format';
+
+function safeError(error: SetupError): SetupError {
+  const clean = (text: string): string => escapeControls(text, { keepNewlines: true });
+  return {
+    ...error,
+    message: clean(error.message),
+    remedy: clean(error.remedy),
+    ...(error.details ? { details: error.details.map(clean) } : {}),
+  };
+}
 
 // Turns what a job does into the event stream (for the CLI and the wizard) and the setup log, and keeps
 // the step statuses the job's own status is computed from.
@@ -53,8 +64,11 @@ export class JobRecorder {
     this.sink({ type: 'step-progress', stepId: step.id, bytesDone, bytesTotal, filesDone, filesTotal });
   }
 
-  finish(step: StepPlan, status: StepStatus, message: string, error?: SetupError): void {
+  finish(step: StepPlan, status: StepStatus, rawMessage: string, rawError?: SetupError): void {
     const time = this.clock();
+    // Messages may quote a server's answer or a package's strings: events reach terminals too.
+    const message = escapeControls(rawMessage, { keepNewlines: true });
+    const error = rawError && safeError(rawError);
     this.finished.push({ status, optional: step.optional });
     const level: LogLevel = status === 'Failed' ? 'error' : status === 'Warning' ? 'warn' : 'info';
     this.log.write(level, `[${step.id}] ${step.title}: ${status}${message ? `: ${message}` : ''}`, time);
@@ -75,15 +89,20 @@ export class JobRecorder {
     if (this.current === step) this.current = undefined;
   }
 
-  note(level: LogLevel, message: string): void {
+  note(level: LogLevel, rawMessage: string): void {
     const time = this.clock();
+    const message = escapeControls(rawMessage, { keepNewlines: true });
     this.log.write(level, this.current ? `[${this.current.id}] ${message}` : message, time);
     this.sink({ type: 'log', level, message, time: time.toISOString() });
   }
 
-  /** Log-file-only detail (component output, file lists) that would flood the event stream. */
+  /**
+   * Log-file-only detail (component output, file lists) that would flood the event stream. It is text from
+   * outside, one line: a newline or CR in it is shown, never written, so it cannot forge a line of ours.
+   */
   detail(message: string): void {
-    this.log.write('debug', this.current ? `[${this.current.id}] ${message}` : message);
+    const line = escapeControls(message);
+    this.log.write('debug', this.current ? `[${this.current.id}] ${line}` : line);
   }
 
   /** The job's status from the steps finished so far. */
@@ -91,7 +110,8 @@ export class JobRecorder {
     return jobStatusOf(this.finished);
   }
 
-  outcome(error: SetupError | null, summary: Record<string, string> = {}): JobOutcome {
+  outcome(rawError: SetupError | null, summary: Record<string, string> = {}): JobOutcome {
+    const error = rawError && safeError(rawError);
     const status: JobStatus = error ? 'Failed' : jobStatusOf(this.finished);
     const time = this.clock();
     if (error)

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REDACTED, Redactor, SetupLog, type SetupLogHeader } from './setup-log';
 import { Scratch } from '../test-support/fixtures';
@@ -195,4 +196,83 @@ describe('redaction in the log header (review findings)', () => {
     expect(text).toContain('Command line: /Passphrase [REDACTED]\n');
     expect(text).not.toContain('pa\\"ss');
   });
+});
+
+// Security review finding 4: the log followed symlinks, and text from outside reached it raw.
+describe('opening the log safely', () => {
+  const header = { title: 'T', version: '1', argv: [], time: TIME };
+
+  it('does not follow a symbolic link planted as the log file', () => {
+    const dir = scratch.path('linked-log');
+    fs.mkdirSync(dir);
+    const target = path.join(scratch.path('root-only'), 'file');
+    fs.mkdirSync(path.dirname(target));
+    fs.writeFileSync(target, 'root data\n', { mode: 0o600 });
+    fs.symlinkSync(target, path.join(dir, 'ASRUnifiedAgentInstaller.log'));
+    const log = new SetupLog(path.join(dir, 'ASRUnifiedAgentInstaller.log'), new Redactor(), () => TIME);
+    expect(log.open(header)).toMatch(/cannot open the setup log .*ELOOP/);
+    log.write('info', 'x');
+    log.close();
+    expect(fs.readFileSync(target, 'utf8')).toBe('root data\n');
+  });
+
+  it('refuses a log folder owned by another user', () => {
+    const dir = scratch.path('users-log-dir');
+    fs.mkdirSync(dir);
+    fs.chownSync(dir, 65534, 65534);
+    const log = new SetupLog(path.join(dir, 'ASRUnifiedAgentInstaller.log'), new Redactor(), () => TIME);
+    expect(log.open(header)).toMatch(/owned by uid 65534/);
+    log.close();
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses a log file with a second hard link', () => {
+    const dir = scratch.path('hardlinked');
+    fs.mkdirSync(dir);
+    const other = path.join(dir, 'other');
+    fs.writeFileSync(other, 'keep\n');
+    fs.linkSync(other, path.join(dir, 'setup.log'));
+    const log = new SetupLog(path.join(dir, 'setup.log'), new Redactor(), () => TIME);
+    expect(log.open(header)).toMatch(/one link/);
+    expect(fs.readFileSync(other, 'utf8')).toBe('keep\n');
+  });
+
+  it('shows control characters instead of writing them (no cursor moves, no forged lines)', () => {
+    const file = path.join(scratch.path('controls'), 'setup.log');
+    const log = new SetupLog(file, new Redactor(), () => TIME);
+    log.open(header);
+    log.write('error', 'server said \u001b[2Jcleared\rSucceeded\u009b1m');
+    log.close();
+    const last = fs.readFileSync(file, 'utf8').trimEnd().split('\n').pop();
+    expect(last).toBe(`${TIME.toISOString()} ERROR server said \\x1b[2Jcleared\\rSucceeded\\x9b1m`);
+  });
+
+  it.skipIf(process.geteuid?.() !== 0 || spawnSync('setpriv', ['--reuid=65534', 'true']).status !== 0)(
+    "as nobody, a symlink in a log folder of nobody's makes root append nothing anywhere",
+    () => {
+      // nobody must reach the folder: the scratch root is 0700 by default.
+      fs.chmodSync(scratch.dir, 0o755);
+      const dir = scratch.path('nobody-logs');
+      fs.mkdirSync(dir, { mode: 0o755 });
+      fs.chownSync(dir, 65534, 65534);
+      const target = path.join(scratch.path('root-file'), 'secret');
+      fs.mkdirSync(path.dirname(target));
+      fs.writeFileSync(target, 'root\n', { mode: 0o600 });
+      const made = spawnSync('setpriv', [
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        'ln',
+        '-s',
+        target,
+        path.join(dir, 'ASRUnifiedAgentInstaller.log'),
+      ]);
+      expect(made.status).toBe(0);
+      const log = new SetupLog(path.join(dir, 'ASRUnifiedAgentInstaller.log'), new Redactor(), () => TIME);
+      expect(log.open(header)).toBeDefined();
+      log.write('info', 'x'.repeat(10));
+      log.close();
+      expect(fs.readFileSync(target, 'utf8')).toBe('root\n');
+    },
+  );
 });
