@@ -96,7 +96,31 @@ function checkWindows(raw: string): LocationCheck {
   return { ok: true, path };
 }
 
+/** Each folder name's limit in UTF-8 bytes: setup puts `.<name>.ASRSetup-staging-<id>` beside it, which must fit 255. */
+export const MAX_COMPONENT_BYTES = 200;
+
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
 export function checkInstallLocationText(raw: string, platform: PathPlatform): LocationCheck {
+  // Argument bytes that are not UTF-8 arrive as U+FFFD: the path would silently become another one.
+  if (raw.includes('\uFFFD'))
+    return {
+      ok: false,
+      reason: 'the install location is not valid UTF-8 text (it holds bytes that are not characters)',
+    };
+  const long = raw.split(/[\\/]/).find((part) => utf8Length(part) > MAX_COMPONENT_BYTES);
+  if (long !== undefined)
+    return {
+      ok: false,
+      reason: `the folder name "${long.slice(0, 40)}…" in the install location is ${utf8Length(long)} bytes; each may be at most ${MAX_COMPONENT_BYTES}`,
+    };
   if (raw.trim() === '') return { ok: false, reason: 'the install location is empty' };
   if (raw !== raw.trim()) return { ok: false, reason: `"${raw}" starts or ends with spaces` };
   if (raw.length > 1024) return { ok: false, reason: 'the install location is longer than 1024 characters' };

@@ -144,6 +144,12 @@ describe('install location text', () => {
     ['/usr/local/../etc', false],
     ['', false],
     [' /usr/local/ASR', false],
+    // Security review finding 5: every staging and discard name must fit; invalid UTF-8 is refused.
+    [`/opt/${'a'.repeat(200)}`, true],
+    [`/opt/${'a'.repeat(201)}`, false],
+    [`/opt/${'é'.repeat(100)}`, true],
+    [`/opt/${'é'.repeat(101)}`, false],
+    ['/opt/asr\uFFFD', false],
   ])('linux %j -> %s', (value, ok) => {
     expect(checkInstallLocationText(value, 'linux').ok).toBe(ok);
   });
@@ -158,6 +164,17 @@ describe('install location text', () => {
     ['C:\\a|b', false],
   ])('windows %j -> %s', (value, ok) => {
     expect(checkInstallLocationText(value, 'win32').ok).toBe(ok);
+  });
+
+  it('names the over-long folder name and the invalid text', () => {
+    expect(checkInstallLocationText(`/opt/${'é'.repeat(101)}/ASR`, 'linux')).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/is 202 bytes; each may be at most 200$/),
+    });
+    expect(checkInstallLocationText('/opt/\uFFFDx', 'linux')).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/not valid UTF-8/),
+    });
   });
 
   it('normalises what it accepts and names the problem otherwise', () => {

@@ -115,3 +115,35 @@ describe('undoing an upgrade with a running service', () => {
     expect(fs.existsSync(journalFile)).toBe(false);
   });
 });
+
+// Security review finding 5: a journal naming entries too long for the file system jammed every later run.
+describe('recovering a journal whose names cannot exist', () => {
+  it('treats staging, backup and discard names the file system cannot hold as gone', async () => {
+    const dir = scratch.path('long-names');
+    fs.mkdirSync(dir);
+    const name = 'a'.repeat(240);
+    const journalFile = path.join(dir, 'install-journal.json');
+    const journal: InstallJournal = {
+      schema: 1,
+      transactionId: 'txn-87654321',
+      startedAt: '2026-11-25T10:00:00.000Z',
+      pid: 1,
+      installLocation: path.join(dir, name),
+      stagingDir: path.join(dir, `.${name}.ASRSetup-staging-87654321`),
+      backupDir: null,
+      discardDir: path.join(dir, `.${name}.ASRSetup-discard-87654321`),
+      createdDirs: [],
+      service: null,
+      retiredService: null,
+      recordFile: path.join(dir, 'install-record.json'),
+    };
+    writeJournal(journalFile, journal);
+    const outcome = await settleJournal(journalFile, journal, {
+      layout: systemLayout('linux', undefined),
+      runner: runner(() => ({ kind: 'exited', code: 0 }), dir),
+      log: () => undefined,
+    });
+    expect(outcome).toBe('rolled-back');
+    expect(fs.existsSync(journalFile)).toBe(false);
+  });
+});

@@ -61,7 +61,12 @@ function markerOf(tree: string): string | undefined {
 }
 
 function removeTree(p: string): void {
-  fs.rmSync(p, { recursive: true, force: true, maxRetries: 3 });
+  try {
+    fs.rmSync(p, { recursive: true, force: true, maxRetries: 3 });
+  } catch (error) {
+    // A name the file system cannot hold names nothing that exists: gone, never a reason to stop forever.
+    if ((error as NodeJS.ErrnoException).code !== 'ENAMETOOLONG') throw error;
+  }
 }
 
 export type RecoveryOutcome = 'rolled-back' | 'rolled-forward';
