@@ -122,7 +122,7 @@ export default tseslint.config(
             zone(
               './electron/engine',
               ['./electron/main', './electron/service', './electron/cli', './renderer', './e2e'],
-              'electron/engine/ depends only on shared/ and Node.',
+              'electron/engine/ depends only on shared/, Node and its libraries.',
             ),
             zone(
               ['./electron/engine/system', './electron/engine/package', './electron/engine/log'],
@@ -132,7 +132,7 @@ export default tseslint.config(
             zone(
               './electron/engine/system',
               ['./electron/engine/package'],
-              'system/ is the lowest layer of the engine.',
+              'system/ is below package/: it never imports it.',
             ),
             zone(
               './electron/service',

@@ -83,7 +83,7 @@ export async function runInstall(request: InstallRequest, deps: EngineDeps): Pro
   }
 }
 
-/** Finishes or undoes a run that was interrupted (kill -9, power cut), before anything else happens. */
+/** Finishes or undoes a run that was interrupted (kill -9), before anything else happens. */
 async function recoverInterrupted(layout: SystemLayout, job: JobRecorder, runner: ProcessRunner): Promise<void> {
   let journal: InstallJournal | undefined;
   try {

@@ -6,7 +6,7 @@ import { readInstallRecord } from './install-record';
 import { SETUP_DIR_NAME } from '../system/system-layout';
 import { quiesceForUndo, restoreService, serviceSnapshotSchema, type UndoContext } from './service-registration';
 
-// The journal makes an install transactional across kill -9 and power cuts of the process: before each
+// The journal makes an install transactional across a kill -9 of the process: before each
 // change it says what is about to change, and the next run (or this one, on failure) replays it backwards.
 // The commit point is the install record naming this transaction; until then every run is undone, after it
 // the leftovers (the previous version set aside) are cleaned up.

@@ -10,7 +10,7 @@ export const DEFAULT_INSTALL_LOCATION = {
 } as const;
 export const INSTALLER_LOG_NAME = 'ASRUnifiedAgentInstaller.log';
 export const CONFIGURATOR_LOG_NAME = 'ASRUnifiedAgentConfigurator.log';
-/** Inside the install location: what setup keeps beside the payload (manifest copy, agent config, registration). */
+/** Inside the install location: what setup keeps beside the payload (agent config, transaction marker, registration, a release's runtime). */
 export const SETUP_DIR_NAME = '.asrsetup';
 export const AGENT_CONFIG_FILE = path.join(SETUP_DIR_NAME, 'agent-config.json');
 /** The configuration server registration (mode 0600); carried over by upgrades and repairs. */
