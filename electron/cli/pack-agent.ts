@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import { setupError } from '../../shared/error-catalog';
 import { PACKAGE_LABELS, supportRowByLabel } from '../../shared/support-matrix';
 import { parseAgentVersion } from '../../shared/package-name';
@@ -70,22 +71,48 @@ const OPTIONS: readonly OptionSpec[] = [
   },
 ];
 
-const INSTALL_SCRIPT = [
-  '#!/bin/sh',
-  '# Mobility service installer (self-contained release). As the seed has it:',
-  '#   tar -xvf Microsoft-ASR_UA*release.tar.gz && sudo ./install -d <Install Location> -r MS -v VmWare -q',
-  '# It needs no system Node: it runs the runtime shipped beside it, and installs from this folder.',
-  'case "$0" in */*) here=${0%/*} ;; *) here=. ;; esac',
-  'here=$(cd "$here" && pwd) || exit 1',
-  'node="$here/runtime/node"',
-  'if ! "$node" -e 0 >/dev/null 2>&1; then',
-  '  echo "Error INSTALL_FAILED: the bundled Node runtime ($node) cannot run on this system." >&2',
-  '  echo "Remedy: it needs 64-bit x86 Linux with glibc 2.28 or later (RHEL/OL 8+, SLES 15, Ubuntu 18.04+, Debian 10+); see README, Distribution." >&2',
-  '  exit 1',
-  'fi',
-  'exec "$node" --max-semi-space-size=1 "$here/runtime/asr-setup.cjs" install --package-dir "$here" "$@"',
-  '',
-].join('\n');
+/**
+ * The release's ./install. It is what root runs first, from a folder that may sit in /tmp, so before it
+ * executes anything it checks that nobody but root (or the caller) can have changed what it will run: the
+ * script, its folder, runtime/ and the files in it must be theirs and not writable by group or others, and
+ * the runtime and the engine must have the sha256 sums written into the script here. Its own PATH, not the
+ * caller's, finds stat, id and sha256sum.
+ */
+export function installScript(sums: { readonly node: string; readonly engine: string }): string {
+  return [
+    '#!/bin/sh',
+    '# Mobility service installer (self-contained release). As the seed has it, from the release folder:',
+    '#   tar -xvf Microsoft-ASR_UA*release.tar.gz && cd Microsoft-ASR_UA*release && sudo ./install -d <Install Location> -r MS -v VmWare -q',
+    '# It needs no system Node: it runs the runtime shipped beside it, and installs from this folder.',
+    'PATH=/usr/sbin:/usr/bin:/sbin:/bin',
+    'export PATH',
+    'refuse() { echo "Error INSTALL_FAILED: $1" >&2; echo "Remedy: $2" >&2; exit 1; }',
+    'again="Extract the release again, as root, into a folder of its own (sudo tar -xf <release>.tar.gz), then run ./install there."',
+    'case "$0" in */*) ;; *) refuse "install was found through PATH, so it cannot tell which folder it is in" "Run it as ./install from the release folder." ;; esac',
+    'here=$(cd "${0%/*}" && pwd -P) || exit 1',
+    'me=$(id -u) || exit 1',
+    'check() {',
+    '  [ -L "$1" ] && refuse "$1 is a symbolic link" "$again"',
+    '  [ -e "$1" ] || refuse "$1 is missing" "$again"',
+    '  info=$(stat -c "%u %a" "$1") || refuse "cannot read the owner and mode of $1" "$again"',
+    '  owner=${info% *}; mode=${info#* }',
+    '  [ "$owner" = 0 ] || [ "$owner" = "$me" ] || refuse "$1 belongs to uid $owner, neither root nor you: someone else could have changed it" "$again"',
+    '  [ $(( 0$mode & 022 )) -eq 0 ] || refuse "$1 can be written by group or others (mode $mode)" "$again"',
+    '}',
+    'for path in "$here/${0##*/}" "$here" "$here/runtime" "$here/runtime/node" "$here/runtime/asr-setup.cjs"; do check "$path"; done',
+    'command -v sha256sum >/dev/null 2>&1 || refuse "sha256sum is not installed, so the runtime cannot be verified" "Install coreutils, then run ./install again."',
+    `(cd "$here" && printf '%s  %s\\n' ${sums.node} runtime/node ${sums.engine} runtime/asr-setup.cjs | sha256sum -c --status -) ||`,
+    '  refuse "runtime/node or runtime/asr-setup.cjs in $here is not the file this release was built with" "$again"',
+    'node="$here/runtime/node"',
+    'if ! "$node" -e 0 >/dev/null 2>&1; then',
+    '  echo "Error INSTALL_FAILED: the bundled Node runtime ($node) cannot run on this system." >&2',
+    '  echo "Remedy: it needs 64-bit x86 Linux with glibc 2.28 or later (RHEL/OL 8+, SLES 15, Ubuntu 18.04+, Debian 10+); see README, Distribution." >&2',
+    '  exit 1',
+    'fi',
+    'exec "$node" --max-semi-space-size=1 "$here/runtime/asr-setup.cjs" install --package-dir "$here" "$@"',
+    '',
+  ].join('\n');
+}
 
 async function packAgentMain(args: readonly string[], cli: CliEnvironment): Promise<number> {
   if (wantsHelp(args)) {
@@ -137,7 +164,8 @@ async function packAgentMain(args: readonly string[], cli: CliEnvironment): Prom
     if (!fs.existsSync(node)) return fail(`--node "${node}" does not exist`);
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pack-agent-'));
     const install = path.join(scratch, 'install');
-    fs.writeFileSync(install, INSTALL_SCRIPT, { mode: 0o755 });
+    const sha256 = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+    fs.writeFileSync(install, installScript({ node: sha256(node), engine: sha256(engine) }), { mode: 0o755 });
     extras = [
       { archivePath: RELEASE_INSTALLER, sourcePath: install, mode: 0o755 },
       { archivePath: RELEASE_NODE, sourcePath: node, mode: 0o755 },
@@ -153,6 +181,7 @@ async function packAgentMain(args: readonly string[], cli: CliEnvironment): Prom
       date,
       level,
       extras,
+      topFolder: o.withInstaller === true,
     });
     cli.streams.stdout.write(`${built.file}\n`);
     return 0;

@@ -7,7 +7,7 @@ import { makeRoot, Scratch, snapshotTree } from '../engine/test-support/fixtures
 import { CLI, runCli, TOP } from '../engine/test-support/run-cli';
 
 // The self-contained Linux release, used exactly as the seed says, on a machine without a usable Node:
-//   tar -xvf Microsoft-ASR_UA*release.tar.gz; sudo ./install -d <dir> -r MS -v VmWare -q;
+//   tar -xvf Microsoft-ASR_UA*release.tar.gz; cd Microsoft-ASR_UA*release; sudo ./install -d <dir> -r MS -v VmWare -q;
 //   cd <dir>/Vx/bin; ./UnifiedAgentConfigurator.sh -i <CSIP> -P <file>
 
 const scratch = new Scratch();
@@ -63,9 +63,12 @@ beforeAll(async () => {
   expect(run.code).toBe(0);
   release = run.stdout.trim();
   expect(path.basename(release)).toBe('Microsoft-ASR_UA_9.61.0.0_DEBIAN12-64_GA_20Nov2026_release.tar.gz');
-  extracted = scratch.path('extracted');
-  fs.mkdirSync(extracted);
-  execFileSync('tar', ['-xf', release], { cwd: extracted });
+  const into = scratch.path('extracted');
+  fs.mkdirSync(into);
+  execFileSync('tar', ['-xf', release], { cwd: into });
+  // One folder, named after the release (security review finding 1: it used to spill into the folder).
+  expect(fs.readdirSync(into)).toEqual([path.basename(release, '.tar.gz')]);
+  extracted = path.join(into, path.basename(release, '.tar.gz'));
 }, 180_000);
 afterAll(() => scratch.cleanup());
 
@@ -173,5 +176,84 @@ describe('the self-contained Linux release', () => {
     ]);
     expect(run.code).toBe(0);
     expect(snapshotTree(path.join(root, 'usr', 'local', 'ASR'), ['.asrsetup', 'Vx'])).toEqual(snapshotTree(payload));
+  });
+});
+
+/** A copy of the extracted release to tamper with; `cp -a` keeps owners and modes. */
+function copyRelease(name: string): string {
+  const copy = path.join(scratch.path(name), path.basename(extracted));
+  fs.mkdirSync(path.dirname(copy), { mode: 0o755 });
+  execFileSync('cp', ['-a', extracted, copy]);
+  return copy;
+}
+
+/** A runtime/node that proves it ran by leaving a file behind. */
+function plantNode(release: string, marker: string): void {
+  const node = path.join(release, 'runtime', 'node');
+  fs.rmSync(node);
+  fs.writeFileSync(node, `#!/bin/sh\ntouch ${marker}\n`, { mode: 0o755 });
+}
+
+// Security review finding 1: ./install ran runtime/node before anything was checked.
+describe('./install runs nothing it has not checked', () => {
+  it('refuses a runtime/node that is not the one the release was built with, before running it', () => {
+    const copy = copyRelease('swapped-node');
+    const marker = path.join(path.dirname(copy), 'ran');
+    plantNode(copy, marker);
+    const run = bare('/bin/sh', ['./install', '-r', 'MS', '-v', 'VmWare', '-q', '--root', makeRoot(scratch)], copy);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      /runtime\/node or runtime\/asr-setup\.cjs in .* is not the file this release was built with/,
+    );
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
+  it('refuses a runtime folder that others can write to (a planted /tmp/runtime, mode 0777)', () => {
+    const copy = copyRelease('open-runtime');
+    fs.chmodSync(path.join(copy, 'runtime'), 0o777);
+    const run = bare('/bin/sh', ['./install', '-r', 'MS', '-v', 'VmWare', '-q', '--root', makeRoot(scratch)], copy);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/runtime can be written by group or others \(mode 777\)/);
+  });
+
+  it.skipIf(process.geteuid?.() !== 0)('refuses files that belong to another user (nobody)', () => {
+    const copy = copyRelease('nobodys-release');
+    fs.chownSync(path.join(copy, 'runtime', 'node'), 65534, 65534);
+    const run = bare('/bin/sh', ['./install', '-r', 'MS', '-v', 'VmWare', '-q', '--root', makeRoot(scratch)], copy);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/runtime\/node belongs to uid 65534, neither root nor you/);
+  });
+
+  it('refuses a runtime/node that is a symbolic link', () => {
+    const copy = copyRelease('linked-node');
+    const real = path.join(path.dirname(copy), 'node-elsewhere');
+    fs.renameSync(path.join(copy, 'runtime', 'node'), real);
+    fs.symlinkSync(real, path.join(copy, 'runtime', 'node'));
+    const run = bare('/bin/sh', ['./install', '-r', 'MS', '-v', 'VmWare', '-q', '--root', makeRoot(scratch)], copy);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/runtime\/node is a symbolic link/);
+  });
+});
+
+// Security review finding 10: the configurator script found the runtime from how it was invoked.
+describe('Vx/bin/UnifiedAgentConfigurator.sh', () => {
+  it('runs the runtime installed with the agent, whatever folder it is run from', () => {
+    const root = makeRoot(scratch);
+    const install = bare('/bin/sh', ['./install', '-r', 'MS', '-v', 'VmWare', '-q', '--root', root], extracted);
+    expect(install.status).toBe(0);
+    const location = path.join(root, 'usr', 'local', 'ASR');
+    const launcher = path.join(location, 'Vx', 'bin', 'UnifiedAgentConfigurator.sh');
+    expect(fs.readFileSync(launcher, 'utf8')).toContain(`top='${location}'`);
+    // A folder laid out like an install, with a runtime that would leave a mark.
+    const decoy = scratch.path('decoy');
+    fs.mkdirSync(path.join(decoy, 'Vx', 'bin'), { recursive: true });
+    fs.mkdirSync(path.join(decoy, '.asrsetup', 'runtime'), { recursive: true });
+    const marker = path.join(decoy, 'ran');
+    fs.writeFileSync(path.join(decoy, '.asrsetup', 'runtime', 'node'), `#!/bin/sh\ntouch ${marker}\n`, { mode: 0o755 });
+    fs.copyFileSync(launcher, path.join(decoy, 'Vx', 'bin', 'UnifiedAgentConfigurator.sh'));
+    const run = bare('/bin/sh', ['Vx/bin/UnifiedAgentConfigurator.sh', '--help'], decoy);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/UnifiedAgentConfigurator/);
+    expect(fs.existsSync(marker)).toBe(false);
   });
 });

@@ -294,7 +294,7 @@ export class InstallTransaction {
     const setupDir = path.join(journal.stagingDir, SETUP_DIR_NAME);
     fs.mkdirSync(setupDir, { mode: 0o755, recursive: true });
     fs.chmodSync(setupDir, 0o755);
-    if (this.manifest.indexOf(RELEASE_ENGINE) !== -1) writeConfiguratorLauncher(journal.stagingDir);
+    if (this.manifest.indexOf(RELEASE_ENGINE) !== -1) writeConfiguratorLauncher(journal.stagingDir, this.hostLocation);
     fs.writeFileSync(path.join(journal.stagingDir, TRANSACTION_MARKER), `${this.transactionId}\n`, { mode: 0o644 });
     if (journal.backupDir) {
       const kept = carryOverRegistration(this.hostLocation, journal.stagingDir);

@@ -7,7 +7,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import tarStream from 'tar-stream';
 import { packageFileName, parseAgentVersion } from '../../../shared/package-name';
 import { supportRowByLabel } from '../../../shared/support-matrix';
-import { comparePaths, MANIFEST_NAME, PAYLOAD_ROOT, type ManifestTuple } from './package-manifest';
+import { comparePaths, MANIFEST_NAME, OTHERS_WRITE, PAYLOAD_ROOT, type ManifestTuple } from './package-manifest';
 import { serializeManifest } from './manifest-parser';
 import { checkArchivePath, checkLinkTarget } from './archive-path';
 
@@ -59,6 +59,11 @@ export interface BuildPackageOptions {
   readonly extras?: readonly ExtraFile[];
   /** gzip level; 6 is gzip's own default. */
   readonly level?: number;
+  /**
+   * Everything under one folder named after the archive (a release): extracted in a shared folder such as
+   * /tmp, it then lands in a folder of its own, never among whatever is already there.
+   */
+  readonly topFolder?: boolean;
 }
 
 interface PlannedEntry {
@@ -79,6 +84,10 @@ async function sha256File(file: string, size: number): Promise<string> {
 async function walkPayload(from: string): Promise<PlannedEntry[]> {
   const rootStat = fs.lstatSync(from);
   if (!rootStat.isDirectory()) throw new PackError(`--from "${from}" is not a folder`);
+  if (rootStat.mode & OTHERS_WRITE)
+    throw new PackError(
+      `--from "${from}" can be written by group or others (mode ${(rootStat.mode & 0o777).toString(8)}); run chmod go-w on it`,
+    );
   const planned: PlannedEntry[] = [
     { archivePath: PAYLOAD_ROOT, sourcePath: from, tuple: [PAYLOAD_ROOT, 'd', rootStat.mode & 0o777] },
   ];
@@ -96,6 +105,10 @@ async function walkPayload(from: string): Promise<PlannedEntry[]> {
           `"${sourcePath}" has setuid/setgid/sticky bits (mode ${(stat.mode & 0o7777).toString(8)}); agent packages never install those`,
         );
       const mode = stat.mode & 0o777;
+      if (!stat.isSymbolicLink() && mode & OTHERS_WRITE)
+        throw new PackError(
+          `"${sourcePath}" can be written by group or others (mode ${mode.toString(8)}); root would install a file any user could replace. Run chmod go-w on it`,
+        );
       if (stat.isDirectory()) {
         planned.push({ archivePath, sourcePath, tuple: [archivePath, 'd', mode] });
         await visit(sourcePath, archivePath);
@@ -201,26 +214,28 @@ export async function buildPackage(options: BuildPackageOptions): Promise<BuiltP
     await Promise.all(waiting);
   };
   try {
-    await addEntry({ name: MANIFEST_NAME, mode: 0o644, type: 'file' }, manifestText);
+    const top = options.topFolder ? `${path.basename(file, '.tar.gz')}/` : '';
+    if (top) await addEntry({ name: top, mode: 0o755, type: 'directory' });
+    await addEntry({ name: `${top}${MANIFEST_NAME}`, mode: 0o644, type: 'file' }, manifestText);
     for (const entry of entries) {
       const tuple = entry.tuple;
       if (tuple[1] === 'd') {
-        await addEntry({ name: `${entry.archivePath}/`, mode: tuple[2], type: 'directory' });
+        await addEntry({ name: `${top}${entry.archivePath}/`, mode: tuple[2], type: 'directory' });
       } else if (tuple[1] === 'l') {
-        await addEntry({ name: entry.archivePath, mode: tuple[2], type: 'symlink', linkname: tuple[3] });
+        await addEntry({ name: `${top}${entry.archivePath}`, mode: tuple[2], type: 'symlink', linkname: tuple[3] });
       } else if (tuple[3] <= SMALL_FILE) {
         const content = fs.readFileSync(entry.sourcePath);
         if (content.length !== tuple[3])
           throw new PackError(`"${entry.sourcePath}" changed while it was being packaged`);
         // Waiting for each small entry to pass through gzip would idle on a thread-pool round trip per file.
-        pending.push(addEntry({ name: entry.archivePath, mode: tuple[2], type: 'file' }, content));
+        pending.push(addEntry({ name: `${top}${entry.archivePath}`, mode: tuple[2], type: 'file' }, content));
         pendingBytes += content.length;
         if (pendingBytes > 8 * 1024 * 1024 || pending.length > 512) await settle();
       } else {
         await settle();
         await new Promise<void>((resolve, reject) => {
           const sink = pack.entry(
-            { ...header, name: entry.archivePath, mode: tuple[2], type: 'file', size: tuple[3] },
+            { ...header, name: `${top}${entry.archivePath}`, mode: tuple[2], type: 'file', size: tuple[3] },
             (error) => (error ? reject(error) : resolve()),
           );
           fs.createReadStream(entry.sourcePath, { highWaterMark: 1024 * 1024 })

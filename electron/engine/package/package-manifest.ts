@@ -49,6 +49,7 @@ export class ManifestError extends Error {}
 
 /** setuid, setgid and sticky bits are never installed from a package. */
 const SPECIAL_BITS = 0o7000;
+export const OTHERS_WRITE = 0o022;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const TYPE_DIR = 1;
 const TYPE_FILE = 2;
@@ -174,6 +175,11 @@ export class PackageManifest {
     }
     if (mode & SPECIAL_BITS)
       throw new ManifestError(`manifest entry "${path}" has setuid/setgid/sticky bits (mode ${mode.toString(8)})`);
+    // Root installs the tree: a group- or other-writable file or folder would let any user replace what root runs.
+    if (type !== 'l' && mode & OTHERS_WRITE)
+      throw new ManifestError(
+        `manifest entry "${path}" can be written by group or others (mode ${mode.toString(8)}); agent packages never install that`,
+      );
     const checked = checkArchivePath(path);
     if (!checked.ok || checked.path !== path)
       throw new ManifestError(

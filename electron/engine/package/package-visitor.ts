@@ -62,6 +62,8 @@ export class PackageVisitor implements TarVisitor {
 
   bytesDone = 0;
   filesDone = 0;
+  /** A release's top folder ("<file name>/"), once its first entry showed one; "" for a plain package. */
+  private topFolder: string | undefined;
 
   constructor(
     private readonly options: ExtractOptions,
@@ -69,7 +71,29 @@ export class PackageVisitor implements TarVisitor {
     private readonly stopAfterManifest: boolean,
   ) {}
 
-  entry(header: TarHeader): void {
+  /**
+   * A release keeps everything in one folder named after its file (so that extracting it in /tmp cannot
+   * mix it with what is there): that folder is accepted as the first entry and stripped from every other.
+   */
+  private withinRelease(header: TarHeader): TarHeader | undefined {
+    if (this.topFolder === undefined) {
+      const name = path.basename(this.options.archivePath).replace(/\.tar\.gz$/, '');
+      const isTop = header.type === 'directory' && header.path.replace(/\/+$/, '') === name;
+      this.topFolder = isTop ? `${name}/` : '';
+      if (isTop) return undefined;
+    }
+    if (this.topFolder === '') return header;
+    if (!header.path.startsWith(this.topFolder))
+      throw new ExtractError(
+        'invalid-package',
+        `entry ${describeEntry(header)} is outside the release folder ${this.topFolder}`,
+      );
+    return { ...header, path: header.path.slice(this.topFolder.length) };
+  }
+
+  entry(raw: TarHeader): void {
+    const header = this.withinRelease(raw);
+    if (!header) return;
     this.entriesSeen++;
     if (this.entriesSeen === 1) {
       if (header.path !== MANIFEST_NAME || header.type !== 'file') {
