@@ -49,6 +49,22 @@ describe('pack-agent', () => {
     expect(snapshotTree(path.join(root, 'usr/local/ASR'), ['.asrsetup'])).toEqual(snapshotTree(from));
   });
 
+  it('refuses a payload file that group or others could write, naming it and the fix', async () => {
+    const from = writePayload(scratch.path('open-payload'), { 'bin/agent': { content: '#!/bin/sh\n', mode: 0o775 } });
+    const run = await runCli(CLI.packAgent, [
+      '--from',
+      from,
+      '--os',
+      'DEBIAN12-64',
+      '--agent-version',
+      '9.61.0.0',
+      '--out',
+      scratch.path('open-out'),
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/bin\/agent" can be written by group or others \(mode 775\).*chmod go-w/);
+  });
+
   it.each([
     [['--os', 'DEBIAN12-64', '--agent-version', '9.60.0.0', '--out', '/tmp/x'], /--from is required/],
     [

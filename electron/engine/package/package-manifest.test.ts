@@ -289,6 +289,19 @@ describe('manifest entries that are refused', () => {
     expect(refusal(rawText(entries))).toMatch(message);
   });
 
+  // Security review finding 8: drwxrwxrwx root bin/ was installed as-is.
+  it.each([
+    ['group-writable', 0o775],
+    ['other-writable', 0o757],
+    ['world-writable', 0o777],
+  ])('refuses a %s file or folder, not a symlink', (_what, mode) => {
+    expect(refusal(rawText([root, ['payload/x', 'f', mode & 0o666, 1, sha('a')]]))).toMatch(
+      /can be written by group or others/,
+    );
+    expect(refusal(rawText([root, ['payload/d', 'd', mode]]))).toMatch(/can be written by group or others/);
+    expect(() => parseManifest(rawText([root, ['payload/l', 'l', 0o777, 'x']]))).not.toThrow();
+  });
+
   it('refuses a symlink outside the payload', () => {
     expect(refusal(rawText([root, ['tool', 'l', 0o777, 'payload/x']]))).toMatch(/symlink "tool" outside the payload/);
   });
