@@ -28,7 +28,11 @@ describe('layering rules', () => {
       /lower layer/,
     ],
     ['electron/engine/log/new-file.ts', "export { runInstall } from '../install/install-job';", /lower layer/],
-    ['electron/engine/system/new-file.ts', "export { extractPackage } from '../package/safe-extract';", /below package/],
+    [
+      'electron/engine/system/new-file.ts',
+      "export { extractPackage } from '../package/safe-extract';",
+      /below package/,
+    ],
     [
       'electron/engine/install/new-file.ts',
       "export { JobSlot } from '../../service/job-slot';",
