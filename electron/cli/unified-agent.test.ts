@@ -352,6 +352,43 @@ describe('preflight reports every failure before anything changes', () => {
     expect(fs.readdirSync(path.join(root, 'opt')).sort()).toEqual(['data', 'file', 'link']);
   });
 
+  // Security review finding 2: locations others could change were accepted, and links followed.
+  it('INSTALL_LOCATION_INVALID for a folder of another user, a link on the way, an open folder and a planted .asrsetup/', async () => {
+    const { root, repo } = await setup();
+    fs.mkdirSync(path.join(root, 'home/alice'), { recursive: true });
+    fs.chownSync(path.join(root, 'home/alice'), 65534, 65534);
+    fs.mkdirSync(path.join(root, 'etc'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'opt'), { recursive: true });
+    fs.symlinkSync('../etc', path.join(root, 'opt/lnk'));
+    fs.mkdirSync(path.join(root, 'srv/shared'), { recursive: true });
+    fs.chmodSync(path.join(root, 'srv/shared'), 0o775);
+    fs.mkdirSync(path.join(root, 'opt/fake/.asrsetup'), { recursive: true });
+    for (const [location, message] of [
+      ['/home/alice/ASR', /home\/alice belongs to uid 65534/],
+      ['/opt/lnk/ASR', /opt\/lnk is a symbolic link/],
+      ['/srv/shared/ASR', /srv\/shared can be written by group or others \(mode 775\)/],
+      ['/opt/fake', /looks like an agent installation .* the install record .* does not name it/],
+    ] as const) {
+      const run = await runCli(CLI.unifiedAgent, [
+        '-r',
+        'MS',
+        '-v',
+        'VmWare',
+        '-d',
+        location,
+        '--json',
+        '--repository',
+        repo,
+        '--root',
+        root,
+      ]);
+      expect(run.result?.error?.code, location).toBe('INSTALL_LOCATION_INVALID');
+      expect(run.result?.error?.message, location).toMatch(message);
+    }
+    expect(fs.readdirSync(path.join(root, 'etc'))).not.toContain('ASR');
+    expect(fs.readdirSync(path.join(root, 'home/alice'))).toEqual([]);
+  });
+
   it('NOT_ELEVATED when run by an ordinary user, and nothing is written', async () => {
     const { root, repo } = await setup();
     fs.chmodSync(scratch.dir, 0o755);

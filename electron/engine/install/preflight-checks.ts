@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lstatOrUndefined } from '../system/atomic-file';
+import { untrustedComponent } from '../system/trusted-path';
 import { setupError, type SetupError } from '../../../shared/error-catalog';
 import { formatBytes } from '../../../shared/format';
 import { compareAgentVersions, parseAgentVersion } from '../../../shared/package-name';
@@ -225,6 +226,13 @@ export function checkLocation(
       return invalid(`${ancestor} is a file, so ${location} cannot be created`);
     ancestor = path.dirname(ancestor);
   }
+  // A root service runs from here: nobody else may be able to swap any folder on the way (security finding 2).
+  const untrusted = untrustedComponent(hostLocation, 'the agent root runs');
+  if (untrusted)
+    return invalid(
+      untrusted,
+      "Choose an install location whose every folder is root's and not writable by others, with no symbolic link on the way (the default /usr/local/ASR is).",
+    );
   const stat = lstatOrUndefined(hostLocation);
   if (!stat) return { message: `${location} will be created`, mode: 'fresh' };
   if (stat.isSymbolicLink()) return invalid(`${location} is a symbolic link; give the real folder it points to`);
@@ -236,12 +244,16 @@ export function checkLocation(
       `Install into a folder on that volume instead, for example ${location}${layout.platform === 'win32' ? '\\' : '/'}agent.`,
     );
   }
-  const ours =
-    installed?.installLocation === location || lstatOrUndefined(path.join(hostLocation, SETUP_DIR_NAME))?.isDirectory();
-  if (ours) {
+  // Only the install record says a folder is ours: a .asrsetup/ anyone could create proves nothing.
+  if (installed?.installLocation === location) {
     return { message: `${location} holds the installed agent`, mode: 'upgrade' };
   }
   if (fs.readdirSync(hostLocation).length > 0) {
+    if (lstatOrUndefined(path.join(hostLocation, SETUP_DIR_NAME)))
+      return invalid(
+        `${location} looks like an agent installation (it has ${SETUP_DIR_NAME}/), but the install record (${layout.recordFile}) does not name it; setup will not take it over`,
+        'If it is a copy or a leftover, move it aside and install again; if the install record was lost, move the folder aside, install, then register again.',
+      );
     return invalid(
       `${location} is not empty and holds no Mobility service installation; setup will not mix the agent into it`,
       'Choose a new or empty folder for the agent.',

@@ -82,6 +82,31 @@ describe('service unit', () => {
   });
 });
 
+// Security review finding 7: unit injection, systemd specifiers and system service names.
+describe('unit text and names from the package', () => {
+  it('doubles % everywhere and $ in ExecStart, so nothing from the package or the location is expanded', () => {
+    const unit = systemdUnitText(
+      { ...spec, description: 'Agent 100% up', args: ['--home', '$HOME', '%h'] },
+      '/opt/a%b/ASR',
+    );
+    expect(unit).toContain('Description=Agent 100%% up');
+    expect(unit).toContain('ExecStart=/opt/a%%b/ASR/bin/svagentsd --home "$$HOME" %%h');
+    expect(unit).toContain('WorkingDirectory=/opt/a%%b/ASR');
+  });
+
+  it('refuses a name that another unit of the system already has', async () => {
+    const dir = scratch.path('vendor-unit');
+    const runner = recordingRunner((_command, args) =>
+      args[0] === 'show'
+        ? { output: '/lib/systemd/system/asr-mobility.service', code: 0 }
+        : { kind: 'exited', code: 0 },
+    );
+    await expect(captureService(spec.name, context(liveLayoutIn(dir), runner, true))).rejects.toThrow(
+      /a service named asr-mobility.service already exists \(\/lib\/systemd\/system\/asr-mobility.service\) and setup did not write it/,
+    );
+  });
+});
+
 describe('under --root', () => {
   it('writes the unit, runs no service command, succeeds, and an undo removes the unit again', async () => {
     const root = makeRoot(scratch);
@@ -123,6 +148,9 @@ describe('a live system with systemd', () => {
     const ctx = context(liveLayoutIn(dir), runner, true);
     const snapshot = await captureService(spec.name, ctx);
     expect(snapshot).toMatchObject({ managed: true, existed: false, wasActive: false });
+    // Where systemd says the unit lives, not only our folder, decides whether the name is free.
+    expect(runner.calls).toEqual([['systemctl', 'show', '--property=FragmentPath', '--value', 'asr-mobility.service']]);
+    runner.calls.length = 0;
     expect(await stopForReplacement(snapshot, ctx)).toBeUndefined();
     const outcome = await registerService(spec, '/usr/local/ASR', snapshot, ctx);
     expect(outcome).toMatchObject({ status: 'Succeeded', message: 'asr-mobility enabled and started' });
@@ -159,6 +187,7 @@ describe('a live system with systemd', () => {
       previousUnit: 'old unit\n',
     });
     expect(runner.calls).toEqual([
+      ['systemctl', 'show', '--property=FragmentPath', '--value', 'asr-mobility.service'],
       ['systemctl', 'is-enabled', '--quiet', 'asr-mobility.service'],
       ['systemctl', 'is-active', '--quiet', 'asr-mobility.service'],
     ]);

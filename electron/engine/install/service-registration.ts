@@ -64,8 +64,17 @@ export type UndoContext = Pick<ServiceContext, 'layout' | 'runner' | 'log' | 'sl
 
 export class ServiceError extends Error {}
 
-function quoteSystemd(arg: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `"${arg.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/** A unit value as written: % starts a specifier in every unit setting, so it is doubled. */
+function unitValue(text: string): string {
+  return text.replace(/%/g, '%%');
+}
+
+/** One ExecStart word: % doubled, $ doubled (ExecStart expands variables), quoted when it needs it. */
+function execWord(arg: string): string {
+  const escaped = unitValue(arg).replace(/\$/g, '$$$$');
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(escaped)
+    ? escaped
+    : `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 export function systemdUnitPath(layout: SystemLayout, spec: Pick<ServiceSpec, 'name'>): string {
@@ -73,18 +82,18 @@ export function systemdUnitPath(layout: SystemLayout, spec: Pick<ServiceSpec, 'n
 }
 
 export function systemdUnitText(spec: ServiceSpec, installLocation: string): string {
-  const exec = [path.posix.join(installLocation, spec.exec), ...spec.args].map(quoteSystemd).join(' ');
+  const exec = [path.posix.join(installLocation, spec.exec), ...spec.args].map(execWord).join(' ');
   return [
     '# Written by Mobility Service Setup; reinstalling the agent rewrites it.',
     '[Unit]',
-    `Description=${spec.description}`,
+    `Description=${unitValue(spec.description)}`,
     'After=network-online.target',
     'Wants=network-online.target',
     '',
     '[Service]',
     'Type=simple',
     `ExecStart=${exec}`,
-    `WorkingDirectory=${installLocation}`,
+    `WorkingDirectory=${unitValue(installLocation)}`,
     'Restart=on-failure',
     'RestartSec=10',
     '',
@@ -200,6 +209,15 @@ export async function captureService(name: string, context: ServiceContext): Pro
     previousUnit = null;
   }
   const unit = `${name}.service`;
+  if (managed) {
+    // systemd reads units from several folders (/etc, /run, /usr/lib, /lib): the one to look at is where it
+    // says this name lives, not only ours. A unit of that name elsewhere is not one setup wrote.
+    const fragment = (await query('systemctl', ['show', '--property=FragmentPath', '--value', unit])).output.trim();
+    if (fragment && fragment !== unitPath && previousUnit === null)
+      throw new ServiceError(
+        `a service named ${unit} already exists (${fragment}) and setup did not write it; the package may not replace it`,
+      );
+  }
   const wasEnabled =
     managed && previousUnit !== null ? (await query('systemctl', ['is-enabled', '--quiet', unit])).ok : false;
   const wasActive =

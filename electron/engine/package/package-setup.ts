@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { checkArchivePath } from './archive-path';
+import { readRegularFile } from '../system/atomic-file';
 import { AGENT_PLATFORMS, ROLES, type AgentPlatform, type Role } from '../../../shared/agent-kinds';
 
 // What a package asks setup to do beyond laying files down: components (setup/components.json, e.g. the
@@ -22,12 +23,18 @@ const relativeScript = z.string().refine((value) => {
   return checked.ok && checked.path === value;
 }, 'must be a plain relative path inside the package');
 
+// Package strings end up in a unit file, sc.exe's arguments, the log and the terminal: one line each.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
+const NO_CONTROLS = /^[^\u0000-\u001f\u007f]*$/;
+const plainText = (max: number) => z.string().min(1).max(max).regex(NO_CONTROLS, 'no control characters');
+const argument = z.string().max(4096).regex(NO_CONTROLS, 'no control characters');
+
 const componentSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case letters, digits and dashes'),
-  title: z.string().min(1).max(200),
+  title: plainText(200),
   optional: z.boolean().default(false),
   run: relativeScript,
-  args: z.array(z.string().max(4096)).max(64).default([]),
+  args: z.array(argument).max(64).default([]),
   roles: z.array(caseless(ROLES)).optional(),
   platforms: z.array(caseless(AGENT_PLATFORMS)).optional(),
   /** Support-matrix labels, or "linux" / "windows". */
@@ -49,11 +56,22 @@ const componentsSchema = z
     }
   });
 
+/**
+ * Agent services are named from a reserved prefix, so a package can never name (and so overwrite, stop or,
+ * on rollback, disable) a service of the system such as ssh.
+ */
+export const SERVICE_NAME_PREFIX = 'asr-';
+
 const serviceSchema = z.object({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/, 'letters, digits, _ . @ -'),
-  description: z.string().min(1).max(200),
+  name: z
+    .string()
+    .regex(
+      /^asr-[a-z0-9][a-z0-9_.-]{0,59}$/,
+      `"${SERVICE_NAME_PREFIX}" followed by lower-case letters, digits, _ . - (agent services use a reserved prefix)`,
+    ),
+  description: plainText(200),
   exec: relativeScript,
-  args: z.array(z.string().max(4096)).max(64).default([]),
+  args: z.array(argument).max(64).default([]),
 });
 
 export type ServiceSpec = z.infer<typeof serviceSchema>;
@@ -64,7 +82,9 @@ function readDeclaration<T>(tree: string, file: string, schema: z.ZodType<T>): T
   const full = path.join(tree, file);
   let text: string;
   try {
-    text = fs.readFileSync(full, 'utf8');
+    const data = readRegularFile(full, 1024 * 1024);
+    if (data === undefined) return undefined;
+    text = data.toString('utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new PackageSetupError(`${file} cannot be read: ${(error as Error).message}`);

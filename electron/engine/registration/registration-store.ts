@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { readJsonIfPresent, writeFileAtomic } from '../system/atomic-file';
+import { readJsonIfPresent, readRegularFile, writeFileAtomic } from '../system/atomic-file';
 import { REGISTRATION_FILE, REGISTRATION_STATUS_FILE } from '../system/system-layout';
 
 // The agent's registration with its configuration server, kept in the install location: the record (0600:
@@ -72,11 +72,9 @@ export function writeRegistration(hostLocation: string, registration: StoredRegi
  * anew (older agents have none, a killed run may have left it stale). Returns the endpoint, if readable.
  */
 export function carryOverRegistration(fromLocation: string, toTree: string): { csEndpoint: string | undefined } | null {
-  const from = path.join(fromLocation, REGISTRATION_FILE);
-  if (!fs.existsSync(from)) return null;
-  const to = path.join(toTree, REGISTRATION_FILE);
-  fs.copyFileSync(from, to);
-  fs.chmodSync(to, 0o600);
+  const data = readRegularFile(path.join(fromLocation, REGISTRATION_FILE), 64 * 1024);
+  if (data === undefined) return null;
+  fs.writeFileSync(path.join(toTree, REGISTRATION_FILE), data, { mode: 0o600, flag: 'wx' });
   const registration = readRegistration(fromLocation);
   if (registration) writeRegistrationStatus(toTree, registration);
   return { csEndpoint: registration?.csEndpoint };

@@ -44,15 +44,34 @@ export function syncDirectory(dir: string): void {
   }
 }
 
-export function readJsonIfPresent(file: string): unknown {
-  let text: string;
+/**
+ * Reads a file setup keeps (state, registration, a package's declarations) as root may: without following a
+ * link (one planted there could name /etc/shadow), without blocking on a FIFO, and only if it is a regular
+ * file of at most `maxBytes`. Undefined when absent.
+ */
+export function readRegularFile(file: string, maxBytes = 16 * 1024 * 1024): Buffer | undefined {
+  let fd: number;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') throw new Error(`${file} is a symbolic link, not a file setup wrote`);
     throw error;
   }
-  return JSON.parse(text) as unknown;
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw new Error(`${file} is not a regular file`);
+    if (stat.size > maxBytes) throw new Error(`${file} is ${stat.size} bytes, more than the ${maxBytes} expected`);
+    return fs.readFileSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function readJsonIfPresent(file: string): unknown {
+  const data = readRegularFile(file);
+  return data === undefined ? undefined : (JSON.parse(data.toString('utf8')) as unknown);
 }
 
 export function lstatOrUndefined(file: string): fs.Stats | undefined {

@@ -23,7 +23,16 @@ export interface ProcessRunner {
 }
 
 /** The variables a child may inherit; everything else (tokens, proxies with passwords...) stays behind. */
-const INHERITED = ['PATH', 'LANG', 'LC_ALL', 'TZ', 'SystemRoot', 'windir', 'TEMP', 'TMP', 'ComSpec', 'PATHEXT'];
+const INHERITED = ['LANG', 'LC_ALL', 'TZ', 'SystemRoot', 'windir', 'TEMP', 'TMP', 'ComSpec', 'PATHEXT'];
+
+/**
+ * The PATH root's children get, whatever the caller's was: systemctl, sc.exe and the components are looked
+ * up in root's own folders only, never in one an unprivileged caller (the wizard's user) put first.
+ */
+export const SAFE_PATH =
+  process.platform === 'win32'
+    ? `${process.env.SystemRoot ?? 'C:\\Windows'}\\System32;${process.env.SystemRoot ?? 'C:\\Windows'}`
+    : '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export function scrubbedEnv(extra: Readonly<Record<string, string>>): Record<string, string> {
   const env: Record<string, string> = {};
@@ -31,8 +40,7 @@ export function scrubbedEnv(extra: Readonly<Record<string, string>>): Record<str
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
-  if (!env.PATH) env.PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-  return { ...env, ...extra };
+  return { ...env, PATH: SAFE_PATH, ...extra };
 }
 
 function lineSplitter(emit: (line: string) => void): { push(chunk: Buffer): void; end(): void } {
