@@ -60,12 +60,30 @@ function markerOf(tree: string): string | undefined {
   }
 }
 
+/**
+ * Removes a tree that others might have been able to write into (an old version with loose modes): it is
+ * first renamed into a fresh 0700 folder of root's beside it, which no other user can enter, so nobody can
+ * swap a folder inside it for a link while it is being removed and steer the removal outside.
+ */
 function removeTree(p: string): void {
+  if (!exists(p)) return;
+  let trash: string;
   try {
-    fs.rmSync(p, { recursive: true, force: true, maxRetries: 3 });
+    trash = fs.mkdtempSync(path.join(path.dirname(p), '.ASRSetup-remove-'));
   } catch (error) {
     // A name the file system cannot hold names nothing that exists: gone, never a reason to stop forever.
-    if ((error as NodeJS.ErrnoException).code !== 'ENAMETOOLONG') throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENAMETOOLONG') return;
+    throw error;
+  }
+  try {
+    fs.chmodSync(trash, 0o700);
+    try {
+      fs.renameSync(p, path.join(trash, 'tree'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  } finally {
+    fs.rmSync(trash, { recursive: true, force: true, maxRetries: 3 });
   }
 }
 
