@@ -20,7 +20,11 @@ module.exports = {
   // The CLIs run in a separate Node process (the privileged child), which cannot read inside app.asar.
   asarUnpack: ['dist/cli/**', 'assets/repository/**'],
   // The privileged child's own Node runtime, so the app binary never has to run as Node (RunAsNode off).
-  extraResources: [{ from: process.env.ASR_NODE_RUNTIME || process.execPath, to: 'runtime/node' }],
+  // And the one program pkexec may run as root, at the fixed path its polkit action names.
+  extraResources: [
+    { from: process.env.ASR_NODE_RUNTIME || process.execPath, to: 'runtime/node' },
+    { from: 'assets/polkit/asr-setup-helper', to: 'asr-setup-helper' },
+  ],
   npmRebuild: false,
   nodeGypRebuild: false,
   electronFuses: {

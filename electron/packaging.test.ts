@@ -57,6 +57,9 @@ describe('desktop app package (Linux dir target)', () => {
 
   it('the CLIs and the repository are unpacked for the privileged child, which runs on the shipped Node runtime', () => {
     const resources = path.join(unpacked, 'resources');
+    // The root helper pkexec runs (its polkit action names /opt/mobility-service-setup/resources/asr-setup-helper).
+    expect(fs.statSync(path.join(resources, 'asr-setup-helper')).mode & 0o111).not.toBe(0);
+    expect(fs.readFileSync(path.join(resources, 'asr-setup-helper'), 'utf8')).toContain('unified-agent.cjs');
     for (const file of ['dist/cli/unified-agent.cjs', 'dist/cli/unified-agent-configurator.cjs'])
       expect(fs.existsSync(path.join(resources, 'app.asar.unpacked', file))).toBe(true);
     expect(

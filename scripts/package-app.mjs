@@ -84,6 +84,14 @@ if (!windows && targets.includes('deb')) {
       '',
     ].join('\n'),
   );
+  // The polkit action that lets pkexec run the root helper (and nothing else) for the wizard.
+  const actions = path.join(tree, 'usr', 'share', 'polkit-1', 'actions');
+  fs.mkdirSync(actions, { recursive: true });
+  fs.copyFileSync(
+    path.join(top, 'assets', 'polkit', 'com.microsoft.asr.mobility-service-setup.policy'),
+    path.join(actions, 'com.microsoft.asr.mobility-service-setup.policy'),
+  );
+  fs.chmodSync(path.join(appDir, 'resources', 'asr-setup-helper'), 0o755);
   fs.mkdirSync(path.join(tree, 'DEBIAN'));
   const installedKb = Math.ceil(Number(execFileSync('du', ['-sk', appDir], { encoding: 'utf8' }).split('\t')[0]));
   fs.writeFileSync(

@@ -77,7 +77,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       configurator: path.join(options.appRoot, 'dist', 'cli', 'unified-agent-configurator.cjs'),
     },
     elevation: elevationModeFor(process.platform, process.getuid?.(), undefined),
-    pkexecPath: undefined,
+    elevator: undefined,
     browseFolder: async () => options.browseAnswer ?? null,
     openFolder: async (folder) => {
       calls.push(`open-folder ${folder}`);

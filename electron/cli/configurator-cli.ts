@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import { parseCsEndpoint } from '../../shared/cs-endpoint';
 import { setupError } from '../../shared/error-catalog';
 import { SETUP_VERSION } from '../../shared/product';
+import { untrustedArgument } from './trusted-arguments';
+import { systemLayout } from '../engine/system/system-layout';
 import { runRegistration, type RegistrationRequest } from '../engine/registration/registration-job';
 import { liveSystemProbe } from '../engine/system/system-probe';
 import { chooseOutputMode, ConsoleRenderer, emitResult } from './cli-output';
@@ -129,6 +131,13 @@ export async function configuratorMain(args: readonly string[], cli: CliEnvironm
         ),
       );
   }
+  const logDir = str('logDir');
+  const untrusted = untrustedArgument({
+    '--root': str('root'),
+    '--log-dir':
+      logDir === undefined ? undefined : systemLayout(liveSystemProbe().platform, str('root')).hostPath(logDir),
+  });
+  if (untrusted) return emitResult(renderer, 'Failed', untrusted);
   const file = str('passphraseFile') as string;
   const passphrase: RegistrationRequest['passphrase'] =
     file === '-' ? { stdin: await readStdin(4096) } : { file: path.resolve(file) };

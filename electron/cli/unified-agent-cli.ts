@@ -8,6 +8,7 @@ import { liveProcessRunner } from '../engine/system/process-runner';
 import { liveSystemProbe } from '../engine/system/system-probe';
 import { preflightError, runPreflight } from '../engine/install/preflight';
 import { systemLayout } from '../engine/system/system-layout';
+import { untrustedArgument } from './trusted-arguments';
 import { chooseOutputMode, ConsoleRenderer, emitResult, type ConsoleStreams } from './cli-output';
 import { formatHelp, parseCommandLine, wantsHelp, wantsJson, wantsVersion, type OptionSpec } from './command-line';
 import { AGENT_PLATFORMS, ROLES } from '../../shared/agent-kinds';
@@ -159,6 +160,14 @@ export async function unifiedAgentMain(args: readonly string[], cli: CliEnvironm
   }
 
   const packageDir = str('packageDir') === undefined ? undefined : path.resolve(str('packageDir') as string);
+  const logDir = str('logDir');
+  const untrusted = untrustedArgument({
+    '--root': root,
+    '--repository': str('repository'),
+    '--log-dir': logDir === undefined ? undefined : systemLayout(probe.platform, root).hostPath(logDir),
+    '--package-dir': packageDir,
+  });
+  if (untrusted) return emitResult(renderer, 'Failed', untrusted);
   if (options.preflight === true) {
     const report = await runPreflight({
       layout: systemLayout(probe.platform, root),

@@ -389,6 +389,40 @@ describe('preflight reports every failure before anything changes', () => {
     expect(fs.readdirSync(path.join(root, 'home/alice'))).toEqual([]);
   });
 
+  // Security review finding 12: root used the folders the unprivileged app handed it as they were.
+  it('INVALID_ARGUMENT for a --log-dir, --repository or --root another user could change', async () => {
+    const { root, repo } = await setup();
+    const users = scratch.path('users-folder');
+    fs.mkdirSync(users);
+    fs.chownSync(users, 65534, 65534);
+    // Under --root, --log-dir is taken inside it.
+    fs.mkdirSync(path.join(root, 'home/u'), { recursive: true });
+    fs.chownSync(path.join(root, 'home/u'), 65534, 65534);
+    const open = scratch.path('open-repository');
+    fs.cpSync(repo, open, { recursive: true });
+    fs.chmodSync(open, 0o777);
+    for (const [extra, message] of [
+      [['--log-dir', '/logs', '--root', root, '--repository', repo], null],
+      [
+        ['--log-dir', '/home/u/logs', '--repository', repo, '--root', root],
+        /--log-dir .* belongs to uid 65534/,
+      ],
+      [['--repository', open, '--root', root], /--repository .* can be written by group or others \(mode 777\)/],
+      [['--repository', repo, '--root', users], /--root .* belongs to uid 65534/],
+    ] as const) {
+      const run = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '--json', '--preflight', ...extra]);
+      if (message === null) {
+        expect(run.result?.error ?? null).toBeNull();
+        continue;
+      }
+      expect(run.code, extra.join(' ')).toBe(2);
+      expect(run.result?.error?.code).toBe('INVALID_ARGUMENT');
+      expect(run.result?.error?.message).toMatch(message);
+    }
+    expect(fs.readdirSync(users)).toEqual([]);
+    expect(fs.readdirSync(path.join(root, 'home/u'))).toEqual([]);
+  });
+
   it('NOT_ELEVATED when run by an ordinary user, and nothing is written', async () => {
     const { root, repo } = await setup();
     fs.chmodSync(scratch.dir, 0o755);

@@ -4,7 +4,7 @@ import { app, dialog, protocol, shell, type IpcMainInvokeEvent } from 'electron'
 import { PRODUCT_NAME } from '../../shared/product';
 import { parseAppOptions } from '../service/app-options';
 import { liveSystemProbe } from '../engine/system/system-probe';
-import { elevationModeFor, type CliRuntime } from '../service/job-launcher';
+import { elevationModeFor, ROOT_HELPER_PATH, type CliRuntime } from '../service/job-launcher';
 import { registerInvokeHandlers, sendEvent } from './ipc-main-typed';
 import { CONTENT_SECURITY_POLICY, contentTypeOf, rendererFileFor } from '../service/renderer-files';
 import { createSetupService } from '../service/setup-service';
@@ -68,7 +68,9 @@ async function start(): Promise<void> {
     app.isPackaged && fs.existsSync(packagedNode)
       ? { command: packagedNode, env: {}, nodeOptions: ['--max-semi-space-size=1'] }
       : { command: process.execPath, env: { ELECTRON_RUN_AS_NODE: '1' }, nodeOptions: ['--max-semi-space-size=1'] };
-  const pkexecPath = process.platform === 'linux' ? which('pkexec') : undefined;
+  // Only the helper the package installed at its fixed path, which the polkit action names, is ever run as root.
+  const pkexec = process.platform === 'linux' ? which('pkexec') : undefined;
+  const elevator = pkexec && fs.existsSync(ROOT_HELPER_PATH) ? { pkexec, helper: ROOT_HELPER_PATH } : undefined;
   const window = createSecureWindow(path.join(appRoot, 'dist', 'electron', 'preload.js'), PRODUCT_NAME);
   const service = createSetupService({
     paths: {
@@ -82,8 +84,8 @@ async function start(): Promise<void> {
       unifiedAgent: path.join(unpackedRoot, 'dist', 'cli', 'unified-agent.cjs'),
       configurator: path.join(unpackedRoot, 'dist', 'cli', 'unified-agent-configurator.cjs'),
     },
-    elevation: elevationModeFor(process.platform, process.getuid?.(), pkexecPath),
-    pkexecPath,
+    elevation: elevationModeFor(process.platform, process.getuid?.(), elevator),
+    elevator,
     browseFolder: async (current) => {
       const result = await dialog.showOpenDialog(window, {
         title: 'Install location',

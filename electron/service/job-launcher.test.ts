@@ -6,10 +6,12 @@ import type { ElevationMode } from '../../shared/ipc-contract';
 import type { JobEvent } from '../../shared/job-events';
 import { resultCodes } from '../../shared/exit-codes';
 import { Scratch } from '../engine/test-support/fixtures';
+import { SAFE_PATH } from '../engine/system/process-runner';
 import {
   elevationModeFor,
   launchJob,
   spawnPlan,
+  ROOT_HELPER_PATH,
   type CliRuntime,
   type LaunchOptions,
   type RunningJob,
@@ -34,6 +36,7 @@ const APP_AS_NODE: CliRuntime = {
 const SCRIPT = '/opt/mobility-setup/resources/app/dist/cli/unified-agent.cjs';
 const CLI_ARGS = ['-r', 'MS', '-v', 'VmWare', '-d', '/usr/local/ASR', '--json', '--cancel-on-stdin-eof'];
 const PKEXEC = '/usr/bin/pkexec';
+const ELEVATOR = { pkexec: PKEXEC, helper: ROOT_HELPER_PATH };
 const SECRET = 'correct horse battery staple';
 
 /** Writes a CommonJS child script; `emit(event)` prints one JSON line. */
@@ -61,7 +64,7 @@ function launch(
   const events: JobEvent[] = [];
   const job = launchJob({
     kind: 'install',
-    plan: options.plan ?? spawnPlan(NODE, script, args, 'elevated', undefined),
+    plan: options.plan ?? spawnPlan(NODE, script, args, 'elevated', undefined, 'install'),
     ...options,
     onEvent: (event) => events.push(event),
   });
@@ -102,63 +105,56 @@ process.stdin.on('end', () => {
 });`;
 
 describe('elevationModeFor', () => {
+  const helperOnly = { pkexec: '', helper: ROOT_HELPER_PATH };
   it.each([
     ['win32', undefined, undefined, 'elevated'],
     ['win32', 1000, undefined, 'elevated'],
     ['linux', 0, undefined, 'elevated'],
-    ['linux', 0, PKEXEC, 'elevated'],
-    ['linux', 1000, PKEXEC, 'will-prompt'],
-    ['linux', undefined, PKEXEC, 'will-prompt'],
+    ['linux', 0, ELEVATOR, 'elevated'],
+    ['linux', 1000, ELEVATOR, 'will-prompt'],
+    ['linux', undefined, ELEVATOR, 'will-prompt'],
     ['linux', 1000, undefined, 'unavailable'],
-    ['linux', 1000, '', 'unavailable'],
+    ['linux', 1000, helperOnly, 'unavailable'],
     ['linux', undefined, undefined, 'unavailable'],
     ['darwin', 501, undefined, 'unavailable'],
-  ] as const)('%s, uid %s, pkexec %j -> %s', (platform, uid, pkexec, mode) => {
-    expect(elevationModeFor(platform, uid, pkexec)).toBe(mode);
+  ] as const)('%s, uid %s, elevator %j -> %s', (platform, uid, elevator, mode) => {
+    expect(elevationModeFor(platform, uid, elevator)).toBe(mode);
   });
 });
 
 describe('spawnPlan', () => {
   it('runs the runtime directly with its options, the script and the CLI arguments when already elevated', () => {
-    const plan = spawnPlan(APP_AS_NODE, SCRIPT, CLI_ARGS, 'elevated', PKEXEC);
+    const plan = spawnPlan(APP_AS_NODE, SCRIPT, CLI_ARGS, 'elevated', ELEVATOR, 'install');
     expect(plan.command).toBe(APP_AS_NODE.command);
     expect(plan.args).toEqual(['--max-semi-space-size=1', SCRIPT, ...CLI_ARGS]);
     expect(plan.env).toEqual({ PATH: process.env.PATH, ELECTRON_RUN_AS_NODE: '1' });
   });
 
   it.each(['unavailable', 'elevated'] as const)(
-    'runs directly when elevation is %s, even with a pkexec path',
+    'runs directly when elevation is %s, even with an elevator',
     (elevation: ElevationMode) => {
-      const plan = spawnPlan(APP_AS_NODE, SCRIPT, CLI_ARGS, elevation, PKEXEC);
+      const plan = spawnPlan(APP_AS_NODE, SCRIPT, CLI_ARGS, elevation, ELEVATOR, 'install');
       expect(plan.command).toBe(APP_AS_NODE.command);
     },
   );
 
-  it('runs directly when a prompt is expected but no pkexec path is known', () => {
-    expect(spawnPlan(APP_AS_NODE, SCRIPT, CLI_ARGS, 'will-prompt', undefined)).toEqual(
-      spawnPlan(APP_AS_NODE, SCRIPT, CLI_ARGS, 'elevated', undefined),
+  it('runs directly when a prompt is expected but there is no elevator', () => {
+    expect(spawnPlan(APP_AS_NODE, SCRIPT, CLI_ARGS, 'will-prompt', undefined, 'install')).toEqual(
+      spawnPlan(APP_AS_NODE, SCRIPT, CLI_ARGS, 'elevated', undefined, 'install'),
     );
   });
 
-  it('under pkexec passes the runtime environment through /usr/bin/env as the first arguments', () => {
-    const plan = spawnPlan(APP_AS_NODE, SCRIPT, CLI_ARGS, 'will-prompt', PKEXEC);
+  // Security review finding 12: the wizard elevated /usr/bin/env with the caller's runtime and environment.
+  it('under pkexec runs only the root helper at its fixed path, with its command, and passes no environment', () => {
+    const plan = spawnPlan(APP_AS_NODE, SCRIPT, CLI_ARGS, 'will-prompt', ELEVATOR, 'install');
     expect(plan.command).toBe(PKEXEC);
-    expect(plan.args).toEqual([
-      '/usr/bin/env',
-      'ELECTRON_RUN_AS_NODE=1',
-      APP_AS_NODE.command,
-      '--max-semi-space-size=1',
-      SCRIPT,
-      ...CLI_ARGS,
-    ]);
-    expect(plan.env).toMatchObject({ ELECTRON_RUN_AS_NODE: '1' });
-  });
-
-  it('under pkexec with an empty runtime environment adds no assignments', () => {
-    expect(spawnPlan(NODE, SCRIPT, ['--json'], 'will-prompt', PKEXEC).args).toEqual([
-      '/usr/bin/env',
-      process.execPath,
-      SCRIPT,
+    expect(plan.args).toEqual([ROOT_HELPER_PATH, 'install', ...CLI_ARGS]);
+    expect(plan.args).not.toContain('/usr/bin/env');
+    expect(plan.args).not.toContain(APP_AS_NODE.command);
+    expect(plan.env).toEqual({ PATH: SAFE_PATH });
+    expect(spawnPlan(NODE, SCRIPT, ['--json'], 'will-prompt', ELEVATOR, 'configure').args).toEqual([
+      ROOT_HELPER_PATH,
+      'configure',
       '--json',
     ]);
   });
@@ -166,7 +162,7 @@ describe('spawnPlan', () => {
   it('takes the configurator\'s passphrase from stdin ("-P -"), so no plan ever carries it', () => {
     const args = ['-i', '10.0.0.5:443', '-P', '-', '--json'];
     for (const elevation of ['elevated', 'will-prompt'] as const) {
-      const plan = spawnPlan(APP_AS_NODE, SCRIPT, args, elevation, PKEXEC);
+      const plan = spawnPlan(APP_AS_NODE, SCRIPT, args, elevation, ELEVATOR, 'configure');
       expect(JSON.stringify(plan)).not.toContain(SECRET);
       expect(plan.args.slice(-5)).toEqual(args);
     }
@@ -174,7 +170,7 @@ describe('spawnPlan', () => {
 
   it('keeps every argument as one argv element: nothing is split or quoted for a shell', () => {
     const args = ['-d', '/opt/my agent; rm -rf /', '--log-dir', '$(id)'];
-    expect(spawnPlan(NODE, SCRIPT, args, 'elevated', undefined).args).toEqual([SCRIPT, ...args]);
+    expect(spawnPlan(NODE, SCRIPT, args, 'elevated', undefined, 'install').args).toEqual([SCRIPT, ...args]);
   });
 });
 
@@ -220,7 +216,7 @@ emit({ type: 'result', status: 'Succeeded', exitCode: 0, msiCode: 0, error: null
     const first = launch(script).job;
     const second = launchJob({
       kind: 'register',
-      plan: spawnPlan(NODE, script, [], 'elevated', undefined),
+      plan: spawnPlan(NODE, script, [], 'elevated', undefined, 'install'),
       onEvent: () => undefined,
     });
     await Promise.all([first.done, second.done]);
@@ -309,7 +305,8 @@ process.exit(3);`);
       childScript(`emit({ type: 'result', status: 'Succeeded', exitCode: 0, msiCode: 0, error: null });`),
       [],
       'will-prompt',
-      pkexec,
+      { pkexec, helper: ROOT_HELPER_PATH },
+      'install',
     );
     const { job, events } = launch('', [], { plan });
     expect(await job.done).toMatchObject({
@@ -355,7 +352,7 @@ process.exit(1);`);
     };
     const script = childScript(REPORTER);
     const { job, events } = launch(script, ['--json'], {
-      plan: spawnPlan(runtime, script, ['--json'], 'elevated', undefined),
+      plan: spawnPlan(runtime, script, ['--json'], 'elevated', undefined, 'install'),
     });
     await job.done;
     const report = selfReport(events);
@@ -363,14 +360,23 @@ process.exit(1);`);
     expect(report.execArgv).toEqual(['--max-semi-space-size=1']);
   });
 
-  it("under a pkexec that empties the environment, the runtime's environment still reaches the child, and so does stdin", async () => {
-    const runtime: CliRuntime = { command: process.execPath, env: { ELECTRON_RUN_AS_NODE: '1' }, nodeOptions: [] };
+  it('under a pkexec that empties the environment, the helper runs the CLI with its command, and stdin reaches it', async () => {
     const script = childScript(REPORTER);
-    const plan = spawnPlan(runtime, script, ['-P', '-'], 'will-prompt', fakePkexec());
+    // A stand-in for the installed helper: like the real one, it finds the runtime itself.
+    const helper = scratch.path('helper');
+    fs.writeFileSync(
+      helper,
+      `#!/bin/sh\n[ "$1" = configure ] || exit 2\nshift\nexec ${process.execPath} ${script} "$@"\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    const plan = spawnPlan(NODE, script, ['-P', '-'], 'will-prompt', { pkexec: fakePkexec(), helper }, 'configure');
     const { job, events } = launch(script, [], { plan, stdin: `${SECRET}\n` });
     expect(await job.done).toMatchObject({ status: 'Succeeded' });
     const report = selfReport(events);
-    expect(report.env).toEqual({ ELECTRON_RUN_AS_NODE: '1' });
+    // Nothing of the app's environment, only what the shell itself sets.
+    expect(Object.keys(report.env).filter((name) => name !== 'PWD')).toEqual([]);
     expect(report.argv.slice(1)).toEqual([script, '-P', '-']);
     expect(report.stdinSha).toBe(createHash('sha256').update(`${SECRET}\n`).digest('hex'));
   });
@@ -396,7 +402,7 @@ emit({ type: 'log', level: 'info', message: 'waiting for stdin to close', time: 
     const events: JobEvent[] = [];
     const job: RunningJob = launchJob({
       kind: 'install',
-      plan: spawnPlan(NODE, script, [], 'elevated', undefined),
+      plan: spawnPlan(NODE, script, [], 'elevated', undefined, 'install'),
       cancelByClosingStdin: true,
       onEvent: (event) => {
         events.push(event);
@@ -414,7 +420,7 @@ setInterval(() => undefined, 1000);
 emit({ type: 'log', level: 'info', message: 'busy', time: 't' });`);
     const job: RunningJob = launchJob({
       kind: 'install',
-      plan: spawnPlan(NODE, script, [], 'elevated', undefined),
+      plan: spawnPlan(NODE, script, [], 'elevated', undefined, 'install'),
       cancelByClosingStdin: true,
       onEvent: (event) => {
         if (event.type === 'log') job.cancel();
@@ -434,7 +440,7 @@ emit({ type: 'log', level: 'info', message: 'busy', time: 't' });`);
     const events: JobEvent[] = [];
     const job: RunningJob = launchJob({
       kind: 'install',
-      plan: spawnPlan(NODE, script, [], 'elevated', undefined),
+      plan: spawnPlan(NODE, script, [], 'elevated', undefined, 'install'),
       cancelByClosingStdin: true,
       elevated: true,
       onEvent: (event) => {

@@ -5,10 +5,13 @@ import { setupError } from '../../shared/error-catalog';
 import type { ElevationMode, JobKind } from '../../shared/ipc-contract';
 import type { JobEvent } from '../../shared/job-events';
 import { resultCodes } from '../../shared/exit-codes';
+import { SAFE_PATH } from '../engine/system/process-runner';
 
 // Runs the privileged work in a child process: the same CLI entry an admin runs, in --json mode, spawned
 // with an argv array (never a shell string). When the app is not elevated on Linux the child runs under
-// pkexec; pkexec clears the environment, so the runtime's own settings are passed through /usr/bin/env.
+// pkexec, and pkexec runs one program only: the app's root helper at the fixed path its polkit action
+// names (assets/polkit/), which finds the runtime and the CLIs from its own fixed folder. Nothing of the
+// unprivileged caller's environment reaches root, and every path argument is checked again as root.
 // Secrets go to the child's stdin, never its argv. The child's JSON lines become job events.
 
 export interface CliRuntime {
@@ -26,31 +29,42 @@ export interface SpawnPlan {
   readonly env: Record<string, string>;
 }
 
+/** Where the .deb installs the root helper; its polkit action allows exactly this program. */
+export const ROOT_HELPER_PATH = '/opt/mobility-service-setup/resources/asr-setup-helper';
+export const POLKIT_ACTION = 'com.microsoft.asr.mobility-service-setup.run';
+
+/** How an unprivileged app gets root: pkexec, running the installed root helper. */
+export interface Elevator {
+  readonly pkexec: string;
+  readonly helper: string;
+}
+
+/** The helper's two commands: the installer and the configurator. */
+export type HelperCommand = 'install' | 'configure';
+
 export function elevationModeFor(
   platform: NodeJS.Platform,
   uid: number | undefined,
-  pkexecPath: string | undefined,
+  elevator: Elevator | undefined,
 ): ElevationMode {
   if (platform === 'win32') return 'elevated';
   if (uid === 0) return 'elevated';
-  return pkexecPath ? 'will-prompt' : 'unavailable';
+  return elevator?.pkexec && elevator.helper ? 'will-prompt' : 'unavailable';
 }
 
-/** The exact argv for a CLI run; with pkexec the whole command line is pkexec's argument list. */
+/** The exact argv for a CLI run; under pkexec, the root helper and its command come first. */
 export function spawnPlan(
   runtime: CliRuntime,
   script: string,
   cliArgs: readonly string[],
   elevation: ElevationMode,
-  pkexecPath: string | undefined,
+  elevator: Elevator | undefined,
+  helperCommand: HelperCommand,
 ): SpawnPlan {
-  const base = [...runtime.nodeOptions, script, ...cliArgs];
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...runtime.env };
-  if (elevation === 'will-prompt' && pkexecPath) {
-    const envArgs = Object.entries(runtime.env).map(([key, value]) => `${key}=${value}`);
-    return { command: pkexecPath, args: ['/usr/bin/env', ...envArgs, runtime.command, ...base], env };
-  }
-  return { command: runtime.command, args: base, env };
+  if (elevation === 'will-prompt' && elevator)
+    return { command: elevator.pkexec, args: [elevator.helper, helperCommand, ...cliArgs], env: { PATH: SAFE_PATH } };
+  const env: Record<string, string> = { PATH: process.env.PATH ?? SAFE_PATH, ...runtime.env };
+  return { command: runtime.command, args: [...runtime.nodeOptions, script, ...cliArgs], env };
 }
 
 export interface RunningJob {

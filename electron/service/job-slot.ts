@@ -1,7 +1,7 @@
 import { setupError } from '../../shared/error-catalog';
 import type { EventChannels, JobKind } from '../../shared/ipc-contract';
 import { IpcError } from './ipc-dispatch';
-import { launchJob, spawnPlan, type CliRuntime, type RunningJob } from './job-launcher';
+import { launchJob, spawnPlan, type CliRuntime, type Elevator, type RunningJob } from './job-launcher';
 import type { ElevationMode } from '../../shared/ipc-contract';
 
 // One job at a time per window: a second start while one runs is ANOTHER_INSTALL_RUNNING, as the CLI's
@@ -10,7 +10,7 @@ import type { ElevationMode } from '../../shared/ipc-contract';
 export interface JobSlotOptions {
   readonly runtime: CliRuntime;
   readonly elevation: ElevationMode;
-  readonly pkexecPath: string | undefined;
+  readonly elevator: Elevator | undefined;
   readonly onEvent: (payload: EventChannels['setup:job-event']) => void;
 }
 
@@ -33,7 +33,8 @@ export class JobSlot {
           'Wait for it to finish, or cancel it.',
         ),
       );
-    const plan = spawnPlan(options.runtime, script, cliArgs, options.elevation, options.pkexecPath);
+    const command = kind === 'install' ? 'install' : 'configure';
+    const plan = spawnPlan(options.runtime, script, cliArgs, options.elevation, options.elevator, command);
     const job = launchJob({
       kind,
       plan,

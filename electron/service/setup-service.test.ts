@@ -62,7 +62,7 @@ function makeService(overrides: Partial<SetupServiceDeps> = {}): Fixture {
     runtime: NODE,
     scripts: { unifiedAgent: CLI.unifiedAgent, configurator: CLI.configurator },
     elevation: 'elevated',
-    pkexecPath: undefined,
+    elevator: undefined,
     browseFolder: async (current) => {
       calls.push(`browse ${current}`);
       return current === '/cancel' ? null : '/srv/asr';
@@ -192,7 +192,10 @@ describe('app:get-state', () => {
   });
 
   it('reports the elevation mode it was built with', async () => {
-    const { service } = makeService({ elevation: 'will-prompt', pkexecPath: '/usr/bin/pkexec' });
+    const { service } = makeService({
+      elevation: 'will-prompt',
+      elevator: { pkexec: '/usr/bin/pkexec', helper: '/opt/mobility-service-setup/resources/asr-setup-helper' },
+    });
     expect((await service.handlers['app:get-state']()).elevation).toBe('will-prompt');
   });
 });
@@ -352,7 +355,11 @@ describe('setup:preflight', () => {
 
   it('when not root but pkexec can prompt, the elevation item is ok and says rights will be requested with pkexec', async () => {
     const notRoot: SystemProbe = { ...liveSystemProbe(), isElevated: () => false };
-    const { service } = makeService({ probe: notRoot, elevation: 'will-prompt', pkexecPath: '/usr/bin/pkexec' });
+    const { service } = makeService({
+      probe: notRoot,
+      elevation: 'will-prompt',
+      elevator: { pkexec: '/usr/bin/pkexec', helper: '/opt/mobility-service-setup/resources/asr-setup-helper' },
+    });
     const summary = await service.handlers['setup:preflight'](MS_VMWARE);
     const elevation = summary.items.find((item) => item.id === 'elevation');
     expect(elevation).toEqual({

@@ -14,7 +14,7 @@ import { runPreflight } from '../engine/install/preflight';
 import { configuratorLogFile, installerLogFile, systemLayout, type SystemLayout } from '../engine/system/system-layout';
 import type { SystemProbe } from '../engine/system/system-probe';
 import { IpcError, type InvokeHandlers } from './ipc-dispatch';
-import type { CliRuntime } from './job-launcher';
+import type { CliRuntime, Elevator } from './job-launcher';
 import { JobSlot } from './job-slot';
 import { readInstalledState } from './installed-state';
 import { preflightSummary } from './preflight-summary';
@@ -36,7 +36,8 @@ export interface SetupServiceDeps {
   readonly runtime: CliRuntime;
   readonly scripts: { readonly unifiedAgent: string; readonly configurator: string };
   readonly elevation: ElevationMode;
-  readonly pkexecPath: string | undefined;
+  /** pkexec and the installed root helper, when the app may ask for administrator rights. */
+  readonly elevator: Elevator | undefined;
   /** Native folder picker (main) or a stand-in (bridge). */
   readonly browseFolder: (current: string) => Promise<string | null>;
   readonly openFolder: (folder: string) => Promise<void>;
@@ -73,7 +74,7 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
   const jobs = new JobSlot({
     runtime: deps.runtime,
     elevation: deps.elevation,
-    pkexecPath: deps.pkexecPath,
+    elevator: deps.elevator,
     onEvent: (payload) => emit('setup:job-event', payload),
   });
   let unwatchLogs: (() => void) | undefined;
