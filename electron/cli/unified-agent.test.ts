@@ -403,10 +403,7 @@ describe('preflight reports every failure before anything changes', () => {
     fs.chmodSync(open, 0o777);
     for (const [extra, message] of [
       [['--log-dir', '/logs', '--root', root, '--repository', repo], null],
-      [
-        ['--log-dir', '/home/u/logs', '--repository', repo, '--root', root],
-        /--log-dir .* belongs to uid 65534/,
-      ],
+      [['--log-dir', '/home/u/logs', '--repository', repo, '--root', root], /--log-dir .* belongs to uid 65534/],
       [['--repository', open, '--root', root], /--repository .* can be written by group or others \(mode 777\)/],
       [['--repository', repo, '--root', users], /--root .* belongs to uid 65534/],
     ] as const) {
