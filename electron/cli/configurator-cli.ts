@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseCsEndpoint } from '../../shared/cs-endpoint';
 import { setupError } from '../../shared/error-catalog';
@@ -139,6 +140,19 @@ export async function configuratorMain(args: readonly string[], cli: CliEnvironm
   });
   if (untrusted) return emitResult(renderer, 'Failed', untrusted);
   const file = str('passphraseFile') as string;
+  // A -P value that names no readable file may be the passphrase itself, typed in by mistake: it is then
+  // shown nowhere (not in the error, the log's command line or the console) and nothing is sent.
+  const unreadable = file === '-' ? undefined : whyUnreadable(file);
+  if (unreadable)
+    return emitResult(
+      renderer,
+      'Failed',
+      setupError(
+        'PASSPHRASE_FILE_UNREADABLE',
+        `the passphrase file given with -P (/PassphraseFilePath) ${unreadable}; its name is not shown, in case it is the passphrase itself`,
+        'Give the path of a file that holds the passphrase (or - to read it from standard input), never the passphrase itself.',
+      ),
+    );
   const passphrase: RegistrationRequest['passphrase'] =
     file === '-' ? { stdin: await readStdin(4096) } : { file: path.resolve(file) };
   const outcome = await runRegistration(
@@ -163,4 +177,21 @@ export async function configuratorMain(args: readonly string[], cli: CliEnvironm
     outcome.error,
     outcome.error ? undefined : { ...outcome.summary, logFile: outcome.logFile },
   );
+}
+
+/** Why a -P value is no readable file, or undefined when it is one. */
+function whyUnreadable(file: string): string | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    return 'does not exist';
+  }
+  if (!stat.isFile()) return 'is not a regular file';
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+  } catch {
+    return 'cannot be read by this user (permission denied)';
+  }
+  return undefined;
 }
