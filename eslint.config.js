@@ -54,7 +54,7 @@ export default tseslint.config(
         {
           selector: "Property[key.name='rejectUnauthorized'][value.value=false]",
           message:
-            'TLS verification may only be relaxed in the passphrase-bound registration client (electron/engine/registration/cs-client.ts).',
+            'TLS verification may only be relaxed in the passphrase-bound registration client (electron/engine/registration/cs-transport.ts).',
         },
       ],
     },

@@ -7,17 +7,20 @@ import { promisify } from 'node:util';
 import { startReferenceConfigServer } from '../e2e/config-server/reference-config-server';
 import { parseCsEndpoint } from '../shared/cs-endpoint';
 import { registerWithCs } from '../electron/engine/registration/cs-client';
-import { newNonce, passphraseKey } from '../electron/engine/registration/registration-crypto';
-import { CHALLENGE_PATH, REGISTER_PATH, type HostInfo } from '../shared/registration-protocol';
+import { newLoginId } from '../electron/engine/registration/registration-crypto';
+import { LOGIN_START_PATH, REGISTER_PATH, type HostInfo } from '../shared/registration-protocol';
 import { median } from './bench-stats';
 
 // bench/registration: registrations per second and median latency against the reference configuration
 // server on loopback, each beside a baseline doing the same two HTTPS requests in the same run:
 //   1. the configurator CLI (a process per registration, as an admin runs it) beside curl (a process per
-//      request pair: POST challenge, then POST register);
+//      request: POST login/start, then POST register);
 //   2. the protocol client in-process beside Node's https client making the same two requests.
-// The baselines' register request carries an unknown nonce, so the server answers it without a proof
-// check (and the rate limiter is not tripped); everything else on the wire is the same size.
+// The baselines' requests are the client's, the same size, without the OPAQUE work: the login start carries
+// bytes that are no OPAQUE message, so the server refuses it before any (and it counts for no rate limit),
+// and the register carries an unknown login id, so the server answers it without finishing a login.
+// The gap between each pair is therefore the protocol's crypto (OPAQUE's key stretching foremost) plus its
+// process and bundle costs.
 // Usage: npm run build && npm run -s bench:registration [-- --count 30]
 
 const execFileAsync = promisify(execFile);
@@ -85,9 +88,12 @@ async function main(): Promise<void> {
       passphraseFile,
       stateFile: path.join(work, 'state.json'),
     });
+    // 96 bytes, the size of a real startLoginRequest, that decode to no OPAQUE message.
+    const loginStartBody = JSON.stringify({ startLoginRequest: Buffer.alloc(96).toString('base64url') });
     const registerBody = JSON.stringify({
-      serverNonce: newNonce(),
-      clientNonce: newNonce(),
+      loginId: newLoginId(),
+      // The size of a real finishLoginRequest (64 bytes).
+      finishLoginRequest: Buffer.alloc(64).toString('base64url'),
       host: {
         hostName: 'bench',
         os: 'DEBIAN12-64',
@@ -130,8 +136,8 @@ async function main(): Promise<void> {
               '-H',
               'content-type: application/json',
               '--data',
-              '{}',
-              `${url}${CHALLENGE_PATH}`,
+              loginStartBody,
+              `${url}${LOGIN_START_PATH}`,
             ]);
             await execFileAsync('curl', [
               '-sk',
@@ -150,7 +156,6 @@ async function main(): Promise<void> {
       }
       const endpoint = parseCsEndpoint(`127.0.0.1:${server.port}`);
       if (!endpoint.ok) throw new Error(endpoint.reason);
-      const key = passphraseKey('benchmark-passphrase');
       const host: HostInfo = {
         hostName: 'bench-inprocess',
         os: 'DEBIAN12-64',
@@ -161,13 +166,13 @@ async function main(): Promise<void> {
       };
       results.push(
         await timeEach('protocol client in-process (registerWithCs)', async () => {
-          const result = await registerWithCs(endpoint.endpoint, key, host);
+          const result = await registerWithCs(endpoint.endpoint, 'benchmark-passphrase', host);
           if (!result.ok) throw new Error(result.error.message);
         }),
       );
       results.push(
         await timeEach("Node's https client, the same two requests", async () => {
-          await post(server.port, CHALLENGE_PATH, '{}');
+          await post(server.port, LOGIN_START_PATH, loginStartBody);
           await post(server.port, REGISTER_PATH, registerBody);
         }),
       );

@@ -104,7 +104,7 @@ describe('security gate', () => {
     for (const dir of ['electron', 'shared', 'renderer', 'e2e', 'bench', 'scripts']) walk(path.join(TOP, dir));
     // docs/protocol.md: the CS certificate is self-signed; the client authenticates it with the passphrase-bound
     // proofs over the certificate's fingerprint instead of a CA chain.
-    expect(production).toEqual([path.join('electron', 'engine', 'registration', 'cs-client.ts')]);
+    expect(production).toEqual([path.join('electron', 'engine', 'registration', 'cs-transport.ts')]);
     // Tests and benchmarks may talk to the self-signed reference server (or play the attacker) directly.
     for (const file of testOnly) expect(file).toMatch(/(\.test\.ts|test-support\/|bench\/)/);
     // And the shipped bundles carry it only in the configurator (where cs-client is bundled).

@@ -9,14 +9,21 @@ import type { ReferenceConfigServer } from './reference-config-server';
 const USAGE = `Usage:
   config-server --port P --passphrase-file F [--state FILE] [--host ADDRESS]
 
-Serves the registration protocol v1 (docs/protocol.md) over HTTPS with a fresh self-signed certificate, then
-prints one line "listening https://HOST:PORT fingerprint=<sha256 of the certificate>" and serves until
-SIGINT or SIGTERM.
+Serves the registration protocol v2 (OPAQUE login, then register or unregister; docs/protocol.md) over
+HTTPS with a fresh self-signed certificate, then prints one line
+"listening https://HOST:PORT fingerprint=<sha256 of the certificate>" and serves until SIGINT or SIGTERM.
+
+At its first start the server makes an OPAQUE server setup and the record for "mobility-agent" from the
+passphrase and keeps those (never the passphrase): in the state file when there is one, else in memory.
 
 Options:
   --port P               (required) TCP port, 0 to 65535; 0 picks a free one
-  --passphrase-file F    (required) passphrase file; created with a random passphrase (mode 0600) when missing
-  --state FILE           JSON record of registered hosts, loaded at start and rewritten on each registration
+  --passphrase-file F    (required) passphrase file; created with a random passphrase (mode 0600) when missing.
+                         Read only when the state holds no OPAQUE record yet, or when F was missing (a new
+                         passphrase gets a new record). To change the passphrase, delete F (a random one is
+                         made), or write the new one to F and remove "opaque" from the state file
+  --state FILE           JSON state: the OPAQUE server setup and record, and the registered hosts; loaded at
+                         start and rewritten on each change (mode 0600)
   --host ADDRESS         IPv4 or IPv6 address to listen on (default 127.0.0.1), e.g. ::1
   -h, --help             Show this help
 `;

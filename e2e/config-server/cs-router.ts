@@ -1,17 +1,28 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
-import { CHALLENGE_PATH, MAX_MESSAGE_BYTES, REGISTER_PATH } from '../../shared/registration-protocol';
-import { handleChallenge, handleRegister } from './cs-handlers';
+import {
+  LOGIN_START_PATH,
+  MAX_MESSAGE_BYTES,
+  REGISTER_PATH,
+  UNREGISTER_PATH,
+} from '../../shared/registration-protocol';
+import { handleLoginStart, handleRegister, handleUnregister } from './cs-handlers';
 import type { HandlerContext } from './cs-handlers';
 import { HttpError } from './http-error';
 import { readBody } from './request-body';
 import type { BodyResult } from './request-body';
 
-// Everything HTTP about the two endpoints: which path is which, the checks made before a body is trusted
+// Everything HTTP about the three endpoints: which path is which, the checks made before a body is trusted
 // (method, content type, rate limit, size), turning handler outcomes and errors into JSON replies, and one
 // log line per request. The handlers below it see only a bounded, complete body.
 
-type Route = 'challenge' | 'register';
+type Route = 'login/start' | 'register' | 'unregister';
+
+const ROUTES: Record<string, Route> = {
+  [LOGIN_START_PATH]: 'login/start',
+  [REGISTER_PATH]: 'register',
+  [UNREGISTER_PATH]: 'unregister',
+};
 
 interface Reply {
   status: number;
@@ -28,8 +39,7 @@ export function createRequestHandler(
   return async (req, res) => {
     const address = remoteAddress(req);
     const url = req.url ?? '';
-    const route: Route | undefined =
-      url === CHALLENGE_PATH ? 'challenge' : url === REGISTER_PATH ? 'register' : undefined;
+    const route: Route | undefined = Object.hasOwn(ROUTES, url) ? ROUTES[url] : undefined;
     let failure = refuseBeforeBody(ctx, req, route, address);
 
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -63,11 +73,11 @@ function refuseBeforeBody(
     failure = new HttpError(
       404,
       'BAD_REQUEST',
-      `unknown path; the protocol serves ${CHALLENGE_PATH} and ${REGISTER_PATH}`,
+      `unknown path; the protocol (version 2) serves ${LOGIN_START_PATH}, ${REGISTER_PATH} and ${UNREGISTER_PATH}`,
     );
   else if (req.method !== 'POST') failure = new HttpError(405, 'BAD_REQUEST', `${route} takes POST`, { Allow: 'POST' });
-  // A limited address is refused before its body is looked at: no nonce spent, no proof checked.
-  else if (route === 'register') failure = ctx.limiter.check(address, ctx.now());
+  // A limited address is refused a login before its body is looked at: no OPAQUE answer to test a guess against.
+  else if (route === 'login/start') failure = ctx.limiter.check(address, ctx.now());
   if (failure === undefined && !isJsonContentType(req.headers['content-type']))
     failure = new HttpError(400, 'BAD_REQUEST', 'content-type must be application/json');
   return failure;
@@ -84,10 +94,31 @@ function answer(
   try {
     if (failure !== undefined) throw failure;
     if (result.kind !== 'complete') throw new Error('unreachable: body missing');
-    if (route === 'challenge') return { status: 200, payload: handleChallenge(ctx, result.body), headers: {} };
-    const registered = handleRegister(ctx, result.body, address);
-    const describe = `register ${JSON.stringify(registered.hostName)} -> ${registered.response.hostId}`;
-    return { status: 200, payload: registered.response, headers: {}, describe };
+    switch (route) {
+      case 'login/start':
+        return {
+          status: 200,
+          payload: handleLoginStart(ctx, result.body, address),
+          headers: {},
+          describe: 'login start',
+        };
+      case 'register': {
+        const registered = handleRegister(ctx, result.body);
+        const describe = `register ${JSON.stringify(registered.hostName)} -> ${registered.response.hostId}`;
+        return { status: 200, payload: registered.response, headers: {}, describe };
+      }
+      case 'unregister': {
+        const unregistered = handleUnregister(ctx, result.body);
+        return {
+          status: 200,
+          payload: unregistered.response,
+          headers: {},
+          describe: `unregister ${unregistered.hostId}`,
+        };
+      }
+      default:
+        throw new Error('unreachable: no route');
+    }
   } catch (error) {
     return errorReply(error, log);
   }

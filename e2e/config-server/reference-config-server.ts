@@ -1,15 +1,15 @@
-import { passphraseKey } from '../../electron/engine/registration/registration-crypto';
+import { loadOpaque } from '../../electron/engine/registration/registration-crypto';
 import type { HandlerContext } from './cs-handlers';
-import { HostStore, loadOrCreatePassphrase } from './cs-state';
+import { CsState } from './cs-state';
 import type { RegisteredHost } from './cs-state';
 import { createRequestHandler } from './cs-router';
 import { createTlsIdentity, listenHttps } from './https-listener';
-import { NonceBook } from './nonce-book';
+import { LoginBook } from './login-book';
 import { RateLimiter } from './rate-limiter';
 
 // Reference configuration server for tests, e2e and newcomers: the server side of docs/protocol.md, kept small
 // and strict so that a client which works against it works against the real CS. This file is its public
-// face; the stages it composes live beside it (state, nonces, rate limit, TLS listener, router, handlers).
+// face; the stages it composes live beside it (state, logins, rate limit, TLS listener, router, handlers).
 
 export type { RegisteredHost } from './cs-state';
 
@@ -18,11 +18,14 @@ export interface ReferenceConfigServerOptions {
   host?: string;
   /** 0 picks an ephemeral port (default 0). */
   port?: number;
-  /** Created with a random passphrase (mode 0600) when missing, as the CS's genpassphrase does. */
+  /**
+   * Created with a random passphrase (mode 0600) when missing, as the CS's genpassphrase does. Read only to
+   * make the OPAQUE credentials: when the state holds none yet, or when this file was missing.
+   */
   passphraseFile: string;
-  /** JSON record of registered hosts; loaded at start when present. */
+  /** JSON state (OPAQUE server setup and record, registered hosts); loaded at start when present. */
   stateFile?: string;
-  /** Clock for nonce expiry, rate limiting and timestamps, so tests need not wait. */
+  /** Clock for login expiry, rate limiting and timestamps, so tests need not wait. */
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -45,12 +48,20 @@ export async function startReferenceConfigServer(
   const now = options.now ?? Date.now;
   const log = options.log ?? ((): void => undefined);
 
-  // Only the derived key is kept in memory; the passphrase itself is never needed again.
-  const key = passphraseKey(loadOrCreatePassphrase(options.passphraseFile, log));
-  const hosts = new HostStore(options.stateFile, log);
+  const opaque = await loadOpaque();
+  // Only the OPAQUE credentials are kept; the passphrase is read (if at all) to make them and then dropped.
+  const state = await CsState.open({ stateFile: options.stateFile, passphraseFile: options.passphraseFile, log });
   const identity = await createTlsIdentity(host);
   const { fingerprint } = identity;
-  const ctx: HandlerContext = { key, fingerprint, now, nonces: new NonceBook(), limiter: new RateLimiter(), hosts };
+  const ctx: HandlerContext = {
+    opaque,
+    credentials: state.credentials,
+    fingerprint,
+    now,
+    logins: new LoginBook(),
+    limiter: new RateLimiter(),
+    state,
+  };
   const { server, port } = await listenHttps(
     identity,
     { host, port: options.port ?? 0 },
@@ -64,7 +75,7 @@ export async function startReferenceConfigServer(
     host,
     port,
     fingerprint,
-    registeredHosts: () => hosts.list(),
+    registeredHosts: () => state.list(),
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

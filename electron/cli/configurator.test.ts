@@ -6,12 +6,20 @@ import {
   type ReferenceConfigServer,
 } from '../../e2e/config-server/reference-config-server';
 import { agentPayload, makePackage, makeRoot, Scratch } from '../engine/test-support/fixtures';
-import { closedPort, startScriptedServer, startSilentPeer, startTlsRelay } from '../engine/test-support/fake-servers';
+import {
+  closedPort,
+  opaqueCsScript,
+  startScriptedServer,
+  startSilentPeer,
+  startTlsRelay,
+  type ScriptedHandler,
+} from '../engine/test-support/fake-servers';
 import { CLI, runCli, startCli, stepStatuses, waitForFile, type CliRun } from '../engine/test-support/run-cli';
-import { newNonce } from '../engine/registration/registration-crypto';
+import { LOGIN_START_PATH, REGISTER_PATH } from '../../shared/registration-protocol';
 
 // UnifiedAgentConfigurator against the reference configuration server on loopback, and against peers that
-// misbehave: a man in the middle, an impostor, a silent peer, a closed port, malformed and oversized answers.
+// misbehave: a man in the middle, an impostor, a server without the passphrase's OPAQUE record, a v1-only
+// server, a silent peer, a closed port, malformed and oversized answers.
 
 const scratch = new Scratch();
 let repo: string;
@@ -38,11 +46,13 @@ function passphraseFile(content: string): string {
 async function referenceServer(
   passphrase: string,
   host = '127.0.0.1',
-): Promise<ReferenceConfigServer & { passphraseFile: string; stateFile: string }> {
+): Promise<ReferenceConfigServer & { passphraseFile: string; stateFile: string; logLines: string[] }> {
   const file = passphraseFile(`${passphrase}\n`);
   const stateFile = scratch.path('cs-state.json');
-  const server = await startReferenceConfigServer({ host, port: 0, passphraseFile: file, stateFile });
-  return Object.assign(server, { passphraseFile: file, stateFile });
+  const logLines: string[] = [];
+  const log = (line: string): number => logLines.push(line);
+  const server = await startReferenceConfigServer({ host, port: 0, passphraseFile: file, stateFile, log });
+  return Object.assign(server, { passphraseFile: file, stateFile, logLines });
 }
 
 function registration(root: string): Record<string, unknown> | undefined {
@@ -175,6 +185,8 @@ describe('registration with the reference configuration server', () => {
       expect(run.result?.error?.remedy).toMatch(/genpassphrase/);
       expect(registration(root)).toBeUndefined();
       expect(cs.registeredHosts()).toEqual([]);
+      // The login failed on the client's side, so the login start was all it sent.
+      expect(cs.logLines.filter((line) => /^127\.0\.0\.1 /.test(line))).toEqual(['127.0.0.1 login start: 200']);
     } finally {
       await cs.close();
     }
@@ -197,7 +209,7 @@ describe('registration with the reference configuration server', () => {
     }
   });
 
-  it('rate limiting: after five failed proofs the sixth attempt is CS_RATE_LIMITED with the wait', async () => {
+  it('rate limiting: after five logins that did not finish, the sixth attempt is CS_RATE_LIMITED with the wait', async () => {
     const root = await installedRoot();
     const cs = await referenceServer('rate-limit-passphrase');
     try {
@@ -298,75 +310,74 @@ describe('peers that are not a working configuration server', () => {
     }
   });
 
-  const challenge = (): string => JSON.stringify({ protocol: 1, serverNonce: newNonce() });
+  const json = (status: number, body: unknown): { status: number; body: string } => ({
+    status,
+    body: JSON.stringify(body),
+  });
+  /** The honest protocol v2 server for 'some-passphrase', with its register answer replaced. */
+  const registerAnswers =
+    (answer: { status: number; body: string }) =>
+    (honest: ScriptedHandler): ScriptedHandler =>
+    (p, body, fingerprint) =>
+      p === REGISTER_PATH ? answer : honest(p, body, fingerprint);
 
-  it.each([
+  it.each<[string, (honest: ScriptedHandler) => ScriptedHandler, string, RegExp]>([
     [
       'an impostor whose serverProof is wrong',
-      (p: string) =>
-        p.endsWith('challenge')
-          ? { status: 200, body: challenge() }
-          : {
-              status: 200,
-              body: JSON.stringify({ hostId: '0c8a1d54-7b2e-4f5e-9a0b-1c2d3e4f5a6b', serverProof: 'ab'.repeat(32) }),
-            },
+      (honest) => (p, body, fingerprint) => {
+        const answer = honest(p, body, fingerprint);
+        if (p !== REGISTER_PATH) return answer;
+        return json(200, { ...(JSON.parse(answer.body) as object), serverProof: 'ab'.repeat(32) });
+      },
       'CS_AUTH_FAILED',
-      /could not prove it knows the passphrase/,
+      /could not prove/,
     ],
     [
-      'a challenge that is not JSON',
-      () => ({ status: 200, body: '<html>hello</html>' }),
+      'a server that speaks only protocol v1 (404 on login/start)',
+      () => () => json(404, { error: 'BAD_REQUEST', message: 'unknown path' }),
+      'CS_PROTOCOL_ERROR',
+      /does not speak registration protocol version 2/,
+    ],
+    [
+      'a login answer that is not JSON',
+      () => () => ({ status: 200, body: '<html>hello</html>' }),
       'CS_PROTOCOL_ERROR',
       /not JSON/,
     ],
     [
-      'a challenge of the wrong shape',
-      () => ({ status: 200, body: JSON.stringify({ protocol: 2, serverNonce: 'x' }) }),
+      'a login answer of the wrong shape',
+      () => () => json(200, { protocol: 2, loginId: 'x' }),
       'CS_PROTOCOL_ERROR',
-      /challenge is malformed/,
+      /login answer is malformed/,
     ],
     [
       'a register answer of the wrong shape',
-      (p: string) =>
-        p.endsWith('challenge')
-          ? { status: 200, body: challenge() }
-          : { status: 200, body: JSON.stringify({ ok: true }) },
+      registerAnswers(json(200, { ok: true })),
       'CS_PROTOCOL_ERROR',
       /registration answer is malformed/,
     ],
     [
       'an oversized answer',
-      () => ({
-        status: 200,
-        body: JSON.stringify({ protocol: 1, serverNonce: newNonce(), padding: 'x'.repeat(100_000) }),
-      }),
+      () => () => json(200, { protocol: 2, loginId: 'A'.repeat(43), padding: 'x'.repeat(100_000) }),
       'CS_PROTOCOL_ERROR',
       /larger than 64 KiB/,
     ],
+    ['an HTTP 500', () => () => json(500, { error: 'INTERNAL_ERROR' }), 'CS_PROTOCOL_ERROR', /HTTP 500/],
     [
-      'an HTTP 500',
-      () => ({ status: 500, body: JSON.stringify({ error: 'INTERNAL_ERROR' }) }),
+      'LOGIN_INVALID twice',
+      registerAnswers(json(400, { error: 'LOGIN_INVALID' })),
       'CS_PROTOCOL_ERROR',
-      /HTTP 500/,
-    ],
-    [
-      'NONCE_INVALID twice',
-      (p: string) =>
-        p.endsWith('challenge')
-          ? { status: 200, body: challenge() }
-          : { status: 400, body: JSON.stringify({ error: 'NONCE_INVALID' }) },
-      'CS_PROTOCOL_ERROR',
-      /two fresh server nonces/,
+      /two fresh logins/,
     ],
     [
       'a 429 with Retry-After',
-      () => ({ status: 429, body: JSON.stringify({ error: 'RATE_LIMITED' }), headers: { 'retry-after': '42' } }),
+      () => () => ({ status: 429, body: JSON.stringify({ error: 'RATE_LIMITED' }), headers: { 'retry-after': '42' } }),
       'CS_RATE_LIMITED',
       /for 42 s/,
     ],
   ])('%s', async (_name, answer, code, message) => {
     const root = await installedRoot();
-    const server = await startScriptedServer(answer);
+    const server = await startScriptedServer(answer(await opaqueCsScript('some-passphrase')));
     try {
       const run = await configure(root, ['-i', `127.0.0.1:${server.port}`, '-P', passphraseFile('some-passphrase')]);
       expect(run.code).toBe(1);
@@ -380,22 +391,40 @@ describe('peers that are not a working configuration server', () => {
     }
   });
 
-  it('retries once with a fresh challenge after NONCE_INVALID', async () => {
+  it('a server that does not hold the record of this passphrase gets the login start and nothing else: CS_AUTH_FAILED', async () => {
     const root = await installedRoot();
-    const cs = await referenceServer('retry-passphrase');
+    // A server of its own (own OPAQUE setup, a record for another passphrase) that answers the login as a CS would.
+    const server = await startScriptedServer(await opaqueCsScript('another-passphrase'));
+    try {
+      const run = await configure(root, ['-i', `127.0.0.1:${server.port}`, '-P', passphraseFile('some-passphrase')]);
+      expect(run.code).toBe(1);
+      expect(run.result?.error?.code).toBe('CS_AUTH_FAILED');
+      expect(run.result?.error?.message).toMatch(/nothing further was sent/);
+      expect(run.result?.error?.remedy).toMatch(/genpassphrase/);
+      const requests = server.requests();
+      expect(requests).toHaveLength(1);
+      expect(requests[0]).toMatch(/^\/mobility\/v2\/login\/start \{"startLoginRequest":"[A-Za-z0-9_-]+"\}$/);
+      expect(registration(root)).toBeUndefined();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('retries once with a fresh login after LOGIN_INVALID', async () => {
+    const root = await installedRoot();
+    const honest = await opaqueCsScript('x-passphrase');
     let registers = 0;
-    const server = await startScriptedServer((p) => {
-      if (p.endsWith('challenge')) return { status: 200, body: challenge() };
+    const server = await startScriptedServer((p, body, fingerprint) => {
+      if (p !== REGISTER_PATH) return honest(p, body, fingerprint);
       registers++;
-      return { status: 400, body: JSON.stringify({ error: 'NONCE_INVALID' }) };
+      return json(400, { error: 'LOGIN_INVALID' });
     });
     try {
       await configure(root, ['-i', `127.0.0.1:${server.port}`, '-P', passphraseFile('x-passphrase')]);
       expect(registers).toBe(2);
-      expect(server.requests().filter((r) => r.startsWith('/mobility/v1/challenge'))).toHaveLength(2);
+      expect(server.requests().filter((r) => r.startsWith(`${LOGIN_START_PATH} `))).toHaveLength(2);
     } finally {
       await server.close();
-      await cs.close();
     }
   });
 });

@@ -1,26 +1,30 @@
-import * as https from 'node:https';
-import type { TLSSocket } from 'node:tls';
-import type { IncomingMessage } from 'node:http';
 import { setupError, type SetupError } from '../../../shared/error-catalog';
 import type { CsEndpoint } from '../../../shared/cs-endpoint';
 import {
-  CHALLENGE_PATH,
-  challengeResponseSchema,
-  MAX_MESSAGE_BYTES,
-  protocolErrorSchema,
+  LOGIN_START_PATH,
+  loginStartResponseSchema,
+  PROTOCOL_VERSION,
   REGISTER_PATH,
+  registeredProofInput,
   registerProofInput,
   registerResponseSchema,
   REQUEST_TIMEOUT_MS,
-  serverProofInput,
+  UNREGISTER_PATH,
+  unregisteredProofInput,
+  unregisterProofInput,
+  unregisterResponseSchema,
   type HostInfo,
 } from '../../../shared/registration-protocol';
-import { certificateFingerprint, mac, macEquals, newNonce } from './registration-crypto';
+import { loadOpaque, mac2, macEquals } from './registration-crypto';
 
-// The client half of registration protocol v1. TLS is used for privacy, not for identity: configuration
-// servers use self-signed certificates, so the chain is not checked. Identity comes from the proofs, which
-// are bound to the fingerprint of the certificate on the very connection a request is sent on; a man in the
-// middle with his own certificate therefore cannot make or relay a proof, and the passphrase never travels.
+import { errorCode, ExchangeFailure, failureFromError, post, protocolError, type HttpAnswer } from './cs-transport';
+
+// The client half of registration protocol v2. TLS is used for privacy, not for identity: configuration
+// servers use self-signed certificates, so the chain is not checked. Identity comes from an OPAQUE login,
+// which succeeds only against a server holding the record made from this passphrase (anyone else learns
+// nothing to test guesses against, and we send nothing after a failed login), and from proofs under the
+// login's session key bound to the fingerprint of the certificate on the very connection a request is sent
+// on: a man in the middle with his own certificate can relay the login but not the proofs.
 
 export interface RegistrationSuccess {
   readonly ok: true;
@@ -30,235 +34,203 @@ export interface RegistrationSuccess {
 
 export type RegistrationResult = RegistrationSuccess | { readonly ok: false; readonly error: SetupError };
 
-interface HttpAnswer {
-  readonly status: number;
-  readonly retryAfter: string | undefined;
-  readonly body: unknown;
+export interface UnregistrationSuccess {
+  readonly ok: true;
+  /**
+   * 'unregistered': the server proved it removed the host. 'already-gone': after the login the server said
+   * HOST_UNKNOWN, which carries no proof (docs/protocol.md "Security properties and limits").
+   */
+  readonly outcome: 'unregistered' | 'already-gone';
   readonly fingerprint: string;
 }
 
-class ExchangeFailure extends Error {
-  constructor(readonly error: SetupError) {
-    super(error.message);
-  }
+export type UnregistrationResult = UnregistrationSuccess | { readonly ok: false; readonly error: SetupError };
+
+export interface ExchangeOptions {
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
 }
 
-function unreachable(endpoint: CsEndpoint, why: string): ExchangeFailure {
-  return new ExchangeFailure(
-    setupError('CS_UNREACHABLE', `the configuration server at ${endpoint.display} cannot be reached: ${why}`),
-  );
-}
-
-function protocolError(endpoint: CsEndpoint, why: string): ExchangeFailure {
-  return new ExchangeFailure(
-    setupError('CS_PROTOCOL_ERROR', `the configuration server at ${endpoint.display} answered unexpectedly: ${why}`),
-  );
-}
-
-function describeNetworkError(error: NodeJS.ErrnoException): string {
-  switch (error.code) {
-    case 'ECONNREFUSED':
-      return 'connection refused (nothing listens on that port)';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return `no route to the address (${error.code})`;
-    case 'ECONNRESET':
-      return "the connection was reset (is this the configuration server's HTTPS port?)";
-    case 'EADDRNOTAVAIL':
-      return 'the address is not available from this machine';
-    default:
-      if (error.code?.startsWith('ERR_SSL') || error.code === 'EPROTO' || /SSL|TLS/i.test(error.message)) {
-        return `the TLS handshake failed (${error.message.split('\n')[0]}); is this the configuration server's HTTPS port?`;
-      }
-      return `${error.code ?? 'error'}: ${error.message}`;
-  }
+interface Login {
+  readonly loginId: string;
+  readonly finishLoginRequest: string;
+  readonly sessionKey: string;
 }
 
 /**
- * POSTs JSON on a fresh connection. The body is made only once the TLS handshake is done, from the
- * fingerprint of the certificate this connection presented.
+ * login/start, then the client's half of the OPAQUE login. A server that does not hold this passphrase's
+ * record (or a wrong passphrase) fails here, before anything that depends on the passphrase is sent.
  */
-function post(
+async function logIn(
   endpoint: CsEndpoint,
-  path: string,
-  makeBody: (fingerprint: string) => unknown,
+  passphrase: string,
   timeoutMs: number,
-  signal?: AbortSignal,
-): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
-    let fingerprint = '';
-    let settled = false;
-    const finish = (error: Error | undefined, answer?: HttpAnswer): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(deadline);
-      signal?.removeEventListener('abort', onAbort);
-      if (error) reject(error);
-      else resolve(answer as HttpAnswer);
-    };
-    const request = https.request({
-      host: endpoint.host,
-      port: endpoint.port,
-      family: endpoint.family,
-      method: 'POST',
-      path,
-      agent: false,
-      minVersion: 'TLSv1.2',
-      // eslint-disable-next-line no-restricted-syntax -- identity is proven by the passphrase-bound proofs over this connection's certificate (docs/protocol.md)
-      rejectUnauthorized: false,
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-    });
-    const deadline = setTimeout(() => {
-      request.destroy();
-      finish(unreachable(endpoint, `no answer within ${Math.round(timeoutMs / 1000)} s`));
-    }, timeoutMs);
-    const onAbort = (): void => {
-      request.destroy();
-      finish(new ExchangeFailure(setupError('CANCELLED', 'registration was cancelled; nothing was stored')));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    request.on('socket', (socket) => {
-      (socket as TLSSocket).once('secureConnect', () => {
-        const certificate = (socket as TLSSocket).getPeerCertificate();
-        if (!certificate?.raw) {
-          request.destroy();
-          finish(protocolError(endpoint, 'it presented no certificate'));
-          return;
-        }
-        fingerprint = certificateFingerprint(certificate.raw);
-        const body = Buffer.from(JSON.stringify(makeBody(fingerprint)), 'utf8');
-        request.setHeader('content-length', body.length);
-        request.end(body);
-      });
-    });
-    request.on('error', (error: NodeJS.ErrnoException) => finish(unreachable(endpoint, describeNetworkError(error))));
-    request.on('response', (response: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_MESSAGE_BYTES) {
-          request.destroy();
-          finish(protocolError(endpoint, `its answer is larger than ${MAX_MESSAGE_BYTES / 1024} KiB`));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      response.on('error', (error: NodeJS.ErrnoException) =>
-        finish(unreachable(endpoint, describeNetworkError(error))),
-      );
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body: unknown;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          finish(protocolError(endpoint, `HTTP ${response.statusCode} with a body that is not JSON`));
-          return;
-        }
-        const retry = response.headers['retry-after'];
-        finish(undefined, {
-          status: response.statusCode ?? 0,
-          retryAfter: Array.isArray(retry) ? retry[0] : retry,
-          body,
-          fingerprint,
-        });
-      });
-    });
-  });
-}
-
-function failureFromError(endpoint: CsEndpoint, answer: HttpAnswer): ExchangeFailure | 'nonce-invalid' {
-  const parsed = protocolErrorSchema.safeParse(answer.body);
-  const code = parsed.success ? parsed.data.error : undefined;
-  if (answer.status === 429 || code === 'RATE_LIMITED') {
-    const seconds = Number(answer.retryAfter);
-    const wait = Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : 60;
-    return new ExchangeFailure(
+  signal: AbortSignal | undefined,
+): Promise<Login> {
+  const { client } = await loadOpaque();
+  const { clientLoginState, startLoginRequest } = client.startLogin({ password: passphrase });
+  const answer = await post(endpoint, LOGIN_START_PATH, () => ({ startLoginRequest }), timeoutMs, signal);
+  if (answer.status === 404)
+    throw new ExchangeFailure(
       setupError(
-        'CS_RATE_LIMITED',
-        `the configuration server at ${endpoint.display} refuses registrations from this machine for ${wait} s after repeated failed attempts`,
-        `Wait ${wait} seconds, check the passphrase (genpassphrase.exe -v on the CS), then try again.`,
+        'CS_PROTOCOL_ERROR',
+        `the configuration server at ${endpoint.display} does not speak registration protocol version ${PROTOCOL_VERSION} (HTTP 404 on ${LOGIN_START_PATH}); this configurator speaks only version ${PROTOCOL_VERSION} and does not fall back to version 1`,
+        `Update the configuration server to a version that supports registration protocol ${PROTOCOL_VERSION}, then try again.`,
       ),
     );
+  if (answer.status !== 200) {
+    if (errorCode(answer) === 'LOGIN_INVALID')
+      throw protocolError(endpoint, 'LOGIN_INVALID in answer to a login start');
+    throw failureFromError(endpoint, answer);
   }
-  if (answer.status === 401 || code === 'AUTH_FAILED') {
-    return new ExchangeFailure(
-      setupError('CS_AUTH_FAILED', `the configuration server at ${endpoint.display} rejected the passphrase`),
+  const parsed = loginStartResponseSchema.safeParse(answer.body);
+  if (!parsed.success) {
+    const spoken = (answer.body as { protocol?: unknown } | null)?.protocol;
+    if (typeof spoken === 'number' && spoken !== PROTOCOL_VERSION)
+      throw protocolError(
+        endpoint,
+        `it speaks registration protocol version ${spoken}; this configurator speaks only version ${PROTOCOL_VERSION}`,
+      );
+    throw protocolError(endpoint, `its login answer is malformed (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+  }
+  let finished: ReturnType<typeof client.finishLogin>;
+  try {
+    finished = client.finishLogin({ clientLoginState, loginResponse: parsed.data.loginResponse, password: passphrase });
+  } catch {
+    throw protocolError(endpoint, 'its OPAQUE login response cannot be read');
+  }
+  if (finished === undefined)
+    throw new ExchangeFailure(
+      setupError(
+        'CS_AUTH_FAILED',
+        `the login with the configuration server at ${endpoint.display} failed: the passphrase is wrong, or the server is not the configuration server set up with it; nothing further was sent`,
+        'Check the passphrase on the configuration server (genpassphrase.exe -v) and that the IP address is your configuration server, then try again.',
+      ),
     );
-  }
-  if (answer.status === 400 && code === 'NONCE_INVALID') return 'nonce-invalid';
-  const detail = parsed.success
-    ? `${parsed.data.error}${parsed.data.message ? `: ${parsed.data.message}` : ''}`
-    : 'no error code';
-  return protocolError(endpoint, `HTTP ${answer.status} (${detail})`);
+  return {
+    loginId: parsed.data.loginId,
+    finishLoginRequest: finished.finishLoginRequest,
+    sessionKey: finished.sessionKey,
+  };
 }
 
-/** Runs challenge + register and checks the server's proof. Nothing is stored here. */
-export async function registerWithCs(
+/**
+ * A login and the request that finishes it. A login the server no longer knows (LOGIN_INVALID: expired,
+ * used, or the CS restarted in between) earns one fresh exchange (docs/protocol.md).
+ */
+async function loginAndFinish(
   endpoint: CsEndpoint,
-  key: Buffer,
-  host: HostInfo,
-  options: { timeoutMs?: number; signal?: AbortSignal } = {},
-): Promise<RegistrationResult> {
+  passphrase: string,
+  path: string,
+  makeFields: (login: Login, fingerprint: string) => Record<string, unknown>,
+  options: ExchangeOptions,
+): Promise<{ login: Login; answer: HttpAnswer }> {
   const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  for (let attempt = 1; ; attempt++) {
+    const login = await logIn(endpoint, passphrase, timeoutMs, options.signal);
+    const answer = await post(
+      endpoint,
+      path,
+      (fingerprint) => ({
+        loginId: login.loginId,
+        finishLoginRequest: login.finishLoginRequest,
+        ...makeFields(login, fingerprint),
+      }),
+      timeoutMs,
+      options.signal,
+    );
+    if (answer.status !== 400 || errorCode(answer) !== 'LOGIN_INVALID') return { login, answer };
+    if (attempt === 2) throw protocolError(endpoint, 'it refused two fresh logins in a row (LOGIN_INVALID)');
+  }
+}
+
+function impostor(endpoint: CsEndpoint, nothingDone: string): ExchangeFailure {
+  return new ExchangeFailure(
+    setupError(
+      'CS_AUTH_FAILED',
+      `the server at ${endpoint.display} could not prove it took part in this login over this certificate (an impostor, or a man in the middle); ${nothingDone}`,
+      'Check that the IP address is your configuration server and that nothing intercepts HTTPS between this machine and it; then check the passphrase.',
+    ),
+  );
+}
+
+async function settle<T extends { ok: true }>(
+  exchange: () => Promise<T>,
+): Promise<T | { readonly ok: false; readonly error: SetupError }> {
   try {
-    // A server nonce that expired or was used in between earns one fresh attempt (docs/protocol.md).
-    for (let attempt = 1; attempt <= 2; attempt++) {
-      const challenge = await post(endpoint, CHALLENGE_PATH, () => ({}), timeoutMs, options.signal);
-      if (challenge.status !== 200) {
-        const failure = failureFromError(endpoint, challenge);
-        throw failure === 'nonce-invalid' ? protocolError(endpoint, 'NONCE_INVALID from the challenge') : failure;
-      }
-      const parsedChallenge = challengeResponseSchema.safeParse(challenge.body);
-      if (!parsedChallenge.success)
-        throw protocolError(
-          endpoint,
-          `its challenge is malformed (${parsedChallenge.error.issues[0]?.message ?? 'invalid'})`,
-        );
-      const serverNonce = parsedChallenge.data.serverNonce;
-      const clientNonce = newNonce();
-      const answer = await post(
-        endpoint,
-        REGISTER_PATH,
-        (fingerprint) => ({
-          serverNonce,
-          clientNonce,
-          host,
-          proof: mac(key, registerProofInput(serverNonce, clientNonce, fingerprint, host.hostName)),
-        }),
-        timeoutMs,
-        options.signal,
-      );
-      if (answer.status !== 200) {
-        const failure = failureFromError(endpoint, answer);
-        if (failure === 'nonce-invalid') {
-          if (attempt === 1) continue;
-          throw protocolError(endpoint, 'it refused two fresh server nonces in a row (NONCE_INVALID)');
-        }
-        throw failure;
-      }
-      const parsed = registerResponseSchema.safeParse(answer.body);
-      if (!parsed.success)
-        throw protocolError(
-          endpoint,
-          `its registration answer is malformed (${parsed.error.issues[0]?.message ?? 'invalid'})`,
-        );
-      const expected = mac(key, serverProofInput(clientNonce, serverNonce, answer.fingerprint, parsed.data.hostId));
-      if (!macEquals(expected, parsed.data.serverProof)) {
-        throw new ExchangeFailure(
-          setupError(
-            'CS_AUTH_FAILED',
-            `the server at ${endpoint.display} could not prove it knows the passphrase (an impostor, or a man in the middle); nothing was stored`,
-            'Check that the IP address is your configuration server and that nothing intercepts HTTPS between this machine and it; then check the passphrase.',
-          ),
-        );
-      }
-      return { ok: true, hostId: parsed.data.hostId, fingerprint: answer.fingerprint };
-    }
-    throw protocolError(endpoint, 'no registration after two attempts');
+    return await exchange();
   } catch (error) {
     if (error instanceof ExchangeFailure) return { ok: false, error: error.error };
     throw error;
   }
+}
+
+/** Logs in, registers and checks the server's proof. Nothing is stored here. */
+export function registerWithCs(
+  endpoint: CsEndpoint,
+  passphrase: string,
+  host: HostInfo,
+  options: ExchangeOptions = {},
+): Promise<RegistrationResult> {
+  return settle(async () => {
+    const { login, answer } = await loginAndFinish(
+      endpoint,
+      passphrase,
+      REGISTER_PATH,
+      ({ loginId, sessionKey }, fingerprint) => ({
+        host,
+        proof: mac2(sessionKey, registerProofInput(loginId, fingerprint, host.hostName)),
+      }),
+      options,
+    );
+    if (answer.status !== 200) throw failureFromError(endpoint, answer);
+    const parsed = registerResponseSchema.safeParse(answer.body);
+    if (!parsed.success)
+      throw protocolError(
+        endpoint,
+        `its registration answer is malformed (${parsed.error.issues[0]?.message ?? 'invalid'})`,
+      );
+    const { hostId, serverProof } = parsed.data;
+    const expected = mac2(login.sessionKey, registeredProofInput(login.loginId, answer.fingerprint, hostId));
+    if (!macEquals(expected, serverProof)) throw impostor(endpoint, 'nothing was stored');
+    return { ok: true, hostId, fingerprint: answer.fingerprint };
+  });
+}
+
+/**
+ * Logs in and asks the server to forget `hostId`, checking its proof. Removing the local registration is the
+ * caller's business, once this succeeds.
+ */
+export function unregisterFromCs(
+  endpoint: CsEndpoint,
+  passphrase: string,
+  hostId: string,
+  options: ExchangeOptions = {},
+): Promise<UnregistrationResult> {
+  return settle(async () => {
+    const { login, answer } = await loginAndFinish(
+      endpoint,
+      passphrase,
+      UNREGISTER_PATH,
+      ({ loginId, sessionKey }, fingerprint) => ({
+        hostId,
+        proof: mac2(sessionKey, unregisterProofInput(loginId, fingerprint, hostId)),
+      }),
+      options,
+    );
+    // HOST_UNKNOWN by its code, not its status: a 404 alone may be a server without this path.
+    if (answer.status === 404 && errorCode(answer) === 'HOST_UNKNOWN')
+      return { ok: true, outcome: 'already-gone', fingerprint: answer.fingerprint };
+    if (answer.status !== 200) throw failureFromError(endpoint, answer);
+    const parsed = unregisterResponseSchema.safeParse(answer.body);
+    if (!parsed.success)
+      throw protocolError(
+        endpoint,
+        `its unregistration answer is malformed (${parsed.error.issues[0]?.message ?? 'invalid'})`,
+      );
+    const expected = mac2(login.sessionKey, unregisteredProofInput(login.loginId, answer.fingerprint, hostId));
+    if (!macEquals(expected, parsed.data.serverProof))
+      throw impostor(endpoint, 'the host may still be registered there');
+    return { ok: true, outcome: 'unregistered', fingerprint: answer.fingerprint };
+  });
 }

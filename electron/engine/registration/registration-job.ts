@@ -6,7 +6,6 @@ import { registerWithCs } from './cs-client';
 import { acquireInstallLock } from '../install/install-lock';
 import { readJournal } from '../install/install-journal';
 import { JobRecorder, type EventSink, type JobOutcome } from '../log/job-recorder';
-import { passphraseKey } from './registration-crypto';
 import { Redactor, SetupLog } from '../log/setup-log';
 import { configuratorLogFile, systemLayout, type SystemLayout } from '../system/system-layout';
 import type { SystemProbe } from '../system/system-probe';
@@ -164,7 +163,7 @@ async function register(
     platform: installation.config.platform,
     ipAddresses: hostAddresses(),
   };
-  const result = await registerWithCs(endpoint, passphraseKey(input.passphrase), host, {
+  const result = await registerWithCs(endpoint, input.passphrase, host, {
     timeoutMs: deps.timeoutMs,
     signal: deps.signal,
   });
