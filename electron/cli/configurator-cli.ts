@@ -66,8 +66,9 @@ const USAGE = [
 ];
 
 const FOOTER = [
-  'The passphrase is read from the file (trailing newlines removed) and never sent: the configurator and the',
-  'configuration server prove to each other that they know it. Exit codes as for UnifiedAgent (Linux 0/1/2/3/4;',
+  'The passphrase is read from the file (trailing newlines removed) and never sent: the configurator logs in',
+  'with OPAQUE (registration protocol v2), so only the configuration server that holds the record made from it',
+  'can answer, and a server that cannot learns nothing to guess from. Exit codes as for UnifiedAgent (Linux 0/1/2/3/4;',
   'Windows 0/1603/1639/1618/1602).',
   'Examples:',
   '  /usr/local/ASR/Vx/bin/UnifiedAgentConfigurator.sh -i 10.0.0.5 -P /var/passphrase.txt',

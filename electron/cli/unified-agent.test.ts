@@ -299,6 +299,8 @@ describe('preflight reports every failure before anything changes', () => {
     ['a relative path', 'relative/dir', /not an absolute path/],
     ['the root folder', '/', /system folder/],
     ['inside /usr/bin', '/usr/bin/asr', /inside the system folder \/usr\/bin/],
+    // Security review finding 5: a 240-byte name made the staging name too long, and jammed every later run.
+    ['a 240-byte folder name', `/opt/${'a'.repeat(240)}`, /is 240 bytes; each may be at most 200/],
   ])('INSTALL_LOCATION_INVALID for %s', async (_name, location, message) => {
     const { root, repo } = await setup();
     const run = await runCli(CLI.unifiedAgent, [
