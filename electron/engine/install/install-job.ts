@@ -2,10 +2,10 @@ import { setupError } from '../../../shared/error-catalog';
 import type { Failpoints } from '../failpoints';
 import { acquireInstallLock } from './install-lock';
 import { readJournal, settleJournal, type InstallJournal, JournalError } from './install-journal';
-import { JobRecorder, type EventSink, type JobOutcome } from '../log/job-recorder';
+import { startJob, type EventSink, type JobOutcome, type JobRecorder } from '../log/job-recorder';
 import { preflightError, runPreflight, type PreflightReport } from './preflight';
 import { type ProcessRunner } from '../system/process-runner';
-import { Redactor, SetupLog } from '../log/setup-log';
+import { Redactor } from '../log/setup-log';
 import { installerLogFile, systemLayout, type SystemLayout } from '../system/system-layout';
 import { SETUP_VERSION } from '../../../shared/product';
 import type { SystemProbe } from '../system/system-probe';
@@ -44,16 +44,16 @@ export interface EngineDeps {
 export async function runInstall(request: InstallRequest, deps: EngineDeps): Promise<JobOutcome> {
   const layout = systemLayout(deps.probe.platform, request.root);
   const clock = (): Date => deps.probe.now();
-  const log = new SetupLog(installerLogFile(layout, request.logDir), new Redactor(), clock);
-  const logProblem = log.open({
+  const { job, log } = startJob({
+    job: 'install',
     title: 'Mobility Service Setup (installer)',
     version: SETUP_VERSION,
+    logFile: installerLogFile(layout, request.logDir),
+    redactor: new Redactor(),
     argv: request.argv,
-    time: clock(),
+    emit: deps.emit,
+    clock,
   });
-  const job = new JobRecorder(deps.emit, log, clock);
-  job.started('install');
-  if (logProblem) job.note('warn', logProblem);
   try {
     const lock = await acquireInstallLock(layout.lockFile, request.argv.join(' '), clock());
     if (!lock.ok && lock.kind === 'busy') {
@@ -131,6 +131,16 @@ function notePreflight(job: JobRecorder, report: PreflightReport): void {
     );
 }
 
+function preflightFor(request: InstallRequest, deps: EngineDeps, layout: SystemLayout): Promise<PreflightReport> {
+  return runPreflight({
+    layout,
+    probe: deps.probe,
+    repository: request.repository,
+    installLocation: request.installLocation,
+    packageDir: request.packageDir,
+  });
+}
+
 async function reportOnly(
   request: InstallRequest,
   deps: EngineDeps,
@@ -139,13 +149,7 @@ async function reportOnly(
   reason: string,
 ): Promise<JobOutcome> {
   const preflight = job.step('preflight', 'preflight', 'Check prerequisites');
-  const report = await runPreflight({
-    layout,
-    probe: deps.probe,
-    repository: request.repository,
-    installLocation: request.installLocation,
-    packageDir: request.packageDir,
-  });
+  const report = await preflightFor(request, deps, layout);
   notePreflight(job, report);
   const error =
     preflightError(report.problems) ??
@@ -167,13 +171,7 @@ async function installLocked(
   await recoverInterrupted(layout, job, deps.runner);
 
   const locate = job.step('locate', 'locate', 'Locate the agent package');
-  const report = await runPreflight({
-    layout,
-    probe: deps.probe,
-    repository: request.repository,
-    installLocation: request.installLocation,
-    packageDir: request.packageDir,
-  });
+  const report = await preflightFor(request, deps, layout);
   const locateProblems = report.checks.filter(
     (c) => (c.id === 'os' || c.id === 'package' || c.id === 'architecture') && c.ok === false,
   );

@@ -8,7 +8,7 @@ import {
   type StepStatus,
 } from '../../../shared/job-events';
 import type { SetupError } from '../../../shared/error-catalog';
-import type { SetupLog } from './setup-log';
+import { SetupLog, type Redactor } from './setup-log';
 import { escapeControls } from '../../../shared/format';
 
 function safeError(error: SetupError): SetupError {
@@ -119,4 +119,27 @@ export class JobRecorder {
     else this.log.write(status === 'Warning' ? 'warn' : 'info', `Result: ${status}`, time);
     return { status, error, summary, logFile: this.log.file };
   }
+}
+
+export interface JobStart {
+  readonly job: 'install' | 'register';
+  /** The log header's title, e.g. "Mobility Service Setup (installer)". */
+  readonly title: string;
+  readonly version: string;
+  readonly logFile: string;
+  readonly redactor: Redactor;
+  /** For the log header; already free of secrets. */
+  readonly argv: readonly string[];
+  readonly emit: EventSink;
+  readonly clock: () => Date;
+}
+
+/** Opens the job's setup log (a log that cannot be opened is a warning, not a failure) and starts the job. */
+export function startJob(start: JobStart): { readonly job: JobRecorder; readonly log: SetupLog } {
+  const log = new SetupLog(start.logFile, start.redactor, start.clock);
+  const logProblem = log.open({ title: start.title, version: start.version, argv: start.argv, time: start.clock() });
+  const job = new JobRecorder(start.emit, log, start.clock);
+  job.started(start.job);
+  if (logProblem) job.note('warn', logProblem);
+  return { job, log };
 }

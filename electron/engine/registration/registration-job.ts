@@ -5,8 +5,8 @@ import type { HostInfo } from '../../../shared/registration-protocol';
 import { registerWithCs } from './cs-client';
 import { acquireInstallLock } from '../install/install-lock';
 import { readJournal } from '../install/install-journal';
-import { JobRecorder, type EventSink, type JobOutcome } from '../log/job-recorder';
-import { Redactor, SetupLog } from '../log/setup-log';
+import { startJob, type EventSink, type JobOutcome, type JobRecorder } from '../log/job-recorder';
+import { Redactor } from '../log/setup-log';
 import { configuratorLogFile, systemLayout, type SystemLayout } from '../system/system-layout';
 import type { SystemProbe } from '../system/system-probe';
 import { JobFailure } from '../install/job-failure';
@@ -51,16 +51,16 @@ export async function runRegistration(request: RegistrationRequest, deps: Config
   const layout = systemLayout(deps.probe.platform, request.root);
   const clock = (): Date => deps.probe.now();
   const redactor = new Redactor();
-  const log = new SetupLog(configuratorLogFile(layout, request.logDir), redactor, clock);
-  const logProblem = log.open({
+  const { job, log } = startJob({
+    job: 'register',
     title: 'Mobility Service Setup (configurator)',
     version: SETUP_VERSION,
+    logFile: configuratorLogFile(layout, request.logDir),
+    redactor,
     argv: request.argv,
-    time: clock(),
+    emit: deps.emit,
+    clock,
   });
-  const job = new JobRecorder(deps.emit, log, clock);
-  job.started('register');
-  if (logProblem) job.note('warn', logProblem);
   const check = job.step('check', 'configure', 'Check the configuration server details');
   const failCheck = (error: unknown): JobOutcome => {
     const failure = error instanceof JobFailure ? error.error : setupError('INSTALL_FAILED', (error as Error).message);
