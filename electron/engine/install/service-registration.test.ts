@@ -9,10 +9,10 @@ import {
   removeService,
   restoreService,
   stopForReplacement,
-  systemdUnitText,
   windowsBinPath,
   type ServiceSnapshot,
 } from './service-registration';
+import { systemdUnitText } from './systemd-unit';
 import { systemLayout, type SystemLayout } from '../system/system-layout';
 import { fakeProbe, makeRoot, Scratch } from '../test-support/fixtures';
 

@@ -8,6 +8,7 @@ import type { ServiceSpec } from '../package/package-setup';
 import { describeOutcome, scrubbedEnv, type ProcessRunner } from '../system/process-runner';
 import type { SystemLayout } from '../system/system-layout';
 import type { SystemProbe } from '../system/system-probe';
+import { systemdUnitPath, systemdUnitText } from './systemd-unit';
 
 // The agent service across a transaction. Linux: a systemd unit; Windows: a service via sc.exe.
 // - Before the new tree goes in, the service's state is captured into the journal (unit file or service
@@ -63,45 +64,6 @@ export interface ServiceContext {
 export type UndoContext = Pick<ServiceContext, 'layout' | 'runner' | 'log' | 'sleep'>;
 
 export class ServiceError extends Error {}
-
-/** A unit value as written: % starts a specifier in every unit setting, so it is doubled. */
-function unitValue(text: string): string {
-  return text.replace(/%/g, '%%');
-}
-
-/** One ExecStart word: % doubled, $ doubled (ExecStart expands variables), quoted when it needs it. */
-function execWord(arg: string): string {
-  const escaped = unitValue(arg).replace(/\$/g, '$$$$');
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(escaped)
-    ? escaped
-    : `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
-
-export function systemdUnitPath(layout: SystemLayout, spec: Pick<ServiceSpec, 'name'>): string {
-  return path.join(layout.unitDir, `${spec.name}.service`);
-}
-
-export function systemdUnitText(spec: ServiceSpec, installLocation: string): string {
-  const exec = [path.posix.join(installLocation, spec.exec), ...spec.args].map(execWord).join(' ');
-  return [
-    '# Written by Mobility Service Setup; reinstalling the agent rewrites it.',
-    '[Unit]',
-    `Description=${unitValue(spec.description)}`,
-    'After=network-online.target',
-    'Wants=network-online.target',
-    '',
-    '[Service]',
-    'Type=simple',
-    `ExecStart=${exec}`,
-    `WorkingDirectory=${unitValue(installLocation)}`,
-    'Restart=on-failure',
-    'RestartSec=10',
-    '',
-    '[Install]',
-    'WantedBy=multi-user.target',
-    '',
-  ].join('\n');
-}
 
 /** A Windows command line: each argument quoted when it has spaces or quotes, inner quotes escaped. */
 export function windowsBinPath(spec: ServiceSpec, installLocation: string): string {
