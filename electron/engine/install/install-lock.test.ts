@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { acquireInstallLock, readLockHolder, type InstallLock, type LockResult } from './install-lock';
+import { acquireInstallLock, acquireWindows, readLockHolder, type InstallLock, type LockResult } from './install-lock';
 import { Scratch } from '../test-support/fixtures';
 
 const scratch = new Scratch();
@@ -191,5 +191,62 @@ describe('readLockHolder', () => {
     fs.mkdirSync(path.dirname(file));
     fs.writeFileSync(file, JSON.stringify({ pid: 42 }));
     expect(readLockHolder(file)).toEqual({ pid: 42, startedAt: '', command: '' });
+  });
+});
+
+// Windows cannot run here; its lock's logic runs with stand-ins for icacls and the exclusive open.
+describe('the Windows lock (stand-in system calls)', () => {
+  function ops(open: (file: string) => number | undefined, restrict?: string) {
+    const calls: string[] = [];
+    return {
+      calls,
+      restrictFolder: (folder: string) => {
+        calls.push(`restrict ${path.basename(folder)}`);
+        return restrict;
+      },
+      openExclusive: (file: string) => {
+        calls.push(`open ${path.basename(file)}`);
+        return open(file);
+      },
+    };
+  }
+
+  it('makes the folder private before opening the lock file alone, and names its holder beside it', async () => {
+    const lockFile = path.join(scratch.path('win'), 'lock', 'install.lock');
+    const stand = ops((file) => fs.openSync(file, 'w+'));
+    const result = acquireWindows(lockFile, 'UnifiedAgent /Role MS', NOW, stand);
+    expect(stand.calls).toEqual(['restrict lock', 'open install.lock']);
+    expect(readLockHolder(`${lockFile}.holder`)?.command).toBe('UnifiedAgent /Role MS');
+    await releaseHeld(locked(result));
+    expect(fs.existsSync(`${lockFile}.holder`)).toBe(false);
+  });
+
+  it('is busy, naming the holder, when another process has the file open', () => {
+    const lockFile = path.join(scratch.path('win-busy'), 'lock', 'install.lock');
+    fs.mkdirSync(path.dirname(lockFile), { recursive: true });
+    fs.writeFileSync(`${lockFile}.holder`, JSON.stringify({ pid: 4242, startedAt: 'then', command: 'first' }));
+    expect(
+      acquireWindows(
+        lockFile,
+        'second',
+        NOW,
+        ops(() => undefined),
+      ),
+    ).toEqual({
+      ok: false,
+      kind: 'busy',
+      holder: { pid: 4242, startedAt: 'then', command: 'first' },
+    });
+  });
+
+  it('is unavailable, opening nothing, when the folder cannot be made private', () => {
+    const lockFile = path.join(scratch.path('win-acl'), 'lock', 'install.lock');
+    const stand = ops(() => 99, 'icacls could not make it private');
+    expect(acquireWindows(lockFile, 'x', NOW, stand)).toEqual({
+      ok: false,
+      kind: 'unavailable',
+      reason: 'icacls could not make it private',
+    });
+    expect(stand.calls).toEqual(['restrict lock']);
   });
 });

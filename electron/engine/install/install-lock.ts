@@ -1,7 +1,5 @@
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 
 // One install at a time per root. On Linux the exclusion is flock(2) on a 0600 file in a folder only root
@@ -11,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 // after it exits. The kernel drops it when our last descriptor closes, kill -9 included, so a dead holder's
 // lock is taken over at once. Our descriptors are close-on-exec, so no component or service we start can
 // inherit it. The file itself tells the next admin who holds the lock (pid, start time, command). Windows
-// keeps a named pipe under a name derived from the folder.
+// has the same shape: a file opened with share mode 0 in a folder only Administrators and SYSTEM may write.
 
 export interface LockHolder {
   readonly pid: number;
@@ -101,39 +99,66 @@ function acquirePosix(lockFile: string, command: string, now: Date): LockResult 
   };
 }
 
-function pipeName(lockFile: string): string {
-  let identity = path.resolve(path.dirname(lockFile));
-  try {
-    const stat = fs.statSync(identity);
-    identity = `${stat.dev}:${stat.ino}`;
-  } catch {
-    // The folder was just created by the caller; fall back to its path.
-  }
-  return `\\\\.\\pipe\\ASRSetup-install-${createHash('sha256').update(identity).digest('hex').slice(0, 32)}`;
+/** What the Windows lock needs of the system; tests give a stand-in. */
+export interface WindowsLockOps {
+  /** Makes a folder private: no inheritance, full control for Administrators and SYSTEM only. */
+  restrictFolder(folder: string): string | undefined;
+  /** Opens a file for this process alone (share mode 0); undefined when another process has it open. */
+  openExclusive(file: string): number | undefined;
 }
 
-async function acquireWindows(lockFile: string, command: string, now: Date): Promise<LockResult> {
-  try {
-    fs.mkdirSync(path.dirname(lockFile), { recursive: true });
-  } catch (error) {
-    return unavailable(`${path.dirname(lockFile)} cannot be written (${(error as NodeJS.ErrnoException).code})`);
-  }
-  const server = net.createServer();
-  const bound = await new Promise<boolean>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      error.code === 'EADDRINUSE' ? resolve(false) : reject(error),
+// libuv opens a file with share mode 0 when this bit is in the flags (UV_FS_O_EXLOCK): no other process can
+// open it until our handle closes, which Windows does when the process dies.
+const UV_FS_O_EXLOCK = 0x10000000;
+
+export const windowsLockOps: WindowsLockOps = {
+  restrictFolder(folder) {
+    const system32 = path.join(process.env.SystemRoot ?? 'C:\\Windows', 'System32');
+    // By SID, so it works in every language: Administrators (S-1-5-32-544) and SYSTEM (S-1-5-18).
+    const result = spawnSync(
+      path.join(system32, 'icacls.exe'),
+      [folder, '/inheritance:r', '/grant:r', '*S-1-5-32-544:(OI)(CI)F', '*S-1-5-18:(OI)(CI)F'],
+      { encoding: 'utf8', windowsHide: true },
     );
-    server.listen(pipeName(lockFile), () => resolve(true));
-  });
-  if (!bound) return { ok: false, kind: 'busy', holder: readLockHolder(lockFile) };
-  server.unref();
-  fs.writeFileSync(lockFile, `${JSON.stringify({ pid: process.pid, startedAt: now.toISOString(), command })}\n`);
+    return result.status === 0
+      ? undefined
+      : `icacls could not make ${folder} private: ${result.stderr || result.error}`;
+  },
+  openExclusive(file) {
+    try {
+      return fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT | UV_FS_O_EXLOCK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EBUSY' || code === 'EPERM' || code === 'EACCES') return undefined;
+      throw error;
+    }
+  },
+};
+
+/**
+ * Windows: the lock file, opened with share mode 0, in a folder only Administrators and SYSTEM may write
+ * (ProgramData lets every user create files in new subfolders, so the ACL is set explicitly). Its holder is
+ * written beside it, since nobody else can read a file held that way.
+ */
+export function acquireWindows(lockFile: string, command: string, now: Date, ops = windowsLockOps): LockResult {
+  const folder = path.dirname(lockFile);
+  const holderFile = `${lockFile}.holder`;
+  try {
+    fs.mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    return unavailable(`${folder} cannot be written (${(error as NodeJS.ErrnoException).code})`);
+  }
+  const restricted = ops.restrictFolder(folder);
+  if (restricted) return unavailable(restricted);
+  const fd = ops.openExclusive(lockFile);
+  if (fd === undefined) return { ok: false, kind: 'busy', holder: readLockHolder(holderFile) };
+  fs.writeFileSync(holderFile, `${JSON.stringify({ pid: process.pid, startedAt: now.toISOString(), command })}\n`);
   return {
     ok: true,
     lock: {
       release: async () => {
-        if (readLockHolder(lockFile)?.pid === process.pid) fs.rmSync(lockFile, { force: true });
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        if (readLockHolder(holderFile)?.pid === process.pid) fs.rmSync(holderFile, { force: true });
+        fs.closeSync(fd);
       },
     },
   };
