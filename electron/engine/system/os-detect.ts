@@ -104,40 +104,32 @@ const WINDOWS_NAMES: Record<string, string> = {
   '10.0.20348': 'Windows Server 2022',
 };
 
-export function detectOs(layout: SystemLayout, probe: SystemProbe): OsDetection {
-  let os: DetectedOs | undefined;
-  if (layout.platform === 'win32') {
-    const version = probe.windowsVersion();
-    if (version) {
-      const name = WINDOWS_NAMES[version.release] ?? `Windows ${version.release}`;
-      os = {
-        id: version.server ? 'windows' : 'windows-client',
-        version: version.release,
-        description: version.server ? name : `Windows client ${version.release}`,
-        source: 'Windows version',
-      };
-    }
-  } else {
-    const osRelease = readIfPresent(layout.hostPath('/etc/os-release'));
-    os = osRelease === undefined ? undefined : fromOsRelease(osRelease);
-    if (!os) {
-      const oracle = readIfPresent(layout.hostPath('/etc/oracle-release'));
-      const redhat =
-        readIfPresent(layout.hostPath('/etc/redhat-release')) ?? readIfPresent(layout.hostPath('/etc/centos-release'));
-      const suse = readIfPresent(layout.hostPath('/etc/SuSE-release'));
-      // Oracle Linux also ships /etc/redhat-release claiming to be RHEL, so its own file is read first.
-      if (oracle !== undefined) os = fromRedHatRelease(oracle, '/etc/oracle-release');
-      else if (redhat !== undefined) os = fromRedHatRelease(redhat, '/etc/redhat-release');
-      else if (suse !== undefined) os = fromSuseRelease(suse);
-    }
-  }
-  if (!os) {
-    const where =
-      layout.platform === 'win32'
-        ? 'the Windows version'
-        : `${layout.hostPath('/etc/os-release')} or an older release file (/etc/redhat-release, /etc/oracle-release, /etc/SuSE-release)`;
+/** The release files Linux detection reads, in its order: the push installer fetches these from a server. */
+export const LINUX_RELEASE_FILES = [
+  '/etc/os-release',
+  '/etc/oracle-release',
+  '/etc/redhat-release',
+  '/etc/centos-release',
+  '/etc/SuSE-release',
+] as const;
+
+function detectedLinux(read: (file: string) => string | undefined): DetectedOs | undefined {
+  const osRelease = read('/etc/os-release');
+  const fromOs = osRelease === undefined ? undefined : fromOsRelease(osRelease);
+  if (fromOs) return fromOs;
+  const oracle = read('/etc/oracle-release');
+  const redhat = read('/etc/redhat-release') ?? read('/etc/centos-release');
+  const suse = read('/etc/SuSE-release');
+  // Oracle Linux also ships /etc/redhat-release claiming to be RHEL, so its own file is read first.
+  if (oracle !== undefined) return fromRedHatRelease(oracle, '/etc/oracle-release');
+  if (redhat !== undefined) return fromRedHatRelease(redhat, '/etc/redhat-release');
+  if (suse !== undefined) return fromSuseRelease(suse);
+  return undefined;
+}
+
+function matched(os: DetectedOs | undefined, where: string): OsDetection {
+  if (!os)
     return { ok: false, os: undefined, reason: `cannot tell which operating system this is: no readable ${where}` };
-  }
   const row = supportRowFor(os.id, os.version);
   if (!row)
     return {
@@ -146,4 +138,33 @@ export function detectOs(layout: SystemLayout, probe: SystemProbe): OsDetection 
       reason: `${os.description} (${os.id} ${os.version}, from ${os.source}) is not in the support matrix`,
     };
   return { ok: true, os, row };
+}
+
+/** Linux detection from release files read elsewhere (a server, over SSH): the same rules as detectOs. */
+export function detectLinuxOs(read: (file: string) => string | undefined, where = 'release file'): OsDetection {
+  return matched(
+    detectedLinux(read),
+    `/etc/os-release or an older release file (/etc/redhat-release, /etc/oracle-release, /etc/SuSE-release) on ${where}`,
+  );
+}
+
+export function detectOs(layout: SystemLayout, probe: SystemProbe): OsDetection {
+  if (layout.platform !== 'win32') {
+    return matched(
+      detectedLinux((file) => readIfPresent(layout.hostPath(file))),
+      `${layout.hostPath('/etc/os-release')} or an older release file (/etc/redhat-release, /etc/oracle-release, /etc/SuSE-release)`,
+    );
+  }
+  let os: DetectedOs | undefined;
+  const version = probe.windowsVersion();
+  if (version) {
+    const name = WINDOWS_NAMES[version.release] ?? `Windows ${version.release}`;
+    os = {
+      id: version.server ? 'windows' : 'windows-client',
+      version: version.release,
+      description: version.server ? name : `Windows client ${version.release}`,
+      source: 'Windows version',
+    };
+  }
+  return matched(os, 'the Windows version');
 }
