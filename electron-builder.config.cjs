@@ -14,6 +14,7 @@ module.exports = {
     'dist/renderer/**',
     'dist/cli/unified-agent.cjs',
     'dist/cli/unified-agent-configurator.cjs',
+    'dist/cli/push-install.cjs',
     'assets/repository/**',
     '!**/*.map',
   ],

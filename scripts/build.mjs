@@ -8,6 +8,7 @@ const nodeBundles = [
   ['electron/cli/pack-agent.ts', 'dist/cli/pack-agent.cjs'],
   ['electron/cli/unified-agent-configurator.ts', 'dist/cli/unified-agent-configurator.cjs'],
   ['electron/cli/asr-setup-release.ts', 'dist/cli/asr-setup.cjs'],
+  ['electron/cli/push-install.ts', 'dist/cli/push-install.cjs'],
   ['e2e/config-server/config-server-cli.ts', 'dist/e2e/config-server.cjs'],
   ['bench/registration.ts', 'dist/bench/registration.cjs'],
   ['bench/log-reader.ts', 'dist/bench/log-reader.cjs'],
@@ -36,7 +37,8 @@ await Promise.all(
         minifySyntax: true,
         logLevel: 'warning',
         // Electron is provided by the runtime; Playwright (benchmarks only) loads its own files at run time.
-        external: ['electron', 'playwright-core', '@playwright/test'],
+        // ssh2's native helpers (sshcrypto.node, cpu-features) are optional: it falls back to pure JavaScript.
+        external: ['electron', 'playwright-core', '@playwright/test', '*.node', 'cpu-features'],
       }),
     ),
 );

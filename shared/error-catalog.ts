@@ -111,6 +111,44 @@ export const ERROR_CATALOG = {
     title: 'The configuration server is refusing attempts for now',
     remedy: 'Wait for the time named above, check the passphrase, then try again.',
   },
+  // Push installation (many servers over SSH). Each remedy names the configuration server's push error code
+  // admins already look up for the same cause.
+  PUSH_UNREACHABLE: {
+    outcome: 'failed',
+    title: 'The server cannot be reached over SSH',
+    remedy:
+      'Check that the server is running, that its address and SSH port are right and that a firewall lets SSH through from this machine (as ASR push error 95117: the source machine is not reachable).',
+  },
+  PUSH_AUTH_FAILED: {
+    outcome: 'failed',
+    title: 'The server refused the SSH credentials',
+    remedy:
+      'Check the user name and the key file or password; for a password, the server needs PasswordAuthentication yes in sshd_config (as ASR push error 95108: the credentials are not valid).',
+  },
+  PUSH_HOST_KEY_UNKNOWN: {
+    outcome: 'failed',
+    title: "The server's SSH host key is not known",
+    remedy:
+      'Check the fingerprint named above with the server (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on its console), then add it to the known hosts file or run again with --accept-new-host-keys.',
+  },
+  PUSH_HOST_KEY_CHANGED: {
+    outcome: 'failed',
+    title: "The server's SSH host key has changed",
+    remedy:
+      'Someone may be intercepting the connection, or the server was reinstalled. Check the new fingerprint with the server; only then remove the old entry (ssh-keygen -R HOST) and run again. No credential was sent.',
+  },
+  PUSH_NOT_ROOT: {
+    outcome: 'failed',
+    title: 'The SSH user cannot act as root on the server',
+    remedy:
+      'Push as root, or as a user allowed to run commands as root with sudo without a password (NOPASSWD in sudoers) (as ASR push error 95108: the account is not root).',
+  },
+  PUSH_COPY_FAILED: {
+    outcome: 'failed',
+    title: 'The release could not be copied to the server',
+    remedy:
+      'Check free space in the server\'s /tmp and that the connection is stable, then run again; a re-run finishes only what is left (as ASR push error 95103: the push installation could not copy the agent).',
+  },
 } as const satisfies Record<string, ErrorInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -20,7 +20,7 @@ export const registrationSchema = z.object({
 
 export type StoredRegistration = z.infer<typeof registrationSchema>;
 
-const registrationStatusSchema = registrationSchema.pick({
+export const registrationStatusSchema = registrationSchema.pick({
   csEndpoint: true,
   hostId: true,
   fingerprint: true,

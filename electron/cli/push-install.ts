@@ -1,0 +1,4 @@
+import { pushInstallMain } from './push-install-cli';
+import { runEntry } from './run-entry';
+
+runEntry(pushInstallMain);

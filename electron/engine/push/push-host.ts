@@ -1,0 +1,289 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { setupError, type SetupError } from '../../../shared/error-catalog';
+import type { JobEvent } from '../../../shared/job-events';
+import type { HostResult, PushEvent, PushStep } from '../../../shared/push-events';
+import { shellQuote } from '../install/configurator-launcher';
+import type { ReleaseCatalog } from './release-catalog';
+import { detectRemoteOs, pendingWork, readRemoteAgent } from './remote-state';
+import { PushFailure, SshConnection, type Credentials, type HostKeyPolicy } from './ssh-connection';
+import type { PushTarget } from './push-targets';
+
+// One server's push, on its own connection: connect (host key first), act as root (directly or through
+// `sudo -n`), detect the OS by the engine's rules, read what is installed, and then only what is left:
+// copy the release into a fresh private folder and run its ./install in one remote shell whose exit trap
+// removes the folder whatever happens (a cut connection included), then register with the passphrase on
+// standard input.
+
+export interface PushSettings {
+  readonly role: string;
+  readonly platform: string;
+  readonly installLocation: string;
+  readonly cs: { readonly endpoint: string; readonly passphrase: string } | undefined;
+  readonly credentials: Credentials;
+  readonly hostKeys: HostKeyPolicy;
+  readonly releases: ReleaseCatalog;
+  readonly connectTimeoutMs: number;
+}
+
+/** The setup log a failed server's tail is fetched from (as the CS keeps push logs). */
+export const REMOTE_INSTALLER_LOG = '/var/log/ASRSetupLogs/ASRUnifiedAgentInstaller.log';
+
+interface Progress {
+  osLabel: string | null;
+  agentVersion: string | null;
+  hostId: string | null;
+  step: PushStep;
+}
+
+export async function pushHost(
+  target: PushTarget,
+  settings: PushSettings,
+  emit: (event: PushEvent) => void,
+  signal: AbortSignal,
+  onLogTail: (lines: string) => void,
+): Promise<HostResult> {
+  const host = target.spec;
+  const state: Progress = { osLabel: null, agentVersion: null, hostId: null, step: 'connect' };
+  const step = (
+    name: PushStep,
+    status: 'started' | 'Succeeded' | 'Failed' | 'Skipped' | 'Warning',
+    message: string,
+  ) => {
+    state.step = name;
+    emit({ type: 'host-step', host, step: name, status, message, time: new Date().toISOString() });
+  };
+  const result = (status: HostResult['status'], error: SetupError | null): HostResult => ({
+    host,
+    status,
+    osLabel: state.osLabel,
+    agentVersion: state.agentVersion,
+    hostId: state.hostId,
+    stoppedAt: error ? state.step : null,
+    error,
+  });
+  let ssh: SshConnection | undefined;
+  try {
+    step('connect', 'started', `${target.user}@${target.host}:${target.port}`);
+    ssh = await SshConnection.connect(target, settings.credentials, settings.hostKeys, settings.connectTimeoutMs);
+    const sudo = await rootPrefix(ssh, target);
+    step('connect', 'Succeeded', sudo ? `as ${target.user}, through sudo` : `as ${target.user}`);
+    if (signal.aborted) throw new PushFailure(cancelled('before anything changed'));
+
+    step('detect', 'started', 'operating system and installed agent');
+    const os = await detectRemoteOs(ssh, sudo, host);
+    if (!os.ok) throw new PushFailure(setupError('UNSUPPORTED_OS', `${host}: ${os.reason}`));
+    state.osLabel = os.row.label;
+    const release = await settings.releases.forLabel(os.row.label, os.os.description);
+    const agent = await readRemoteAgent(ssh, sudo);
+    const work = pendingWork(agent, {
+      agentVersion: release.agentVersion,
+      role: settings.role,
+      platform: settings.platform,
+      installLocation: settings.installLocation,
+      csEndpoint: settings.cs?.endpoint,
+    });
+    state.agentVersion = agent.record?.agentVersion ?? null;
+    state.hostId = agent.registration?.hostId ?? null;
+    step(
+      'detect',
+      'Succeeded',
+      `${os.os.description} (${os.row.label}); ${describeAgent(agent.record?.agentVersion, agent.registration?.csEndpoint)}`,
+    );
+    if (!work.install && !work.register) return result('Unchanged', null);
+
+    let warning = false;
+    if (work.install) {
+      const outcome = await copyAndInstall(
+        ssh,
+        sudo,
+        release.file,
+        release.topFolder,
+        settings,
+        host,
+        emit,
+        step,
+        signal,
+      );
+      if (outcome.error) {
+        onLogTail(await logTail(ssh, sudo));
+        throw new PushFailure(outcome.error);
+      }
+      warning = outcome.status === 'Warning';
+      state.agentVersion = release.agentVersion;
+    } else {
+      step('copy', 'Skipped', `agent ${release.agentVersion} is already installed`);
+      step('install', 'Skipped', `agent ${release.agentVersion} is already installed`);
+    }
+    if (signal.aborted) throw new PushFailure(cancelled('after the install'));
+    if (settings.cs && work.register) {
+      const registered = await register(ssh, sudo, settings, host, emit, step);
+      if (registered.error) throw new PushFailure(registered.error);
+      state.hostId = registered.hostId;
+    } else if (settings.cs) step('register', 'Skipped', `already registered with ${settings.cs.endpoint}`);
+    return result(warning ? 'Warning' : 'Succeeded', null);
+  } catch (error) {
+    const failure =
+      error instanceof PushFailure
+        ? error.error
+        : setupError('PUSH_COPY_FAILED', `${host}: ${(error as Error).message}`);
+    step(state.step, 'Failed', failure.message);
+    return result('Failed', failure);
+  } finally {
+    ssh?.close();
+  }
+}
+
+function cancelled(where: string): SetupError {
+  return setupError('CANCELLED', `the push was cancelled ${where}; the server was left as it was`);
+}
+
+function describeAgent(version: string | undefined, csEndpoint: string | undefined): string {
+  if (!version) return 'no agent installed';
+  return `agent ${version} installed${csEndpoint ? `, registered with ${csEndpoint}` : ', not registered'}`;
+}
+
+/** '' as root, 'sudo -n -- ' for a user sudo lets in without a password; otherwise PUSH_NOT_ROOT. */
+async function rootPrefix(ssh: SshConnection, target: PushTarget): Promise<string> {
+  const id = await ssh.exec('id -u');
+  if (id.stdout.trim() === '0') return '';
+  const sudo = await ssh.exec('sudo -n true');
+  if (sudo.code === 0) return 'sudo -n -- ';
+  throw new PushFailure(
+    setupError(
+      'PUSH_NOT_ROOT',
+      `${target.spec}: user ${target.user} is not root, and sudo ${/password/i.test(sudo.stderr) ? 'wants a password' : 'refuses it'} (${sudo.stderr.trim().split('\n')[0] || `exit ${sudo.code}`})`,
+    ),
+  );
+}
+
+async function copyAndInstall(
+  ssh: SshConnection,
+  sudo: string,
+  releaseFile: string,
+  topFolder: string,
+  settings: PushSettings,
+  host: string,
+  emit: (event: PushEvent) => void,
+  step: (name: PushStep, status: 'started' | 'Succeeded' | 'Failed' | 'Skipped' | 'Warning', message: string) => void,
+  signal: AbortSignal,
+): Promise<{ status: 'Succeeded' | 'Warning' | 'Failed'; error: SetupError | null }> {
+  const size = fs.statSync(releaseFile).size;
+  step('copy', 'started', `${path.basename(releaseFile)} (${size} bytes)`);
+  // One shell: a private folder (mktemp -d is 0700), exactly the release's bytes unpacked into it, then its
+  // ./install, which cancels (and rolls back) when stdin closes; the trap removes the folder on any exit.
+  const args = [
+    '-d',
+    settings.installLocation,
+    '-r',
+    settings.role,
+    '-v',
+    settings.platform,
+    '-q',
+    '--json',
+    '--cancel-on-stdin-eof',
+  ];
+  const script = [
+    'umask 077',
+    'd=$(mktemp -d /tmp/asr-push.XXXXXXXX) || exit 96',
+    'trap \'rm -rf "$d"\' EXIT HUP INT TERM PIPE',
+    `head -c ${size} | tar -xzf - -C "$d" || { echo "ASR-PUSH-COPY-FAILED" >&2; exit 97; }`,
+    `echo ASR-PUSH-COPIED`,
+    `"$d"/${shellQuote(topFolder)}/install ${args.map(shellQuote).join(' ')}`,
+  ].join('\n');
+  let copied = false;
+  let result: { status: 'Succeeded' | 'Warning' | 'Failed'; error: SetupError | null } | undefined;
+  const stream = fs.createReadStream(releaseFile, { highWaterMark: 256 * 1024 });
+  let sent = 0;
+  stream.on('data', (chunk) => {
+    sent += chunk.length;
+    emit({ type: 'host-progress', host, bytesDone: sent, bytesTotal: size });
+  });
+  const run = await ssh.exec(`${sudo}sh -c ${shellQuote(script)}`, {
+    inputStream: stream,
+    keepOpen: true,
+    signal,
+    onStdoutLine: (line) => {
+      if (line === 'ASR-PUSH-COPIED') {
+        copied = true;
+        step('copy', 'Succeeded', `unpacked in a private folder on the server`);
+        step('install', 'started', `./install ${args.slice(0, 6).join(' ')}`);
+        return;
+      }
+      const event = parseEvent(line);
+      if (!event) return;
+      emit({ type: 'host-job-event', host, event });
+      if (event.type === 'result') result = { status: event.status, error: event.error ?? null };
+    },
+  });
+  if (!copied) {
+    const why = run.stderr.replace('ASR-PUSH-COPY-FAILED', '').trim().split('\n').slice(-3).join('; ');
+    if (signal.aborted) return { status: 'Failed', error: cancelled('while the release was being copied') };
+    return {
+      status: 'Failed',
+      error: setupError(
+        'PUSH_COPY_FAILED',
+        `${host}: the release could not be copied and unpacked in /tmp (${why || `exit ${run.code ?? run.signal}`})`,
+      ),
+    };
+  }
+  if (!result)
+    return {
+      status: 'Failed',
+      error: setupError('INSTALL_FAILED', `${host}: ./install ended without a result (exit ${run.code ?? run.signal})`),
+    };
+  step(
+    'install',
+    result.status === 'Failed' ? 'Failed' : result.status,
+    result.error ? result.error.message : `agent installed at ${settings.installLocation}`,
+  );
+  return result;
+}
+
+async function register(
+  ssh: SshConnection,
+  sudo: string,
+  settings: PushSettings,
+  host: string,
+  emit: (event: PushEvent) => void,
+  step: (name: PushStep, status: 'started' | 'Succeeded' | 'Failed' | 'Skipped' | 'Warning', message: string) => void,
+): Promise<{ hostId: string | null; error: SetupError | null }> {
+  const cs = settings.cs as NonNullable<PushSettings['cs']>;
+  step('register', 'started', `with the configuration server ${cs.endpoint}`);
+  const configurator = `${settings.installLocation}/Vx/bin/UnifiedAgentConfigurator.sh`;
+  let outcome: Extract<JobEvent, { type: 'result' }> | undefined;
+  // The passphrase goes on stdin ("-P -"): never in an argv, a file or an environment on the server.
+  await ssh.exec(`${sudo}${shellQuote(configurator)} -i ${shellQuote(cs.endpoint)} -P - --json`, {
+    input: `${cs.passphrase}\n`,
+    onStdoutLine: (line) => {
+      const event = parseEvent(line);
+      if (!event) return;
+      emit({ type: 'host-job-event', host, event });
+      if (event.type === 'result') outcome = event;
+    },
+  });
+  if (!outcome)
+    return { hostId: null, error: setupError('INSTALL_FAILED', `${host}: the configurator ended without a result`) };
+  if (outcome.error) {
+    step('register', 'Failed', outcome.error.message);
+    return { hostId: null, error: outcome.error };
+  }
+  const hostId = outcome.summary?.hostId ?? null;
+  step('register', 'Succeeded', `registered as host ${hostId ?? '?'}`);
+  return { hostId, error: null };
+}
+
+function parseEvent(line: string): JobEvent | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const value = JSON.parse(line) as JobEvent;
+    return typeof value.type === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function logTail(ssh: SshConnection, sudo: string): Promise<string> {
+  const run = await ssh.exec(`${sudo}tail -n 60 ${REMOTE_INSTALLER_LOG}`).catch(() => undefined);
+  return run?.stdout ?? '';
+}

@@ -1,0 +1,105 @@
+import { compareAgentVersions, parseAgentVersion } from '../../../shared/package-name';
+import { installRecordSchema, type InstallRecord } from '../install/install-record';
+import { registrationStatusSchema, type RegistrationStatus } from '../registration/registration-store';
+import { detectLinuxOs, LINUX_RELEASE_FILES, type OsDetection } from '../system/os-detect';
+import { shellQuote } from '../install/configurator-launcher';
+import type { SshConnection } from './ssh-connection';
+
+// What a server is and has, read over the connection before anything changes there: its release files
+// (detected by the engine's own rules), the install record, and the registration's public status.
+
+const MARK = '\u0001ASR-PUSH-FILE ';
+
+/** Reads several small files in one round trip; a missing file is absent from the result. */
+export async function readRemoteFiles(
+  ssh: SshConnection,
+  sudo: string,
+  files: readonly string[],
+): Promise<Map<string, string>> {
+  const script = files
+    .map(
+      (file) =>
+        `if [ -r ${shellQuote(file)} ]; then printf '${MARK}%s\\n' ${shellQuote(file)}; head -c 65536 ${shellQuote(file)}; echo; fi`,
+    )
+    .join('; ');
+  const run = await ssh.exec(`${sudo}sh -c ${shellQuote(script)}`);
+  const found = new Map<string, string>();
+  let current: string | undefined;
+  let lines: string[] = [];
+  const flush = (): void => {
+    if (current !== undefined) found.set(current, lines.join('\n'));
+  };
+  for (const line of run.stdout.split('\n')) {
+    if (line.startsWith(MARK)) {
+      flush();
+      current = line.slice(MARK.length);
+      lines = [];
+    } else lines.push(line);
+  }
+  flush();
+  return found;
+}
+
+export async function detectRemoteOs(ssh: SshConnection, sudo: string, host: string): Promise<OsDetection> {
+  const files = await readRemoteFiles(ssh, sudo, LINUX_RELEASE_FILES);
+  return detectLinuxOs((file) => files.get(file), host);
+}
+
+export interface RemoteAgent {
+  readonly record: InstallRecord | undefined;
+  readonly registration: RegistrationStatus | undefined;
+}
+
+function parseJson<T>(
+  text: string | undefined,
+  parse: (value: unknown) => { success: boolean; data?: T },
+): T | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const parsed = parse(JSON.parse(text) as unknown);
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function readRemoteAgent(ssh: SshConnection, sudo: string): Promise<RemoteAgent> {
+  const recordFile = '/var/lib/ASRSetup/install-record.json';
+  const first = await readRemoteFiles(ssh, sudo, [recordFile]);
+  const record = parseJson(first.get(recordFile), (value) => installRecordSchema.safeParse(value));
+  if (!record) return { record: undefined, registration: undefined };
+  const statusFile = `${record.installLocation}/.asrsetup/registration-status.json`;
+  const second = await readRemoteFiles(ssh, sudo, [statusFile]);
+  return {
+    record,
+    registration: parseJson(second.get(statusFile), (value) => registrationStatusSchema.safeParse(value)),
+  };
+}
+
+export interface PushWanted {
+  readonly agentVersion: string;
+  readonly role: string;
+  readonly platform: string;
+  readonly installLocation: string;
+  readonly csEndpoint: string | undefined;
+}
+
+/** What a server still needs: an install (or upgrade), a registration, both, or nothing (Unchanged). */
+export function pendingWork(agent: RemoteAgent, wanted: PushWanted): { install: boolean; register: boolean } {
+  const record = agent.record;
+  const have = record ? parseAgentVersion(record.agentVersion) : undefined;
+  const want = parseAgentVersion(wanted.agentVersion);
+  const current =
+    record !== undefined &&
+    have !== undefined &&
+    want !== undefined &&
+    compareAgentVersions(have, want) === 0 &&
+    record.role === wanted.role &&
+    record.platform === wanted.platform &&
+    record.installLocation === wanted.installLocation;
+  const registered =
+    wanted.csEndpoint === undefined ||
+    (agent.registration !== undefined && agent.registration.csEndpoint === wanted.csEndpoint);
+  // An upgrade keeps the registration, so a server registered with this CS is not registered again.
+  return { install: !current, register: !registered };
+}
