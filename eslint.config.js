@@ -126,8 +126,8 @@ export default tseslint.config(
             ),
             zone(
               ['./electron/engine/system', './electron/engine/package', './electron/engine/log'],
-              ['./electron/engine/install', './electron/engine/registration'],
-              'system/, package/ and log/ are the lower layer of the engine: they never import install/ or registration/.',
+              ['./electron/engine/install', './electron/engine/registration', './electron/engine/push'],
+              'system/, package/ and log/ are the lower layer of the engine: they never import install/, registration/ or push/.',
             ),
             zone(
               './electron/engine/system',

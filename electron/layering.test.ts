@@ -28,6 +28,7 @@ describe('layering rules', () => {
       /lower layer/,
     ],
     ['electron/engine/log/new-file.ts', "export { runInstall } from '../install/install-job';", /lower layer/],
+    ['electron/engine/system/new-file.ts', "export { runPush } from '../push/push-run';", /lower layer/],
     [
       'electron/engine/system/new-file.ts',
       "export { extractPackage } from '../package/safe-extract';",
