@@ -7,11 +7,11 @@ import { AGENT_PLATFORMS, ROLES } from '../../shared/agent-kinds';
 import { parseCsEndpoint } from '../../shared/cs-endpoint';
 import { setupError, type SetupError } from '../../shared/error-catalog';
 import { checkInstallLocationText } from '../../shared/install-location';
-import { KnownHosts } from '../engine/push/known-hosts';
+import { fingerprintOf, keyTypeOf, KnownHosts } from '../engine/push/known-hosts';
 import { ReleaseCatalog } from '../engine/push/release-catalog';
 import { PUSH_LOG_NAME, runPush } from '../engine/push/push-run';
 import { parseHostsFile, parseTarget, type PushTarget } from '../engine/push/push-targets';
-import type { Credentials } from '../engine/push/ssh-connection';
+import { scanHostKey, type Credentials } from '../engine/push/ssh-connection';
 import { chooseOutputMode, formatFailure } from './cli-output';
 import { PushConsole } from './push-output';
 import type { CliEnvironment } from './unified-agent-cli';
@@ -91,6 +91,8 @@ export async function pushInstallMain(args: readonly string[], cli: CliEnvironme
         'password-file': { type: 'string' },
         'known-hosts': { type: 'string' },
         'accept-new-host-keys': { type: 'boolean' },
+        'accept-host-key': { type: 'string', multiple: true },
+        'scan-host-keys': { type: 'boolean' },
         repository: { type: 'string' },
         role: { type: 'string' },
         platform: { type: 'string' },
@@ -126,6 +128,8 @@ export async function pushInstallMain(args: readonly string[], cli: CliEnvironme
     if (targets.length === 0) throw new ArgumentError('no server given: use --hosts FILE or --host HOST');
     const duplicate = targets.find((t, i) => targets.findIndex((u) => u.host === t.host && u.port === t.port) !== i);
     if (duplicate) throw new ArgumentError(`the server ${duplicate.host}:${duplicate.port} is given twice`);
+    const knownHosts = new KnownHosts(values['known-hosts'] ?? path.join(os.homedir(), '.ssh', 'known_hosts'));
+    if (values['scan-host-keys'] === true) return await scanKeys(targets, knownHosts, cli);
 
     if (!values.identity === !values['password-file'])
       throw new ArgumentError('give exactly one of --identity KEYFILE and --password-file FILE|-');
@@ -170,8 +174,13 @@ export async function pushInstallMain(args: readonly string[], cli: CliEnvironme
     const timeout = Number(values['host-timeout'] ?? 1800);
     if (!Number.isFinite(timeout) || timeout < 10)
       throw new ArgumentError(`--host-timeout "${values['host-timeout']}" is not a number of seconds (10 or more)`);
-    const knownHosts = new KnownHosts(values['known-hosts'] ?? path.join(os.homedir(), '.ssh', 'known_hosts'));
     const acceptNew = values['accept-new-host-keys'] === true;
+    // HOST=SHA256:... : this key, and no other, is accepted for that server (the wizard's "accept" list).
+    const accepted = (values['accept-host-key'] ?? []).map((entry) => {
+      const match = /^(.+)=(SHA256:[A-Za-z0-9+/]{43})$/.exec(entry);
+      if (!match) throw new ArgumentError(`--accept-host-key "${entry}" is not HOST=SHA256:<fingerprint>`);
+      return { spec: match[1] as string, fingerprint: match[2] as string };
+    });
     output = new PushConsole(chooseOutputMode(json, false, cli.streams.stdout.isTTY === true), cli.streams);
     run = {
       targets,
@@ -183,7 +192,9 @@ export async function pushInstallMain(args: readonly string[], cli: CliEnvironme
         credentials,
         hostKeys: {
           judge: (target, key) => knownHosts.verdict(target.host, target.port, key),
-          acceptNew,
+          acceptsUnknown: (target, key) =>
+            acceptNew ||
+            accepted.some((entry) => entry.spec === target.spec && entry.fingerprint === fingerprintOf(key)),
           record: (target, key) => knownHosts.add(target.host, target.port, key),
         },
         releases: new ReleaseCatalog(path.resolve(values.repository)),
@@ -220,4 +231,30 @@ function invalid(cli: CliEnvironment, json: boolean, error: SetupError): number 
     );
   else cli.streams.stderr.write(formatFailure(error, undefined));
   return 2;
+}
+
+/** --scan-host-keys: each server's key and what the known hosts say of it, one JSON line a server. */
+async function scanKeys(targets: readonly PushTarget[], knownHosts: KnownHosts, cli: CliEnvironment): Promise<number> {
+  const lines = await Promise.all(
+    targets.map(async (target) => {
+      const scanned = await scanHostKey(target, 20_000);
+      if ('error' in scanned)
+        return { type: 'host-key', host: target.spec, verdict: 'unreachable', error: scanned.error };
+      const verdict = knownHosts.verdict(target.host, target.port, scanned.key);
+      return {
+        type: 'host-key',
+        host: target.spec,
+        verdict: verdict.kind,
+        keyType: keyTypeOf(scanned.key),
+        fingerprint: fingerprintOf(scanned.key),
+        ...(verdict.kind === 'changed' ? { recorded: verdict.recorded } : {}),
+      };
+    }),
+  );
+  for (const line of lines) cli.streams.stdout.write(`${JSON.stringify(line)}\n`);
+  return lines.some(
+    (line) => line.verdict === 'unreachable' || line.verdict === 'changed' || line.verdict === 'revoked',
+  )
+    ? 1
+    : 0;
 }

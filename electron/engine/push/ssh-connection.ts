@@ -12,9 +12,11 @@ import type { PushTarget } from './push-targets';
 export type Credentials = { readonly privateKey: Buffer } | { readonly password: string };
 
 export interface HostKeyPolicy {
-  /** Judges the server's key; an 'unknown' key accepted by policy is recorded by the caller. */
+  /** Judges the server's key against the known hosts. */
   judge(target: PushTarget, key: Buffer): HostKeyVerdict;
-  readonly acceptNew: boolean;
+  /** Whether an unknown key is accepted (--accept-new-host-keys, or this very fingerprint accepted for it). */
+  acceptsUnknown(target: PushTarget, key: Buffer): boolean;
+  /** Records an accepted key. */
   record(target: PushTarget, key: Buffer): void;
 }
 
@@ -68,7 +70,7 @@ export class SshConnection {
           const verdict = hostKeys.judge(target, key);
           if (verdict.kind === 'known') return true;
           const fingerprint = fingerprintOf(key);
-          if (verdict.kind === 'unknown' && hostKeys.acceptNew) {
+          if (verdict.kind === 'unknown' && hostKeys.acceptsUnknown(target, key)) {
             hostKeys.record(target, key);
             return true;
           }
@@ -169,4 +171,33 @@ function connectionError(target: PushTarget, error: Error & { level?: string; co
             ? 'the host name does not resolve'
             : error.message;
   return setupError('PUSH_UNREACHABLE', `${where}: ${why}`);
+}
+
+/**
+ * The server's host key, fetched without logging in (as ssh-keyscan does): the connection is dropped at the
+ * key exchange, so no user name or credential is ever offered.
+ */
+export function scanHostKey(target: PushTarget, timeoutMs: number): Promise<{ key: Buffer } | { error: SetupError }> {
+  return new Promise((resolve) => {
+    const client = new Client();
+    let key: Buffer | undefined;
+    client.once('ready', () => {
+      client.end();
+      resolve(key ? { key } : { error: setupError('PUSH_UNREACHABLE', `${target.spec}: no host key was offered`) });
+    });
+    client.once('error', (error: Error & { level?: string; code?: string }) => {
+      client.end();
+      resolve(key ? { key } : { error: connectionError(target, error) });
+    });
+    client.connect({
+      host: target.host,
+      port: target.port,
+      username: 'host-key-scan',
+      readyTimeout: timeoutMs,
+      hostVerifier: (offered: Buffer) => {
+        key = Buffer.from(offered);
+        return false;
+      },
+    });
+  });
 }
