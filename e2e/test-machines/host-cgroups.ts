@@ -90,7 +90,7 @@ export function hasUnified(hierarchies: readonly CgroupHierarchy[]): boolean {
   return hierarchies.some((h) => h.version === 2);
 }
 
-/** The hierarchies a machine joins: all of them in hybrid mode (systemd mounts each v1 controller), cgroup2 only otherwise. */
+/** The hierarchies a machine joins: all in hybrid mode (systemd mounts each v1 controller), else cgroup2 only. */
 export function hierarchiesFor(mode: CgroupMode, hierarchies: readonly CgroupHierarchy[]): CgroupHierarchy[] {
   const usable = hierarchies.filter((h) => fs.existsSync(path.join(h.dir, 'cgroup.procs')));
   return mode === 'hybrid' ? usable : usable.filter((h) => h.version === 2);

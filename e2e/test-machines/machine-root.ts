@@ -152,11 +152,13 @@ export async function prepareRoot(root: string, setup: RootSetup): Promise<HostK
   replaceFile(root, '/usr/lib/os-release', osRelease);
   replaceFile(root, '/etc/hostname', `${setup.hostname}\n`);
   // Resolvable without DNS (there is none here): sudo and sshd look their own host name up.
-  replaceFile(
-    root,
-    '/etc/hosts',
-    `127.0.0.1\tlocalhost\n127.0.1.1\t${setup.hostname}\n${setup.address}\t${setup.hostname}\n::1\tlocalhost ip6-localhost\n`,
-  );
+  const hosts = [
+    '127.0.0.1\tlocalhost',
+    `127.0.1.1\t${setup.hostname}`,
+    `${setup.address}\t${setup.hostname}`,
+    '::1\tlocalhost ip6-localhost',
+  ];
+  replaceFile(root, '/etc/hosts', `${hosts.join('\n')}\n`);
   replaceFile(root, '/etc/machine-id', `${randomBytes(16).toString('hex')}\n`, 0o444);
   configureSystemd(root);
   const hostKey = await configureSsh(root, setup);

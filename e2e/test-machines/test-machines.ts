@@ -443,6 +443,11 @@ class Machine implements TestMachine {
     if (isAlive(this.launcher)) {
       tryKill(this.systemdPid, 'SIGKILL');
       tryKill(this.launcher.pid ?? 0, 'SIGKILL');
+      const deadline = Date.now() + 2_000;
+      const pause = new Int32Array(new SharedArrayBuffer(4));
+      while (this.systemdPid > 0 && fs.existsSync(`/proc/${this.systemdPid}`) && Date.now() < deadline) {
+        Atomics.wait(pause, 0, 0, 20);
+      }
     }
     for (const mountPoint of mountsUnder(this.dir)) runCommandSync(['umount', '-l', mountPoint]);
     runCommandSync(['ip', 'netns', 'del', this.netns]);
