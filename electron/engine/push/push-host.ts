@@ -194,13 +194,9 @@ async function copyAndInstall(
   let copied = false;
   let result: { status: 'Succeeded' | 'Warning' | 'Failed'; error: SetupError | null } | undefined;
   const stream = fs.createReadStream(releaseFile, { highWaterMark: 256 * 1024 });
-  let sent = 0;
-  stream.on('data', (chunk) => {
-    sent += chunk.length;
-    emit({ type: 'host-progress', host, bytesDone: sent, bytesTotal: size });
-  });
   const run = await ssh.exec(`${sudo}sh -c ${shellQuote(script)}`, {
     inputStream: stream,
+    onInputBytes: (sent) => emit({ type: 'host-progress', host, bytesDone: sent, bytesTotal: size }),
     keepOpen: true,
     signal,
     onStdoutLine: (line) => {

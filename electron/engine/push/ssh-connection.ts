@@ -30,8 +30,10 @@ export interface ExecResult {
 export interface ExecOptions {
   /** Written to the command's stdin, which is then closed unless `keepOpen`. */
   readonly input?: Buffer | string;
-  /** A stream of bytes for stdin (the release), piped with backpressure. */
+  /** A stream of bytes for stdin (the release), piped with backpressure once the channel is open. */
   readonly inputStream?: NodeJS.ReadableStream;
+  /** Bytes of `inputStream` handed to the channel so far. */
+  readonly onInputBytes?: (bytes: number) => void;
   /** Keep stdin open after `input`; closing it is how a running install is cancelled. */
   readonly keepOpen?: boolean;
   readonly onStdoutLine?: (line: string) => void;
@@ -133,8 +135,14 @@ export class SshConnection {
           resolve({ code: code ?? null, signal, stdout, stderr });
         });
         if (options.inputStream) {
-          options.inputStream.on('error', () => channel.close());
-          options.inputStream.pipe(channel);
+          const input = options.inputStream;
+          let sent = 0;
+          input.on('error', () => channel.close());
+          // Counted here, not before: a 'data' listener starts the stream, and bytes read before the pipe
+          // was attached would be lost.
+          input.on('data', (chunk: Buffer) => options.onInputBytes?.((sent += chunk.length)));
+          // The release ends, stdin stays open: closing it is how a running install is cancelled.
+          input.pipe(channel, { end: !options.keepOpen });
         } else {
           if (options.input !== undefined) channel.write(options.input);
           if (!options.keepOpen) channel.end();

@@ -10,6 +10,7 @@ export const CLI = {
   unifiedAgent: path.join(TOP, 'dist', 'cli', 'unified-agent.cjs'),
   packAgent: path.join(TOP, 'dist', 'cli', 'pack-agent.cjs'),
   configurator: path.join(TOP, 'dist', 'cli', 'unified-agent-configurator.cjs'),
+  pushInstall: path.join(TOP, 'dist', 'cli', 'push-install.cjs'),
 } as const;
 
 export interface CliRun {
