@@ -304,7 +304,11 @@ describe.skipIf(unavailable)('push-install to real test machines', () => {
     expect(run.byHost(roomy)).toMatchObject({ status: 'Failed', stoppedAt: 'register' });
     expect(run.byHost(roomy).error?.code).toBe('CS_AUTH_FAILED');
     expect(await sh(fleet, 1, 'systemctl is-active asr-mobility')).toBe('active');
-    expect(fs.readFileSync(path.join(logDir(), 'ASRPushInstall.log'), 'utf8')).toMatch(/INSUFFICIENT_DISK_SPACE/);
+    const pushLog = fs.readFileSync(path.join(logDir(), 'ASRPushInstall.log'), 'utf8');
+    expect(pushLog).toMatch(/INSUFFICIENT_DISK_SPACE/);
+    // The failed server's own setup log, fetched back, as the CS keeps push logs.
+    expect(pushLog).toMatch(new RegExp(`\\[${small.replace(/\./g, '\\.')}\\] the end of its setup log:`));
+    expect(pushLog).toMatch(/ERROR \s*Free disk space|INSUFFICIENT_DISK_SPACE: .* is needed at/);
 
     const rerun = await push([roomy], { cs });
     expect(rerun.byHost(roomy).status).toBe('Succeeded');
@@ -318,6 +322,23 @@ describe.skipIf(unavailable)('push-install to real test machines', () => {
     ]);
     expect(cs.registeredHosts()).toHaveLength(1);
   }, 240_000);
+
+  it('a server that offers only legacy key exchange is a clear PUSH_UNREACHABLE, not a hang', async () => {
+    const fleet = await boot([{}]);
+    const machine = fleet.machines[0];
+    if (!machine) throw new Error('no machine');
+    await sh(
+      fleet,
+      0,
+      "printf 'KexAlgorithms diffie-hellman-group1-sha1\\n' > /etc/ssh/sshd_config.d/00-legacy.conf && systemctl restart ssh",
+    );
+    await machine.waitForSsh(10_000);
+    const started = Date.now();
+    const run = await push([machine.address]);
+    expect(run.byHost(machine.address).error?.code).toBe('PUSH_UNREACHABLE');
+    expect(run.byHost(machine.address).error?.message).toMatch(/handshake failed.*offers only methods/);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 120_000);
 
   it('a connection cut mid-transfer leaves the server clean, and a re-run succeeds', async () => {
     const fleet = await boot([{}]);
