@@ -9,6 +9,7 @@ import { liveSystemProbe } from '../engine/system/system-probe';
 import { preflightError, runPreflight } from '../engine/install/preflight';
 import { systemLayout } from '../engine/system/system-layout';
 import { untrustedArgument } from './trusted-arguments';
+import { statusMain, wantsStatus } from './status-cli';
 import { chooseOutputMode, ConsoleRenderer, emitResult, type ConsoleStreams } from './cli-output';
 import { formatHelp, parseCommandLine, wantsHelp, wantsJson, wantsVersion, type OptionSpec } from './command-line';
 import { AGENT_PLATFORMS, ROLES } from '../../shared/agent-kinds';
@@ -133,6 +134,7 @@ export async function unifiedAgentMain(args: readonly string[], cli: CliEnvironm
     cli.streams.stdout.write(`Mobility Service Setup ${SETUP_VERSION}\n`);
     return 0;
   }
+  if (wantsStatus(args)) return statusMain(args, cli);
   const parsed = parseCommandLine(args, INSTALL_OPTIONS);
   if (!parsed.ok) {
     const renderer = new ConsoleRenderer(wantsJson(args) ? 'json' : 'plain', cli.streams);

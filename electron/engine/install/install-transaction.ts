@@ -20,7 +20,8 @@ import {
   type ServiceOutcome,
 } from './service-registration';
 import { AGENT_CONFIG_FILE, SETUP_DIR_NAME, type SystemLayout } from '../system/system-layout';
-import { carryOverRegistration } from '../registration/registration-store';
+import { carryOverRegistration, readRegistrationStatus } from '../registration/registration-store';
+import { recordVxVersion } from './vx-version';
 import { cancelledError, extractFailure, JobFailure } from './job-failure';
 import { runComponents, type ComponentContext } from './components';
 import { writeConfiguratorLauncher } from './configurator-launcher';
@@ -256,6 +257,7 @@ export class InstallTransaction {
         0o644,
       );
       writeInstallRecord(this.layout.recordFile, record);
+      recordVxVersion(this.layout, record, readRegistrationStatus(this.hostLocation));
     } catch (error) {
       const failure = setupError('INSTALL_FAILED', `cannot write the install record: ${(error as Error).message}`);
       job.finish(step, 'Failed', failure.message, failure);

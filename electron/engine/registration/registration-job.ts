@@ -10,6 +10,7 @@ import { Redactor } from '../log/setup-log';
 import { configuratorLogFile, systemLayout, type SystemLayout } from '../system/system-layout';
 import type { SystemProbe } from '../system/system-probe';
 import { JobFailure } from '../install/job-failure';
+import { recordVxVersion } from '../install/vx-version';
 import { readPassphrase, type PassphraseSource } from './passphrase-source';
 import { findInstallation, type Installation } from './installed-agent';
 import { readRegistration, writeRegistration, type StoredRegistration } from './registration-store';
@@ -91,7 +92,7 @@ export async function runRegistration(request: RegistrationRequest, deps: Config
       const before = previous ? ` (registered with ${previous.csEndpoint} before)` : '';
       const agent = `agent ${installation.config.agentVersion} at ${installation.location}`;
       job.finish(check, 'Succeeded', `${agent}; configuration server ${input.endpoint.display}${before}`);
-      return await register(job, input, installation, previous, deps);
+      return await register(job, input, installation, previous, deps, layout);
     } finally {
       await lock.lock.release();
     }
@@ -151,6 +152,7 @@ async function register(
   installation: Installation,
   previous: StoredRegistration | undefined,
   deps: ConfiguratorDeps,
+  layout: SystemLayout,
 ): Promise<JobOutcome> {
   const { endpoint } = input;
   const step = job.step('register', 'register', `Register with the configuration server ${endpoint.display}`);
@@ -180,6 +182,8 @@ async function register(
     agentVersion: host.agentVersion,
     registeredAt: deps.probe.now().toISOString(),
   });
+  const agent = { ...installation.config, installLocation: installation.location };
+  recordVxVersion(layout, agent, { csEndpoint: endpoint.display, hostId: result.hostId });
   const moved = previous && previous.csEndpoint !== endpoint.display ? `; moved from ${previous.csEndpoint}` : '';
   const again = previous && previous.hostId === result.hostId ? ' (same host id as before)' : '';
   job.finish(

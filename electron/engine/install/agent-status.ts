@@ -1,0 +1,81 @@
+import { readInstallRecord, RecordError } from './install-record';
+import { readRegistrationStatus } from '../registration/registration-store';
+import type { ProcessRunner } from '../system/process-runner';
+import { scrubbedEnv } from '../system/process-runner';
+import type { SystemLayout } from '../system/system-layout';
+import type { SystemProbe } from '../system/system-probe';
+
+// What is installed, for deployment tools (`--status --json`) and admins: from the install record, the
+// registration's public status and, on a live system, the service manager. Read-only, no privileges needed
+// except to ask the service manager.
+
+export interface AgentStatus {
+  readonly type: 'status';
+  readonly installed: boolean;
+  readonly agentVersion: string | null;
+  readonly installLocation: string | null;
+  readonly role: string | null;
+  readonly platform: string | null;
+  readonly registration: { readonly csEndpoint: string; readonly hostId: string; readonly registeredAt: string } | null;
+  readonly service: 'active' | 'inactive' | 'absent' | 'unknown';
+  readonly lastResult: { readonly status: string; readonly time: string } | null;
+}
+
+export class StatusError extends Error {}
+
+export async function readAgentStatus(
+  layout: SystemLayout,
+  probe: SystemProbe,
+  runner: ProcessRunner,
+): Promise<AgentStatus> {
+  let record;
+  try {
+    record = readInstallRecord(layout.recordFile);
+  } catch (error) {
+    if (error instanceof RecordError) throw new StatusError(error.message);
+    throw error;
+  }
+  if (!record)
+    return {
+      type: 'status',
+      installed: false,
+      agentVersion: null,
+      installLocation: null,
+      role: null,
+      platform: null,
+      registration: null,
+      service: 'absent',
+      lastResult: null,
+    };
+  const registration = readRegistrationStatus(layout.hostPath(record.installLocation));
+  return {
+    type: 'status',
+    installed: true,
+    agentVersion: record.agentVersion,
+    installLocation: record.installLocation,
+    role: record.role,
+    platform: record.platform,
+    registration: registration
+      ? { csEndpoint: registration.csEndpoint, hostId: registration.hostId, registeredAt: registration.registeredAt }
+      : null,
+    service: record.serviceName ? await serviceState(layout, probe, runner, record.serviceName) : 'absent',
+    lastResult: { status: record.status, time: record.installedAt },
+  };
+}
+
+async function serviceState(
+  layout: SystemLayout,
+  probe: SystemProbe,
+  runner: ProcessRunner,
+  name: string,
+): Promise<AgentStatus['service']> {
+  // Under --root, or where systemd does not run (a container), nothing can be asked.
+  if (!layout.liveRoot || layout.platform === 'win32' || !probe.systemdRunning()) return 'unknown';
+  const outcome = await runner.run('systemctl', ['is-active', '--quiet', `${name}.service`], {
+    cwd: '/',
+    env: scrubbedEnv({}),
+    timeoutMs: 30_000,
+  });
+  if (outcome.kind !== 'exited') return 'unknown';
+  return outcome.code === 0 ? 'active' : 'inactive';
+}
