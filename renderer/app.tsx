@@ -8,6 +8,17 @@ import { useWizard, type WizardStep } from './state/stores';
 
 // The logs view (and its virtual list) loads on first use: it is not on the path to the first page.
 const LogsView = lazy(() => import('./pages/logs-view').then((module) => ({ default: module.LogsView })));
+// So do the push pages: most admins install on this machine.
+const PushServersPage = lazy(() =>
+  import('./pages/push-servers-page').then((module) => ({ default: module.PushServersPage })),
+);
+const PushHostKeysPage = lazy(() =>
+  import('./pages/push-host-keys-page').then((module) => ({ default: module.PushHostKeysPage })),
+);
+const PushProgressPage = lazy(() =>
+  import('./pages/push-progress-page').then((module) => ({ default: module.PushProgressPage })),
+);
+const pushFallback = <p role="status">Opening Push to servers…</p>;
 
 function Page({ step }: { readonly step: WizardStep }) {
   switch (step.type) {
@@ -25,6 +36,24 @@ function Page({ step }: { readonly step: WizardStep }) {
       return <ConfigurationServerPage />;
     case 'finish':
       return <FinishPage />;
+    case 'push-servers':
+      return (
+        <Suspense fallback={pushFallback}>
+          <PushServersPage />
+        </Suspense>
+      );
+    case 'push-host-keys':
+      return (
+        <Suspense fallback={pushFallback}>
+          <PushHostKeysPage />
+        </Suspense>
+      );
+    case 'push-progress':
+      return (
+        <Suspense fallback={pushFallback}>
+          <PushProgressPage />
+        </Suspense>
+      );
     case 'unavailable':
       return (
         <main className="page">

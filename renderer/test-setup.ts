@@ -1,6 +1,8 @@
 import { afterEach } from 'vitest';
 import { cleanup } from '@testing-library/react';
 import { shutdown } from './state/actions';
+import { shutdownPush } from './state/push-actions';
+import { resetPushStore } from './state/push-store';
 import { resetStores } from './state/stores';
 import { useSetupApiForTests } from './setup-api';
 
@@ -8,6 +10,8 @@ import { useSetupApiForTests } from './setup-api';
 afterEach(() => {
   cleanup();
   shutdown();
+  shutdownPush();
   resetStores();
+  resetPushStore();
   useSetupApiForTests(undefined);
 });

@@ -14,10 +14,12 @@ const nodeBundles = [
   ['bench/log-reader.ts', 'dist/bench/log-reader.cjs'],
   ['bench/wizard.ts', 'dist/bench/wizard.cjs'],
   ['e2e/harness/harness-cli.ts', 'dist/e2e/harness.cjs'],
+  ['e2e/harness/stand-in-push-cli.ts', 'dist/e2e/stand-in-push-cli.cjs'],
   ['electron/main/main.ts', 'dist/electron/main.js'],
   ['electron/main/preload.ts', 'dist/electron/preload.js'],
   ['scripts/build-sample-repository.ts', 'dist/scripts/build-sample-repository.cjs'],
   ['bench/install-throughput.ts', 'dist/bench/install-throughput.cjs'],
+  ['bench/push-install.ts', 'dist/bench/push-install.cjs'],
 ];
 
 await Promise.all(

@@ -147,7 +147,7 @@ export const ERROR_CATALOG = {
     outcome: 'failed',
     title: 'The release could not be copied to the server',
     remedy:
-      'Check free space in the server\'s /tmp and that the connection is stable, then run again; a re-run finishes only what is left (as ASR push error 95103: the push installation could not copy the agent).',
+      "Check free space in the server's /tmp and that the connection is stable, then run again; a re-run finishes only what is left (as ASR push error 95103: the push installation could not copy the agent).",
   },
 } as const satisfies Record<string, ErrorInfo>;
 

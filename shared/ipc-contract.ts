@@ -1,6 +1,7 @@
 import type { ErrorCode, SetupError } from './error-catalog';
 import type { JobEvent } from './job-events';
 import type { AgentPlatform, Role } from './agent-kinds';
+import type { PushEvent } from './push-events';
 
 // The one IPC contract between the wizard (renderer) and the main process, as GitHub Desktop keeps
 // app/src/lib/ipc-shared.ts: every channel in one place, one map for request/response calls and one for
@@ -73,7 +74,7 @@ export interface JobStarted {
   readonly jobId: string;
 }
 
-export type LogName = 'installer' | 'configurator';
+export type LogName = 'installer' | 'configurator' | 'push';
 export type LogLevelFilter = 'all' | 'debug' | 'info' | 'warn' | 'error';
 
 export interface LogRun {
@@ -112,6 +113,54 @@ export interface LogWindow {
   readonly lines: readonly LogLine[];
 }
 
+/** One line of the servers field that is not a server, with why (the push CLI's own rules). */
+export interface PushLineProblem {
+  /** 1-based line number in the field. */
+  readonly line: number;
+  readonly message: string;
+}
+
+export interface PushServerCheck {
+  /** The servers as written, one per non-empty, non-comment line. */
+  readonly hosts: readonly string[];
+  readonly problems: readonly PushLineProblem[];
+}
+
+export type HostKeyVerdict = 'known' | 'unknown' | 'changed' | 'revoked' | 'unreachable';
+
+/** What the push CLI's --scan-host-keys says of one server; it never logs in. */
+export interface HostKeyScan {
+  readonly host: string;
+  readonly verdict: HostKeyVerdict;
+  readonly keyType?: string;
+  readonly fingerprint?: string;
+  /** The fingerprint the known hosts file holds for a changed key. */
+  readonly recorded?: string;
+  readonly error?: string;
+}
+
+/** How the push logs in: a key file (a path main checks) or a password (held in memory, then a 0600 file). */
+export type PushCredentials =
+  { readonly kind: 'key'; readonly keyFile: string } | { readonly kind: 'password'; readonly password: string };
+
+export interface PushRequest {
+  readonly hosts: readonly string[];
+  readonly user: string;
+  readonly credentials: PushCredentials;
+  readonly role: Role;
+  readonly platform: AgentPlatform;
+  readonly installLocation: string;
+  /** Install only when null; otherwise register too (the passphrase goes on the child's stdin). */
+  readonly cs: { readonly endpoint: string; readonly passphrase: string } | null;
+  readonly parallel: number;
+  /** Unknown host keys the admin accepted after the scan: this fingerprint, and no other, per server. */
+  readonly acceptedHostKeys: readonly { readonly host: string; readonly fingerprint: string }[];
+}
+
+export interface PushStarted {
+  readonly pushId: string;
+}
+
 /** Request/response channels: [argument, result]. */
 export interface InvokeChannels {
   'app:get-state': [void, AppState];
@@ -124,12 +173,19 @@ export interface InvokeChannels {
   'logs:info': [{ readonly log: LogName }, LogInfo];
   'logs:read': [{ readonly query: LogQuery; readonly first: number; readonly count: number }, LogWindow];
   'logs:open-folder': [void, void];
+  'push:check-servers': [{ readonly lines: readonly string[]; readonly user: string }, PushServerCheck];
+  'push:browse-key-file': [{ readonly current: string }, { readonly path: string } | null];
+  'push:scan-host-keys': [{ readonly hosts: readonly string[] }, readonly HostKeyScan[]];
+  'push:start': [PushRequest, PushStarted];
+  'push:cancel': [{ readonly pushId: string }, void];
+  'push:save-results-csv': [{ readonly pushId: string }, { readonly path: string } | null];
 }
 
 /** Events from main: the job's events, and log growth for the live tail. */
 export interface EventChannels {
   'setup:job-event': { readonly jobId: string; readonly kind: JobKind; readonly event: JobEvent };
   'logs:changed': { readonly log: LogName; readonly size: number; readonly lineCount: number };
+  'push:event': { readonly pushId: string; readonly event: PushEvent };
 }
 
 export type InvokeChannel = keyof InvokeChannels;
@@ -169,12 +225,19 @@ export const SETUP_API_TASKS = {
   logInfo: task('logs:info', (log: LogName) => ({ log })),
   readLog: task('logs:read', (query: LogQuery, first: number, count: number) => ({ query, first, count })),
   openLogFolder: task('logs:open-folder', none),
+  checkPushServers: task('push:check-servers', (lines: readonly string[], user: string) => ({ lines, user })),
+  browseKeyFile: task('push:browse-key-file', (current: string) => ({ current })),
+  scanHostKeys: task('push:scan-host-keys', (hosts: readonly string[]) => ({ hosts })),
+  startPush: task('push:start', (request: PushRequest) => request),
+  cancelPush: task('push:cancel', (pushId: string) => ({ pushId })),
+  savePushResults: task('push:save-results-csv', (pushId: string) => ({ pushId })),
 } as const;
 
 /** Event subscriptions: each returns a function that removes the listener. */
 export const SETUP_API_EVENTS = {
   onJobEvent: 'setup:job-event',
   onLogChanged: 'logs:changed',
+  onPushEvent: 'push:event',
 } as const satisfies Record<string, EventChannel>;
 
 type Tasks = typeof SETUP_API_TASKS;

@@ -7,7 +7,7 @@ import { AGENT_PLATFORMS, ROLES } from './agent-kinds';
 
 const role = z.enum(ROLES);
 const agentPlatform = z.enum(AGENT_PLATFORMS);
-const logName = z.enum(['installer', 'configurator']);
+const logName = z.enum(['installer', 'configurator', 'push']);
 const jobId = z.string().regex(/^[0-9a-f-]{36}$/);
 
 export const installOptionsSchema = z.strictObject({
@@ -20,6 +20,29 @@ export const logQuerySchema = z.strictObject({
   log: logName,
   level: z.enum(['all', 'debug', 'info', 'warn', 'error']),
   text: z.string().max(256),
+});
+
+// The servers arrive as the admin's lines; main parses them with the push CLI's own rules.
+const serverLines = z.array(z.string().max(300)).max(1000);
+const hostSpec = z.string().min(1).max(300);
+const sshUser = z.string().min(1).max(64);
+const pushId = jobId;
+
+export const pushRequestSchema = z.strictObject({
+  hosts: z.array(hostSpec).min(1).max(1000),
+  user: sshUser,
+  credentials: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('key'), keyFile: z.string().min(1).max(1024) }),
+    z.strictObject({ kind: z.literal('password'), password: z.string().min(1).max(1024) }),
+  ]),
+  role,
+  platform: agentPlatform,
+  installLocation: z.string().min(1).max(1024),
+  cs: z.strictObject({ endpoint: z.string().min(1).max(64), passphrase: z.string().min(1).max(1024) }).nullable(),
+  parallel: z.number().int().min(1).max(256),
+  acceptedHostKeys: z
+    .array(z.strictObject({ host: hostSpec, fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/) }))
+    .max(1000),
 });
 
 export const INVOKE_SCHEMAS = {
@@ -37,4 +60,10 @@ export const INVOKE_SCHEMAS = {
     count: z.number().int().min(1).max(2000),
   }),
   'logs:open-folder': z.undefined(),
+  'push:check-servers': z.strictObject({ lines: serverLines, user: sshUser }),
+  'push:browse-key-file': z.strictObject({ current: z.string().max(1024) }),
+  'push:scan-host-keys': z.strictObject({ hosts: z.array(hostSpec).min(1).max(1000) }),
+  'push:start': pushRequestSchema,
+  'push:cancel': z.strictObject({ pushId }),
+  'push:save-results-csv': z.strictObject({ pushId }),
 } as const satisfies Record<InvokeChannel, z.ZodType>;

@@ -44,6 +44,8 @@ export type PushEvent =
       readonly status: 'Succeeded' | 'Warning' | 'Failed';
       readonly exitCode: number;
       readonly hosts: readonly HostResult[];
+      /** Set when the push did not start: invalid arguments (exit 2), with no hosts. */
+      readonly error?: SetupError;
     };
 
 /** The push's status: Failed if any server failed, Warning if any ended in Warning, else Succeeded. */

@@ -41,6 +41,34 @@ const OPTIONS: readonly OptionSpec[] = [
     value: 'DIR',
     description: 'What Browse… returns, standing in for the native dialog',
   },
+  {
+    key: 'pushCli',
+    windows: [],
+    posix: ['--push-cli'],
+    value: 'FILE',
+    description: 'The push CLI "Push to servers" runs (default dist/cli/push-install.cjs)',
+  },
+  {
+    key: 'knownHosts',
+    windows: [],
+    posix: ['--known-hosts'],
+    value: 'FILE',
+    description: 'SSH known hosts file for pushes (default ~/.ssh/known_hosts)',
+  },
+  {
+    key: 'browseFileAnswer',
+    windows: [],
+    posix: ['--browse-file-answer'],
+    value: 'FILE',
+    description: 'What Browse… for the SSH key file returns, standing in for the native dialog',
+  },
+  {
+    key: 'saveDir',
+    windows: [],
+    posix: ['--save-dir'],
+    value: 'DIR',
+    description: 'Folder the stand-in for the save dialog saves results into',
+  },
 ];
 
 async function main(): Promise<void> {
@@ -71,6 +99,10 @@ async function main(): Promise<void> {
     repository: str('repository') ?? path.join(appRoot, 'assets', 'repository'),
     logDir: str('logDir'),
     browseAnswer: str('browseAnswer') ?? null,
+    pushCli: str('pushCli'),
+    knownHosts: str('knownHosts'),
+    browseFileAnswer: str('browseFileAnswer') ?? null,
+    saveDir: str('saveDir') ?? null,
     appRoot,
   });
   process.stdout.write(`harness ready: open ${harness.url}\n`);

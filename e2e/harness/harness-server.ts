@@ -25,6 +25,14 @@ export interface HarnessOptions {
   readonly browseAnswer?: string | null;
   /** The top of the checkout (dist/ lives there). */
   readonly appRoot: string;
+  /** The push CLI the wizard's "Push to servers" runs (default dist/cli/push-install.cjs; tests pass a stand-in). */
+  readonly pushCli?: string;
+  /** The SSH known hosts file pushes check servers against (default ~/.ssh/known_hosts). */
+  readonly knownHosts?: string;
+  /** What the stand-in for the native file dialog (the SSH key file) answers (null: cancelled). */
+  readonly browseFileAnswer?: string | null;
+  /** Where the stand-in for the native save dialog saves (null: the admin cancelled it). */
+  readonly saveDir?: string | null;
   /** Extra environment for the jobs' child processes (tests pass engine failpoints this way). */
   readonly childEnv?: Readonly<Record<string, string>>;
 }
@@ -33,7 +41,7 @@ export interface Harness {
   readonly url: string;
   readonly token: string;
   readonly port: number;
-  /** Calls of app:close and logs:open-folder, for tests. */
+  /** Calls of app:close, logs:open-folder and the save dialog, for tests. */
   readonly calls: string[];
   close(): Promise<void>;
 }
@@ -69,16 +77,30 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const calls: string[] = [];
   const probe = liveSystemProbe();
   const service: SetupService = createSetupService({
-    paths: { root: options.root, repository: options.repository, logDir: options.logDir },
+    paths: {
+      root: options.root,
+      repository: options.repository,
+      logDir: options.logDir,
+      knownHosts: options.knownHosts,
+    },
     probe,
     runtime: { command: process.execPath, env: { ...options.childEnv }, nodeOptions: ['--max-semi-space-size=1'] },
     scripts: {
       unifiedAgent: path.join(options.appRoot, 'dist', 'cli', 'unified-agent.cjs'),
       configurator: path.join(options.appRoot, 'dist', 'cli', 'unified-agent-configurator.cjs'),
+      pushInstall: options.pushCli ?? path.join(options.appRoot, 'dist', 'cli', 'push-install.cjs'),
     },
     elevation: elevationModeFor(process.platform, process.getuid?.(), undefined),
     elevator: undefined,
     browseFolder: async () => options.browseAnswer ?? null,
+    browseFile: async () => options.browseFileAnswer ?? null,
+    saveFile: async (suggestedName) => {
+      if (!options.saveDir) return null;
+      fs.mkdirSync(options.saveDir, { recursive: true });
+      const file = path.join(options.saveDir, suggestedName);
+      calls.push(`save ${file}`);
+      return file;
+    },
     openFolder: async (folder) => {
       calls.push(`open-folder ${folder}`);
     },

@@ -120,6 +120,11 @@ export const test = base.extend<Fixtures>({
       appRoot: APP_ROOT,
       browseAnswer: '/opt/asr-browsed',
       childEnv,
+      // "Push to servers" runs a stand-in push CLI (no SSH): real servers are e2e/test-machines' business.
+      pushCli: path.join(APP_ROOT, 'dist', 'e2e', 'stand-in-push-cli.cjs'),
+      knownHosts: path.join(env.workDir, 'known_hosts'),
+      browseFileAnswer: path.join(env.workDir, 'id_ed25519'),
+      saveDir: path.join(env.workDir, 'saved'),
     });
     await use(harness);
     await harness.close();

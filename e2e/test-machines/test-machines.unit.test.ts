@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOOL_ENV, mustRun, runCommand } from './run-command';
 import type { CommandResult } from './run-command';
-import { readSshBanner, startFleet, testMachinesUnavailable } from './test-machines';
+import { readSshBanner } from './machine';
+import { startFleet, testMachinesUnavailable } from './test-machines';
 import type { Fleet, TestMachine } from './test-machines';
 
 // The push-installation tests trust these machines to behave like separate hosts: systemd as PID 1, sshd with its

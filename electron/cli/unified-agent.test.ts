@@ -73,7 +73,7 @@ describe('silent install, both syntaxes', () => {
     const config = JSON.parse(fs.readFileSync(path.join(installed(root), '.asrsetup/agent-config.json'), 'utf8'));
     expect(config).toMatchObject({ role: 'MS', platform: 'VmWare', agentVersion: '9.60.0.0' });
     // No staging, backup or journal left behind.
-    expect(fs.readdirSync(path.join(root, 'usr/local'))).toEqual(['ASR']);
+    expect(fs.readdirSync(path.join(root, 'usr/local'))).toEqual(['.vx_version', 'ASR']);
     expect(fs.existsSync(path.join(root, 'var/lib/ASRSetup/install-journal.json'))).toBe(false);
   });
 

@@ -71,6 +71,18 @@ function failure(envelope: Envelope<unknown>): { code: string; message: string; 
   return envelope.error;
 }
 
+const PUSH_REQUEST = {
+  hosts: ['10.0.0.7'],
+  user: 'root',
+  credentials: { kind: 'password', password: 'correct horse battery staple' },
+  role: 'MS',
+  platform: 'VmWare',
+  installLocation: '/usr/local/ASR',
+  cs: { endpoint: '10.0.0.5', passphrase: 'p4ssphrase' },
+  parallel: 10,
+  acceptedHostKeys: [{ host: '10.0.0.7', fingerprint: `SHA256:${'A'.repeat(43)}` }],
+};
+
 const VALID_ARGS: Readonly<Record<InvokeChannel, unknown>> = {
   'app:get-state': undefined,
   'app:close': undefined,
@@ -82,6 +94,12 @@ const VALID_ARGS: Readonly<Record<InvokeChannel, unknown>> = {
   'logs:info': { log: 'configurator' },
   'logs:read': { query: QUERY, first: 0, count: 100 },
   'logs:open-folder': undefined,
+  'push:check-servers': { lines: ['10.0.0.7', 'admin@web-01:2222'], user: 'root' },
+  'push:browse-key-file': { current: '' },
+  'push:scan-host-keys': { hosts: ['10.0.0.7'] },
+  'push:start': PUSH_REQUEST,
+  'push:cancel': { pushId: JOB_ID },
+  'push:save-results-csv': { pushId: JOB_ID },
 };
 
 let unregister: (() => void) | undefined;
@@ -97,7 +115,7 @@ describe('registerInvokeHandlers', () => {
   it('registers one handler for every channel of INVOKE_SCHEMAS and nothing else', () => {
     unregister = registerInvokeHandlers(recordingHandlers().handlers, isTrusted);
     expect([...fake.handlers.keys()].sort()).toEqual([...CHANNELS].sort());
-    expect(CHANNELS).toHaveLength(10);
+    expect(CHANNELS).toHaveLength(16);
   });
 
   it.each(CHANNELS)('refuses %s from an untrusted sender without calling the handler', async (channel) => {
@@ -153,6 +171,26 @@ describe('registerInvokeHandlers', () => {
     ['logs:info', { log: '../../etc/passwd' }, 'log'],
     ['setup:cancel', { jobId: 'not-a-job' }, 'jobId'],
     ['setup:browse-location', { current: 7 }, 'current'],
+    ['push:check-servers', { lines: ['h'.repeat(301)], user: 'root' }, 'lines.0'],
+    ['push:check-servers', { lines: Array.from({ length: 1001 }, () => 'h'), user: 'root' }, 'lines'],
+    ['push:scan-host-keys', { hosts: [] }, 'hosts'],
+    ['push:start', { ...PUSH_REQUEST, hosts: [] }, 'hosts'],
+    ['push:start', { ...PUSH_REQUEST, parallel: 0 }, 'parallel'],
+    ['push:start', { ...PUSH_REQUEST, parallel: 1.5 }, 'parallel'],
+    ['push:start', { ...PUSH_REQUEST, credentials: { kind: 'password', password: '' } }, 'credentials.password'],
+    [
+      'push:start',
+      { ...PUSH_REQUEST, credentials: { kind: 'password', password: 'p'.repeat(1025) } },
+      'credentials.password',
+    ],
+    ['push:start', { ...PUSH_REQUEST, credentials: { kind: 'agent' } }, 'credentials.kind'],
+    ['push:start', { ...PUSH_REQUEST, cs: { endpoint: '10.0.0.5', passphrase: '' } }, 'cs.passphrase'],
+    [
+      'push:start',
+      { ...PUSH_REQUEST, acceptedHostKeys: [{ host: '10.0.0.7', fingerprint: 'MD5:aa' }] },
+      'acceptedHostKeys.0.fingerprint',
+    ],
+    ['push:cancel', { pushId: '../x' }, 'pushId'],
   ])('refuses %s with %j as INVALID_ARGUMENT naming %s, without calling the handler', async (channel, arg, field) => {
     const { handlers, calls } = recordingHandlers();
     unregister = registerInvokeHandlers(handlers, isTrusted);
@@ -170,6 +208,8 @@ describe('registerInvokeHandlers', () => {
     ],
     ['setup:register', { endpoint: '10.0.0.5', passphrase: 'p', remember: true }, 'remember'],
     ['logs:read', { query: { ...QUERY, regex: '.*' }, first: 0, count: 1 }, 'regex'],
+    ['push:start', { ...PUSH_REQUEST, shell: 'sh -c id' }, 'shell'],
+    ['push:start', { ...PUSH_REQUEST, credentials: { kind: 'key', keyFile: '/k', password: 'p' } }, 'password'],
   ])('refuses %s with an extra property, naming the property', async (channel, arg, extra) => {
     const { handlers, calls } = recordingHandlers();
     unregister = registerInvokeHandlers(handlers, isTrusted);

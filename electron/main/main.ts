@@ -77,12 +77,14 @@ async function start(): Promise<void> {
       root: parsed.options.root,
       repository: parsed.options.repository ?? path.join(unpackedRoot, 'assets', 'repository'),
       logDir: parsed.options.logDir,
+      knownHosts: parsed.options.knownHosts,
     },
     probe,
     runtime,
     scripts: {
       unifiedAgent: path.join(unpackedRoot, 'dist', 'cli', 'unified-agent.cjs'),
       configurator: path.join(unpackedRoot, 'dist', 'cli', 'unified-agent-configurator.cjs'),
+      pushInstall: path.join(unpackedRoot, 'dist', 'cli', 'push-install.cjs'),
     },
     elevation: elevationModeFor(process.platform, process.getuid?.(), elevator),
     elevator,
@@ -93,6 +95,22 @@ async function start(): Promise<void> {
         properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
       });
       return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    browseFile: async (current) => {
+      const result = await dialog.showOpenDialog(window, {
+        title: 'SSH key file',
+        defaultPath: current || undefined,
+        properties: ['openFile', 'showHiddenFiles'],
+      });
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    saveFile: async (suggestedName) => {
+      const result = await dialog.showSaveDialog(window, {
+        title: 'Save results as CSV',
+        defaultPath: suggestedName,
+        filters: [{ name: 'CSV', extensions: ['csv'] }],
+      });
+      return result.canceled ? null : (result.filePath ?? null);
     },
     openFolder: async (folder) => {
       await shell.openPath(folder);

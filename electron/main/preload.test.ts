@@ -7,6 +7,7 @@ import {
   type EventChannels,
   type InstallOptions,
   type LogQuery,
+  type PushRequest,
   type SetupApi,
 } from '../../shared/ipc-contract';
 
@@ -156,6 +157,18 @@ describe('the early app state', () => {
   });
 });
 
+const PUSH_REQUEST: PushRequest = {
+  hosts: ['10.0.0.7'],
+  user: 'root',
+  credentials: { kind: 'key', keyFile: '/home/admin/.ssh/id_ed25519' },
+  role: 'MS',
+  platform: 'VmWare',
+  installLocation: '/usr/local/ASR',
+  cs: null,
+  parallel: 4,
+  acceptedHostKeys: [],
+};
+
 describe('task-level calls', () => {
   const calls: readonly [keyof typeof SETUP_API_TASKS, (a: SetupApi) => Promise<unknown>, unknown][] = [
     ['getState', (a) => a.getState(), undefined],
@@ -172,6 +185,12 @@ describe('task-level calls', () => {
     ['logInfo', (a) => a.logInfo('configurator'), { log: 'configurator' }],
     ['readLog', (a) => a.readLog(QUERY, 5, 10), { query: QUERY, first: 5, count: 10 }],
     ['openLogFolder', (a) => a.openLogFolder(), undefined],
+    ['checkPushServers', (a) => a.checkPushServers(['10.0.0.7'], 'root'), { lines: ['10.0.0.7'], user: 'root' }],
+    ['browseKeyFile', (a) => a.browseKeyFile('/k'), { current: '/k' }],
+    ['scanHostKeys', (a) => a.scanHostKeys(['10.0.0.7']), { hosts: ['10.0.0.7'] }],
+    ['startPush', (a) => a.startPush(PUSH_REQUEST), PUSH_REQUEST],
+    ['cancelPush', (a) => a.cancelPush(JOB_ID), { pushId: JOB_ID }],
+    ['savePushResults', (a) => a.savePushResults(JOB_ID), { pushId: JOB_ID }],
   ];
 
   it('covers every invoke channel of the contract', () => {
@@ -256,9 +275,22 @@ describe('event subscriptions', () => {
     expect(received).toEqual([LOG_CHANGE]);
   });
 
+  it('onPushEvent listens on push:event and hands the listener only the payload', () => {
+    const received: unknown[] = [];
+    const payload: EventChannels['push:event'] = {
+      pushId: JOB_ID,
+      event: { type: 'host-progress', host: '10.0.0.7', bytesDone: 1, bytesTotal: 2 },
+    };
+    api.onPushEvent((p) => received.push(p));
+    expect([...fake.state.listeners.keys()]).toEqual(['push:event']);
+    listenersOn('push:event')[0]?.({ sender: 'ipc event object' }, payload);
+    expect(received).toEqual([payload]);
+  });
+
   it.each([
     ['setup:job-event', (a: SetupApi, listener: () => void) => a.onJobEvent(listener)],
     ['logs:changed', (a: SetupApi, listener: () => void) => a.onLogChanged(listener)],
+    ['push:event', (a: SetupApi, listener: () => void) => a.onPushEvent(listener)],
   ] as const)('the function returned for %s removes exactly that listener', (channel, subscribe) => {
     const first = subscribe(api, () => undefined);
     subscribe(api, () => undefined);

@@ -4,7 +4,7 @@ import { parseAppOptions, type AppOptions } from './app-options';
 // The desktop app's own command-line options (--root, --repository, --log-dir), picked out of an argv that
 // Chromium and Electron share.
 
-const NONE: AppOptions = { root: undefined, repository: undefined, logDir: undefined };
+const NONE: AppOptions = { root: undefined, repository: undefined, logDir: undefined, knownHosts: undefined };
 
 function options(argv: readonly string[]): AppOptions {
   const result = parseAppOptions(argv);
@@ -34,6 +34,7 @@ describe('parseAppOptions', () => {
     [['--ROOT', '/r'], { root: '/r' }],
     [['--Repository=/srv/repo'], { repository: '/srv/repo' }],
     [['--LOG-DIR', '/l'], { logDir: '/l' }],
+    [['--known-hosts', '/home/admin/.ssh/known_hosts'], { knownHosts: '/home/admin/.ssh/known_hosts' }],
     [['--root', '/r', '--repository=/p', '--log-dir', '/l'], { root: '/r', repository: '/p', logDir: '/l' }],
   ])('reads %j', (argv, expected) => {
     expect(options(argv)).toEqual({ ...NONE, ...expected });

@@ -1,18 +1,24 @@
 import * as path from 'node:path';
 
 // The app takes --root, --repository and --log-dir like the CLI (for tests and image builds) and passes
-// them to every job. Chromium's own switches share argv, so unknown arguments are left alone.
+// them to every job; --known-hosts names the SSH known hosts file pushes check servers against. Chromium's own switches share argv, so unknown arguments are left alone.
 
 export interface AppOptions {
   readonly root: string | undefined;
   readonly repository: string | undefined;
   readonly logDir: string | undefined;
+  readonly knownHosts: string | undefined;
 }
 
 export type AppOptionsResult =
   { readonly ok: true; readonly options: AppOptions } | { readonly ok: false; readonly message: string };
 
-const NAMES = { '--root': 'root', '--repository': 'repository', '--log-dir': 'logDir' } as const;
+const NAMES = {
+  '--root': 'root',
+  '--repository': 'repository',
+  '--log-dir': 'logDir',
+  '--known-hosts': 'knownHosts',
+} as const;
 
 export function parseAppOptions(argv: readonly string[]): AppOptionsResult {
   const found: Partial<Record<keyof AppOptions, string>> = {};
@@ -24,9 +30,13 @@ export function parseAppOptions(argv: readonly string[]): AppOptionsResult {
     const key = NAMES[name.toLowerCase() as keyof typeof NAMES];
     if (!key) continue;
     const value = inline ?? argv[++i];
-    if (value === undefined || value === '') return { ok: false, message: `${name} needs a folder` };
+    if (value === undefined || value === '')
+      return { ok: false, message: `${name} needs a ${key === 'knownHosts' ? 'file' : 'folder'}` };
     if (!path.isAbsolute(value)) return { ok: false, message: `${name} "${value}" is not an absolute path` };
     found[key] = path.resolve(value);
   }
-  return { ok: true, options: { root: found.root, repository: found.repository, logDir: found.logDir } };
+  return {
+    ok: true,
+    options: { root: found.root, repository: found.repository, logDir: found.logDir, knownHosts: found.knownHosts },
+  };
 }

@@ -60,13 +60,15 @@ function makeService(overrides: Partial<SetupServiceDeps> = {}): Fixture {
     paths: { root, repository, logDir: undefined },
     probe: liveSystemProbe(),
     runtime: NODE,
-    scripts: { unifiedAgent: CLI.unifiedAgent, configurator: CLI.configurator },
+    scripts: { unifiedAgent: CLI.unifiedAgent, configurator: CLI.configurator, pushInstall: CLI.pushInstall },
     elevation: 'elevated',
     elevator: undefined,
     browseFolder: async (current) => {
       calls.push(`browse ${current}`);
       return current === '/cancel' ? null : '/srv/asr';
     },
+    browseFile: async () => null,
+    saveFile: async () => null,
     openFolder: async (folder) => {
       calls.push(`open ${folder}`);
     },

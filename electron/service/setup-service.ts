@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseCsEndpoint } from '../../shared/cs-endpoint';
 import { setupError } from '../../shared/error-catalog';
@@ -19,6 +20,7 @@ import { JobSlot } from './job-slot';
 import { readInstalledState } from './installed-state';
 import { preflightSummary } from './preflight-summary';
 import { LogCatalog } from './log-reader/log-catalog';
+import { createPushService, PUSH_LOG_FILE_NAME, pushLogFolder, type PushService } from './push-service';
 
 // What the wizard can ask of the main process, with no Electron in it: main wires it to ipcMain, the e2e
 // bridge to loopback HTTP. The renderer names things (an option, a log); the only path it hands over is
@@ -28,18 +30,24 @@ export interface AppPaths {
   readonly root: string | undefined;
   readonly repository: string;
   readonly logDir: string | undefined;
+  /** The app user's SSH known hosts for pushes (default ~/.ssh/known_hosts). */
+  readonly knownHosts?: string;
 }
 
 export interface SetupServiceDeps {
   readonly paths: AppPaths;
   readonly probe: SystemProbe;
   readonly runtime: CliRuntime;
-  readonly scripts: { readonly unifiedAgent: string; readonly configurator: string };
+  readonly scripts: { readonly unifiedAgent: string; readonly configurator: string; readonly pushInstall: string };
   readonly elevation: ElevationMode;
   /** pkexec and the installed root helper, when the app may ask for administrator rights. */
   readonly elevator: Elevator | undefined;
   /** Native folder picker (main) or a stand-in (bridge). */
   readonly browseFolder: (current: string) => Promise<string | null>;
+  /** Native file picker for the push's SSH key file (main) or a stand-in (bridge). */
+  readonly browseFile: (current: string) => Promise<string | null>;
+  /** Native save dialog for the push results (main) or a stand-in (bridge). */
+  readonly saveFile: (suggestedName: string) => Promise<string | null>;
   readonly openFolder: (folder: string) => Promise<void>;
   readonly closeApp: () => void;
 }
@@ -65,6 +73,16 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
   const logFiles: Record<LogName, string> = {
     installer: installerLogFile(layout, deps.paths.logDir),
     configurator: configuratorLogFile(layout, deps.paths.logDir),
+    // The push runs unprivileged (the CLI refuses a log folder that is not its user's).
+    push: path.join(
+      pushLogFolder(
+        deps.paths.logDir && layout.hostPath(deps.paths.logDir),
+        layout.defaultLogDir,
+        process.getuid?.(),
+        process.env,
+      ),
+      PUSH_LOG_FILE_NAME,
+    ),
   };
   const logs = new LogCatalog(logFiles);
   const senders = new Set<EventSender>();
@@ -77,10 +95,20 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
     elevator: deps.elevator,
     onEvent: (payload) => emit('setup:job-event', payload),
   });
+  const push = createPushService({
+    runtime: deps.runtime,
+    script: deps.scripts.pushInstall,
+    repository: deps.paths.repository,
+    logFile: logFiles.push,
+    knownHosts: deps.paths.knownHosts ?? path.join(os.homedir(), '.ssh', 'known_hosts'),
+    browseFile: deps.browseFile,
+    saveFile: deps.saveFile,
+    onEvent: (payload) => emit('push:event', payload),
+  });
   let unwatchLogs: (() => void) | undefined;
 
   return {
-    handlers: setupHandlers(deps, layout, jobs, logs, logFiles),
+    handlers: setupHandlers(deps, layout, jobs, logs, logFiles, push),
     subscribe(send) {
       senders.add(send);
       unwatchLogs ??= logs.watch((change) => emit('logs:changed', change));
@@ -94,6 +122,7 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
     },
     dispose() {
       jobs.cancel();
+      push.cancel();
       unwatchLogs?.();
       logs.dispose();
     },
@@ -107,8 +136,10 @@ function setupHandlers(
   jobs: JobSlot,
   logs: LogCatalog,
   logFiles: Readonly<Record<LogName, string>>,
+  push: PushService,
 ): InvokeHandlers {
   return {
+    ...push.handlers,
     'app:get-state': async () => {
       const running = jobs.running;
       return {

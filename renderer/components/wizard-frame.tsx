@@ -5,11 +5,18 @@ import { useWizard, type WizardStep } from '../state/stores';
 // The frame every page shares: the step list (where the admin is), a way to the logs from every page,
 // and focus moved to the page heading on each page change so keyboard and screen-reader users follow.
 
-const STEPS: readonly { readonly type: WizardStep['type']; readonly label: string }[] = [
+type Steps = readonly { readonly type: WizardStep['type']; readonly label: string }[];
+const STEPS: Steps = [
   { type: 'installation-option', label: 'Installation Option' },
   { type: 'installation-progress', label: 'Installation Progress' },
   { type: 'configuration-server-details', label: 'Configuration Server Details' },
   { type: 'finish', label: 'Register' },
+];
+const PUSH_STEPS: Steps = [
+  { type: 'installation-option', label: 'Installation Option' },
+  { type: 'push-servers', label: 'Push to servers' },
+  { type: 'push-host-keys', label: 'Server host keys' },
+  { type: 'push-progress', label: 'Push progress' },
 ];
 
 export function WizardFrame({ title, children }: { readonly title: string; readonly children: ReactNode }) {
@@ -29,7 +36,7 @@ export function WizardFrame({ title, children }: { readonly title: string; reado
       </header>
       <nav aria-label="Setup steps" className="steps">
         <ol>
-          {STEPS.map((s) => (
+          {(step.type.startsWith('push-') ? PUSH_STEPS : STEPS).map((s) => (
             <li
               key={s.type}
               aria-current={s.type === step.type ? 'step' : undefined}

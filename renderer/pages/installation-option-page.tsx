@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { browseInstallLocation, preflightIfNeeded, setInstallOption, startInstall } from '../state/actions';
+import { browseInstallLocation, goTo, preflightIfNeeded, setInstallOption, startInstall } from '../state/actions';
 import { useInstall, useWizard } from '../state/stores';
 import { ErrorPanel } from '../components/error-panel';
 import { WizardFrame } from '../components/wizard-frame';
@@ -130,6 +130,13 @@ export function InstallationOptionPage() {
             Install
           </button>
         </div>
+        <section aria-labelledby="push-heading">
+          <h2 id="push-heading">Other servers</h2>
+          <p className="hint">Install the Mobility service on Linux servers over SSH, many at a time.</p>
+          <button type="button" onClick={() => goTo({ type: 'push-servers' })}>
+            Push to servers
+          </button>
+        </section>
       </form>
     </WizardFrame>
   );

@@ -25,6 +25,7 @@ function lineAt(blocks: ReadonlyMap<number, readonly LogLine[]>, index: number):
 const LOGS: readonly { readonly name: LogName; readonly label: string }[] = [
   { name: 'installer', label: 'Installer log' },
   { name: 'configurator', label: 'Configurator log' },
+  { name: 'push', label: 'Push log' },
 ];
 
 export function LogsView() {
@@ -148,7 +149,7 @@ export function LogsView() {
         ref={scroller}
         className="log-lines"
         role="log"
-        aria-label={`${log === 'installer' ? 'Installer' : 'Configurator'} log lines`}
+        aria-label={`${LOGS.find((item) => item.name === log)?.label ?? 'Log'} lines`}
         tabIndex={0}
         onWheel={() => setFollow(false)}
         onKeyDown={(event) => {

@@ -211,9 +211,11 @@ function currentQuery(): LogQuery {
   return { log, level, text };
 }
 
-export async function openLogs(log?: LogName): Promise<void> {
+/** Opens the logs view, on a named log and with a text filter when given (a pushed server's lines). */
+export async function openLogs(log?: LogName, text?: string): Promise<void> {
   useWizard.setState({ logsOpen: true });
   if (log) useLogs.setState({ log });
+  if (text !== undefined) useLogs.setState({ text, follow: true });
   await reloadLog();
 }
 

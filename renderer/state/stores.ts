@@ -20,6 +20,9 @@ export type WizardStep =
   | { readonly type: 'installation-progress' }
   | { readonly type: 'configuration-server-details' }
   | { readonly type: 'finish' }
+  | { readonly type: 'push-servers' }
+  | { readonly type: 'push-host-keys' }
+  | { readonly type: 'push-progress' }
   | { readonly type: 'unavailable'; readonly error: SetupError };
 
 interface WizardSlice {

@@ -1,4 +1,12 @@
-import type { AppState, EventChannels, LogLine, PreflightSummary, SetupApi } from '../../shared/ipc-contract';
+import type {
+  AppState,
+  EventChannels,
+  HostKeyScan,
+  LogLine,
+  PreflightSummary,
+  PushServerCheck,
+  SetupApi,
+} from '../../shared/ipc-contract';
 import { encodeIpcError } from '../../shared/ipc-contract';
 import type { SetupError } from '../../shared/error-catalog';
 
@@ -27,9 +35,15 @@ export class FakeSetupApi implements SetupApi {
   preflightAnswer: PreflightSummary = ALL_PASS;
   registerFailure: SetupError | undefined;
   logLines: LogLine[] = [];
+  /** What push:check-servers answers for the lines it is given (default: every non-empty line is a server). */
+  checkServersAnswer: ((lines: readonly string[]) => PushServerCheck) | undefined;
+  hostKeys: HostKeyScan[] = [];
+  startPushFailure: SetupError | undefined;
+  savedPath: string | null = '/home/admin/push-results.csv';
   readonly calls: { method: string; arg: unknown }[] = [];
   private readonly jobListeners = new Set<(payload: EventChannels['setup:job-event']) => void>();
   private readonly logListeners = new Set<(payload: EventChannels['logs:changed']) => void>();
+  private readonly pushListeners = new Set<(payload: EventChannels['push:event']) => void>();
   private jobs = 0;
 
   private record(method: string, arg: unknown): void {
@@ -87,6 +101,43 @@ export class FakeSetupApi implements SetupApi {
   }
   async close() {
     this.record('close', undefined);
+  }
+  async checkPushServers(lines: readonly string[], user: string) {
+    this.record('checkPushServers', { lines, user });
+    if (this.checkServersAnswer) return this.checkServersAnswer(lines);
+    return { hosts: lines.map((line) => line.trim()).filter((line) => line !== ''), problems: [] };
+  }
+  async browseKeyFile(current: string) {
+    this.record('browseKeyFile', current);
+    return { path: '/root/.ssh/id_ed25519' };
+  }
+  async scanHostKeys(hosts: readonly string[]) {
+    this.record('scanHostKeys', hosts);
+    return hosts.map(
+      (host) =>
+        this.hostKeys.find((key) => key.host === host) ?? { host, verdict: 'known' as const, keyType: 'ssh-ed25519' },
+    );
+  }
+  async startPush(request: Parameters<SetupApi['startPush']>[0]) {
+    this.record('startPush', request);
+    if (this.startPushFailure) throw new Error(encodeIpcError(this.startPushFailure));
+    return { pushId: `00000000-0000-4000-8000-00000000000${++this.jobs}` };
+  }
+  async cancelPush(pushId: string) {
+    this.record('cancelPush', pushId);
+  }
+  async savePushResults(pushId: string) {
+    this.record('savePushResults', pushId);
+    return this.savedPath === null ? null : { path: this.savedPath };
+  }
+  onPushEvent(listener: (payload: EventChannels['push:event']) => void) {
+    this.pushListeners.add(listener);
+    return () => {
+      this.pushListeners.delete(listener);
+    };
+  }
+  emitPush(payload: EventChannels['push:event']): void {
+    for (const listener of this.pushListeners) listener(payload);
   }
   onJobEvent(listener: (payload: EventChannels['setup:job-event']) => void) {
     this.jobListeners.add(listener);

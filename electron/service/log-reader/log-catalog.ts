@@ -12,8 +12,10 @@ export class LogCatalog {
   private readonly pollMs: number;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(files: Readonly<Record<LogName, string>>, options: { pollMs?: number } = {}) {
-    this.indexes = new Map((Object.keys(files) as LogName[]).map((name) => [name, new LogIndex(files[name], name)]));
+  constructor(files: Readonly<Partial<Record<LogName, string>>>, options: { pollMs?: number } = {}) {
+    this.indexes = new Map(
+      (Object.keys(files) as LogName[]).map((name) => [name, new LogIndex(files[name] as string, name)]),
+    );
     this.pollMs = options.pollMs ?? 250;
   }
 

@@ -1,0 +1,303 @@
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseCsEndpoint } from '../../shared/cs-endpoint';
+import { setupError } from '../../shared/error-catalog';
+import { checkInstallLocationText } from '../../shared/install-location';
+import type {
+  EventChannels,
+  HostKeyScan,
+  HostKeyVerdict,
+  InvokeChannel,
+  PushLineProblem,
+  PushRequest,
+} from '../../shared/ipc-contract';
+import type { HostResult, PushEvent } from '../../shared/push-events';
+import { parseTarget } from '../engine/push/push-targets';
+import { IpcError, type InvokeHandlers } from './ipc-dispatch';
+import type { CliRuntime } from './job-launcher';
+import { spawnPushCli, type PushChild } from './push-child';
+import { pushResultsCsv } from './push-csv';
+
+// The wizard's "Push to servers": the push CLI (the same code an admin runs) in an unprivileged child, one
+// push at a time. Main checks what the renderer typed with the CLI's own rules before any child starts; the
+// SSH password goes in a 0600 file in a fresh 0700 folder that is deleted once the child has exited, the
+// passphrase on the child's stdin; neither is ever in argv, the environment, a log or an event.
+
+/** The push CLI's log (electron/engine/push/push-run.ts PUSH_LOG_NAME; named here so main does not load ssh2). */
+export const PUSH_LOG_FILE_NAME = 'ASRPushInstall.log';
+
+export type PushChannel = Extract<InvokeChannel, `push:${string}`>;
+export type PushHandlers = { readonly [C in PushChannel]: InvokeHandlers[C] };
+
+export interface PushServiceDeps {
+  readonly runtime: CliRuntime;
+  /** dist/cli/push-install.cjs (or a stand-in in tests). */
+  readonly script: string;
+  readonly repository: string;
+  readonly logFile: string;
+  readonly knownHosts: string;
+  /** Native file picker (main) or a stand-in (bridge). */
+  readonly browseFile: (current: string) => Promise<string | null>;
+  /** Native save dialog (main) or a stand-in (bridge): where to write a file suggested by that name. */
+  readonly saveFile: (suggestedName: string) => Promise<string | null>;
+  readonly onEvent: (payload: EventChannels['push:event']) => void;
+}
+
+export interface PushService {
+  readonly handlers: PushHandlers;
+  /** The running push, if any. */
+  readonly running: string | undefined;
+  cancel(): void;
+}
+
+/** Where a push logs: the app's --log-dir, the system log folder for root, else the user's state folder. */
+export function pushLogFolder(
+  logDir: string | undefined,
+  systemLogDir: string,
+  uid: number | undefined,
+  env: NodeJS.ProcessEnv,
+): string {
+  if (logDir) return logDir;
+  if (uid === undefined || uid === 0) return systemLogDir;
+  return path.join(env.XDG_STATE_HOME ?? path.join(os.homedir(), '.local', 'state'), 'mobility-service-setup');
+}
+
+const PUSH_EVENT_TYPES: readonly PushEvent['type'][] = [
+  'push-started',
+  'host-step',
+  'host-progress',
+  'host-job-event',
+  'host-result',
+  'result',
+];
+const VERDICTS: readonly HostKeyVerdict[] = ['known', 'unknown', 'changed', 'revoked', 'unreachable'];
+
+/** The servers field, line by line, with the CLI's rules (comments and blank lines allowed, no duplicates). */
+export function checkServerLines(
+  lines: readonly string[],
+  user: string,
+): { hosts: string[]; problems: PushLineProblem[] } {
+  const hosts: string[] = [];
+  const problems: PushLineProblem[] = [];
+  const seen = new Map<string, number>();
+  lines.forEach((raw, index) => {
+    const text = raw.replace(/#.*$/, '').trim();
+    if (text === '') return;
+    const parsed = parseTarget(text, user);
+    if (!parsed.ok) {
+      problems.push({ line: index + 1, message: parsed.reason });
+      return;
+    }
+    const key = `${parsed.target.host}:${parsed.target.port}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      problems.push({ line: index + 1, message: `"${text}": the server ${key} is already on line ${first}` });
+      return;
+    }
+    seen.set(key, index + 1);
+    hosts.push(parsed.target.spec);
+  });
+  return { hosts, problems };
+}
+
+function invalid(message: string): IpcError {
+  return new IpcError(setupError('INVALID_ARGUMENT', message));
+}
+
+function checkedHosts(hosts: readonly string[], user: string): string[] {
+  if (!parseTarget(`${user}@localhost`, user).ok) throw invalid(`"${user}" is not a valid user name`);
+  const { hosts: valid, problems } = checkServerLines(hosts, user);
+  if (problems.length > 0 || valid.length !== hosts.length)
+    throw invalid(problems.map((problem) => problem.message).join('; ') || 'a server is given twice');
+  return valid;
+}
+
+function readableFile(file: string): void {
+  try {
+    if (!path.isAbsolute(file)) throw new Error('not an absolute path');
+    if (!fs.statSync(file).isFile()) throw new Error('not a file');
+    fs.accessSync(file, fs.constants.R_OK);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new IpcError(
+      setupError('INVALID_ARGUMENT', `the key file ${file} cannot be read (${reason})`, 'Choose a private key file.'),
+    );
+  }
+}
+
+function scanLine(value: Record<string, unknown>): HostKeyScan | undefined {
+  if (value.type !== 'host-key' || typeof value.host !== 'string') return undefined;
+  const verdict = VERDICTS.find((v) => v === value.verdict);
+  if (!verdict) return undefined;
+  const text = (key: string): { [k: string]: string } =>
+    typeof value[key] === 'string' ? { [key]: value[key] as string } : {};
+  return {
+    host: value.host,
+    verdict,
+    ...text('keyType'),
+    ...text('fingerprint'),
+    ...text('recorded'),
+    ...text('error'),
+  };
+}
+
+interface Running {
+  readonly pushId: string;
+  readonly child: PushChild;
+}
+
+export function createPushService(deps: PushServiceDeps): PushService {
+  let running: Running | undefined;
+  let last: { pushId: string; hosts: readonly HostResult[] } | undefined;
+  const logDir = path.dirname(deps.logFile);
+
+  const start = (request: PushRequest): { pushId: string } => {
+    if (running)
+      throw new IpcError(
+        setupError('ANOTHER_INSTALL_RUNNING', 'a push is already running in this window', 'Wait for it, or cancel it.'),
+      );
+    const hosts = checkedHosts(request.hosts, request.user);
+    const location = checkInstallLocationText(request.installLocation, 'linux');
+    if (!location.ok) throw new IpcError(setupError('INSTALL_LOCATION_INVALID', location.reason));
+    for (const accepted of request.acceptedHostKeys)
+      if (!hosts.includes(accepted.host)) throw invalid(`an accepted host key names "${accepted.host}", not pushed to`);
+    const args = ['--json', ...hosts.map((host) => `--host=${host}`), `--user=${request.user}`];
+    let secretDir: string | undefined;
+    if (request.credentials.kind === 'key') {
+      readableFile(request.credentials.keyFile);
+      args.push(`--identity=${request.credentials.keyFile}`);
+    }
+    let stdin = '';
+    if (request.cs) {
+      const endpoint = parseCsEndpoint(request.cs.endpoint);
+      if (!endpoint.ok) throw invalid(endpoint.reason);
+      args.push(`--cs-endpoint=${endpoint.endpoint.display}`, '--passphrase-file=-');
+      stdin = `${request.cs.passphrase}\n`;
+    }
+    if (request.credentials.kind === 'password') {
+      // A private folder only this user can enter, a file only this user can read; gone once the child exits.
+      secretDir = fs.mkdtempSync(path.join(os.tmpdir(), 'asr-push-'));
+      fs.chmodSync(secretDir, 0o700);
+      const file = path.join(secretDir, 'password');
+      fs.writeFileSync(file, `${request.credentials.password}\n`, { mode: 0o600, flag: 'wx' });
+      args.push(`--password-file=${file}`);
+    }
+    args.push(
+      `--known-hosts=${deps.knownHosts}`,
+      ...request.acceptedHostKeys.map((key) => `--accept-host-key=${key.host}=${key.fingerprint}`),
+      `--repository=${deps.repository}`,
+      `--role=${request.role}`,
+      `--platform=${request.platform}`,
+      `--install-location=${location.path}`,
+      `--parallel=${request.parallel}`,
+      `--log-dir=${logDir}`,
+    );
+    const pushId = randomUUID();
+    const finished = new Map<string, HostResult>();
+    let started: readonly string[] = hosts;
+    let result: Extract<PushEvent, { type: 'result' }> | undefined;
+    const emit = (event: PushEvent): void => deps.onEvent({ pushId, event });
+    let child: PushChild;
+    try {
+      child = spawnPushCli(deps.runtime, deps.script, args, {
+        stdin,
+        onLine: (value) => {
+          if (!PUSH_EVENT_TYPES.some((type) => type === value.type)) return;
+          const event = value as unknown as PushEvent;
+          if (event.type === 'push-started') started = event.hosts;
+          if (event.type === 'host-result') finished.set(event.result.host, event.result);
+          if (event.type === 'result') result = event;
+          emit(event);
+        },
+      });
+    } catch (error) {
+      if (secretDir) fs.rmSync(secretDir, { recursive: true, force: true });
+      throw error;
+    }
+    running = { pushId, child };
+    void child.done.then(({ why, stderrTail }) => {
+      if (secretDir) fs.rmSync(secretDir, { recursive: true, force: true });
+      if (!result) {
+        // The child died without a result line: every server it had not finished is Failed, and says why.
+        const error = setupError(
+          'INSTALL_FAILED',
+          `the push stopped unexpectedly (${why})${stderrTail ? `: ${stderrTail.split('\n').slice(-3).join(' ')}` : ''}`,
+        );
+        const hostResults = started.map(
+          (host): HostResult =>
+            finished.get(host) ?? {
+              host,
+              status: 'Failed',
+              osLabel: null,
+              agentVersion: null,
+              hostId: null,
+              stoppedAt: null,
+              error,
+            },
+        );
+        result = { type: 'result', status: 'Failed', exitCode: 1, hosts: hostResults, error };
+        emit(result);
+      }
+      last = { pushId, hosts: result.hosts };
+      if (running?.pushId === pushId) running = undefined;
+    });
+    return { pushId };
+  };
+
+  const handlers: PushHandlers = {
+    'push:check-servers': async ({ lines, user }) => checkServerLines(lines, user),
+    'push:browse-key-file': async ({ current }) => {
+      const chosen = await deps.browseFile(current);
+      return chosen ? { path: chosen } : null;
+    },
+    'push:scan-host-keys': async ({ hosts }) => {
+      const valid = checkedHosts(hosts, 'root');
+      const lines: HostKeyScan[] = [];
+      let failure: unknown;
+      const child = spawnPushCli(
+        deps.runtime,
+        deps.script,
+        ['--scan-host-keys', '--json', ...valid.map((host) => `--host=${host}`), `--known-hosts=${deps.knownHosts}`],
+        {
+          onLine: (value) => {
+            const line = scanLine(value);
+            if (line) lines.push(line);
+            else if (value.type === 'result' && value.error) failure = value.error;
+          },
+        },
+      );
+      const { why, stderrTail } = await child.done;
+      if (failure) throw new IpcError(failure as ReturnType<typeof setupError>);
+      const missing = valid.filter((host) => !lines.some((line) => line.host === host));
+      if (missing.length > 0)
+        throw new IpcError(
+          setupError('INSTALL_FAILED', `the host key scan stopped (${why})${stderrTail ? `: ${stderrTail}` : ''}`),
+        );
+      return valid.map((host) => lines.find((line) => line.host === host) as HostKeyScan);
+    },
+    'push:start': async (request) => start(request),
+    'push:cancel': async ({ pushId }) => {
+      if (running?.pushId === pushId) running.child.terminate();
+    },
+    'push:save-results-csv': async ({ pushId }) => {
+      if (last?.pushId !== pushId)
+        throw new IpcError(
+          setupError('INVALID_ARGUMENT', 'there are no results for that push', 'Save the results once it has ended.'),
+        );
+      const hosts = last.hosts;
+      const file = await deps.saveFile('push-results.csv');
+      if (!file) return null;
+      fs.writeFileSync(file, pushResultsCsv(hosts), { mode: 0o644 });
+      return { path: file };
+    },
+  };
+  return {
+    handlers,
+    get running() {
+      return running?.pushId;
+    },
+    cancel: () => running?.child.terminate(),
+  };
+}

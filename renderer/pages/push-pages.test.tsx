@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { PushHostKeysPage } from './push-host-keys-page';
+import { PushProgressPage } from './push-progress-page';
+import { PushServersPage } from './push-servers-page';
+import { FakeSetupApi } from '../test-support/fake-setup-api';
+import { useSetupApiForTests } from '../setup-api';
+import { applyPushEvent, newPushRun } from '../state/push-state';
+import { usePush } from '../state/push-store';
+import { setupError } from '../../shared/error-catalog';
+
+const FP = `SHA256:${'Z'.repeat(43)}`;
+
+describe('Push to servers', () => {
+  it('shows a bad server line at the field as typed, and enables Next only when all is valid', async () => {
+    const api = new FakeSetupApi();
+    api.checkServersAnswer = (lines) => ({
+      hosts: lines.filter((line) => line !== 'web 01' && line !== ''),
+      problems: lines.flatMap((line, i) =>
+        line === 'web 01' ? [{ line: i + 1, message: '"web 01" is neither an IP address nor a host name' }] : [],
+      ),
+    });
+    useSetupApiForTests(api);
+    render(<PushServersPage />);
+    const servers = screen.getByRole('textbox', { name: 'Servers' });
+    const next = screen.getByRole('button', { name: 'Next' }) as HTMLButtonElement;
+    fireEvent.change(servers, { target: { value: '10.0.0.7\nweb 01' } });
+    await waitFor(() => expect(servers.getAttribute('aria-invalid')).toBe('true'));
+    expect(screen.getByText('Line 2: "web 01" is neither an IP address nor a host name')).toBeTruthy();
+    fireEvent.click(screen.getByRole('radio', { name: 'SSH password' }));
+    const password = screen.getByLabelText('Password') as HTMLInputElement;
+    expect(password.type).toBe('password');
+    fireEvent.change(password, { target: { value: 'pw-1234' } });
+    expect(next.disabled).toBe(true);
+    fireEvent.change(servers, { target: { value: '10.0.0.7\nweb-01' } });
+    await waitFor(() => expect(next.disabled).toBe(false));
+    expect(servers.getAttribute('aria-invalid')).toBe('false');
+    fireEvent.change(screen.getByRole('textbox', { name: 'IP address' }), { target: { value: '10.0.0.300' } });
+    expect(screen.getByText(/"10.0.0.300" is not a valid IPv4 address/)).toBeTruthy();
+    expect(next.disabled).toBe(true);
+  });
+});
+
+describe('Server host keys', () => {
+  it('lists an unknown key with its fingerprint; Start push waits for it to be accepted', () => {
+    useSetupApiForTests(new FakeSetupApi());
+    usePush.setState({
+      hostKeys: {
+        status: 'done',
+        keys: [
+          { host: '10.0.0.7', verdict: 'known', keyType: 'ssh-ed25519', fingerprint: `SHA256:${'K'.repeat(43)}` },
+          { host: 'new-web', verdict: 'unknown', keyType: 'ssh-ed25519', fingerprint: FP },
+        ],
+      },
+    });
+    render(<PushHostKeysPage />);
+    const row = screen.getByRole('row', { name: /new-web/ });
+    expect(within(row).getByText(FP)).toBeTruthy();
+    const accept = within(row).getByRole('checkbox', { name: 'Accept the host key of new-web' }) as HTMLInputElement;
+    expect(accept.checked).toBe(false);
+    const start = screen.getByRole('button', { name: 'Start push' }) as HTMLButtonElement;
+    expect(start.disabled).toBe(true);
+    fireEvent.click(accept);
+    expect(start.disabled).toBe(false);
+  });
+
+  it('a changed key is an error naming PUSH_HOST_KEY_CHANGED, and stops the push', () => {
+    useSetupApiForTests(new FakeSetupApi());
+    usePush.setState({
+      hostKeys: {
+        status: 'done',
+        keys: [
+          { host: 'moved-db', verdict: 'changed', keyType: 'ssh-ed25519', fingerprint: FP, recorded: 'SHA256:old' },
+        ],
+      },
+    });
+    render(<PushHostKeysPage />);
+    expect(screen.getByText('PUSH_HOST_KEY_CHANGED')).toBeTruthy();
+    expect(screen.getByText(/records SHA256:old/)).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Start push' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+});
+
+describe('Push progress', () => {
+  it('a table with a row a server: host, OS, step, progress, status; Retry failed once ended', () => {
+    useSetupApiForTests(new FakeSetupApi());
+    let run = newPushRun('p', ['10.0.0.7', 'fail-01']);
+    run = applyPushEvent(run, {
+      type: 'result',
+      status: 'Failed',
+      exitCode: 1,
+      hosts: [
+        {
+          host: '10.0.0.7',
+          status: 'Succeeded',
+          osLabel: 'DEBIAN12-64',
+          agentVersion: '9.60.0.0',
+          hostId: 'h',
+          stoppedAt: null,
+          error: null,
+        },
+        {
+          host: 'fail-01',
+          status: 'Failed',
+          osLabel: null,
+          agentVersion: null,
+          hostId: null,
+          stoppedAt: 'connect',
+          error: setupError('PUSH_AUTH_FAILED', 'fail-01 refused the credentials'),
+        },
+      ],
+    });
+    usePush.setState({ run });
+    render(<PushProgressPage />);
+    const table = screen.getByRole('table', { name: 'Servers' });
+    expect(
+      within(table)
+        .getAllByRole('columnheader')
+        .map((cell) => cell.textContent),
+    ).toEqual(['Server', 'Operating system', 'Step', 'Progress', 'Status', 'Log']);
+    const failedRow = within(table).getByRole('row', { name: /fail-01/ });
+    expect(within(failedRow).getByText('Failed')).toBeTruthy();
+    expect(within(failedRow).getByText('PUSH_AUTH_FAILED')).toBeTruthy();
+    const okRow = within(table).getByRole('row', { name: /10\.0\.0\.7/ });
+    expect(within(okRow).getByText('DEBIAN12-64')).toBeTruthy();
+    expect(within(okRow).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
+    expect(within(okRow).getByRole('button', { name: 'View log of 10.0.0.7' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Retry failed' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Save results as CSV' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
+  });
+});

@@ -1,0 +1,259 @@
+import { parseCsEndpoint } from '../../shared/cs-endpoint';
+import { checkInstallLocationText } from '../../shared/install-location';
+import type { EventChannels, HostKeyScan, PushRequest } from '../../shared/ipc-contract';
+import type { PushEvent } from '../../shared/push-events';
+import { errorOf, setupApi } from '../setup-api';
+import { goTo, openLogs } from './actions';
+import { applyPushEvent, failedHosts, newPushRun } from './push-state';
+import { usePush, type PushForm } from './push-store';
+
+// The "Push to servers" path's actions, outside components like actions.ts: the form checked as typed (the
+// servers by main, with the push CLI's own rules), the host key scan and acceptance, the push itself, its
+// live events, Retry failed and the CSV of results.
+
+const MAX_LINES = 1000;
+const MAX_LINE = 300;
+let checkTimer: ReturnType<typeof setTimeout> | undefined;
+let checkGeneration = 0;
+let unsubscribe: (() => void) | undefined;
+// Events can arrive before startPush's answer names the push: they wait here for it (one push at a time).
+let early: { pushId: string; events: PushEvent[] } | undefined;
+
+/** Listens for push events from the first push on (the push pages load lazily, so does this). */
+function listen(): void {
+  unsubscribe ??= setupApi().onPushEvent(onPushEvent);
+}
+
+/** Stops listening and clears timers (tests; window unload). */
+export function shutdownPush(): void {
+  unsubscribe?.();
+  unsubscribe = undefined;
+  early = undefined;
+  clearTimeout(checkTimer);
+}
+
+export function openPush(): void {
+  goTo({ type: 'push-servers' });
+}
+
+/** Back to Installation Option: the password and the passphrase are dropped from memory. */
+export function leavePush(): void {
+  usePush.setState((s) => ({ form: { ...s.form, password: '', passphrase: '', showPassword: false } }));
+  goTo({ type: 'installation-option' });
+}
+
+export function backToServers(): void {
+  usePush.setState({ startError: undefined });
+  goTo({ type: 'push-servers' });
+}
+
+export function setPushForm(change: Partial<PushForm>): void {
+  usePush.setState((s) => ({ form: { ...s.form, ...change }, startError: undefined }));
+  if (change.serversText !== undefined || change.user !== undefined) {
+    usePush.setState({ servers: { status: 'checking' } });
+    clearTimeout(checkTimer);
+    // Checked once the admin pauses, not on every key.
+    checkTimer = setTimeout(() => void checkServers(), 200);
+  }
+}
+
+export async function checkServers(): Promise<void> {
+  const generation = ++checkGeneration;
+  const { serversText, user } = usePush.getState().form;
+  const lines = serversText.split(/\r?\n/);
+  const long = lines.findIndex((line) => line.length > MAX_LINE);
+  if (lines.length > MAX_LINES || long !== -1) {
+    const problems = [
+      lines.length > MAX_LINES
+        ? { line: MAX_LINES + 1, message: `at most ${MAX_LINES} lines` }
+        : { line: long + 1, message: `a line of at most ${MAX_LINE} characters` },
+    ];
+    usePush.setState({ servers: { status: 'done', hosts: [], problems } });
+    return;
+  }
+  try {
+    const answer = await setupApi().checkPushServers(lines, user.trim() === '' ? 'root' : user.trim());
+    if (generation === checkGeneration) usePush.setState({ servers: { status: 'done', ...answer } });
+  } catch (error) {
+    if (generation === checkGeneration) usePush.setState({ servers: { status: 'error', error: errorOf(error) } });
+  }
+}
+
+/** A hosts file, read in the page (one server a line, # comments), replaces the field. */
+export async function loadServersFile(file: Blob): Promise<void> {
+  setPushForm({ serversText: (await file.text()).replace(/[\r\n]+$/, '') });
+}
+
+export async function browseKeyFile(): Promise<void> {
+  try {
+    const chosen = await setupApi().browseKeyFile(usePush.getState().form.keyFile);
+    if (chosen) setPushForm({ keyFile: chosen.path });
+  } catch (error) {
+    usePush.setState({ startError: errorOf(error) });
+  }
+}
+
+export function togglePasswordVisible(): void {
+  usePush.setState((s) => ({ form: { ...s.form, showPassword: !s.form.showPassword } }));
+}
+
+export interface PushFormProblems {
+  readonly user?: string;
+  readonly keyFile?: string;
+  readonly installLocation?: string;
+  readonly csEndpoint?: string;
+  readonly passphrase?: string;
+  readonly parallel?: string;
+}
+
+/** What is wrong with the form besides the servers (which main checks): shown at each field. */
+export function pushFormProblems(form: PushForm): PushFormProblems {
+  const problems: { -readonly [K in keyof PushFormProblems]: string } = {};
+  if (!/^[a-z_][a-z0-9_.-]{0,31}\$?$/i.test(form.user.trim())) problems.user = 'Enter a user name such as root.';
+  if (form.auth === 'key' && form.keyFile.trim() !== '' && !form.keyFile.trim().startsWith('/'))
+    problems.keyFile = 'Enter the absolute path of the key file, or choose it with Browse….';
+  if (form.installLocation.trim() !== '') {
+    const location = checkInstallLocationText(form.installLocation.trim(), 'linux');
+    if (!location.ok) problems.installLocation = location.reason;
+  }
+  if (form.csEndpoint.trim() !== '') {
+    const endpoint = parseCsEndpoint(form.csEndpoint.trim());
+    if (!endpoint.ok) problems.csEndpoint = endpoint.reason;
+  }
+  const parallel = Number(form.parallel);
+  if (!/^\d+$/.test(form.parallel.trim()) || parallel < 1 || parallel > 256)
+    problems.parallel = 'Enter a whole number from 1 to 256.';
+  return problems;
+}
+
+/** Everything needed to scan and push: servers checked and valid, credentials given, no problem. */
+export function pushFormReady(): boolean {
+  const { form, servers } = usePush.getState();
+  if (servers.status !== 'done' || servers.problems.length > 0 || servers.hosts.length === 0) return false;
+  if (Object.keys(pushFormProblems(form)).length > 0) return false;
+  if (form.auth === 'key' ? form.keyFile.trim() === '' : form.password === '') return false;
+  if (form.installLocation.trim() === '') return false;
+  return form.csEndpoint.trim() === '' || form.passphrase !== '';
+}
+
+/** Next: the servers' host keys are scanned (no login) and shown for the admin to accept. */
+export async function scanHostKeys(): Promise<void> {
+  if (!pushFormReady()) return;
+  const { servers } = usePush.getState();
+  const hosts = servers.status === 'done' ? servers.hosts : [];
+  usePush.setState({ hostKeys: { status: 'scanning', hosts }, accepted: {}, startError: undefined });
+  goTo({ type: 'push-host-keys' });
+  try {
+    const keys = await setupApi().scanHostKeys(hosts);
+    usePush.setState({ hostKeys: { status: 'done', keys } });
+  } catch (error) {
+    usePush.setState({ hostKeys: { status: 'error', error: errorOf(error) } });
+  }
+}
+
+/** Accepting is per server and per fingerprint: nothing is accepted until the admin ticks it. */
+export function acceptHostKey(host: string, fingerprint: string, accept: boolean): void {
+  usePush.setState((s) => {
+    const accepted = { ...s.accepted };
+    if (accept) accepted[host] = fingerprint;
+    else delete accepted[host];
+    return { accepted };
+  });
+}
+
+export function hostKeyBlocks(key: HostKeyScan): boolean {
+  return key.verdict === 'changed' || key.verdict === 'revoked' || key.verdict === 'unreachable';
+}
+
+/** Start enables once every unknown key is accepted and no server's key is changed, revoked or unreachable. */
+export function canStartPush(): boolean {
+  const { hostKeys, accepted } = usePush.getState();
+  if (hostKeys.status !== 'done') return false;
+  return hostKeys.keys.every(
+    (key) => key.verdict === 'known' || (key.verdict === 'unknown' && accepted[key.host] === key.fingerprint),
+  );
+}
+
+function pushRequest(hosts: readonly string[]): PushRequest {
+  const { form, accepted } = usePush.getState();
+  const endpoint = form.csEndpoint.trim();
+  return {
+    hosts,
+    user: form.user.trim(),
+    credentials:
+      form.auth === 'key'
+        ? { kind: 'key', keyFile: form.keyFile.trim() }
+        : { kind: 'password', password: form.password },
+    role: form.role,
+    platform: form.platform,
+    installLocation: form.installLocation.trim(),
+    cs: endpoint === '' ? null : { endpoint, passphrase: form.passphrase },
+    parallel: Number(form.parallel),
+    acceptedHostKeys: hosts.flatMap((host) => {
+      const fingerprint = accepted[host];
+      return fingerprint ? [{ host, fingerprint }] : [];
+    }),
+  };
+}
+
+async function start(hosts: readonly string[]): Promise<void> {
+  usePush.setState({ startError: undefined, saved: undefined, saveError: undefined });
+  listen();
+  try {
+    const { pushId } = await setupApi().startPush(pushRequest(hosts));
+    let run = newPushRun(pushId, hosts);
+    if (early?.pushId === pushId) for (const event of early.events) run = applyPushEvent(run, event);
+    early = undefined;
+    usePush.setState({ run });
+    goTo({ type: 'push-progress' });
+  } catch (error) {
+    usePush.setState({ startError: errorOf(error) });
+  }
+}
+
+export async function startPush(): Promise<void> {
+  const { hostKeys } = usePush.getState();
+  if (!canStartPush() || hostKeys.status !== 'done') return;
+  await start(hostKeys.keys.map((key) => key.host));
+}
+
+/** A new push with the servers that failed, and only those, with the same settings. */
+export async function retryFailed(): Promise<void> {
+  const run = usePush.getState().run;
+  if (!run?.result) return;
+  const failed = failedHosts(run);
+  if (failed.length > 0) await start(failed);
+}
+
+export async function cancelPush(): Promise<void> {
+  const run = usePush.getState().run;
+  if (run && !run.result) await setupApi().cancelPush(run.pushId);
+}
+
+export async function savePushResults(): Promise<void> {
+  const run = usePush.getState().run;
+  if (!run?.result) return;
+  usePush.setState({ saved: undefined, saveError: undefined });
+  try {
+    const saved = await setupApi().savePushResults(run.pushId);
+    if (saved) usePush.setState({ saved: saved.path });
+  } catch (error) {
+    usePush.setState({ saveError: errorOf(error) });
+  }
+}
+
+/** The push log in the logs view, filtered to the lines of that server. */
+export async function openPushLog(host: string): Promise<void> {
+  await openLogs('push', `[${host}]`);
+}
+
+export function onPushEvent(payload: EventChannels['push:event']): void {
+  const run = usePush.getState().run;
+  if (run?.pushId === payload.pushId) {
+    usePush.setState({ run: applyPushEvent(run, payload.event) });
+    return;
+  }
+  // A push this window has not heard the id of yet: its own, most likely, about to be named.
+  if (early?.pushId !== payload.pushId) early = { pushId: payload.pushId, events: [] };
+  if (early.events.length < 10_000) early.events.push(payload.event);
+}

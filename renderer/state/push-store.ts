@@ -1,0 +1,82 @@
+import { create } from 'zustand';
+import type { AgentPlatform, Role } from '../../shared/agent-kinds';
+import type { SetupError } from '../../shared/error-catalog';
+import type { HostKeyScan, PushLineProblem } from '../../shared/ipc-contract';
+import type { PushRunView } from './push-state';
+
+// The "Push to servers" path's slice: the form as typed, the servers check, the host key scan and the
+// admin's acceptances, and the running (or last) push. Loaded with the push pages only.
+
+export interface PushForm {
+  /** One server a line, as typed or loaded from a file. */
+  readonly serversText: string;
+  readonly user: string;
+  readonly auth: 'key' | 'password';
+  readonly keyFile: string;
+  /** Only ever in memory; cleared when the admin leaves the push path. */
+  readonly password: string;
+  readonly showPassword: boolean;
+  readonly role: Role;
+  readonly platform: AgentPlatform;
+  readonly installLocation: string;
+  readonly csEndpoint: string;
+  /** Only ever in memory; cleared when the admin leaves the push path. */
+  readonly passphrase: string;
+  readonly parallel: string;
+}
+
+export type ServersCheck =
+  | { readonly status: 'idle' }
+  | { readonly status: 'checking' }
+  | { readonly status: 'done'; readonly hosts: readonly string[]; readonly problems: readonly PushLineProblem[] }
+  | { readonly status: 'error'; readonly error: SetupError };
+
+export type HostKeysState =
+  | { readonly status: 'idle' }
+  | { readonly status: 'scanning'; readonly hosts: readonly string[] }
+  | { readonly status: 'done'; readonly keys: readonly HostKeyScan[] }
+  | { readonly status: 'error'; readonly error: SetupError };
+
+interface PushSlice {
+  readonly form: PushForm;
+  readonly servers: ServersCheck;
+  readonly hostKeys: HostKeysState;
+  /** Servers whose unknown host key the admin accepted, by the fingerprint accepted. */
+  readonly accepted: Readonly<Record<string, string>>;
+  readonly run: PushRunView | undefined;
+  readonly startError: SetupError | undefined;
+  readonly saved: string | undefined;
+  readonly saveError: SetupError | undefined;
+}
+
+export const PUSH_FORM_DEFAULTS: PushForm = {
+  serversText: '',
+  user: 'root',
+  auth: 'key',
+  keyFile: '',
+  password: '',
+  showPassword: false,
+  role: 'MS',
+  platform: 'VmWare',
+  installLocation: '/usr/local/ASR',
+  csEndpoint: '',
+  passphrase: '',
+  parallel: '10',
+};
+
+const pushInitial: PushSlice = {
+  form: PUSH_FORM_DEFAULTS,
+  servers: { status: 'idle' },
+  hostKeys: { status: 'idle' },
+  accepted: {},
+  run: undefined,
+  startError: undefined,
+  saved: undefined,
+  saveError: undefined,
+};
+export const usePush = create<PushSlice>(() => pushInitial);
+
+/** Tests start every case from a clean slate. */
+export function resetPushStore(): void {
+  usePush.setState(pushInitial, true);
+}
