@@ -10,6 +10,7 @@ import { liveSystemProbe } from '../engine/system/system-probe';
 import { chooseOutputMode, ConsoleRenderer, emitResult } from './cli-output';
 import { formatHelp, parseCommandLine, wantsHelp, wantsJson, wantsVersion, type OptionSpec } from './command-line';
 import type { CliEnvironment } from './unified-agent-cli';
+import { unregisterMain, wantsUnregister } from './unregister-cli';
 
 // UnifiedAgentConfigurator (Windows syntax) and UnifiedAgentConfigurator.sh (Linux syntax).
 
@@ -75,7 +76,7 @@ const FOOTER = [
   '  UnifiedAgentConfigurator.exe /CSEndPoint 10.0.0.5 /PassphraseFilePath C:\\Temp\\passphrase.txt',
 ];
 
-async function readStdin(limit: number): Promise<Buffer> {
+export async function readStdin(limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
@@ -95,6 +96,7 @@ export async function configuratorMain(args: readonly string[], cli: CliEnvironm
     cli.streams.stdout.write(`Mobility Service Setup ${SETUP_VERSION} (configurator)\n`);
     return 0;
   }
+  if (wantsUnregister(args)) return unregisterMain(args, cli);
   const parsed = parseCommandLine(args, CONFIGURATOR_OPTIONS);
   if (!parsed.ok)
     return emitResult(
@@ -181,7 +183,7 @@ export async function configuratorMain(args: readonly string[], cli: CliEnvironm
 }
 
 /** Why a -P value is no readable file, or undefined when it is one. */
-function whyUnreadable(file: string): string | undefined {
+export function whyUnreadable(file: string): string | undefined {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);

@@ -89,6 +89,31 @@ describe('--status and .vx_version', () => {
       expect(await status(root)).toMatchObject({ registration: { csEndpoint: `127.0.0.1:${cs.port}`, hostId } });
       expect(vxVersion(root)).toContain('AGENT_CONFIGURATION_STATUS=Succeeded\n');
       expect(vxVersion(root)).toContain(`HOST_ID=${hostId}\n`);
+
+      // Unregister: a wrong passphrase keeps everything; the right one removes the host on both sides.
+      const wrong = scratch.path('wrong-passphrase');
+      fs.writeFileSync(wrong, 'not it\n', { mode: 0o600 });
+      const refused = await runCli(CLI.configurator, ['-u', '-P', wrong, '--json', '--root', root]);
+      expect(refused.result?.error?.code).toBe('CS_AUTH_FAILED');
+      expect(cs.registeredHosts()).toHaveLength(1);
+      expect(await status(root)).toMatchObject({ registration: { hostId } });
+      const removed = await runCli(CLI.configurator, [
+        '/Unregister',
+        '/PassphraseFilePath',
+        passphraseFile,
+        '/Json',
+        '/Root',
+        root,
+      ]);
+      expect(removed.code, removed.stdout).toBe(0);
+      expect(cs.registeredHosts()).toEqual([]);
+      expect(await status(root)).toMatchObject({ installed: true, registration: null });
+      expect(vxVersion(root)).toContain('AGENT_CONFIGURATION_STATUS=NotConfigured\n');
+      expect(fs.existsSync(path.join(root, 'usr/local/ASR/.asrsetup/registration.json'))).toBe(false);
+      // Again: nothing to remove, and that is success, so automation can run it again and again.
+      const again = await runCli(CLI.configurator, ['-u', '-P', passphraseFile, '--json', '--root', root]);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(/not registered with a configuration server; nothing to remove/);
     } finally {
       await cs.close();
     }

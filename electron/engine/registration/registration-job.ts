@@ -122,7 +122,7 @@ function checkInput(request: RegistrationRequest): CheckedInput {
   return { endpoint: parsed.endpoint, passphrase: readPassphrase(request.passphrase) };
 }
 
-function lockFailure(lock: Extract<LockResult, { ok: false }>): SetupError {
+export function lockFailure(lock: Extract<LockResult, { ok: false }>): SetupError {
   return lock.kind === 'busy'
     ? setupError(
         'ANOTHER_INSTALL_RUNNING',
@@ -132,7 +132,7 @@ function lockFailure(lock: Extract<LockResult, { ok: false }>): SetupError {
 }
 
 /** The installed agent to register; an interrupted installation must be finished first. */
-function checkInstallation(layout: SystemLayout, requested: string | undefined): Installation {
+export function checkInstallation(layout: SystemLayout, requested: string | undefined): Installation {
   if (readJournal(layout.journalFile)) {
     throw new JobFailure(
       setupError(

@@ -79,3 +79,9 @@ export function carryOverRegistration(fromLocation: string, toTree: string): { c
   if (registration) writeRegistrationStatus(toTree, registration);
   return { csEndpoint: registration?.csEndpoint };
 }
+
+/** After an unregister: the record first (the server no longer knows us), then its public status. */
+export function removeRegistration(hostLocation: string): void {
+  fs.rmSync(path.join(hostLocation, REGISTRATION_FILE), { force: true });
+  fs.rmSync(path.join(hostLocation, REGISTRATION_STATUS_FILE), { force: true });
+}
