@@ -10,6 +10,7 @@ import { preflightError, runPreflight } from '../engine/install/preflight';
 import { systemLayout } from '../engine/system/system-layout';
 import { untrustedArgument } from './trusted-arguments';
 import { statusMain, wantsStatus } from './status-cli';
+import { uninstallMain, wantsUninstall } from './uninstall-cli';
 import { chooseOutputMode, ConsoleRenderer, emitResult, type ConsoleStreams } from './cli-output';
 import { formatHelp, parseCommandLine, wantsHelp, wantsJson, wantsVersion, type OptionSpec } from './command-line';
 import { AGENT_PLATFORMS, ROLES } from '../../shared/agent-kinds';
@@ -135,6 +136,7 @@ export async function unifiedAgentMain(args: readonly string[], cli: CliEnvironm
     return 0;
   }
   if (wantsStatus(args)) return statusMain(args, cli);
+  if (wantsUninstall(args)) return uninstallMain(args, cli);
   const parsed = parseCommandLine(args, INSTALL_OPTIONS);
   if (!parsed.ok) {
     const renderer = new ConsoleRenderer(wantsJson(args) ? 'json' : 'plain', cli.streams);

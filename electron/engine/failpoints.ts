@@ -13,7 +13,9 @@ export type FailpointName =
   | 'after-backup'
   | 'after-swap'
   | 'after-components'
-  | 'after-record';
+  | 'after-record'
+  | 'uninstall-after-journal'
+  | 'uninstall-after-move';
 
 export interface Failpoints {
   reach(name: FailpointName): Promise<void>;

@@ -33,3 +33,47 @@ export function writeConfiguratorLauncher(tree: string, installedAt: string): vo
   ].join('\n');
   fs.writeFileSync(launcher, script, { mode: 0o755 });
 }
+
+/** Where the install puts the seed's uninstall script: <install location>/uninstall.sh [-Y] [-P FILE|-]. */
+export const UNINSTALL_SCRIPT = 'uninstall.sh';
+
+/**
+ * Writes <install location>/uninstall.sh for a self-contained release: it runs the kept runtime's
+ * `install --uninstall`; -Y answers yes, and on a terminal without -Y it asks first.
+ */
+export function writeUninstallScript(tree: string, installedAt: string): void {
+  const file = path.join(tree, UNINSTALL_SCRIPT);
+  if (fs.existsSync(file)) return;
+  const top = path.resolve(installedAt);
+  const script = [
+    '#!/bin/sh',
+    '# uninstall.sh [-Y] [-P <passphrase file>|-]: removes the Mobility service agent installed here (and, with -P,',
+    '# its registration with the configuration server). Written by Mobility Service Setup.',
+    `top=${shellQuote(top)}`,
+    'yes=',
+    'for arg in "$@"; do [ "$arg" = "-Y" ] && yes=1; done',
+    'if [ -z "$yes" ]; then',
+    '  if [ -t 0 ]; then',
+    '    printf "Remove the Mobility service agent from %s? [y/N] " "$top"',
+    '    read -r answer || exit 1',
+    '    case "$answer" in y|Y|yes|YES) ;; *) echo "Nothing was removed."; exit 0 ;; esac',
+    '  else',
+    '    echo "Error INVALID_ARGUMENT: not on a terminal; give -Y to confirm the removal." >&2',
+    '    exit 2',
+    '  fi',
+    'fi',
+    '# Drop -Y, keeping every other argument whole (spaces included).',
+    'n=$#',
+    'while [ "$n" -gt 0 ]; do a=$1; shift; n=$((n - 1)); [ "$a" = "-Y" ] || set -- "$@" "$a"; done',
+    `exec "$top/${SETUP_DIR_NAME}/${RELEASE_NODE}" --max-semi-space-size=1 "$top/${SETUP_DIR_NAME}/${RELEASE_ENGINE}" install --uninstall "$@"`,
+    '',
+  ].join('\n');
+  fs.writeFileSync(file, script, { mode: 0o755 });
+}
+
+/** Both scripts of a release; returns what setup wrote, relative to the install location. */
+export function writeReleaseScripts(tree: string, installedAt: string): string[] {
+  writeConfiguratorLauncher(tree, installedAt);
+  writeUninstallScript(tree, installedAt);
+  return ['Vx', 'Vx/bin', CONFIGURATOR_LAUNCHER, UNINSTALL_SCRIPT];
+}

@@ -10,6 +10,7 @@ import { installerLogFile, systemLayout, type SystemLayout } from '../system/sys
 import { SETUP_VERSION } from '../../../shared/product';
 import type { SystemProbe } from '../system/system-probe';
 import { cancelledError, JobFailure } from './job-failure';
+import { finishInterruptedUninstall } from './uninstall-journal';
 import { InstallTransaction } from './install-transaction';
 import type { AgentPlatform, Role } from '../../../shared/agent-kinds';
 
@@ -84,7 +85,7 @@ export async function runInstall(request: InstallRequest, deps: EngineDeps): Pro
 }
 
 /** Finishes or undoes a run that was interrupted (kill -9), before anything else happens. */
-async function recoverInterrupted(layout: SystemLayout, job: JobRecorder, runner: ProcessRunner): Promise<void> {
+export async function recoverInterrupted(layout: SystemLayout, job: JobRecorder, runner: ProcessRunner): Promise<void> {
   let journal: InstallJournal | undefined;
   try {
     journal = readJournal(layout.journalFile);
@@ -100,6 +101,7 @@ async function recoverInterrupted(layout: SystemLayout, job: JobRecorder, runner
     }
     throw error;
   }
+  finishInterruptedUninstall(layout, job);
   if (!journal) return;
   const step = job.step('recover', 'recover', 'Recover an interrupted installation');
   try {

@@ -23,8 +23,9 @@ import { AGENT_CONFIG_FILE, SETUP_DIR_NAME, type SystemLayout } from '../system/
 import { carryOverRegistration, readRegistrationStatus } from '../registration/registration-store';
 import { recordVxVersion } from './vx-version';
 import { cancelledError, extractFailure, JobFailure } from './job-failure';
-import { runComponents, type ComponentContext } from './components';
-import { writeConfiguratorLauncher } from './configurator-launcher';
+import { runComponents } from './components';
+import { writeReleaseScripts } from './configurator-launcher';
+import { writeInstalledFiles } from './installed-files';
 import type { EngineDeps, InstallRequest } from './install-job';
 import type { LocatedPackage } from '../package/package-locate';
 import type { StepPlan } from '../../../shared/job-events';
@@ -76,7 +77,10 @@ export class InstallTransaction {
     await this.swap(setup);
     await this.deps.failpoints.reach('after-swap');
     this.checkCancelled();
-    await runComponents(this.componentContext(request), setup);
+    const { job, deps, hostLocation: installDir } = this;
+    const { role, platform } = request;
+    const { osLabel } = this.manifest;
+    await runComponents({ job, runner: deps.runner, signal: deps.signal, installDir, osLabel, role, platform }, setup);
     await this.deps.failpoints.reach('after-components');
     this.checkCancelled();
     const registeredService = await this.runService(setup);
@@ -296,7 +300,12 @@ export class InstallTransaction {
     const setupDir = path.join(journal.stagingDir, SETUP_DIR_NAME);
     fs.mkdirSync(setupDir, { mode: 0o755, recursive: true });
     fs.chmodSync(setupDir, 0o755);
-    if (this.manifest.indexOf(RELEASE_ENGINE) !== -1) writeConfiguratorLauncher(journal.stagingDir, this.hostLocation);
+    const release = this.manifest.indexOf(RELEASE_ENGINE) !== -1;
+    writeInstalledFiles(
+      journal.stagingDir,
+      this.manifest,
+      release ? writeReleaseScripts(journal.stagingDir, this.hostLocation) : [],
+    );
     fs.writeFileSync(path.join(journal.stagingDir, TRANSACTION_MARKER), `${this.transactionId}\n`, { mode: 0o644 });
     if (journal.backupDir) {
       const kept = carryOverRegistration(this.hostLocation, journal.stagingDir);
@@ -306,18 +315,6 @@ export class InstallTransaction {
           `kept the registration with the configuration server${kept.csEndpoint ? ` ${kept.csEndpoint}` : ''}`,
         );
     }
-  }
-
-  private componentContext(request: InstallRequest): ComponentContext {
-    return {
-      job: this.job,
-      runner: this.deps.runner,
-      signal: this.deps.signal,
-      installDir: this.hostLocation,
-      osLabel: this.manifest.osLabel,
-      role: request.role,
-      platform: request.platform,
-    };
   }
 
   private serviceContext() {
@@ -353,6 +350,8 @@ export class InstallTransaction {
       const failed = outcomes.find((o) => o.status === 'Failed');
       const status = failed ? 'Failed' : outcomes.some((o) => o.status === 'Warning') ? 'Warning' : 'Succeeded';
       job.finish(step, status, outcomes.map((o) => o.message).join('; '), failed?.error);
+      // A service command stopped by a cancel is the cancel, not a service that failed.
+      if (failed && this.deps.signal?.aborted) throw new JobFailure(cancelledError());
       if (failed) throw new JobFailure(failed.error ?? setupError('INSTALL_FAILED', failed.message));
     } catch (error) {
       if (error instanceof JobFailure) throw error;

@@ -1,0 +1,86 @@
+import * as path from 'node:path';
+import { setupError } from '../../shared/error-catalog';
+import { failpointsFromEnv } from '../engine/failpoints';
+import { runUninstall } from '../engine/install/uninstall-job';
+import { liveProcessRunner } from '../engine/system/process-runner';
+import { liveSystemProbe } from '../engine/system/system-probe';
+import { chooseOutputMode, ConsoleRenderer, emitResult } from './cli-output';
+import { parseCommandLine, wantsJson, type OptionSpec } from './command-line';
+import { readStdin, whyUnreadable } from './configurator-cli';
+import type { CliEnvironment } from './unified-agent-cli';
+
+// UnifiedAgent --uninstall [-P FILE|-] [-q] [--json] [--root DIR] and /Uninstall [/PassphraseFilePath FILE]
+// [/Silent] [/Json] [/Root DIR]; also what <install location>/uninstall.sh and the release's
+// `./install --uninstall` run. It never prompts (uninstall.sh asks on a terminal).
+
+const UNINSTALL_OPTIONS: readonly OptionSpec[] = [
+  { key: 'uninstall', windows: ['/Uninstall'], posix: ['--uninstall'], description: 'Remove the agent' },
+  {
+    key: 'passphraseFile',
+    windows: ['/PassphraseFilePath'],
+    posix: ['-P', '--passphrase-file'],
+    value: 'FILE',
+    description: 'Also remove this server from its configuration server ("-" reads the passphrase from standard input)',
+  },
+  { key: 'silent', windows: ['/Silent'], posix: ['-q', '--silent'], description: 'Print only the outcome' },
+  { key: 'json', windows: ['/Json'], posix: ['--json'], description: 'One JSON event per line' },
+  { key: 'root', windows: ['/Root'], posix: ['--root'], value: 'DIR', description: 'Treat DIR as the system root' },
+  { key: 'logDir', windows: ['/LogDir'], posix: ['--log-dir'], value: 'DIR', description: 'Folder for the log' },
+  // The release's ./install always passes its own folder; an uninstall has no use for it.
+  { key: 'packageDir', windows: [], posix: ['--package-dir'], value: 'DIR', description: 'Ignored' },
+];
+
+export function wantsUninstall(args: readonly string[]): boolean {
+  return args.some((arg) => ['--uninstall', '/uninstall'].includes(arg.toLowerCase()));
+}
+
+export async function uninstallMain(args: readonly string[], cli: CliEnvironment): Promise<number> {
+  const parsed = parseCommandLine(args, UNINSTALL_OPTIONS);
+  if (!parsed.ok)
+    return emitResult(
+      new ConsoleRenderer(wantsJson(args) ? 'json' : 'plain', cli.streams),
+      'Failed',
+      setupError('INVALID_ARGUMENT', parsed.message),
+    );
+  const options = parsed.options;
+  const str = (key: string): string | undefined =>
+    typeof options[key] === 'string' ? (options[key] as string) : undefined;
+  const renderer = new ConsoleRenderer(
+    chooseOutputMode(options.json === true, options.silent === true, cli.streams.stdout.isTTY === true),
+    cli.streams,
+  );
+  const file = str('passphraseFile');
+  const unreadable = file === undefined || file === '-' ? undefined : whyUnreadable(file);
+  if (unreadable)
+    return emitResult(
+      renderer,
+      'Failed',
+      setupError(
+        'PASSPHRASE_FILE_UNREADABLE',
+        `the passphrase file given with -P (/PassphraseFilePath) ${unreadable}; its name is not shown, in case it is the passphrase itself`,
+      ),
+    );
+  const root = str('root');
+  const outcome = await runUninstall(
+    {
+      passphrase:
+        file === undefined ? undefined : file === '-' ? { stdin: await readStdin(4096) } : { file: path.resolve(file) },
+      logDir: str('logDir'),
+      root: root === undefined ? undefined : path.resolve(root),
+      argv: ['UnifiedAgent', ...args],
+    },
+    {
+      probe: liveSystemProbe(),
+      runner: liveProcessRunner,
+      failpoints: failpointsFromEnv(cli.env),
+      emit: (event) => renderer.event(event),
+      signal: cli.signal,
+    },
+  );
+  return emitResult(
+    renderer,
+    outcome.status,
+    outcome.error,
+    outcome.error ? undefined : { ...outcome.summary, logFile: outcome.logFile },
+  );
+}
