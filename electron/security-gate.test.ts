@@ -107,12 +107,13 @@ describe('security gate', () => {
     expect(production).toEqual([path.join('electron', 'engine', 'registration', 'cs-transport.ts')]);
     // Tests and benchmarks may talk to the self-signed reference server (or play the attacker) directly.
     for (const file of testOnly) expect(file).toMatch(/(\.test\.ts|test-support\/|bench\/)/);
-    // And the shipped bundles carry it only in the configurator (where cs-client is bundled).
+    // And the shipped bundles carry it only where the registration client is bundled: the configurator, and
+    // the installer for its uninstall (which unregisters). The app's own processes and pack-agent never.
     const bundles = [
       'dist/electron/main.js',
       'dist/electron/preload.js',
-      'dist/cli/unified-agent.cjs',
       'dist/cli/pack-agent.cjs',
+      'dist/cli/push-install.cjs',
     ];
     for (const bundle of bundles)
       expect(/rejectUnauthorized:\s*(false|!1)/.test(fs.readFileSync(path.join(TOP, bundle), 'utf8')), bundle).toBe(

@@ -94,7 +94,7 @@ describe('the self-contained Linux release', () => {
     expect(install.stdout).toMatch(/^Succeeded: installLocation=\/usr\/local\/ASR agentVersion=9\.61\.0\.0/);
     expect(install.status).toBe(0);
     const location = path.join(root, 'usr', 'local', 'ASR');
-    expect(snapshotTree(location, ['.asrsetup', 'Vx'])).toEqual(snapshotTree(payload));
+    expect(snapshotTree(location, ['.asrsetup', 'Vx', 'uninstall.sh'])).toEqual(snapshotTree(payload));
     const launcher = path.join(location, 'Vx', 'bin', 'UnifiedAgentConfigurator.sh');
     expect(fs.statSync(launcher).mode & 0o777).toBe(0o755);
 
@@ -175,7 +175,9 @@ describe('the self-contained Linux release', () => {
       root,
     ]);
     expect(run.code).toBe(0);
-    expect(snapshotTree(path.join(root, 'usr', 'local', 'ASR'), ['.asrsetup', 'Vx'])).toEqual(snapshotTree(payload));
+    expect(snapshotTree(path.join(root, 'usr', 'local', 'ASR'), ['.asrsetup', 'Vx', 'uninstall.sh'])).toEqual(
+      snapshotTree(payload),
+    );
   });
 });
 
@@ -255,5 +257,25 @@ describe('Vx/bin/UnifiedAgentConfigurator.sh', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/UnifiedAgentConfigurator/);
     expect(fs.existsSync(marker)).toBe(false);
+  });
+});
+
+describe('<install location>/uninstall.sh', () => {
+  it('asks for -Y when not on a terminal, then removes the agent with the kept runtime, no system Node', () => {
+    const root = makeRoot(scratch);
+    expect(bare('/bin/sh', ['./install', '-r', 'MS', '-v', 'VmWare', '-q', '--root', root], extracted).status).toBe(0);
+    const location = path.join(root, 'usr', 'local', 'ASR');
+    const unconfirmed = bare('/bin/sh', [path.join(location, 'uninstall.sh'), '--root', root], '/');
+    expect(unconfirmed.status).toBe(2);
+    expect(unconfirmed.stderr).toMatch(/give -Y to confirm/);
+    expect(fs.existsSync(location)).toBe(true);
+    const run = bare('/bin/sh', [path.join(location, 'uninstall.sh'), '-Y', '--root', root, '--json'], '/');
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(fs.existsSync(location)).toBe(false);
+    expect(fs.existsSync(path.join(root, 'var/lib/ASRSetup/install-record.json'))).toBe(false);
+    // And ./install --uninstall from the release does the same: nothing installed, nothing to remove.
+    const again = bare('/bin/sh', ['./install', '--uninstall', '--root', root], extracted);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/not installed; nothing to remove/);
   });
 });
