@@ -11,6 +11,7 @@ import { systemLayout } from '../engine/system/system-layout';
 import { untrustedArgument } from './trusted-arguments';
 import { statusMain, wantsStatus } from './status-cli';
 import { uninstallMain, wantsUninstall } from './uninstall-cli';
+import { diagnosticsMain, wantsDiagnostics } from './diagnostics-cli';
 import { chooseOutputMode, ConsoleRenderer, emitResult, type ConsoleStreams } from './cli-output';
 import { formatHelp, parseCommandLine, wantsHelp, wantsJson, wantsVersion, type OptionSpec } from './command-line';
 import { AGENT_PLATFORMS, ROLES } from '../../shared/agent-kinds';
@@ -137,6 +138,7 @@ export async function unifiedAgentMain(args: readonly string[], cli: CliEnvironm
   }
   if (wantsStatus(args)) return statusMain(args, cli);
   if (wantsUninstall(args)) return uninstallMain(args, cli);
+  if (wantsDiagnostics(args)) return diagnosticsMain(args, cli);
   const parsed = parseCommandLine(args, INSTALL_OPTIONS);
   if (!parsed.ok) {
     const renderer = new ConsoleRenderer(wantsJson(args) ? 'json' : 'plain', cli.streams);
