@@ -67,6 +67,9 @@ describe('--status and .vx_version', () => {
       service: 'unknown',
       lastResult: { status: 'Succeeded' },
     });
+    // Durable commit: one syncfs over the new tree before the record (the commit point) is written.
+    const installerLog = fs.readFileSync(path.join(root, 'var/log/ASRSetupLogs/ASRUnifiedAgentInstaller.log'), 'utf8');
+    expect(installerLog).toMatch(/payload flushed to disk in \d+ ms[\s\S]*recorded in/);
     expect(vxVersion(root)).toBe(
       'VERSION=9.60.0.0\nINSTALLATION_DIR=/usr/local/ASR\nROLE=MT\nPLATFORM=Azure\nAGENT_CONFIGURATION_STATUS=NotConfigured\n',
     );

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { setupError } from '../../../shared/error-catalog';
-import { syncDirectory, writeFileAtomic } from '../system/atomic-file';
+import { syncDirectory, syncFileSystem, writeFileAtomic } from '../system/atomic-file';
 import { planJournal, settleJournal, TRANSACTION_MARKER, writeJournal, type InstallJournal } from './install-journal';
 import { writeInstallRecord, type InstallRecord } from './install-record';
 import type { JobOutcome, JobRecorder } from '../log/job-recorder';
@@ -259,6 +259,13 @@ export class InstallTransaction {
         path.join(this.hostLocation, AGENT_CONFIG_FILE),
         `${JSON.stringify(agentConfig, null, 2)}\n`,
         0o644,
+      );
+      // Durable commit: the new files reach the disk before the record that says they are installed.
+      const flushed = syncFileSystem(this.hostLocation);
+      job.detail(
+        flushed === undefined
+          ? 'the payload could not be flushed to disk (no syncfs here)'
+          : `payload flushed to disk in ${Math.round(flushed)} ms`,
       );
       writeInstallRecord(this.layout.recordFile, record);
       recordVxVersion(this.layout, record, readRegistrationStatus(this.hostLocation));
