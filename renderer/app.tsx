@@ -4,7 +4,7 @@ import { FinishPage } from './pages/finish-page';
 import { InstallationOptionPage } from './pages/installation-option-page';
 import { InstallationProgressPage } from './pages/installation-progress-page';
 import { lazy, Suspense } from 'react';
-import { useWizard, type WizardStep } from './state/stores';
+import { useDialog, useWizard, type WizardStep } from './state/stores';
 
 // The logs view (and its virtual list) loads on first use: it is not on the path to the first page.
 const LogsView = lazy(() => import('./pages/logs-view').then((module) => ({ default: module.LogsView })));
@@ -19,6 +19,37 @@ const PushProgressPage = lazy(() =>
   import('./pages/push-progress-page').then((module) => ({ default: module.PushProgressPage })),
 );
 const pushFallback = <p role="status">Opening Push to servers…</p>;
+// The Uninstall confirmation and Show command line open on demand.
+const UninstallDialog = lazy(() =>
+  import('./pages/uninstall-dialog').then((module) => ({ default: module.UninstallDialog })),
+);
+const CommandLineDialog = lazy(() =>
+  import('./pages/command-line-dialog').then((module) => ({ default: module.CommandLineDialog })),
+);
+
+function OpenDialog() {
+  const type = useDialog((s) => s.dialog.type);
+  switch (type) {
+    case 'none':
+      return null;
+    case 'uninstall':
+      return (
+        <Suspense fallback={null}>
+          <UninstallDialog />
+        </Suspense>
+      );
+    case 'command-line':
+      return (
+        <Suspense fallback={null}>
+          <CommandLineDialog />
+        </Suspense>
+      );
+    default: {
+      const unreachable: never = type;
+      return unreachable;
+    }
+  }
+}
 
 function Page({ step }: { readonly step: WizardStep }) {
   switch (step.type) {
@@ -77,6 +108,9 @@ export function App() {
       <LogsView />
     </Suspense>
   ) : (
-    <Page step={step} />
+    <>
+      <Page step={step} />
+      <OpenDialog />
+    </>
   );
 }

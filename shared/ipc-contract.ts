@@ -68,7 +68,13 @@ export interface RegisterRequest {
   readonly passphrase: string;
 }
 
-export type JobKind = 'install' | 'register';
+/** What a job does: install (also repair and upgrade), register, uninstall, or collect diagnostics. */
+export type JobKind = 'install' | 'register' | 'uninstall' | 'diagnostics';
+
+export interface UninstallRequest {
+  /** Also remove this server from its configuration server; held in memory, handed over on stdin only. */
+  readonly passphrase: string | null;
+}
 
 export interface JobStarted {
   readonly jobId: string;
@@ -169,10 +175,12 @@ export interface InvokeChannels {
   'setup:browse-location': [{ readonly current: string }, { readonly path: string } | null];
   'setup:start-install': [InstallOptions, JobStarted];
   'setup:register': [RegisterRequest, JobStarted];
+  'setup:start-uninstall': [UninstallRequest, JobStarted];
   'setup:cancel': [{ readonly jobId: string }, void];
   'logs:info': [{ readonly log: LogName }, LogInfo];
   'logs:read': [{ readonly query: LogQuery; readonly first: number; readonly count: number }, LogWindow];
   'logs:open-folder': [void, void];
+  'logs:save-diagnostics': [void, { readonly path: string } | null];
   'push:check-servers': [{ readonly lines: readonly string[]; readonly user: string }, PushServerCheck];
   'push:browse-key-file': [{ readonly current: string }, { readonly path: string } | null];
   'push:scan-host-keys': [{ readonly hosts: readonly string[] }, readonly HostKeyScan[]];
@@ -221,10 +229,12 @@ export const SETUP_API_TASKS = {
   browseLocation: task('setup:browse-location', (current: string) => ({ current })),
   startInstall: task('setup:start-install', (options: InstallOptions) => options),
   register: task('setup:register', (request: RegisterRequest) => request),
+  startUninstall: task('setup:start-uninstall', (request: UninstallRequest) => request),
   cancel: task('setup:cancel', (jobId: string) => ({ jobId })),
   logInfo: task('logs:info', (log: LogName) => ({ log })),
   readLog: task('logs:read', (query: LogQuery, first: number, count: number) => ({ query, first, count })),
   openLogFolder: task('logs:open-folder', none),
+  saveDiagnostics: task('logs:save-diagnostics', none),
   checkPushServers: task('push:check-servers', (lines: readonly string[], user: string) => ({ lines, user })),
   browseKeyFile: task('push:browse-key-file', (current: string) => ({ current })),
   scanHostKeys: task('push:scan-host-keys', (hosts: readonly string[]) => ({ hosts })),

@@ -52,6 +52,7 @@ export const INVOKE_SCHEMAS = {
   'setup:browse-location': z.strictObject({ current: z.string().max(1024) }),
   'setup:start-install': installOptionsSchema,
   'setup:register': z.strictObject({ endpoint: z.string().min(1).max(64), passphrase: z.string().min(1).max(1024) }),
+  'setup:start-uninstall': z.strictObject({ passphrase: z.string().min(1).max(1024).nullable() }),
   'setup:cancel': z.strictObject({ jobId }),
   'logs:info': z.strictObject({ log: logName }),
   'logs:read': z.strictObject({
@@ -60,6 +61,7 @@ export const INVOKE_SCHEMAS = {
     count: z.number().int().min(1).max(2000),
   }),
   'logs:open-folder': z.undefined(),
+  'logs:save-diagnostics': z.undefined(),
   'push:check-servers': z.strictObject({ lines: serverLines, user: sshUser }),
   'push:browse-key-file': z.strictObject({ current: z.string().max(1024) }),
   'push:scan-host-keys': z.strictObject({ hosts: z.array(hostSpec).min(1).max(1000) }),

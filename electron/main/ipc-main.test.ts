@@ -90,10 +90,12 @@ const VALID_ARGS: Readonly<Record<InvokeChannel, unknown>> = {
   'setup:browse-location': { current: '' },
   'setup:start-install': { role: 'MS', platform: 'VmWare', installLocation: '/usr/local/ASR' },
   'setup:register': { endpoint: '10.0.0.5:443', passphrase: 'correct horse battery staple' },
+  'setup:start-uninstall': { passphrase: null },
   'setup:cancel': { jobId: JOB_ID },
   'logs:info': { log: 'configurator' },
   'logs:read': { query: QUERY, first: 0, count: 100 },
   'logs:open-folder': undefined,
+  'logs:save-diagnostics': undefined,
   'push:check-servers': { lines: ['10.0.0.7', 'admin@web-01:2222'], user: 'root' },
   'push:browse-key-file': { current: '' },
   'push:scan-host-keys': { hosts: ['10.0.0.7'] },
@@ -115,7 +117,7 @@ describe('registerInvokeHandlers', () => {
   it('registers one handler for every channel of INVOKE_SCHEMAS and nothing else', () => {
     unregister = registerInvokeHandlers(recordingHandlers().handlers, isTrusted);
     expect([...fake.handlers.keys()].sort()).toEqual([...CHANNELS].sort());
-    expect(CHANNELS).toHaveLength(16);
+    expect(CHANNELS).toHaveLength(18);
   });
 
   it.each(CHANNELS)('refuses %s from an untrusted sender without calling the handler', async (channel) => {

@@ -105,10 +105,13 @@ async function start(): Promise<void> {
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
     saveFile: async (suggestedName) => {
+      const csv = suggestedName.endsWith('.csv');
       const result = await dialog.showSaveDialog(window, {
-        title: 'Save results as CSV',
+        title: csv ? 'Save results as CSV' : 'Save diagnostics',
         defaultPath: suggestedName,
-        filters: [{ name: 'CSV', extensions: ['csv'] }],
+        filters: csv
+          ? [{ name: 'CSV', extensions: ['csv'] }]
+          : [{ name: 'Diagnostics (gzip tar)', extensions: ['gz'] }],
       });
       return result.canceled ? null : (result.filePath ?? null);
     },

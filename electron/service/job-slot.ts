@@ -1,7 +1,14 @@
 import { setupError } from '../../shared/error-catalog';
 import type { EventChannels, JobKind } from '../../shared/ipc-contract';
 import { IpcError } from './ipc-dispatch';
-import { launchJob, spawnPlan, type CliRuntime, type Elevator, type RunningJob } from './job-launcher';
+import {
+  launchJob,
+  spawnPlan,
+  type CliRuntime,
+  type Elevator,
+  type HelperCommand,
+  type RunningJob,
+} from './job-launcher';
 import type { ElevationMode } from '../../shared/ipc-contract';
 
 // One job at a time per window: a second start while one runs is ANOTHER_INSTALL_RUNNING, as the CLI's
@@ -14,6 +21,22 @@ export interface JobSlotOptions {
   readonly onEvent: (payload: EventChannels['setup:job-event']) => void;
 }
 
+/** The root helper's command for a job: the configurator registers, the installer bundle does the rest. */
+export function helperCommandFor(kind: JobKind): HelperCommand {
+  switch (kind) {
+    case 'register':
+      return 'configure';
+    case 'install':
+    case 'uninstall':
+    case 'diagnostics':
+      return 'install';
+    default: {
+      const unreachable: never = kind;
+      return unreachable;
+    }
+  }
+}
+
 export class JobSlot {
   private current: RunningJob | undefined;
 
@@ -24,6 +47,11 @@ export class JobSlot {
   }
 
   start(kind: JobKind, script: string, cliArgs: string[], stdin?: string): { jobId: string } {
+    return { jobId: this.launch(kind, script, cliArgs, stdin).jobId };
+  }
+
+  /** Starts a job and hands back the running job, for callers that wait for its result. */
+  launch(kind: JobKind, script: string, cliArgs: string[], stdin?: string): RunningJob {
     const { options } = this;
     if (this.current)
       throw new IpcError(
@@ -33,12 +61,13 @@ export class JobSlot {
           'Wait for it to finish, or cancel it.',
         ),
       );
-    const command = kind === 'install' ? 'install' : 'configure';
+    const command = helperCommandFor(kind);
     const plan = spawnPlan(options.runtime, script, cliArgs, options.elevation, options.elevator, command);
     const job = launchJob({
       kind,
       plan,
       stdin,
+      // Only an install runs with --cancel-on-stdin-eof; the others get their stdin closed at once.
       cancelByClosingStdin: kind === 'install',
       elevated: options.elevation === 'will-prompt',
       onEvent: (event) => options.onEvent({ jobId: job.jobId, kind, event }),
@@ -47,7 +76,7 @@ export class JobSlot {
     void job.done.then(() => {
       if (this.current === job) this.current = undefined;
     });
-    return { jobId: job.jobId };
+    return job;
   }
 
   cancel(jobId?: string): void {

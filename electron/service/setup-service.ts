@@ -46,7 +46,7 @@ export interface SetupServiceDeps {
   readonly browseFolder: (current: string) => Promise<string | null>;
   /** Native file picker for the push's SSH key file (main) or a stand-in (bridge). */
   readonly browseFile: (current: string) => Promise<string | null>;
-  /** Native save dialog for the push results (main) or a stand-in (bridge). */
+  /** Native save dialog for the push results and the diagnostics bundle (main) or a stand-in (bridge). */
   readonly saveFile: (suggestedName: string) => Promise<string | null>;
   readonly openFolder: (folder: string) => Promise<void>;
   readonly closeApp: () => void;
@@ -59,6 +59,17 @@ export interface SetupService {
   /** Subscribes to events for the renderer; returns the unsubscribe function. */
   subscribe(send: EventSender): () => void;
   dispose(): void;
+}
+
+/** The diagnostics bundle's suggested name, stamped with the time (UTC) it is collected. */
+export function diagnosticsFileName(now: Date): string {
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d+Z$/, '')
+    .replaceAll('-', '')
+    .replaceAll(':', '')
+    .replace('T', '-');
+  return `asr-setup-diagnostics-${stamp}.tar.gz`;
 }
 
 function cliPathArgs(paths: AppPaths, withRepository: boolean): string[] {
@@ -190,9 +201,37 @@ function setupHandlers(
       if (installed) args.push('-d', installed.installLocation);
       return jobs.start('register', deps.scripts.configurator, args, `${passphrase}\n`);
     },
+    'setup:start-uninstall': async ({ passphrase }) => {
+      // The CLI finds the agent from its install record; a passphrase also removes it from its CS, and goes
+      // on the child's stdin only (-P -), never in argv.
+      const args = ['--uninstall', '--json', ...(passphrase === null ? [] : ['-P', '-'])];
+      return jobs.start(
+        'uninstall',
+        deps.scripts.unifiedAgent,
+        [...args, ...cliPathArgs(deps.paths, false)],
+        passphrase === null ? undefined : `${passphrase}\n`,
+      );
+    },
     'setup:cancel': async ({ jobId }) => jobs.cancel(jobId),
     'logs:info': async ({ log }) => logs.info(log),
     'logs:read': async ({ query, first, count }) => logs.read(query, first, count),
     'logs:open-folder': async () => deps.openFolder(path.dirname(logFiles.installer)),
+    'logs:save-diagnostics': async () => {
+      const file = await deps.saveFile(diagnosticsFileName(deps.probe.now()));
+      if (!file) return null;
+      if (!path.isAbsolute(file) || file.includes('\0'))
+        throw new IpcError(setupError('INVALID_ARGUMENT', `"${file}" is not an absolute path`, 'Choose another file.'));
+      // The bundle reads root's files (logs, record, journals): the installer bundle collects it, as root.
+      const job = jobs.launch('diagnostics', deps.scripts.unifiedAgent, [
+        '--collect-diagnostics',
+        file,
+        '--json',
+        ...cliPathArgs(deps.paths, true),
+      ]);
+      const result = await job.done;
+      if (result.status === 'Failed')
+        throw new IpcError(result.error ?? setupError('INSTALL_FAILED', 'the diagnostics could not be collected'));
+      return { path: result.summary?.file ?? file };
+    },
   };
 }

@@ -7,6 +7,7 @@ import {
   setPassphrase,
   togglePassphraseVisible,
 } from '../state/actions';
+import { openCommandLine, showInstallationOptions } from '../state/lifecycle-actions';
 import { useRegistration, useWizard } from '../state/stores';
 import { ErrorPanel } from '../components/error-panel';
 import { WizardFrame } from '../components/wizard-frame';
@@ -101,6 +102,14 @@ export function ConfigurationServerPage() {
         <div aria-live="polite">{error ? <ErrorPanel error={error} title="Registration failed" /> : null}</div>
         <div className="actions">
           {submitting ? <p className="hint">Registering…</p> : null}
+          {installed ? (
+            <button type="button" onClick={showInstallationOptions}>
+              Installation options
+            </button>
+          ) : null}
+          <button type="button" onClick={() => openCommandLine('register')}>
+            Show command line
+          </button>
           <button type="submit" className="primary" disabled={!ready}>
             Register
           </button>

@@ -1,4 +1,5 @@
 import { changeConfigurationServer, closeApp, openLogs } from '../state/actions';
+import { showInstallationOptions } from '../state/lifecycle-actions';
 import { useRegistration } from '../state/stores';
 import { WizardFrame } from '../components/wizard-frame';
 
@@ -28,6 +29,9 @@ export function FinishPage() {
       <div className="actions">
         <button type="button" onClick={changeConfigurationServer}>
           Change configuration server
+        </button>
+        <button type="button" onClick={showInstallationOptions}>
+          Repair, upgrade or uninstall
         </button>
         <button type="button" onClick={() => void openLogs()}>
           View logs

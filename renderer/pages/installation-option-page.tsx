@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { browseInstallLocation, goTo, preflightIfNeeded, setInstallOption, startInstall } from '../state/actions';
+import { openCommandLine, openUninstallDialog } from '../state/lifecycle-actions';
 import { useInstall, useWizard } from '../state/stores';
 import { ErrorPanel } from '../components/error-panel';
 import { WizardFrame } from '../components/wizard-frame';
@@ -9,6 +10,7 @@ export function InstallationOptionPage() {
   const preflight = useInstall((s) => s.preflight);
   const startError = useInstall((s) => s.startError);
   const installed = useWizard((s) => s.app?.installed);
+  const registration = useWizard((s) => s.app?.registration);
   const canInstall = preflight.status === 'done' && preflight.summary.canInstall;
   useEffect(preflightIfNeeded, []);
   const mode = preflight.status === 'done' ? preflight.summary.mode : undefined;
@@ -63,6 +65,33 @@ export function InstallationOptionPage() {
             </p>
           ) : null}
         </div>
+        {installed ? (
+          <section aria-labelledby="installed-heading" className="installed">
+            <h2 id="installed-heading">Installed agent</h2>
+            <dl className="facts">
+              <dt>Version</dt>
+              <dd>{installed.agentVersion}</dd>
+              <dt>Location</dt>
+              <dd>
+                <code>{installed.installLocation}</code>
+              </dd>
+              <dt>Role</dt>
+              <dd>{installed.role === 'MS' ? 'Mobility service (MS)' : 'Master target (MT)'}</dd>
+              <dt>Platform</dt>
+              <dd>{installed.platform === 'VmWare' ? 'VMware or physical (VmWare)' : 'Azure'}</dd>
+              <dt>Registration</dt>
+              <dd>
+                {registration
+                  ? `registered with ${registration.csEndpoint} (host ${registration.hostId})`
+                  : 'not registered'}
+              </dd>
+            </dl>
+            <p className="hint">Install below repairs or upgrades it; Uninstall removes it from this server.</p>
+            <button type="button" onClick={openUninstallDialog}>
+              Uninstall…
+            </button>
+          </section>
+        ) : null}
         <fieldset>
           <legend>Platform</legend>
           <label className="choice">
@@ -126,6 +155,9 @@ export function InstallationOptionPage() {
                 : 'Install repairs the installed agent (same version).'}
             </p>
           ) : null}
+          <button type="button" onClick={() => openCommandLine('install')}>
+            Show command line
+          </button>
           <button type="submit" className="primary" disabled={!canInstall}>
             Install
           </button>

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
-import { backToOptions, cancelJob, proceedToConfiguration } from '../state/actions';
+import { backToOptions, cancelJob, closeApp, proceedToConfiguration } from '../state/actions';
+import { outcomeSentence } from '../state/job-outcome';
 import { useInstall } from '../state/stores';
 import type { JobStep } from '../state/job-state';
 import { ErrorPanel } from '../components/error-panel';
@@ -17,6 +18,7 @@ const STATE_LABEL: Record<JobStep['state'], string> = {
 
 export function InstallationProgressPage() {
   const job = useInstall((s) => s.job);
+  const kind = useInstall((s) => s.jobKind);
   const details = useRef<HTMLDivElement>(null);
   const lineCount = job?.details.length ?? 0;
   useEffect(() => {
@@ -26,7 +28,9 @@ export function InstallationProgressPage() {
   }, [lineCount]);
   if (!job) return null;
   const result = job.result;
-  const installed = result !== undefined && result.status !== 'Failed';
+  const uninstall = kind === 'uninstall';
+  const installed = !uninstall && result !== undefined && result.status !== 'Failed';
+  const noun = uninstall ? 'Uninstall' : 'Installation';
   const progress = job.progress;
   const percent =
     progress && progress.bytesTotal > 0
@@ -35,8 +39,8 @@ export function InstallationProgressPage() {
         ? 100
         : 0;
   return (
-    <WizardFrame title="Installation Progress">
-      <ol className="job-steps" aria-label="Installation steps">
+    <WizardFrame title={`${noun} Progress`}>
+      <ol className="job-steps" aria-label={`${noun} steps`}>
         {job.steps.map((step) => (
           <li key={step.id} className={`job-step state-${step.state.toLowerCase()}`}>
             <span className="step-title">
@@ -51,7 +55,7 @@ export function InstallationProgressPage() {
       <div className="progress">
         <div
           role="progressbar"
-          aria-label="Installation progress"
+          aria-label={`${noun} progress`}
           aria-valuemin={0}
           aria-valuemax={100}
           aria-valuenow={percent}
@@ -74,7 +78,7 @@ export function InstallationProgressPage() {
       </div>
       <section aria-labelledby="details-heading">
         <h2 id="details-heading">Details</h2>
-        <div ref={details} className="details" role="log" aria-label="Installation details" tabIndex={0}>
+        <div ref={details} className="details" role="log" aria-label={`${noun} details`} tabIndex={0}>
           {job.details.map((line, index) => (
             <div key={`${index}-${line.time}`} className={`detail level-${line.level}`}>
               <span className="detail-time">{line.time.slice(11, 19)}</span> {line.text}
@@ -84,33 +88,30 @@ export function InstallationProgressPage() {
       </section>
       <div role="status" className="result">
         {result ? (
-          <p className={`result-status status-${result.status.toLowerCase()}`}>
-            Installation{' '}
-            {result.status === 'Succeeded'
-              ? 'succeeded'
-              : result.status === 'Warning'
-                ? 'finished with a warning'
-                : 'failed'}
-            : <strong>{result.status}</strong>
-          </p>
+          <p className={`result-status status-${result.status.toLowerCase()}`}>{outcomeSentence(kind, job)}</p>
         ) : null}
       </div>
       {result?.error ? <ErrorPanel error={result.error} /> : null}
-      {result?.status === 'Warning' ? (
+      {result?.status === 'Warning' && !uninstall ? (
         <p className="hint">
           The agent is installed. An optional component did not install; see the step marked Failed above and the setup
           log.
         </p>
       ) : null}
       <div className="actions">
-        {!result ? (
+        {!result && !uninstall ? (
           <button type="button" onClick={() => void cancelJob()}>
             Cancel
           </button>
         ) : null}
-        {result?.status === 'Failed' ? (
+        {result?.status === 'Failed' || (uninstall && result) ? (
           <button type="button" onClick={backToOptions}>
-            Back
+            {uninstall && result?.status !== 'Failed' ? 'Back to Installation Option' : 'Back'}
+          </button>
+        ) : null}
+        {uninstall && result && result.status !== 'Failed' ? (
+          <button type="button" className="primary" onClick={() => void closeApp()}>
+            Close
           </button>
         ) : null}
         {installed ? (

@@ -10,6 +10,7 @@ import {
   setLogLevel,
   setLogText,
 } from '../state/actions';
+import { saveDiagnostics } from '../state/lifecycle-actions';
 import { BLOCK_LINES, useLogs } from '../state/stores';
 import { ErrorPanel } from '../components/error-panel';
 
@@ -29,7 +30,7 @@ const LOGS: readonly { readonly name: LogName; readonly label: string }[] = [
 ];
 
 export function LogsView() {
-  const { log, level, text, follow, info, total, blocks, error } = useLogs();
+  const { log, level, text, follow, info, total, blocks, error, diagnostics } = useLogs();
   const scroller = useRef<HTMLDivElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const [copied, setCopied] = useState('');
@@ -135,6 +136,20 @@ export function LogsView() {
         <button type="button" onClick={() => void openLogFolder()}>
           Open folder
         </button>
+        <button type="button" disabled={diagnostics.status === 'saving'} onClick={() => void saveDiagnostics()}>
+          Save diagnostics…
+        </button>
+      </div>
+      <div aria-live="polite" className="diagnostics-status">
+        {diagnostics.status === 'saving' ? <p className="hint">Collecting diagnostics…</p> : null}
+        {diagnostics.status === 'saved' ? (
+          <p className="hint">
+            Saved diagnostics to <code>{diagnostics.path}</code>
+          </p>
+        ) : null}
+        {diagnostics.status === 'error' ? (
+          <ErrorPanel error={diagnostics.error} title="Diagnostics could not be saved" />
+        ) : null}
       </div>
       <p className="hint log-summary" aria-live="polite">
         {info

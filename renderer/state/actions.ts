@@ -32,8 +32,9 @@ export async function boot(): Promise<void> {
     }));
     if (app.registration)
       useRegistration.setState({ registered: app.registration, endpoint: app.registration.csEndpoint });
-    if (app.runningJob?.kind === 'install') {
-      useInstall.setState({ job: newJob(app.runningJob.jobId) });
+    const running = app.runningJob;
+    if (running?.kind === 'install' || running?.kind === 'uninstall') {
+      useInstall.setState({ job: newJob(running.jobId), jobKind: running.kind });
       goTo({ type: 'installation-progress' });
     } else if (app.runningJob?.kind === 'register') {
       useRegistration.setState({ submitting: true, job: newJob(app.runningJob.jobId) });
@@ -93,7 +94,7 @@ export async function startInstall(): Promise<void> {
   useInstall.setState({ startError: undefined });
   try {
     const { jobId } = await setupApi().startInstall(options);
-    useInstall.setState({ job: newJob(jobId) });
+    useInstall.setState({ job: newJob(jobId), jobKind: 'install' });
     goTo({ type: 'installation-progress' });
   } catch (error) {
     useInstall.setState({ startError: errorOf(error) });
@@ -160,7 +161,7 @@ export async function register(): Promise<void> {
   }
 }
 
-async function refreshAppState(): Promise<void> {
+export async function refreshAppState(): Promise<void> {
   try {
     const app = await setupApi().getState();
     useWizard.setState({ app });
@@ -171,13 +172,32 @@ async function refreshAppState(): Promise<void> {
 
 export function onJobEvent(payload: EventChannels['setup:job-event']): void {
   const { kind, jobId, event } = payload;
-  if (kind === 'install') {
-    const job = useInstall.getState().job;
-    if (!job || job.jobId !== jobId) return;
-    useInstall.setState({ job: applyJobEvent(job, event) });
-    if (event.type === 'result') void refreshAppState();
-    return;
+  switch (kind) {
+    case 'install':
+    case 'uninstall': {
+      const job = useInstall.getState().job;
+      if (!job || job.jobId !== jobId) return;
+      useInstall.setState({ job: applyJobEvent(job, event) });
+      if (event.type !== 'result') return;
+      // Uninstalled: no registration is left here either (the CS keeps its entry unless it was unregistered).
+      if (kind === 'uninstall' && event.status !== 'Failed') useRegistration.setState({ registered: undefined });
+      void refreshAppState();
+      return;
+    }
+    case 'register':
+      onRegisterEvent(jobId, event);
+      return;
+    case 'diagnostics':
+      // The save call answers with the bundle's path or the error; its events have nothing more to show.
+      return;
+    default: {
+      const unreachable: never = kind;
+      return unreachable;
+    }
   }
+}
+
+function onRegisterEvent(jobId: string, event: EventChannels['setup:job-event']['event']): void {
   const job = useRegistration.getState().job;
   if (!job || job.jobId !== jobId) return;
   const next = applyJobEvent(job, event);

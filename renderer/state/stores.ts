@@ -44,6 +44,8 @@ interface InstallSlice {
   readonly options: InstallOptions;
   readonly preflight: PreflightState;
   readonly job: JobView | undefined;
+  /** What the job on the progress page does: install (repair, upgrade) or uninstall. */
+  readonly jobKind: 'install' | 'uninstall';
   readonly startError: SetupError | undefined;
 }
 
@@ -51,8 +53,23 @@ const installInitial: InstallSlice = {
   options: { role: 'MS', platform: 'VmWare', installLocation: '' },
   preflight: { status: 'idle' },
   job: undefined,
+  jobKind: 'install',
   startError: undefined,
 };
+
+/** The Uninstall confirmation and the Show command line panel, each open or not. */
+export type OpenDialog =
+  | { readonly type: 'none' }
+  | { readonly type: 'uninstall'; readonly passphrase: string; readonly error: SetupError | undefined }
+  | { readonly type: 'command-line'; readonly of: 'install' | 'register' };
+
+export const useDialog = create<{ readonly dialog: OpenDialog }>(() => ({ dialog: { type: 'none' } }));
+
+export type DiagnosticsState =
+  | { readonly status: 'idle' }
+  | { readonly status: 'saving' }
+  | { readonly status: 'saved'; readonly path: string }
+  | { readonly status: 'error'; readonly error: SetupError };
 export const useInstall = create<InstallSlice>(() => installInitial);
 
 interface RegistrationSlice {
@@ -89,6 +106,7 @@ interface LogsSlice {
   /** Bumped on every query change, so late answers for an old query are dropped. */
   readonly generation: number;
   readonly error: SetupError | undefined;
+  readonly diagnostics: DiagnosticsState;
 }
 
 export const BLOCK_LINES = 200;
@@ -102,6 +120,7 @@ const logsInitial: LogsSlice = {
   blocks: new Map(),
   generation: 0,
   error: undefined,
+  diagnostics: { status: 'idle' },
 };
 export const useLogs = create<LogsSlice>(() => logsInitial);
 
@@ -111,4 +130,5 @@ export function resetStores(): void {
   useInstall.setState(installInitial, true);
   useRegistration.setState(registrationInitial, true);
   useLogs.setState({ ...logsInitial, blocks: new Map() }, true);
+  useDialog.setState({ dialog: { type: 'none' } }, true);
 }

@@ -40,6 +40,9 @@ export class FakeSetupApi implements SetupApi {
   hostKeys: HostKeyScan[] = [];
   startPushFailure: SetupError | undefined;
   savedPath: string | null = '/home/admin/push-results.csv';
+  uninstallFailure: SetupError | undefined;
+  /** What logs:save-diagnostics answers: a path, null (the dialog was cancelled) or an error. */
+  diagnosticsAnswer: string | null | SetupError = '/home/admin/asr-setup-diagnostics.tar.gz';
   readonly calls: { method: string; arg: unknown }[] = [];
   private readonly jobListeners = new Set<(payload: EventChannels['setup:job-event']) => void>();
   private readonly logListeners = new Set<(payload: EventChannels['logs:changed']) => void>();
@@ -74,6 +77,17 @@ export class FakeSetupApi implements SetupApi {
     this.record('register', request);
     if (this.registerFailure) throw new Error(encodeIpcError(this.registerFailure));
     return { jobId: `00000000-0000-4000-8000-00000000000${++this.jobs}` };
+  }
+  async startUninstall(request: Parameters<SetupApi['startUninstall']>[0]) {
+    this.record('startUninstall', request);
+    if (this.uninstallFailure) throw new Error(encodeIpcError(this.uninstallFailure));
+    return { jobId: `00000000-0000-4000-8000-00000000000${++this.jobs}` };
+  }
+  async saveDiagnostics() {
+    this.record('saveDiagnostics', undefined);
+    const answer = this.diagnosticsAnswer;
+    if (answer !== null && typeof answer === 'object') throw new Error(encodeIpcError(answer));
+    return answer === null ? null : { path: answer };
   }
   async cancel(jobId: string) {
     this.record('cancel', jobId);
