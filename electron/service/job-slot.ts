@@ -62,14 +62,17 @@ export class JobSlot {
         ),
       );
     const command = helperCommandFor(kind);
-    const plan = spawnPlan(options.runtime, script, cliArgs, options.elevation, options.elevator, command);
+    // The diagnostics bundle holds only files any user may read (the logs, the record, the public
+    // registration status): collected as the app's own user it needs no prompt, and lands in a file of theirs.
+    const elevation = kind === 'diagnostics' ? 'elevated' : options.elevation;
+    const plan = spawnPlan(options.runtime, script, cliArgs, elevation, options.elevator, command);
     const job = launchJob({
       kind,
       plan,
       stdin,
       // Only an install runs with --cancel-on-stdin-eof; the others get their stdin closed at once.
       cancelByClosingStdin: kind === 'install',
-      elevated: options.elevation === 'will-prompt',
+      elevated: elevation === 'will-prompt',
       onEvent: (event) => options.onEvent({ jobId: job.jobId, kind, event }),
     });
     this.current = job;

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseCsEndpoint } from '../../shared/cs-endpoint';
@@ -221,7 +222,8 @@ function setupHandlers(
       if (!file) return null;
       if (!path.isAbsolute(file) || file.includes('\0'))
         throw new IpcError(setupError('INVALID_ARGUMENT', `"${file}" is not an absolute path`, 'Choose another file.'));
-      // The bundle reads root's files (logs, record, journals): the installer bundle collects it, as root.
+      // The save dialog already asked before replacing a file; the CLI itself never writes over one.
+      fs.rmSync(file, { force: true });
       const job = jobs.launch('diagnostics', deps.scripts.unifiedAgent, [
         '--collect-diagnostics',
         file,
