@@ -340,6 +340,27 @@ describe.skipIf(unavailable)('push-install to real test machines', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
   }, 120_000);
 
+  it('a server that asks for the password only through keyboard-interactive is answered', async () => {
+    const fleet = await boot([
+      { users: [{ name: 'deploy', password: PASSWORD, sudo: 'nopasswd' }], passwordAuth: true },
+    ]);
+    const machine = fleet.machines[0];
+    if (!machine) throw new Error('no machine');
+    await sh(
+      fleet,
+      0,
+      "printf 'PasswordAuthentication no\\nKbdInteractiveAuthentication yes\\nUsePAM yes\\n' > /etc/ssh/sshd_config.d/00-kbd.conf && systemctl restart ssh",
+    );
+    await machine.waitForSsh(10_000);
+    expect(await sh(fleet, 0, "sshd -T | grep -E '^(passwordauthentication|kbdinteractiveauthentication) '")).toBe(
+      'passwordauthentication no\nkbdinteractiveauthentication yes',
+    );
+    const passwordFile = scratch.path('password');
+    fs.writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
+    const run = await push([`deploy@${machine.address}`], { credentials: ['--password-file', passwordFile] });
+    expect(run.byHost(`deploy@${machine.address}`).status, run.stdout).toBe('Succeeded');
+  }, 120_000);
+
   it('a connection cut mid-transfer leaves the server clean, and a re-run succeeds', async () => {
     const fleet = await boot([{}]);
     const machine = fleet.machines[0];
