@@ -340,6 +340,55 @@ describe.skipIf(unavailable)('push-install to real test machines', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
   }, 120_000);
 
+  it('on a real systemd: the service starts, an upgrade restarts it on the new version, and uninstall.sh leaves no unit', async () => {
+    const fleet = await boot([{}]);
+    const machine = fleet.machines[0];
+    if (!machine) throw new Error('no machine');
+    const first = await push([machine.address]);
+    expect(first.byHost(machine.address)).toMatchObject({ status: 'Succeeded', agentVersion: '9.61.0.0' });
+    const pid = async () => sh(fleet, 0, 'systemctl show -p MainPID --value asr-mobility');
+    const before = await pid();
+    expect(await sh(fleet, 0, 'systemctl is-active asr-mobility')).toBe('active');
+    expect(Number(before)).toBeGreaterThan(0);
+
+    // A newer release beside the first: the push upgrades, and the service restarts on it.
+    const upgraded = scratch.path('releases-upgrade');
+    fs.mkdirSync(upgraded);
+    for (const file of fs.readdirSync(repository).filter((f) => f.includes('DEBIAN12-64')))
+      fs.copyFileSync(path.join(repository, file), path.join(upgraded, file));
+    const pack = await startCli(CLI.packAgent, [
+      ...['--from', path.join(TOP, 'assets', 'sample-agent'), '--os', 'DEBIAN12-64', '--agent-version', '9.62.0.0'],
+      ...['--out', upgraded, '--with-installer', '--level', '1'],
+    ]).done;
+    expect(pack.code).toBe(0);
+    const run = startCli(
+      CLI.pushInstall,
+      pushArgs([machine.address], {}).map((arg) => (arg === repository ? upgraded : arg)),
+      {
+        timeoutMs: 240_000,
+      },
+    );
+    const second = await run.done.then((r) => parsePush(r.code, r.stdout, r.stderr));
+    expect(second.byHost(machine.address)).toMatchObject({ status: 'Succeeded', agentVersion: '9.62.0.0' });
+    expect(await sh(fleet, 0, 'systemctl is-active asr-mobility')).toBe('active');
+    const after = await pid();
+    expect(after).not.toBe(before);
+    expect(await sh(fleet, 0, `cat /proc/${after}/cmdline | tr '\\0' ' '`)).toMatch(/sleep infinity/);
+    expect(await sh(fleet, 0, "grep -h '^VERSION=' /usr/local/.vx_version")).toBe('VERSION=9.62.0.0');
+
+    const removed = await machine.exec(['/usr/local/ASR/uninstall.sh', '-Y', '--json']);
+    expect(removed.code, removed.stdout + removed.stderr).toBe(0);
+    expect(await sh(fleet, 0, 'systemctl list-unit-files asr-mobility.service --no-legend | wc -l')).toBe('0');
+    expect(await sh(fleet, 0, 'systemctl is-active asr-mobility || true')).toBe('inactive');
+    expect(
+      await sh(
+        fleet,
+        0,
+        'test -e /usr/local/ASR -o -e /etc/systemd/system/asr-mobility.service && echo left || echo gone',
+      ),
+    ).toBe('gone');
+  }, 240_000);
+
   it('a server that asks for the password only through keyboard-interactive is answered', async () => {
     const fleet = await boot([
       { users: [{ name: 'deploy', password: PASSWORD, sudo: 'nopasswd' }], passwordAuth: true },
