@@ -433,19 +433,43 @@ describe.skipIf(unavailable)('push-install to real test machines', () => {
   }, 240_000);
 
   it('Ctrl-C during the installs rolls them back on every server, and each says where it stopped', async () => {
+    // A release whose install takes its time (a required component that sleeps), so the cancel surely comes
+    // while both installs run.
+    const slowAgent = scratch.path('slow-agent');
+    fs.cpSync(path.join(TOP, 'assets', 'sample-agent'), slowAgent, { recursive: true });
+    fs.writeFileSync(
+      path.join(slowAgent, 'setup', 'components.json'),
+      JSON.stringify([{ id: 'slow-step', title: 'A slow step', run: 'setup/slow.sh' }]),
+    );
+    fs.writeFileSync(path.join(slowAgent, 'setup', 'slow.sh'), '#!/bin/sh\nsleep 120\n', { mode: 0o755 });
+    const slowReleases = scratch.path('slow-releases');
+    const packed = await startCli(CLI.packAgent, [
+      ...['--from', slowAgent, '--os', 'DEBIAN12-64', '--agent-version', '9.61.0.0'],
+      ...['--out', slowReleases, '--with-installer', '--level', '1'],
+    ]).done;
+    expect(packed.code, packed.stderr).toBe(0);
     const fleet = await boot([{}, {}]);
     const addresses = fleet.machines.map((m) => m.address);
-    const run = startPush(addresses);
-    const installing = new Set<string>();
+    const run = startCli(
+      CLI.pushInstall,
+      pushArgs(addresses, {}).map((arg) => (arg === repository ? slowReleases : arg)),
+      {
+        timeoutMs: 240_000,
+      },
+    );
+    const slow = new Set<string>();
+    let carry = '';
     run.child.stdout?.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (line.includes('"type":"host-job-event"') && line.includes('"stepId":"extract"')) {
-          installing.add((JSON.parse(line) as { host: string }).host);
-          if (installing.size === addresses.length) run.child.kill('SIGINT');
+      const lines = (carry + chunk.toString('utf8')).split('\n');
+      carry = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.includes('"type":"host-job-event"') && line.includes('"id":"component:slow-step"')) {
+          slow.add((JSON.parse(line) as { host: string }).host);
+          if (slow.size === addresses.length) run.child.kill('SIGINT');
         }
       }
     });
-    const result = await run.done;
+    const result = await run.done.then((r) => parsePush(r.code, r.stdout, r.stderr));
     for (const address of addresses) {
       expect(result.byHost(address).status).toBe('Failed');
       expect(result.byHost(address).stoppedAt).toBe('install');
