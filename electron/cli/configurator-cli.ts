@@ -1,15 +1,15 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseCsEndpoint } from '../../shared/cs-endpoint';
 import { setupError } from '../../shared/error-catalog';
 import { SETUP_VERSION } from '../../shared/product';
 import { untrustedArgument } from './trusted-arguments';
 import { systemLayout } from '../engine/system/system-layout';
-import { runRegistration, type RegistrationRequest } from '../engine/registration/registration-job';
+import { runRegistration } from '../engine/registration/registration-job';
 import { liveSystemProbe } from '../engine/system/system-probe';
-import { chooseOutputMode, ConsoleRenderer, emitResult } from './cli-output';
-import { formatHelp, parseCommandLine, wantsHelp, wantsJson, wantsVersion, type OptionSpec } from './command-line';
+import { emitResult } from './cli-output';
+import { formatHelp, wantsHelp, wantsVersion, type OptionSpec } from './command-line';
 import type { CliEnvironment } from './unified-agent-cli';
+import { parseSubcommand, passphraseOption } from './subcommand';
 import { unregisterMain, wantsUnregister } from './unregister-cli';
 
 // UnifiedAgentConfigurator (Windows syntax) and UnifiedAgentConfigurator.sh (Linux syntax).
@@ -76,17 +76,6 @@ const FOOTER = [
   '  UnifiedAgentConfigurator.exe /CSEndPoint 10.0.0.5 /PassphraseFilePath C:\\Temp\\passphrase.txt',
 ];
 
-export async function readStdin(limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) break;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).subarray(0, limit);
-}
-
 export async function configuratorMain(args: readonly string[], cli: CliEnvironment): Promise<number> {
   if (wantsHelp(args)) {
     cli.streams.stdout.write(formatHelp(USAGE, CONFIGURATOR_OPTIONS, FOOTER));
@@ -97,20 +86,9 @@ export async function configuratorMain(args: readonly string[], cli: CliEnvironm
     return 0;
   }
   if (wantsUnregister(args)) return unregisterMain(args, cli);
-  const parsed = parseCommandLine(args, CONFIGURATOR_OPTIONS);
-  if (!parsed.ok)
-    return emitResult(
-      new ConsoleRenderer(wantsJson(args) ? 'json' : 'plain', cli.streams),
-      'Failed',
-      setupError('INVALID_ARGUMENT', parsed.message),
-    );
-  const options = parsed.options;
-  const str = (key: string): string | undefined =>
-    typeof options[key] === 'string' ? (options[key] as string) : undefined;
-  const renderer = new ConsoleRenderer(
-    chooseOutputMode(options.json === true, options.silent === true, cli.streams.stdout.isTTY === true),
-    cli.streams,
-  );
+  const parsed = parseSubcommand(args, CONFIGURATOR_OPTIONS, cli);
+  if (!parsed.ok) return parsed.exitCode;
+  const { str, renderer } = parsed.command;
   // Before any file or network access: a bad endpoint is an invalid argument.
   const endpoint = parseCsEndpoint(str('csEndpoint') ?? '');
   if (!endpoint.ok)
@@ -142,26 +120,12 @@ export async function configuratorMain(args: readonly string[], cli: CliEnvironm
       logDir === undefined ? undefined : systemLayout(liveSystemProbe().platform, str('root')).hostPath(logDir),
   });
   if (untrusted) return emitResult(renderer, 'Failed', untrusted);
-  const file = str('passphraseFile') as string;
-  // A -P value that names no readable file may be the passphrase itself, typed in by mistake: it is then
-  // shown nowhere (not in the error, the log's command line or the console) and nothing is sent.
-  const unreadable = file === '-' ? undefined : whyUnreadable(file);
-  if (unreadable)
-    return emitResult(
-      renderer,
-      'Failed',
-      setupError(
-        'PASSPHRASE_FILE_UNREADABLE',
-        `the passphrase file given with -P (/PassphraseFilePath) ${unreadable}; its name is not shown, in case it is the passphrase itself`,
-        'Give the path of a file that holds the passphrase (or - to read it from standard input), never the passphrase itself.',
-      ),
-    );
-  const passphrase: RegistrationRequest['passphrase'] =
-    file === '-' ? { stdin: await readStdin(4096) } : { file: path.resolve(file) };
+  const passphrase = await passphraseOption(str('passphraseFile') as string);
+  if (!passphrase.ok) return emitResult(renderer, 'Failed', passphrase.error);
   const outcome = await runRegistration(
     {
       endpoint: str('csEndpoint') as string,
-      passphrase,
+      passphrase: passphrase.source,
       installLocation: str('installLocation'),
       logDir: str('logDir'),
       root: str('root'),
@@ -180,21 +144,4 @@ export async function configuratorMain(args: readonly string[], cli: CliEnvironm
     outcome.error,
     outcome.error ? undefined : { ...outcome.summary, logFile: outcome.logFile },
   );
-}
-
-/** Why a -P value is no readable file, or undefined when it is one. */
-export function whyUnreadable(file: string): string | undefined {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    return 'does not exist';
-  }
-  if (!stat.isFile()) return 'is not a regular file';
-  try {
-    fs.accessSync(file, fs.constants.R_OK);
-  } catch {
-    return 'cannot be read by this user (permission denied)';
-  }
-  return undefined;
 }

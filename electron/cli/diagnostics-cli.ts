@@ -5,8 +5,9 @@ import { collectDiagnostics } from '../engine/install/diagnostics';
 import { liveProcessRunner } from '../engine/system/process-runner';
 import { systemLayout } from '../engine/system/system-layout';
 import { liveSystemProbe } from '../engine/system/system-probe';
-import { chooseOutputMode, ConsoleRenderer, emitResult } from './cli-output';
-import { parseCommandLine, wantsJson, type OptionSpec } from './command-line';
+import { emitResult } from './cli-output';
+import { parseSubcommand } from './subcommand';
+import { type OptionSpec } from './command-line';
 import { untrustedArgument } from './trusted-arguments';
 import { defaultRepository, type CliEnvironment } from './unified-agent-cli';
 
@@ -32,21 +33,9 @@ export function wantsDiagnostics(args: readonly string[]): boolean {
 }
 
 export async function diagnosticsMain(args: readonly string[], cli: CliEnvironment): Promise<number> {
-  const parsed = parseCommandLine(args, OPTIONS);
-  const json = wantsJson(args);
-  if (!parsed.ok)
-    return emitResult(
-      new ConsoleRenderer(json ? 'json' : 'plain', cli.streams),
-      'Failed',
-      setupError('INVALID_ARGUMENT', parsed.message),
-    );
-  const options = parsed.options;
-  const str = (key: string): string | undefined =>
-    typeof options[key] === 'string' ? (options[key] as string) : undefined;
-  const renderer = new ConsoleRenderer(
-    chooseOutputMode(json, options.silent === true, cli.streams.stdout.isTTY === true),
-    cli.streams,
-  );
+  const parsed = parseSubcommand(args, OPTIONS, cli);
+  if (!parsed.ok) return parsed.exitCode;
+  const { str, renderer } = parsed.command;
   const file = path.resolve(str('file') as string);
   const probe = liveSystemProbe();
   const root = str('root') === undefined ? undefined : path.resolve(str('root') as string);

@@ -1,12 +1,11 @@
 import * as path from 'node:path';
-import { setupError } from '../../shared/error-catalog';
 import { failpointsFromEnv } from '../engine/failpoints';
 import { runUninstall } from '../engine/install/uninstall-job';
 import { liveProcessRunner } from '../engine/system/process-runner';
 import { liveSystemProbe } from '../engine/system/system-probe';
-import { chooseOutputMode, ConsoleRenderer, emitResult } from './cli-output';
-import { parseCommandLine, wantsJson, type OptionSpec } from './command-line';
-import { readStdin, whyUnreadable } from './configurator-cli';
+import { emitResult } from './cli-output';
+import { type OptionSpec } from './command-line';
+import { parseSubcommand, passphraseOption } from './subcommand';
 import type { CliEnvironment } from './unified-agent-cli';
 
 // UnifiedAgent --uninstall [-P FILE|-] [-q] [--json] [--root DIR] and /Uninstall [/PassphraseFilePath FILE]
@@ -35,36 +34,16 @@ export function wantsUninstall(args: readonly string[]): boolean {
 }
 
 export async function uninstallMain(args: readonly string[], cli: CliEnvironment): Promise<number> {
-  const parsed = parseCommandLine(args, UNINSTALL_OPTIONS);
-  if (!parsed.ok)
-    return emitResult(
-      new ConsoleRenderer(wantsJson(args) ? 'json' : 'plain', cli.streams),
-      'Failed',
-      setupError('INVALID_ARGUMENT', parsed.message),
-    );
-  const options = parsed.options;
-  const str = (key: string): string | undefined =>
-    typeof options[key] === 'string' ? (options[key] as string) : undefined;
-  const renderer = new ConsoleRenderer(
-    chooseOutputMode(options.json === true, options.silent === true, cli.streams.stdout.isTTY === true),
-    cli.streams,
-  );
+  const parsed = parseSubcommand(args, UNINSTALL_OPTIONS, cli);
+  if (!parsed.ok) return parsed.exitCode;
+  const { str, renderer } = parsed.command;
   const file = str('passphraseFile');
-  const unreadable = file === undefined || file === '-' ? undefined : whyUnreadable(file);
-  if (unreadable)
-    return emitResult(
-      renderer,
-      'Failed',
-      setupError(
-        'PASSPHRASE_FILE_UNREADABLE',
-        `the passphrase file given with -P (/PassphraseFilePath) ${unreadable}; its name is not shown, in case it is the passphrase itself`,
-      ),
-    );
+  const passphrase = file === undefined ? undefined : await passphraseOption(file);
+  if (passphrase && !passphrase.ok) return emitResult(renderer, 'Failed', passphrase.error);
   const root = str('root');
   const outcome = await runUninstall(
     {
-      passphrase:
-        file === undefined ? undefined : file === '-' ? { stdin: await readStdin(4096) } : { file: path.resolve(file) },
+      passphrase: passphrase?.ok ? passphrase.source : undefined,
       logDir: str('logDir'),
       root: root === undefined ? undefined : path.resolve(root),
       argv: ['UnifiedAgent', ...args],

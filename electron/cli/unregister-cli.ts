@@ -1,10 +1,9 @@
-import * as path from 'node:path';
-import { setupError } from '../../shared/error-catalog';
 import { runUnregistration } from '../engine/registration/unregistration-job';
 import { liveSystemProbe } from '../engine/system/system-probe';
-import { chooseOutputMode, ConsoleRenderer, emitResult } from './cli-output';
-import { parseCommandLine, wantsJson, type OptionSpec } from './command-line';
-import { CONFIGURATOR_OPTIONS, readStdin, whyUnreadable } from './configurator-cli';
+import { emitResult } from './cli-output';
+import { type OptionSpec } from './command-line';
+import { CONFIGURATOR_OPTIONS } from './configurator-cli';
+import { parseSubcommand, passphraseOption } from './subcommand';
 import type { CliEnvironment } from './unified-agent-cli';
 import { untrustedArgument } from './trusted-arguments';
 import { systemLayout } from '../engine/system/system-layout';
@@ -29,20 +28,9 @@ export function wantsUnregister(args: readonly string[]): boolean {
 }
 
 export async function unregisterMain(args: readonly string[], cli: CliEnvironment): Promise<number> {
-  const parsed = parseCommandLine(args, unregisterOptions());
-  if (!parsed.ok)
-    return emitResult(
-      new ConsoleRenderer(wantsJson(args) ? 'json' : 'plain', cli.streams),
-      'Failed',
-      setupError('INVALID_ARGUMENT', parsed.message),
-    );
-  const options = parsed.options;
-  const str = (key: string): string | undefined =>
-    typeof options[key] === 'string' ? (options[key] as string) : undefined;
-  const renderer = new ConsoleRenderer(
-    chooseOutputMode(options.json === true, options.silent === true, cli.streams.stdout.isTTY === true),
-    cli.streams,
-  );
+  const parsed = parseSubcommand(args, unregisterOptions(), cli);
+  if (!parsed.ok) return parsed.exitCode;
+  const { str, renderer } = parsed.command;
   const logDir = str('logDir');
   const untrusted = untrustedArgument({
     '--root': str('root'),
@@ -50,20 +38,11 @@ export async function unregisterMain(args: readonly string[], cli: CliEnvironmen
       logDir === undefined ? undefined : systemLayout(liveSystemProbe().platform, str('root')).hostPath(logDir),
   });
   if (untrusted) return emitResult(renderer, 'Failed', untrusted);
-  const file = str('passphraseFile') as string;
-  const unreadable = file === '-' ? undefined : whyUnreadable(file);
-  if (unreadable)
-    return emitResult(
-      renderer,
-      'Failed',
-      setupError(
-        'PASSPHRASE_FILE_UNREADABLE',
-        `the passphrase file given with -P (/PassphraseFilePath) ${unreadable}; its name is not shown, in case it is the passphrase itself`,
-      ),
-    );
+  const passphrase = await passphraseOption(str('passphraseFile') as string);
+  if (!passphrase.ok) return emitResult(renderer, 'Failed', passphrase.error);
   const outcome = await runUnregistration(
     {
-      passphrase: file === '-' ? { stdin: await readStdin(4096) } : { file: path.resolve(file) },
+      passphrase: passphrase.source,
       installLocation: str('installLocation'),
       logDir: str('logDir'),
       root: str('root'),
