@@ -1,4 +1,6 @@
 import { setupError, type SetupError } from '../../../shared/error-catalog';
+import type { StepPlan } from '../../../shared/job-events';
+import type { JobOutcome, JobRecorder } from '../log/job-recorder';
 import { PackageSetupError } from '../package/package-setup';
 import { ExtractError } from '../package/extract-error';
 
@@ -33,4 +35,11 @@ export function extractFailure(error: unknown, packageFile: string): SetupError 
   if (code === 'ENOSPC' || code === 'EDQUOT')
     return setupError('INSUFFICIENT_DISK_SPACE', `the disk filled up while extracting: ${(error as Error).message}`);
   return setupError('INSTALL_FAILED', `cannot extract the package: ${(error as Error).message}`);
+}
+
+/** Ends a step, and the job, with the failure an error stands for (a JobFailure's own, else INSTALL_FAILED). */
+export function failStep(job: JobRecorder, step: StepPlan, error: unknown): JobOutcome {
+  const failure = error instanceof JobFailure ? error.error : setupError('INSTALL_FAILED', (error as Error).message);
+  job.finish(step, 'Failed', failure.message, failure);
+  return job.outcome(failure);
 }

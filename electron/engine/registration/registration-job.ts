@@ -9,7 +9,7 @@ import { startJob, type EventSink, type JobOutcome, type JobRecorder } from '../
 import { Redactor } from '../log/setup-log';
 import { configuratorLogFile, systemLayout, type SystemLayout } from '../system/system-layout';
 import type { SystemProbe } from '../system/system-probe';
-import { JobFailure } from '../install/job-failure';
+import { failStep, JobFailure } from '../install/job-failure';
 import { recordVxVersion } from '../install/vx-version';
 import { readPassphrase, type PassphraseSource } from './passphrase-source';
 import { findInstallation, type Installation } from './installed-agent';
@@ -63,11 +63,7 @@ export async function runRegistration(request: RegistrationRequest, deps: Config
     clock,
   });
   const check = job.step('check', 'configure', 'Check the configuration server details');
-  const failCheck = (error: unknown): JobOutcome => {
-    const failure = error instanceof JobFailure ? error.error : setupError('INSTALL_FAILED', (error as Error).message);
-    job.finish(check, 'Failed', failure.message, failure);
-    return job.outcome(failure);
-  };
+  const failCheck = (error: unknown): JobOutcome => failStep(job, check, error);
   try {
     let input: CheckedInput;
     try {

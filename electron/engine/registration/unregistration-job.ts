@@ -2,7 +2,7 @@ import { parseCsEndpoint } from '../../../shared/cs-endpoint';
 import { setupError } from '../../../shared/error-catalog';
 import { SETUP_VERSION } from '../../../shared/product';
 import { acquireInstallLock } from '../install/install-lock';
-import { JobFailure } from '../install/job-failure';
+import { failStep, JobFailure } from '../install/job-failure';
 import { recordVxVersion } from '../install/vx-version';
 import { startJob, type JobOutcome } from '../log/job-recorder';
 import { Redactor } from '../log/setup-log';
@@ -39,11 +39,7 @@ export async function runUnregistration(request: UnregistrationRequest, deps: Co
     clock,
   });
   const step = job.step('unregister', 'register', 'Remove the registration from the configuration server');
-  const fail = (error: unknown): JobOutcome => {
-    const failure = error instanceof JobFailure ? error.error : setupError('INSTALL_FAILED', (error as Error).message);
-    job.finish(step, 'Failed', failure.message, failure);
-    return job.outcome(failure);
-  };
+  const fail = (error: unknown): JobOutcome => failStep(job, step, error);
   try {
     const lock = await acquireInstallLock(layout.lockFile, request.argv.join(' '), clock());
     if (!lock.ok) return fail(new JobFailure(lockFailure(lock)));
