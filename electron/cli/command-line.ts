@@ -15,6 +15,18 @@ export interface OptionSpec {
   readonly description: string;
 }
 
+/**
+ * The release's ./install passes its own folder (--package-dir) ahead of whatever the admin typed, so
+ * `./install --status` or `./install --uninstall` reach their subcommands with it: they accept and ignore it.
+ */
+export const RELEASE_PACKAGE_DIR_OPTION: OptionSpec = {
+  key: 'packageDir',
+  windows: [],
+  posix: ['--package-dir'],
+  value: 'DIR',
+  description: "Ignored (passed by the release's ./install)",
+};
+
 export type ParsedOptions = Readonly<Record<string, string | true>>;
 
 export type ParseResult =

@@ -7,7 +7,7 @@ import { systemLayout } from '../engine/system/system-layout';
 import { liveSystemProbe } from '../engine/system/system-probe';
 import { emitResult } from './cli-output';
 import { parseSubcommand } from './subcommand';
-import { type OptionSpec } from './command-line';
+import { RELEASE_PACKAGE_DIR_OPTION, type OptionSpec } from './command-line';
 import { untrustedArgument } from './trusted-arguments';
 import { defaultRepository, type CliEnvironment } from './unified-agent-cli';
 
@@ -26,6 +26,7 @@ const OPTIONS: readonly OptionSpec[] = [
   { key: 'root', windows: ['/Root'], posix: ['--root'], value: 'DIR', description: 'Treat DIR as the system root' },
   { key: 'logDir', windows: ['/LogDir'], posix: ['--log-dir'], value: 'DIR', description: 'The setup log folder' },
   { key: 'repository', windows: ['/Repository'], posix: ['--repository'], value: 'DIR', description: 'The repository' },
+  RELEASE_PACKAGE_DIR_OPTION,
 ];
 
 export function wantsDiagnostics(args: readonly string[]): boolean {

@@ -114,6 +114,15 @@ describe('the self-contained Linux release', () => {
       };
       expect(stored.fingerprint).toBe(cs.fingerprint);
       expect(cs.registeredHosts().map((h) => h.hostId)).toEqual([stored.hostId]);
+      // Deployment tools ask the release what is installed before deciding (its ./install passes --package-dir).
+      const status = bare('/bin/sh', ['./install', '--status', '--json', '--root', root], extracted);
+      expect(status.status, status.stdout).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({
+        type: 'status',
+        installed: true,
+        agentVersion: '9.61.0.0',
+        registration: { csEndpoint: `127.0.0.1:${cs.port}`, hostId: stored.hostId },
+      });
     } finally {
       await cs.close();
     }

@@ -5,7 +5,7 @@ import { liveProcessRunner } from '../engine/system/process-runner';
 import { systemLayout } from '../engine/system/system-layout';
 import { liveSystemProbe } from '../engine/system/system-probe';
 import { ConsoleRenderer, emitResult } from './cli-output';
-import { parseCommandLine, type OptionSpec } from './command-line';
+import { parseCommandLine, RELEASE_PACKAGE_DIR_OPTION, type OptionSpec } from './command-line';
 import type { CliEnvironment } from './unified-agent-cli';
 
 // `UnifiedAgent --status` (/Status): what is installed, for deployment tools deciding what to do next.
@@ -15,6 +15,7 @@ const STATUS_OPTIONS: readonly OptionSpec[] = [
   { key: 'status', windows: ['/Status'], posix: ['--status'], description: 'Print what is installed' },
   { key: 'json', windows: ['/Json'], posix: ['--json'], description: 'One JSON line' },
   { key: 'root', windows: ['/Root'], posix: ['--root'], value: 'DIR', description: 'Treat DIR as the system root' },
+  RELEASE_PACKAGE_DIR_OPTION,
 ];
 
 export function wantsStatus(args: readonly string[]): boolean {

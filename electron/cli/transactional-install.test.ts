@@ -40,7 +40,7 @@ async function killAt(failpoint: string, args: string[]): Promise<void> {
 }
 
 describe('kill -9, then the next run', () => {
-  it.each(['after-journal', 'mid-extract', 'after-extract', 'after-swap', 'after-components'])(
+  it.each(['after-journal', 'mid-extract', 'after-extract', 'after-swap', 'after-components', 'after-service'])(
     'fresh install killed at %s: the next run undoes it and installs cleanly',
     async (failpoint) => {
       const root = makeRoot(scratch);
@@ -85,7 +85,7 @@ describe('kill -9, then the next run', () => {
     expect(fs.existsSync(path.join(root, 'usr'))).toBe(false);
   });
 
-  it.each(['after-backup', 'after-swap', 'after-components'])(
+  it.each(['after-backup', 'after-swap', 'after-components', 'after-service'])(
     'upgrade killed at %s: the old version comes back intact',
     async (failpoint) => {
       const root = makeRoot(scratch);

@@ -4,7 +4,7 @@ import { runUninstall } from '../engine/install/uninstall-job';
 import { liveProcessRunner } from '../engine/system/process-runner';
 import { liveSystemProbe } from '../engine/system/system-probe';
 import { emitResult } from './cli-output';
-import { type OptionSpec } from './command-line';
+import { RELEASE_PACKAGE_DIR_OPTION, type OptionSpec } from './command-line';
 import { parseSubcommand, passphraseOption } from './subcommand';
 import type { CliEnvironment } from './unified-agent-cli';
 
@@ -25,8 +25,7 @@ const UNINSTALL_OPTIONS: readonly OptionSpec[] = [
   { key: 'json', windows: ['/Json'], posix: ['--json'], description: 'One JSON event per line' },
   { key: 'root', windows: ['/Root'], posix: ['--root'], value: 'DIR', description: 'Treat DIR as the system root' },
   { key: 'logDir', windows: ['/LogDir'], posix: ['--log-dir'], value: 'DIR', description: 'Folder for the log' },
-  // The release's ./install always passes its own folder; an uninstall has no use for it.
-  { key: 'packageDir', windows: [], posix: ['--package-dir'], value: 'DIR', description: 'Ignored' },
+  RELEASE_PACKAGE_DIR_OPTION,
 ];
 
 export function wantsUninstall(args: readonly string[]): boolean {

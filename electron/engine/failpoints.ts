@@ -13,6 +13,7 @@ export type FailpointName =
   | 'after-backup'
   | 'after-swap'
   | 'after-components'
+  | 'after-service'
   | 'after-record'
   | 'uninstall-after-journal'
   | 'uninstall-after-move';

@@ -84,6 +84,7 @@ export class InstallTransaction {
     await this.deps.failpoints.reach('after-components');
     this.checkCancelled();
     const registeredService = await this.runService(setup);
+    await this.deps.failpoints.reach('after-service');
     this.checkCancelled();
     return this.commit(request, registeredService);
   }

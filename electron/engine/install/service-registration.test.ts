@@ -33,7 +33,21 @@ const spec = {
 
 type Answer = (command: string, args: readonly string[]) => ProcessOutcome | { output: string; code: number };
 
-function recordingRunner(answer: Answer = () => ({ kind: 'exited', code: 0 })): ProcessRunner & { calls: string[][] } {
+const RUNNING = 'ActiveState=active\nSubState=running\nNRestarts=0\nExecMainStatus=0';
+const SETTLE_QUERY = [
+  'systemctl',
+  'show',
+  '--property=ActiveState,SubState,NRestarts,ExecMainStatus',
+  'asr-mobility.service',
+];
+
+/** Every command succeeds, and a started unit reports itself running. */
+const allWell: Answer = (_command, args) =>
+  args[0] === 'show' && args[1]?.startsWith('--property=ActiveState')
+    ? { output: RUNNING, code: 0 }
+    : { kind: 'exited', code: 0 };
+
+function recordingRunner(answer: Answer = allWell): ProcessRunner & { calls: string[][] } {
   const calls: string[][] = [];
   return {
     calls,
@@ -158,6 +172,7 @@ describe('a live system with systemd', () => {
       ['systemctl', 'daemon-reload'],
       ['systemctl', 'enable', 'asr-mobility.service'],
       ['systemctl', 'restart', 'asr-mobility.service'],
+      ...Array.from({ length: 7 }, () => SETTLE_QUERY),
     ]);
     runner.calls.length = 0;
     expect(await quiesceForUndo(snapshot, ctx)).toEqual([]);
@@ -197,7 +212,7 @@ describe('a live system with systemd', () => {
     runner.calls.length = 0;
     const outcome = await registerService(spec, '/usr/local/ASR', snapshot, ctx);
     expect(outcome.message).toBe('asr-mobility enabled and restarted');
-    expect(runner.calls.at(-1)).toEqual(['systemctl', 'restart', 'asr-mobility.service']);
+    expect(runner.calls.at(-1)).toEqual(SETTLE_QUERY);
     runner.calls.length = 0;
     expect(await restoreService(snapshot, ctx)).toEqual([]);
     expect(fs.readFileSync(unitPath, 'utf8')).toBe('old unit\n');
@@ -397,6 +412,39 @@ describe('Windows', () => {
 });
 
 describe('an upgrade to a version that declares no service', () => {
+  it('a unit that starts but does not stay running (its daemon exits; systemd retries) fails the step', async () => {
+    // systemctl restart of a Type=simple unit succeeds at the fork; the settle window catches the exit.
+    let polls = 0;
+    const runner = recordingRunner((command, args) => {
+      if (args[0] !== 'show' || !args[1]?.startsWith('--property=ActiveState')) return allWell(command, args);
+      polls++;
+      return polls < 3
+        ? { output: RUNNING, code: 0 }
+        : { output: 'ActiveState=activating\nSubState=auto-restart\nNRestarts=1\nExecMainStatus=1', code: 0 };
+    });
+    const ctx = context(liveLayoutIn(scratch.path('exits')), runner, true);
+    const outcome = await registerService(spec, '/usr/local/ASR', await captureService(spec.name, ctx), ctx);
+    expect(outcome.status).toBe('Failed');
+    expect(outcome.error?.code).toBe('INSTALL_FAILED');
+    expect(outcome.error?.message).toMatch(
+      /asr-mobility\.service did not stay running \(activating\/auto-restart, its process exited with status 1\)/,
+    );
+    expect(outcome.error?.remedy).toMatch(/journalctl -u asr-mobility/);
+    expect(polls).toBe(3);
+  });
+
+  it('a unit restarted by systemd within the window (running again, but NRestarts grew) fails the step', async () => {
+    let polls = 0;
+    const runner = recordingRunner((command, args) => {
+      if (args[0] !== 'show' || !args[1]?.startsWith('--property=ActiveState')) return allWell(command, args);
+      polls++;
+      return { output: RUNNING.replace('NRestarts=0', `NRestarts=${polls > 2 ? 1 : 0}`), code: 0 };
+    });
+    const ctx = context(liveLayoutIn(scratch.path('flaps')), runner, true);
+    const outcome = await registerService(spec, '/usr/local/ASR', await captureService(spec.name, ctx), ctx);
+    expect(outcome.status).toBe('Failed');
+  });
+
   it('removes the old service, and an undo brings it back enabled and running', async () => {
     const { dir, unitPath } = withOldUnit('dropped');
     const runner = recordingRunner();

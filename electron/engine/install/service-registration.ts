@@ -9,6 +9,7 @@ import { describeOutcome, scrubbedEnv, type ProcessRunner } from '../system/proc
 import type { SystemLayout } from '../system/system-layout';
 import type { SystemProbe } from '../system/system-probe';
 import { systemdUnitPath, systemdUnitText } from './systemd-unit';
+import { waitForServiceSettled } from './service-health';
 
 // The agent service across a transaction. Linux: a systemd unit; Windows: a service via sc.exe.
 // - Before the new tree goes in, the service's state is captured into the journal (unit file or service
@@ -56,14 +57,18 @@ export interface ServiceContext {
   readonly runner: ProcessRunner;
   readonly signal?: AbortSignal;
   readonly log: (line: string) => void;
-  /** Waits between polls of a stopping Windows service; tests make it instant. */
+  /** Waits between polls of a stopping or starting service; tests make it instant. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** How long a started unit must stay running before the service step succeeds. */
+  readonly settleMs?: number;
 }
 
 /** What undoing needs: no probe (the snapshot says what was managed) and, deliberately, no cancel signal. */
 export type UndoContext = Pick<ServiceContext, 'layout' | 'runner' | 'log' | 'sleep'>;
 
 export class ServiceError extends Error {}
+
+const realSleep = (ms: number): Promise<void> => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A Windows command line: each argument quoted when it has spaces or quotes, inner quotes escaped. */
 export function windowsBinPath(spec: ServiceSpec, installLocation: string): string {
@@ -200,7 +205,7 @@ export async function captureService(name: string, context: ServiceContext): Pro
 /** sc.exe stop only asks; the files stay open until the service reports STOPPED. */
 async function stopWindowsService(name: string, context: UndoContext): Promise<string | undefined> {
   const stop = await tool(context, 'sc.exe', ['stop', name]);
-  const sleep = context.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = context.sleep ?? realSleep;
   for (let attempt = 0; attempt < 120; attempt++) {
     const state = await tool(context, 'sc.exe', ['query', name]);
     if (!state.ok || /STATE\s*:\s*\d+\s+STOPPED/i.test(state.output)) return undefined;
@@ -283,6 +288,18 @@ export async function registerService(
         `Run "journalctl -u ${spec.name}" to see why the service failed; the installation was rolled back.`,
       );
   }
+  const settled = await waitForServiceSettled(`${spec.name}.service`, {
+    runner: context.runner,
+    cwd: layout.root,
+    log: context.log,
+    sleep: context.sleep ?? realSleep,
+    settleMs: context.settleMs,
+  });
+  if (settled)
+    return failed(
+      settled,
+      `Run "journalctl -u ${spec.name}" to see why the service stopped; the installation was rolled back.`,
+    );
   return { status: 'Succeeded', message: `${spec.name} enabled and ${snapshot.wasActive ? 'restarted' : 'started'}` };
 }
 
