@@ -1,6 +1,6 @@
 import { TarFormatError, TarReader } from './tar-reader';
 import type { PackageManifest } from './package-manifest';
-import { FileWriterPool, WriterError } from './file-writer-pool';
+import { defaultWriterThreads, FileWriterPool, WriterError } from './file-writer-pool';
 import { InflateError, inflateGzipFile, type InflateOptions } from './gzip-inflater';
 import { ExtractError, type ExtractProgress } from './extract-error';
 import { PackageVisitor, StopReading } from './package-visitor';
@@ -124,7 +124,7 @@ export async function readPackageManifest(
  * staging folder holds a partial tree that the caller deletes.
  */
 export async function extractPackage(options: ExtractOptions): Promise<PackageManifest> {
-  const pool = new FileWriterPool({ threads: options.writerThreads ?? 1 });
+  const pool = new FileWriterPool({ threads: options.writerThreads ?? defaultWriterThreads() });
   try {
     const visitor = await run(options, pool, false);
     return visitor.manifest as PackageManifest;

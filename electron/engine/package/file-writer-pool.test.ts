@@ -1,0 +1,64 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FileWriterPool, WriterError } from './file-writer-pool';
+import { Scratch } from '../test-support/fixtures';
+
+// The writer threads lay down exactly what they are given: many small files (more ops than one batch holds,
+// spread over two threads), a file larger than a batch written in pieces, modes the umask would strip, and a
+// failure that names its path.
+
+const scratch = new Scratch();
+afterAll(() => scratch.cleanup());
+
+describe('FileWriterPool', () => {
+  it('writes thousands of small files and a multi-batch file over two threads, each byte and mode as given', async () => {
+    const dir = scratch.path('pool');
+    for (let d = 0; d < 5; d++) fs.mkdirSync(path.join(dir, `d${d}`), { recursive: true });
+    const pool = new FileWriterPool({ threads: 2, batchBytes: 16 * 1024 });
+    try {
+      for (let i = 0; i < 5000; i++) {
+        const mode = i % 3 === 0 ? 0o755 : i % 3 === 1 ? 0o644 : 0o664;
+        pool.writeWholeFile(path.join(dir, `d${i % 5}`, `f${i}`), mode, Buffer.from(`content of file ${i}\n`));
+        await pool.capacity();
+      }
+      const big = Buffer.alloc(100 * 1024 + 17, 'x');
+      big.write('head', 0);
+      big.write('tail', big.length - 4);
+      const handle = pool.open(path.join(dir, 'big'), 0o600);
+      pool.write(handle, big.subarray(0, 50_000));
+      pool.write(handle, big.subarray(50_000));
+      pool.close(handle);
+      await pool.finish();
+      for (let i = 0; i < 5000; i += 499) {
+        const file = path.join(dir, `d${i % 5}`, `f${i}`);
+        expect(fs.readFileSync(file, 'utf8')).toBe(`content of file ${i}\n`);
+        expect(fs.statSync(file).mode & 0o777).toBe(i % 3 === 0 ? 0o755 : i % 3 === 1 ? 0o644 : 0o664);
+      }
+      expect(fs.readdirSync(path.join(dir, 'd4'))).toHaveLength(1000);
+      expect(fs.readFileSync(path.join(dir, 'big')).equals(big)).toBe(true);
+      expect(fs.statSync(path.join(dir, 'big')).mode & 0o777).toBe(0o600);
+    } finally {
+      await pool.destroy();
+    }
+  });
+
+  it('never writes through something already at the path, and names the path that failed', async () => {
+    const dir = scratch.path('exists');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'taken'), 'original');
+    const pool = new FileWriterPool({ threads: 2 });
+    try {
+      pool.writeWholeFile(path.join(dir, 'taken'), 0o644, Buffer.from('replacement'));
+      const failure = await pool.finish().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(WriterError);
+      expect((failure as WriterError).failure).toMatchObject({ code: 'EEXIST', path: path.join(dir, 'taken') });
+      expect(fs.readFileSync(path.join(dir, 'taken'), 'utf8')).toBe('original');
+    } finally {
+      await pool.destroy();
+    }
+  });
+});
