@@ -8,7 +8,13 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'e2e/**/*.unit.test.ts', 'bench/**/*.test.ts'],
+          include: [
+            'shared/**/*.test.ts',
+            'electron/**/*.test.ts',
+            'e2e/**/*.unit.test.ts',
+            'bench/**/*.test.ts',
+            'deploy/**/*.test.ts',
+          ],
           // Integration tests spawn the CLIs and mount tmpfs; two at a time keeps a 2-core machine honest.
           maxWorkers: 2,
           testTimeout: 60_000,
