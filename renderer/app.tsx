@@ -26,6 +26,11 @@ const UninstallDialog = lazy(() =>
 const CommandLineDialog = lazy(() =>
   import('./pages/command-line-dialog').then((module) => ({ default: module.CommandLineDialog })),
 );
+const ExitDialog = lazy(() => import('./pages/exit-dialog').then((module) => ({ default: module.ExitDialog })));
+
+const CancelInstallDialog = lazy(() =>
+  import('./pages/cancel-install-dialog').then((module) => ({ default: module.CancelInstallDialog })),
+);
 
 function OpenDialog() {
   const type = useDialog((s) => s.dialog.type);
@@ -42,6 +47,18 @@ function OpenDialog() {
       return (
         <Suspense fallback={null}>
           <CommandLineDialog />
+        </Suspense>
+      );
+    case 'cancel-install':
+      return (
+        <Suspense fallback={null}>
+          <CancelInstallDialog />
+        </Suspense>
+      );
+    case 'confirm-exit':
+      return (
+        <Suspense fallback={null}>
+          <ExitDialog />
         </Suspense>
       );
     default: {

@@ -3,6 +3,9 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app';
 import { boot } from './state/actions';
 import './styles.css';
+// After styles.css, so their rules win over it at equal specificity.
+import './components/reflow.css';
+import './components/contrast.css';
 
 const container = document.getElementById('root');
 if (container) {

@@ -18,6 +18,8 @@ const nodeBundles = [
   ['electron/main/main.ts', 'dist/electron/main.js'],
   ['electron/main/preload.ts', 'dist/electron/preload.js'],
   ['scripts/build-sample-repository.ts', 'dist/scripts/build-sample-repository.cjs'],
+  ['scripts/generate-deploy-labels.ts', 'dist/scripts/generate-deploy-labels.cjs'],
+  ['scripts/generate-error-docs.ts', 'dist/scripts/generate-error-docs.cjs'],
   ['bench/install-throughput.ts', 'dist/bench/install-throughput.cjs'],
   ['bench/push-install.ts', 'dist/bench/push-install.cjs'],
 ];
@@ -66,3 +68,8 @@ execFileSync(
   { stdio: 'inherit' },
 );
 execFileSync(process.execPath, ['dist/scripts/build-sample-repository.cjs'], { stdio: 'inherit' });
+// docs/errors.md from the error catalog (committed; electron/error-docs.test.ts fails when it is stale).
+execFileSync(process.execPath, ['dist/scripts/generate-error-docs.cjs'], { stdio: 'inherit' });
+// The deployment tools' OS label table from the support matrix (committed; deploy/tests/deploy-labels.test.ts
+// fails when it is stale).
+execFileSync(process.execPath, ['dist/scripts/generate-deploy-labels.cjs'], { stdio: 'inherit' });

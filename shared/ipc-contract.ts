@@ -60,6 +60,8 @@ export interface PreflightSummary {
   readonly mode: 'fresh' | 'upgrade' | 'repair';
   readonly items: readonly PreflightItem[];
   readonly canInstall: boolean;
+  /** The agent version Install would lay down (from the package's file name), when a package was found. */
+  readonly agentVersion?: string;
 }
 
 export interface RegisterRequest {
@@ -92,6 +94,8 @@ export interface LogRun {
 export interface LogInfo {
   readonly name: LogName;
   readonly fileName: string;
+  /** The log's full path, shown so an admin can find the file (the renderer never hands a path back). */
+  readonly path: string;
   readonly exists: boolean;
   readonly size: number;
   readonly lineCount: number;
@@ -109,6 +113,12 @@ export interface LogLine {
   readonly number: number;
   readonly text: string;
   readonly level: 'debug' | 'info' | 'warn' | 'error' | 'other';
+}
+
+/** What Copy put on the clipboard: main reads the lines from the file, not from what the view loaded. */
+export interface LogCopied {
+  readonly lines: number;
+  readonly bytes: number;
 }
 
 export interface LogWindow {
@@ -179,7 +189,8 @@ export interface InvokeChannels {
   'setup:cancel': [{ readonly jobId: string }, void];
   'logs:info': [{ readonly log: LogName }, LogInfo];
   'logs:read': [{ readonly query: LogQuery; readonly first: number; readonly count: number }, LogWindow];
-  'logs:open-folder': [void, void];
+  'logs:copy': [{ readonly query: LogQuery; readonly run: number | null }, LogCopied];
+  'logs:open-folder': [{ readonly log: LogName }, void];
   'logs:save-diagnostics': [void, { readonly path: string } | null];
   'push:check-servers': [{ readonly lines: readonly string[]; readonly user: string }, PushServerCheck];
   'push:browse-key-file': [{ readonly current: string }, { readonly path: string } | null];
@@ -233,7 +244,8 @@ export const SETUP_API_TASKS = {
   cancel: task('setup:cancel', (jobId: string) => ({ jobId })),
   logInfo: task('logs:info', (log: LogName) => ({ log })),
   readLog: task('logs:read', (query: LogQuery, first: number, count: number) => ({ query, first, count })),
-  openLogFolder: task('logs:open-folder', none),
+  copyLog: task('logs:copy', (query: LogQuery, run: number | null) => ({ query, run })),
+  openLogFolder: task('logs:open-folder', (log: LogName) => ({ log })),
   saveDiagnostics: task('logs:save-diagnostics', none),
   checkPushServers: task('push:check-servers', (lines: readonly string[], user: string) => ({ lines, user })),
   browseKeyFile: task('push:browse-key-file', (current: string) => ({ current })),

@@ -25,6 +25,11 @@ export type JobEvent =
       readonly time: string;
       readonly logFile: string;
     }
+  /**
+   * Every step the job expects to run, in order, before the first one starts; sent again when the plan grows
+   * (the package's components are known only once it is extracted). Steps already started keep their state.
+   */
+  | { readonly type: 'plan'; readonly steps: readonly StepPlan[] }
   | { readonly type: 'step-started'; readonly step: StepPlan; readonly time: string }
   | {
       readonly type: 'step-progress';

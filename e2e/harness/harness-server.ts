@@ -43,6 +43,8 @@ export interface Harness {
   readonly port: number;
   /** Calls of app:close, logs:open-folder and the save dialog, for tests. */
   readonly calls: string[];
+  /** What main would have put on the clipboard (logs:copy), latest last. */
+  readonly clipboard: string[];
   close(): Promise<void>;
 }
 
@@ -75,6 +77,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     if (!fs.existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
   }
   const calls: string[] = [];
+  const clipboard: string[] = [];
   const probe = liveSystemProbe();
   const service: SetupService = createSetupService({
     paths: {
@@ -103,6 +106,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     },
     openFolder: async (folder) => {
       calls.push(`open-folder ${folder}`);
+    },
+    writeClipboard: (text) => {
+      clipboard.push(text);
     },
     closeApp: () => {
       calls.push('close');
@@ -194,6 +200,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     token,
     port,
     calls,
+    clipboard,
     close: async () => {
       unsubscribe();
       for (const stream of streams) stream.end();

@@ -11,9 +11,7 @@ async function installAndRegister(page: Page, endpoint: string, passphrase: stri
   await page.getByRole('button', { name: 'Install', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Installation Progress' })).toBeVisible();
   // The outcome is one sentence ("Installation succeeded: Succeeded" said it twice).
-  await expect(page.getByRole('status')).toHaveText(
-    'Installation succeeded: the agent is installed in /usr/local/ASR.',
-  );
+  await expect(page.getByRole('status')).toHaveText('Installed Mobility service 9.60.0.0 at /usr/local/ASR.');
   await page.getByRole('button', { name: 'Proceed to Configuration' }).click();
   await page.getByRole('textbox', { name: 'IP address' }).fill(endpoint);
   await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);

@@ -61,6 +61,11 @@ export class ConsoleRenderer {
         this.logFile = event.logFile;
         if (this.mode !== 'silent') this.streams.stdout.write(`Setup log: ${event.logFile}\n`);
         return;
+      case 'plan':
+        for (const step of event.steps) this.titles.set(step.id, step.title);
+        if (this.mode !== 'silent')
+          this.line(`Plan: ${event.steps.map((step, index) => `${index + 1}. ${step.title}`).join('; ')}`, false);
+        return;
       case 'step-started':
         this.titles.set(event.step.id, event.step.title);
         if (this.mode === 'tty') this.line(`  … ${event.step.title}`, true);

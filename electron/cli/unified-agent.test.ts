@@ -152,12 +152,46 @@ describe('silent install, both syntaxes', () => {
     expect(last?.type === 'step-progress' && last.filesDone === last.filesTotal).toBe(true);
   });
 
+  // Issue 13: steps appeared only as they started, so the wizard could not show what was still to come.
+  it('announces every step as a plan before the first one starts, and the components once the package is read', async () => {
+    const { root, repo } = await setup();
+    const run = await runCli(CLI.unifiedAgent, [
+      '-r',
+      'MS',
+      '-v',
+      'VmWare',
+      '--json',
+      '--repository',
+      repo,
+      '--root',
+      root,
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.events.slice(0, 2).map((event) => event.type)).toEqual(['job-started', 'plan']);
+    const plans = run.events.flatMap((event) => (event.type === 'plan' ? [event.steps.map((step) => step.id)] : []));
+    expect(plans).toEqual([
+      ['locate', 'preflight', 'extract', 'install', 'components', 'service', 'configure'],
+      ['locate', 'preflight', 'extract', 'install', 'component:vss-provider', 'service', 'configure'],
+    ]);
+    // The components are planned before the first of them starts.
+    const secondPlan = run.events.findIndex((event, index) => index > 1 && event.type === 'plan');
+    const firstComponent = run.events.findIndex(
+      (event) => event.type === 'step-started' && event.step.kind === 'component',
+    );
+    expect(secondPlan).toBeGreaterThan(0);
+    expect(secondPlan).toBeLessThan(firstComponent);
+    // Every step that ran was planned.
+    const started = run.events.flatMap((event) => (event.type === 'step-started' ? [event.step.id] : []));
+    expect(started).toEqual(plans[1]);
+  });
+
   it('shows step lines when not silent and not on a terminal', async () => {
     const { root, repo } = await setup();
     const run = await runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '--repository', repo, '--root', root]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('[extract] ✔ Verify and extract the package: Succeeded');
     expect(run.stdout).toContain('Setup log:');
+    expect(run.stdout).toContain('Plan: 1. Locate the agent package; 2. Check prerequisites;');
   });
 
   it('writes ASRUnifiedAgentInstaller.log with a header per run, timestamps and levels', async () => {

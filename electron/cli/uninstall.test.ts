@@ -55,6 +55,24 @@ describe('--uninstall', () => {
     expect(again.stdout).toMatch(/not installed; nothing to remove/);
   });
 
+  it('plans exactly the steps it will run before the first one starts (no unregister when not registered)', async () => {
+    const root = await installed();
+    const run = await runCli(CLI.unifiedAgent, ['--uninstall', '--json', '--root', root]);
+    expect(run.code, run.stdout).toBe(0);
+    const plans = run.events.filter((event) => event.type === 'plan');
+    expect(plans).toHaveLength(1);
+    const planned = plans[0]?.type === 'plan' ? plans[0].steps.map((step) => step.title) : [];
+    expect(planned).toEqual([
+      'Find the installed agent',
+      expect.stringMatching(/^Remove the .+ service$/),
+      'Remove the agent from /usr/local/ASR',
+    ]);
+    const started = run.events.flatMap((event) => (event.type === 'step-started' ? [event.step.title] : []));
+    expect(started).toEqual(planned);
+    const planAt = run.events.indexOf(plans[0] as (typeof run.events)[number]);
+    expect(planAt).toBeLessThan(run.events.findIndex((event) => event.type === 'step-started'));
+  });
+
   it('keeps what setup did not put there, names it, and removes the folder only when empty', async () => {
     const root = await installed();
     fs.writeFileSync(path.join(location(root), 'notes.txt'), 'mine');

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 // who can already set a root process's environment can use it, and it can only pause the run.
 
 export type FailpointName =
+  | 'after-plan'
   | 'after-journal'
   | 'mid-extract'
   | 'after-extract'

@@ -94,7 +94,8 @@ const VALID_ARGS: Readonly<Record<InvokeChannel, unknown>> = {
   'setup:cancel': { jobId: JOB_ID },
   'logs:info': { log: 'configurator' },
   'logs:read': { query: QUERY, first: 0, count: 100 },
-  'logs:open-folder': undefined,
+  'logs:copy': { query: QUERY, run: null },
+  'logs:open-folder': { log: 'push' },
   'logs:save-diagnostics': undefined,
   'push:check-servers': { lines: ['10.0.0.7', 'admin@web-01:2222'], user: 'root' },
   'push:browse-key-file': { current: '' },
@@ -117,7 +118,7 @@ describe('registerInvokeHandlers', () => {
   it('registers one handler for every channel of INVOKE_SCHEMAS and nothing else', () => {
     unregister = registerInvokeHandlers(recordingHandlers().handlers, isTrusted);
     expect([...fake.handlers.keys()].sort()).toEqual([...CHANNELS].sort());
-    expect(CHANNELS).toHaveLength(18);
+    expect(CHANNELS).toHaveLength(19);
   });
 
   it.each(CHANNELS)('refuses %s from an untrusted sender without calling the handler', async (channel) => {
@@ -167,6 +168,9 @@ describe('registerInvokeHandlers', () => {
     ['logs:read', { query: { ...QUERY, level: 'trace' }, first: 0, count: 10 }, 'query.level'],
     ['logs:read', { query: { ...QUERY, text: 't'.repeat(257) }, first: 0, count: 10 }, 'query.text'],
     ['logs:read', { query: { ...QUERY, log: '/etc/shadow' }, first: 0, count: 10 }, 'query.log'],
+    ['logs:copy', { query: QUERY, run: -1 }, 'run'],
+    ['logs:copy', { query: { ...QUERY, log: '/etc/shadow' }, run: null }, 'query.log'],
+    ['logs:open-folder', { log: '/etc' }, 'log'],
     ['setup:register', { endpoint: '10.0.0.5', passphrase: '' }, 'passphrase'],
     ['setup:register', { endpoint: '', passphrase: 'p' }, 'endpoint'],
     ['setup:register', { endpoint: '1'.repeat(65), passphrase: 'p' }, 'endpoint'],

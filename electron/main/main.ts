@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { app, dialog, protocol, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, clipboard, dialog, protocol, shell, type IpcMainInvokeEvent } from 'electron';
 import { PRODUCT_NAME } from '../../shared/product';
 import { parseAppOptions } from '../service/app-options';
 import { liveSystemProbe } from '../engine/system/system-probe';
@@ -118,6 +118,8 @@ async function start(): Promise<void> {
     openFolder: async (folder) => {
       await shell.openPath(folder);
     },
+    // The page is denied clipboard permissions (window-security.ts); Copy in the logs view goes through main.
+    writeClipboard: (text) => clipboard.writeText(text),
     closeApp: () => window.close(),
   });
   const isTrusted = (event: IpcMainInvokeEvent): boolean =>

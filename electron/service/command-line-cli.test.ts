@@ -136,6 +136,7 @@ async function wizardInstall(options: InstallOptions): Promise<string> {
     browseFile: async () => null,
     saveFile: async () => null,
     openFolder: async () => undefined,
+    writeClipboard: () => undefined,
     closeApp: () => undefined,
   });
   services.push(service);

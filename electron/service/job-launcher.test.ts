@@ -414,7 +414,9 @@ emit({ type: 'log', level: 'info', message: 'waiting for stdin to close', time: 
     expect(events.map((event) => event.type)).toEqual(['log', 'result']);
   });
 
-  it('cancel() also stops a direct child that does not read stdin, with a synthesized result', async () => {
+  // Issue 13: a cancel right after Install killed the child before its handlers were set, and the wizard said
+  // "Installation failed … INSTALL_FAILED … killed by SIGTERM" for what the admin asked for.
+  it('cancel() also stops a direct child that does not read stdin: CANCELLED (exit 4 / 1602), said to be our stop', async () => {
     const script = childScript(`
 setInterval(() => undefined, 1000);
 emit({ type: 'log', level: 'info', message: 'busy', time: 't' });`);
@@ -427,8 +429,33 @@ emit({ type: 'log', level: 'info', message: 'busy', time: 't' });`);
       },
     });
     const result: ResultEvent = await job.done;
-    expect(result).toMatchObject({ status: 'Failed', error: { code: 'INSTALL_FAILED' } });
-    expect(result.error?.message).toContain('killed by SIGTERM');
+    const codes = resultCodes('Failed', result.error, process.platform);
+    expect(result).toMatchObject({ status: 'Failed', error: { code: 'CANCELLED' }, exitCode: codes.exitCode });
+    expect(codes).toEqual(
+      process.platform === 'win32' ? { exitCode: 1602, msiCode: 1602 } : { exitCode: 4, msiCode: 1602 },
+    );
+    expect(result.error?.message).toContain('stopped by the cancel (SIGTERM) before it could answer');
+    expect(result.error?.message).toContain('nothing was changed');
+    expect(result.error?.message).not.toMatch(/fail|unexpected/i);
+  });
+
+  it('a child that ends without a result after the cancel closed its stdin is cancelled too, not failed', async () => {
+    const script = childScript(`
+process.on('SIGTERM', () => undefined);
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
+emit({ type: 'log', level: 'info', message: 'busy', time: 't' });`);
+    const job: RunningJob = launchJob({
+      kind: 'install',
+      plan: spawnPlan(NODE, script, [], 'elevated', undefined, 'install'),
+      cancelByClosingStdin: true,
+      onEvent: (event) => {
+        if (event.type === 'log') job.cancel();
+      },
+    });
+    const result: ResultEvent = await job.done;
+    expect(result).toMatchObject({ status: 'Failed', error: { code: 'CANCELLED' } });
+    expect(result.error?.message).toContain('ended after the cancel (exit code 0)');
   });
 
   it("cancel() of an elevated child (under pkexec, not ours to signal) only closes stdin, and the job ends with the child's own result", async () => {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
-import { setupError } from '../../shared/error-catalog';
+import { setupError, type SetupError } from '../../shared/error-catalog';
 import type { ElevationMode, JobKind } from '../../shared/ipc-contract';
 import type { JobEvent } from '../../shared/job-events';
 import { resultCodes } from '../../shared/exit-codes';
@@ -86,6 +86,24 @@ export interface LaunchOptions {
   readonly onEvent: (event: JobEvent) => void;
 }
 
+/**
+ * A child that ends without a result after our Cancel was stopped by us: cancelled, not failed. Dying of the
+ * signal means it had not yet set up its own handler (the CLI's handler cancels and rolls back instead), so
+ * it had changed nothing; any other end leaves at most a journal, which the next run settles.
+ */
+export function cancelledBeforeAnswer(why: string): SetupError {
+  if (why.startsWith('killed by '))
+    return setupError(
+      'CANCELLED',
+      `setup was cancelled: the setup process was stopped by the cancel (${why.slice('killed by '.length)}) before it could answer, so nothing was changed`,
+    );
+  return setupError(
+    'CANCELLED',
+    `setup was cancelled: the setup process ended after the cancel (${why}) before it reported its result`,
+    'Run setup again when ready: if this run had begun to change the machine, the next run undoes that first.',
+  );
+}
+
 export function launchJob(options: LaunchOptions): RunningJob {
   const jobId = randomUUID();
   const child: ChildProcess = spawn(options.plan.command, [...options.plan.args], {
@@ -95,6 +113,7 @@ export function launchJob(options: LaunchOptions): RunningJob {
     windowsHide: true,
   });
   let sawResult: Extract<JobEvent, { type: 'result' }> | undefined;
+  let cancelRequested = false;
   let stderrTail = '';
   let carry = '';
   const onLine = (line: string): void => {
@@ -137,16 +156,18 @@ export function launchJob(options: LaunchOptions): RunningJob {
       }
       // The child died without a result line (killed, crashed, pkexec refused): still end the job.
       const dismissed = /dismissed|Not authorized|Request dismissed/i.test(stderrTail);
-      const error = dismissed
-        ? setupError(
-            'NOT_ELEVATED',
-            'administrator rights were not granted',
-            'Select Install again and enter an administrator password when asked.',
-          )
-        : setupError(
-            'INSTALL_FAILED',
-            `setup stopped unexpectedly (${why})${stderrTail ? `: ${stderrTail.trim().split('\n').slice(-3).join(' ')}` : ''}`,
-          );
+      const error = cancelRequested
+        ? cancelledBeforeAnswer(why)
+        : dismissed
+          ? setupError(
+              'NOT_ELEVATED',
+              'administrator rights were not granted',
+              'Select Install again and enter an administrator password when asked.',
+            )
+          : setupError(
+              'INSTALL_FAILED',
+              `setup stopped unexpectedly (${why})${stderrTail ? `: ${stderrTail.trim().split('\n').slice(-3).join(' ')}` : ''}`,
+            );
       const codes = resultCodes('Failed', error, process.platform);
       const result: Extract<JobEvent, { type: 'result' }> = {
         type: 'result',
@@ -172,6 +193,7 @@ export function launchJob(options: LaunchOptions): RunningJob {
     jobId,
     kind: options.kind,
     cancel: () => {
+      cancelRequested = true;
       if (options.cancelByClosingStdin) child.stdin?.end();
       // A child running as ourselves is also signalled; one under pkexec (root) only hears the closed pipe.
       if (!options.elevated) child.kill('SIGTERM');

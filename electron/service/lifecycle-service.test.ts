@@ -85,6 +85,7 @@ function makeService(overrides: Partial<SetupServiceDeps> = {}): Fixture {
       return null;
     },
     openFolder: async () => undefined,
+    writeClipboard: () => undefined,
     closeApp: () => undefined,
     ...overrides,
   });

@@ -38,5 +38,6 @@ export function preflightSummary(report: PreflightReport, elevation: ElevationMo
     mode: report.mode,
     items,
     canInstall: items.every((item) => item.ok === true),
+    ...(report.located ? { agentVersion: report.located.name.versionText } : {}),
   };
 }

@@ -91,6 +91,7 @@ function makePushService(mode = 'ok'): Fixture {
     browseFile: async (current) => `${current}.picked`,
     saveFile: async (name) => (name === 'push-results.csv' ? saved : null),
     openFolder: async () => undefined,
+    writeClipboard: () => undefined,
     closeApp: () => undefined,
   });
   services.push(service);

@@ -72,6 +72,9 @@ function makeService(overrides: Partial<SetupServiceDeps> = {}): Fixture {
     openFolder: async (folder) => {
       calls.push(`open ${folder}`);
     },
+    writeClipboard: (text) => {
+      calls.push(`clipboard ${text}`);
+    },
     closeApp: () => {
       calls.push('close');
     },
@@ -330,6 +333,8 @@ describe('setup:preflight', () => {
     const { service } = makeService();
     const summary = await service.handlers['setup:preflight'](MS_VMWARE);
     expect(summary).toMatchObject({ installLocation: DEFAULT_LOCATION, mode: 'fresh', canInstall: true });
+    // The wizard's header names the agent version Install would lay down (issue 13).
+    expect(summary.agentVersion).toBe(VERSION);
     expect(summary.items.filter((item) => item.ok !== true)).toEqual([]);
     expect(summary.items.map((item) => item.id)).toEqual(
       expect.arrayContaining(['elevation', 'os', 'package', 'location', 'disk']),
@@ -563,6 +568,51 @@ describe('logs', () => {
     expect(errors.lines.filter((line) => line.level !== 'error')).toEqual([]);
   });
 
+  it('logs:copy puts the whole log, read by main from the file, on the clipboard; info names its full path', async () => {
+    const fixture = makeService();
+    const file = installerLogFile(systemLayout('linux', fixture.root), undefined);
+    const long = `2026-11-25T17:59:34.507Z INFO  ${'x'.repeat(12_000)}`;
+    const lines = [...Array.from({ length: 450 }, (_, i) => `2026-11-25T17:59:34.507Z INFO  line ${i}`), long];
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    expect((await fixture.service.handlers['logs:info']({ log: 'installer' })).path).toBe(file);
+
+    const copied = await fixture.service.handlers['logs:copy']({
+      query: { log: 'installer', level: 'all', text: '' },
+      run: null,
+    });
+    expect(copied).toEqual({ lines: 451, bytes: Buffer.byteLength(lines.join('\n')) });
+    // Every line, the 12,000-character one whole: not the 200-line blocks the view loaded, not cut.
+    expect(fixture.calls).toEqual([`clipboard ${lines.join('\n')}`]);
+  });
+
+  it('logs:copy of a run copies that run only, under the filter; an unknown run is refused', async () => {
+    const fixture = makeService();
+    const file = installerLogFile(systemLayout('linux', fixture.root), undefined);
+    const rule = '='.repeat(100);
+    const header = (title: string): string[] => [rule, `${title}: run started 2026-11-25T17:59:34.507Z`, rule];
+    const first = [...header('Install'), '2026-11-25T17:59:34.507Z ERROR first run failed'];
+    const second = [
+      ...header('Repair'),
+      '2026-11-25T17:59:35.507Z INFO  second',
+      '2026-11-25T17:59:36.507Z ERROR second',
+    ];
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${[...first, ...second].join('\n')}\n`);
+    const runs = (await fixture.service.handlers['logs:info']({ log: 'installer' })).runs;
+    expect(runs.map((run) => run.line)).toEqual([0, 4]);
+
+    const all = { log: 'installer', level: 'all', text: '' } as const;
+    expect(await fixture.service.handlers['logs:copy']({ query: all, run: 0 })).toMatchObject({ lines: 4 });
+    expect(await fixture.service.handlers['logs:copy']({ query: { ...all, level: 'error' }, run: 4 })).toMatchObject({
+      lines: 1,
+    });
+    expect(fixture.calls).toEqual([`clipboard ${first.join('\n')}`, `clipboard ${second[4]}`]);
+    await expect(fixture.service.handlers['logs:copy']({ query: all, run: 2 })).rejects.toMatchObject({
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('does not start a run') },
+    });
+  });
+
   it('logs:info of the configurator log before any registration says it does not exist', async () => {
     const { service } = makeService();
     expect(await service.handlers['logs:info']({ log: 'configurator' })).toMatchObject({
@@ -601,8 +651,16 @@ describe('the other calls', () => {
 
   it('logs:open-folder opens the folder of the installer log', async () => {
     const { service, root, calls } = makeService();
-    await service.handlers['logs:open-folder']();
+    await service.handlers['logs:open-folder']({ log: 'installer' });
     expect(calls).toEqual([`open ${path.join(root, 'var/log/ASRSetupLogs')}`]);
+  });
+
+  it('logs:open-folder opens the folder of the log named: the push log has its own', async () => {
+    const { service, calls } = makeService();
+    await service.handlers['logs:open-folder']({ log: 'push' });
+    const info = await service.handlers['logs:info']({ log: 'push' });
+    expect(calls).toEqual([`open ${path.dirname(info.path)}`]);
+    expect(path.basename(info.path)).toBe('ASRPushInstall.log');
   });
 
   it('app:close closes the app', async () => {

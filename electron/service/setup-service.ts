@@ -50,6 +50,8 @@ export interface SetupServiceDeps {
   /** Native save dialog for the push results and the diagnostics bundle (main) or a stand-in (bridge). */
   readonly saveFile: (suggestedName: string) => Promise<string | null>;
   readonly openFolder: (folder: string) => Promise<void>;
+  /** Puts text on the system clipboard (main: Electron's clipboard, as the page may not write it). */
+  readonly writeClipboard: (text: string) => void;
   readonly closeApp: () => void;
 }
 
@@ -216,7 +218,20 @@ function setupHandlers(
     'setup:cancel': async ({ jobId }) => jobs.cancel(jobId),
     'logs:info': async ({ log }) => logs.info(log),
     'logs:read': async ({ query, first, count }) => logs.read(query, first, count),
-    'logs:open-folder': async () => deps.openFolder(path.dirname(logFiles.installer)),
+    'logs:copy': async ({ query, run }) => {
+      const copied = logs.copy(query, run);
+      if (!copied.ok)
+        throw new IpcError(
+          setupError(
+            'INVALID_ARGUMENT',
+            copied.reason,
+            'Choose a run or filter the lines to copy fewer, or use Open folder to open the log file itself.',
+          ),
+        );
+      if (copied.lines > 0) deps.writeClipboard(copied.text);
+      return { lines: copied.lines, bytes: Buffer.byteLength(copied.text) };
+    },
+    'logs:open-folder': async ({ log }) => deps.openFolder(path.dirname(logFiles[log])),
     'logs:save-diagnostics': async () => {
       const file = await deps.saveFile(diagnosticsFileName(deps.probe.now()));
       if (!file) return null;

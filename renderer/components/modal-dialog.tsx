@@ -21,6 +21,18 @@ export function ModalDialog({
 }) {
   const box = useRef<HTMLDivElement>(null);
   const titleId = useId();
+  const close = useRef(onClose);
+  close.current = onClose;
+  useEffect(() => {
+    // Escape closes the dialog wherever focus is, also after a click on the backdrop moved it to the body.
+    const onEscape = (event: globalThis.KeyboardEvent): void => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      event.preventDefault();
+      close.current();
+    };
+    document.addEventListener('keydown', onEscape);
+    return () => document.removeEventListener('keydown', onEscape);
+  }, []);
   useEffect(() => {
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const first =
@@ -31,11 +43,6 @@ export function ModalDialog({
     };
   }, []);
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    if (event.key === 'Escape') {
-      event.stopPropagation();
-      onClose();
-      return;
-    }
     if (event.key !== 'Tab' || !box.current) return;
     const items = [...box.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
     const first = items[0];

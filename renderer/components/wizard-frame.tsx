@@ -1,5 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { openLogs } from '../state/actions';
+import { ProductLine } from './product-line';
+import { requestExit } from '../state/exit-actions';
 import { useWizard, type WizardStep } from '../state/stores';
 
 // The frame every page shares: the step list (where the admin is), a way to the logs from every page,
@@ -19,6 +21,16 @@ const PUSH_STEPS: Steps = [
   { type: 'push-progress', label: 'Push progress' },
 ];
 
+/** On a narrow window (a VM console, 200% zoom) the step list gives way to one line (reflow.css). */
+function StepCount({ steps, current }: { readonly steps: Steps; readonly current: WizardStep['type'] }) {
+  const at = steps.findIndex((s) => s.type === current);
+  return at === -1 ? null : (
+    <p className="step-count">
+      Step {at + 1} of {steps.length}: {steps[at]?.label}
+    </p>
+  );
+}
+
 export function WizardFrame({ title, children }: { readonly title: string; readonly children: ReactNode }) {
   const step = useWizard((s) => s.step);
   const version = useWizard((s) => s.app?.version);
@@ -29,12 +41,18 @@ export function WizardFrame({ title, children }: { readonly title: string; reado
   return (
     <div className="frame">
       <header className="frame-header">
-        <p className="product">Mobility Service Setup{version ? ` ${version}` : ''}</p>
-        <button type="button" className="link-button" onClick={() => void openLogs()}>
-          View logs
-        </button>
+        <ProductLine setupVersion={version} />
+        <div className="frame-tools">
+          <button type="button" className="link-button" onClick={() => void openLogs()}>
+            View logs
+          </button>
+          <button type="button" className="link-button" onClick={() => void requestExit()}>
+            Exit
+          </button>
+        </div>
       </header>
       <nav aria-label="Setup steps" className="steps">
+        <StepCount steps={step.type.startsWith('push-') ? PUSH_STEPS : STEPS} current={step.type} />
         <ol>
           {(step.type.startsWith('push-') ? PUSH_STEPS : STEPS).map((s) => (
             <li

@@ -1,4 +1,4 @@
-import { useId, useRef } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import {
   endpointProblem,
   loadPassphraseFile,
@@ -8,17 +8,28 @@ import {
   togglePassphraseVisible,
 } from '../state/actions';
 import { openCommandLine, showInstallationOptions } from '../state/lifecycle-actions';
+import { backToRegistered } from '../state/exit-actions';
+import { judgeEndpoint } from '../state/field-actions';
+import { registerMissing, registrationFieldErrors } from '../state/field-rules';
 import { useRegistration, useWizard } from '../state/stores';
 import { ErrorPanel } from '../components/error-panel';
 import { WizardFrame } from '../components/wizard-frame';
 
 export function ConfigurationServerPage() {
-  const { endpoint, passphrase, showPassphrase, submitting, error, registered } = useRegistration();
+  const { endpoint, passphrase, showPassphrase, submitting, error, registered, endpointJudged } = useRegistration();
   const installed = useWizard((s) => s.app?.installed);
   const fileInput = useRef<HTMLInputElement>(null);
-  const ids = { ip: useId(), ipError: useId(), pass: useId(), passHint: useId() };
-  const problem = endpointProblem(endpoint);
-  const ready = endpoint.trim() !== '' && problem === undefined && passphrase !== '' && !submitting;
+  const errorBox = useRef<HTMLDivElement>(null);
+  const ids = { ip: useId(), ipError: useId(), pass: useId(), passError: useId(), passHint: useId(), missing: useId() };
+  const valid = endpointProblem(endpoint) === undefined;
+  const failedAt = registrationFieldErrors(error);
+  const problem = (endpointJudged ? endpointProblem(endpoint) : undefined) ?? failedAt.endpoint;
+  const missing = registerMissing(endpoint, passphrase, endpointJudged);
+  const ready = missing.length === 0 && valid && !submitting;
+  // After a failed Register, focus goes to what went wrong, not back to the page body.
+  useEffect(() => {
+    if (error) errorBox.current?.focus();
+  }, [error]);
   return (
     <WizardFrame title="Configuration Server Details">
       <form
@@ -51,6 +62,7 @@ export function ConfigurationServerPage() {
             aria-invalid={problem !== undefined}
             aria-describedby={problem ? ids.ipError : undefined}
             onChange={(event) => setEndpoint(event.target.value)}
+            onBlur={judgeEndpoint}
           />
           {problem ? (
             <p id={ids.ipError} className="field-error">
@@ -67,7 +79,8 @@ export function ConfigurationServerPage() {
               spellCheck={false}
               autoComplete="off"
               value={passphrase}
-              aria-describedby={ids.passHint}
+              aria-invalid={failedAt.passphrase !== undefined}
+              aria-describedby={failedAt.passphrase ? `${ids.passError} ${ids.passHint}` : ids.passHint}
               onChange={(event) => setPassphrase(event.target.value)}
             />
             <button
@@ -94,14 +107,31 @@ export function ConfigurationServerPage() {
               }}
             />
           </div>
+          {failedAt.passphrase ? (
+            <p id={ids.passError} className="field-error">
+              {failedAt.passphrase}
+            </p>
+          ) : null}
           <p id={ids.passHint} className="hint">
             The passphrase is never sent to the server or written to the logs: setup and the server prove to each other
             that they know it.
           </p>
         </div>
-        <div aria-live="polite">{error ? <ErrorPanel error={error} title="Registration failed" /> : null}</div>
+        <div aria-live="polite" ref={errorBox} tabIndex={-1} className="error-focus">
+          {error ? <ErrorPanel error={error} title="Registration failed" /> : null}
+        </div>
         <div className="actions">
           {submitting ? <p className="hint">Registering…</p> : null}
+          {!submitting && missing.length > 0 ? (
+            <p id={ids.missing} className="hint">
+              {missing.join('. ')}.
+            </p>
+          ) : null}
+          {registered && !submitting ? (
+            <button type="button" onClick={backToRegistered}>
+              Back
+            </button>
+          ) : null}
           {installed ? (
             <button type="button" onClick={showInstallationOptions}>
               Installation options
@@ -110,7 +140,12 @@ export function ConfigurationServerPage() {
           <button type="button" onClick={() => openCommandLine('register')}>
             Show command line
           </button>
-          <button type="submit" className="primary" disabled={!ready}>
+          <button
+            type="submit"
+            className="primary"
+            disabled={!ready}
+            aria-describedby={!submitting && missing.length > 0 ? ids.missing : undefined}
+          >
             Register
           </button>
         </div>

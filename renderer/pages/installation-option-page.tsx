@@ -1,8 +1,10 @@
-import { useEffect } from 'react';
+import { useEffect, useId } from 'react';
 import { browseInstallLocation, goTo, preflightIfNeeded, setInstallOption, startInstall } from '../state/actions';
 import { openCommandLine, openUninstallDialog } from '../state/lifecycle-actions';
 import { useInstall, useWizard } from '../state/stores';
 import { ErrorPanel } from '../components/error-panel';
+import { InstallOptionHelp } from '../components/install-option-help';
+import { Prerequisites } from '../components/prerequisites';
 import { WizardFrame } from '../components/wizard-frame';
 
 export function InstallationOptionPage() {
@@ -11,9 +13,18 @@ export function InstallationOptionPage() {
   const startError = useInstall((s) => s.startError);
   const installed = useWizard((s) => s.app?.installed);
   const registration = useWizard((s) => s.app?.registration);
-  const canInstall = preflight.status === 'done' && preflight.summary.canInstall;
+  const locationProblem = useInstall((s) => s.locationProblem);
+  const canInstall = preflight.status === 'done' && preflight.summary.canInstall && locationProblem === undefined;
   useEffect(preflightIfNeeded, []);
   const mode = preflight.status === 'done' ? preflight.summary.mode : undefined;
+  // The field keeps its fixed id: bench/wizard.ts times the page until this input accepts input.
+  const ids = { location: 'install-location', locationError: useId() };
+  // A location the engine refused (a file, a folder not empty) is said at the field as well as in the list.
+  const refused =
+    preflight.status === 'done'
+      ? preflight.summary.items.find((item) => item.id === 'location' && item.ok === false)
+      : undefined;
+  const locationMessage = locationProblem ?? refused?.message;
   return (
     <WizardFrame title="Installation Option">
       <form
@@ -45,20 +56,27 @@ export function InstallationOptionPage() {
           </label>
         </fieldset>
         <div className="field">
-          <label htmlFor="install-location">Install location</label>
+          <label htmlFor={ids.location}>Install location</label>
           <div className="row">
             <input
-              id="install-location"
+              id={ids.location}
               type="text"
               spellCheck={false}
               autoComplete="off"
               value={options.installLocation}
+              aria-invalid={locationMessage !== undefined}
+              aria-describedby={locationMessage !== undefined ? ids.locationError : undefined}
               onChange={(event) => setInstallOption({ installLocation: event.target.value })}
             />
             <button type="button" onClick={() => void browseInstallLocation()}>
               Browse…
             </button>
           </div>
+          {locationMessage !== undefined ? (
+            <p id={ids.locationError} className="field-error">
+              {locationMessage}
+            </p>
+          ) : null}
           {installed ? (
             <p className="hint">
               Version {installed.agentVersion} is installed at {installed.installLocation}.
@@ -113,38 +131,10 @@ export function InstallationOptionPage() {
             Azure virtual machine
           </label>
         </fieldset>
+        <InstallOptionHelp />
         <section aria-labelledby="preflight-heading" className="preflight">
           <h2 id="preflight-heading">Prerequisites</h2>
-          <div aria-live="polite">
-            {preflight.status === 'checking' || preflight.status === 'idle' ? (
-              <p className="hint">Checking this machine…</p>
-            ) : null}
-            {preflight.status === 'error' ? <ErrorPanel error={preflight.error} /> : null}
-            {preflight.status === 'done' ? (
-              <ul className="checks">
-                {preflight.summary.items.map((item) => (
-                  <li
-                    key={item.id}
-                    className={item.ok === false ? 'check failed' : item.ok === null ? 'check skipped' : 'check ok'}
-                  >
-                    <span className="check-mark" aria-hidden="true">
-                      {item.ok === false ? '✖' : item.ok === null ? '–' : '✔'}
-                    </span>
-                    <span>
-                      <strong>{item.title}</strong>
-                      <span className="visually-hidden">
-                        {item.ok === false ? ': failed' : item.ok === null ? ': not checked' : ': passed'}
-                      </span>
-                      {`: ${item.message}`}
-                      {item.ok === false && item.remedy ? (
-                        <span className="remedy-inline"> What to do: {item.remedy}</span>
-                      ) : null}
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            ) : null}
-          </div>
+          <Prerequisites />
         </section>
         {startError ? <ErrorPanel error={startError} /> : null}
         <div className="actions">

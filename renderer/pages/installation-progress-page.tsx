@@ -1,24 +1,31 @@
 import { useEffect, useRef } from 'react';
-import { backToOptions, cancelJob, closeApp, proceedToConfiguration } from '../state/actions';
-import { outcomeSentence } from '../state/job-outcome';
+import { backToOptions, closeApp, proceedToConfiguration } from '../state/actions';
+import { outcomeSentence, outcomeStatus } from '../state/job-outcome';
+import { overallPercent, stepPosition } from '../state/job-progress';
+import { requestCancel } from '../state/progress-actions';
 import { useInstall } from '../state/stores';
-import type { JobStep } from '../state/job-state';
+import type { JobView } from '../state/job-state';
+import { formatClock } from '../state/time-format';
 import { ErrorPanel } from '../components/error-panel';
+import { JobClock } from '../components/job-clock';
+import { JobStepList } from '../components/job-step-list';
 import { formatBytes } from '../../shared/format';
 import { WizardFrame } from '../components/wizard-frame';
+import './progress-page.css';
 
-const STATE_LABEL: Record<JobStep['state'], string> = {
-  pending: 'Waiting',
-  running: 'In progress',
-  Succeeded: 'Succeeded',
-  Warning: 'Warning',
-  Failed: 'Failed',
-  Skipped: 'Skipped',
-};
+/** "Step 3 of 7: Verify and extract the package", while the job runs. */
+function positionText(job: JobView, cancelling: boolean): string {
+  if (cancelling) return 'Cancelling: undoing the changes made so far…';
+  const { index, count, step } = stepPosition(job);
+  if (count === 0) return 'Starting…';
+  if (!step) return `${count} steps planned`;
+  return `Step ${index} of ${count}: ${step.title}`;
+}
 
 export function InstallationProgressPage() {
   const job = useInstall((s) => s.job);
   const kind = useInstall((s) => s.jobKind);
+  const cancelRequestedFor = useInstall((s) => s.cancelRequestedFor);
   const details = useRef<HTMLDivElement>(null);
   const lineCount = job?.details.length ?? 0;
   useEffect(() => {
@@ -28,80 +35,65 @@ export function InstallationProgressPage() {
   }, [lineCount]);
   if (!job) return null;
   const result = job.result;
+  const status = outcomeStatus(job);
   const uninstall = kind === 'uninstall';
   const installed = !uninstall && result !== undefined && result.status !== 'Failed';
+  const cancelling = !result && cancelRequestedFor === job.jobId;
   const noun = uninstall ? 'Uninstall' : 'Installation';
-  const progress = job.progress;
-  const percent =
-    progress && progress.bytesTotal > 0
-      ? Math.floor((progress.bytesDone / progress.bytesTotal) * 100)
-      : result
-        ? 100
-        : 0;
+  const percent = overallPercent(job);
+  const position = stepPosition(job);
+  // Bytes and files only while extracting: the bar itself counts every step.
+  const running = position.step?.state === 'running' ? position.step : undefined;
+  const progress = running && job.progress?.stepId === running.id ? job.progress : undefined;
   return (
     <WizardFrame title={`${noun} Progress`}>
-      <ol className="job-steps" aria-label={`${noun} steps`}>
-        {job.steps.map((step) => (
-          <li key={step.id} className={`job-step state-${step.state.toLowerCase()}`}>
-            <span className="step-title">
-              {step.title}
-              {step.optional ? ' (optional)' : ''}
-            </span>
-            <span className="step-state">{STATE_LABEL[step.state]}</span>
-            {step.message ? <span className="step-message">{step.message}</span> : null}
-          </li>
-        ))}
-      </ol>
+      <div role="status" className={`outcome-banner${status ? ` status-${status.toLowerCase()}` : ''}`}>
+        {/* The banner's mark is drawn by the style sheet: the sentence alone is what is read and copied. */}
+        {result && status ? <p className="banner-text">{outcomeSentence(kind, job)}</p> : null}
+      </div>
+      {result?.error ? <ErrorPanel error={result.error} logFile={job.logFile} time={job.endedAt} /> : null}
       <div className="progress">
+        {result ? null : <p className="job-position">{positionText(job, cancelling)}</p>}
         <div
           role="progressbar"
           aria-label={`${noun} progress`}
           aria-valuemin={0}
           aria-valuemax={100}
           aria-valuenow={percent}
-          aria-valuetext={
+          aria-valuetext={`${percent}%${position.step ? `, step ${position.index} of ${position.count}` : ''}${
             progress
-              ? `${percent}%: ${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}, ${progress.filesDone} of ${progress.filesTotal} files`
-              : `${percent}%`
-          }
+              ? `: ${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}, ${progress.filesDone} of ${progress.filesTotal} files`
+              : ''
+          }`}
           className="progress-track"
         >
           <div className="progress-fill" style={{ width: `${percent}%` }} />
         </div>
-        <p className="hint">
-          {progress
-            ? `${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)} · ${progress.filesDone} of ${progress.filesTotal} files`
-            : result
-              ? ''
-              : 'Starting…'}
-        </p>
+        {progress ? (
+          <p className="hint">
+            {`${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)} · ${progress.filesDone} of ${progress.filesTotal} files`}
+          </p>
+        ) : null}
+        {job.startedAt ? <JobClock startedAt={job.startedAt} endedAt={job.endedAt} /> : null}
       </div>
+      <JobStepList steps={job.steps} label={`${noun} steps`} ended={result !== undefined} />
       <section aria-labelledby="details-heading">
         <h2 id="details-heading">Details</h2>
         <div ref={details} className="details" role="log" aria-label={`${noun} details`} tabIndex={0}>
           {job.details.map((line, index) => (
             <div key={`${index}-${line.time}`} className={`detail level-${line.level}`}>
-              <span className="detail-time">{line.time.slice(11, 19)}</span> {line.text}
+              <time className="detail-time" dateTime={line.time}>
+                {formatClock(line.time)}
+              </time>{' '}
+              {line.text}
             </div>
           ))}
         </div>
       </section>
-      <div role="status" className="result">
-        {result ? (
-          <p className={`result-status status-${result.status.toLowerCase()}`}>{outcomeSentence(kind, job)}</p>
-        ) : null}
-      </div>
-      {result?.error ? <ErrorPanel error={result.error} /> : null}
-      {result?.status === 'Warning' && !uninstall ? (
-        <p className="hint">
-          The agent is installed. An optional component did not install; see the step marked Failed above and the setup
-          log.
-        </p>
-      ) : null}
       <div className="actions">
         {!result && !uninstall ? (
-          <button type="button" onClick={() => void cancelJob()}>
-            Cancel
+          <button type="button" onClick={requestCancel} disabled={cancelling}>
+            {cancelling ? 'Cancelling…' : 'Cancel'}
           </button>
         ) : null}
         {result?.status === 'Failed' || (uninstall && result) ? (

@@ -137,10 +137,18 @@ function finished(status: 'Succeeded' | 'Warning' | 'Failed', summary: Record<st
 
 describe('the outcome, said once', () => {
   it('for an install', () => {
-    const job = finished('Succeeded', { installLocation: '/usr/local/ASR' });
-    expect(outcomeSentence('install', job)).toBe('Installation succeeded: the agent is installed in /usr/local/ASR.');
+    const installed = { installLocation: '/usr/local/ASR', agentVersion: '9.60.0.0', role: 'MS', mode: 'fresh' };
+    const job = finished('Succeeded', installed);
+    // Issue 13: one sentence naming what was installed where ("Installation succeeded: Succeeded" said it twice).
+    expect(outcomeSentence('install', job)).toBe('Installed Mobility service 9.60.0.0 at /usr/local/ASR.');
+    expect(outcomeSentence('install', finished('Succeeded', { ...installed, role: 'MT', mode: 'upgrade' }))).toBe(
+      'Upgraded master target to 9.60.0.0 at /usr/local/ASR.',
+    );
+    expect(
+      outcomeSentence('install', { ...job, steps: [], result: { status: 'Failed', error: null, summary: {} } }),
+    ).toBe('Installation failed.');
     expect(outcomeSentence('install', { ...job, result: { status: 'Failed', error: null, summary: {} } })).toBe(
-      'Installation failed.',
+      'Installation failed at step 2 of 2 (Remove host h from 10.0.0.5).',
     );
   });
 

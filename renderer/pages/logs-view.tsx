@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { LogLevelFilter, LogLine, LogName } from '../../shared/ipc-contract';
 import {
@@ -11,8 +11,10 @@ import {
   setLogText,
 } from '../state/actions';
 import { saveDiagnostics } from '../state/lifecycle-actions';
+import { copyLog, selectRun, setWrapLines } from '../state/log-actions';
 import { BLOCK_LINES, useLogs } from '../state/stores';
 import { ErrorPanel } from '../components/error-panel';
+import './logs-view.css';
 
 // The setup logs, fast on a log of a million lines: main keeps the line index and answers byte ranges,
 // this view renders only the rows on screen (virtualised) and asks for 200-line blocks as they scroll in.
@@ -30,10 +32,9 @@ const LOGS: readonly { readonly name: LogName; readonly label: string }[] = [
 ];
 
 export function LogsView() {
-  const { log, level, text, follow, info, total, blocks, error, diagnostics } = useLogs();
+  const { log, level, text, follow, info, total, blocks, error, diagnostics, wrap, run, copied } = useLogs();
   const scroller = useRef<HTMLDivElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
-  const [copied, setCopied] = useState('');
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => scroller.current,
@@ -46,7 +47,20 @@ export function LogsView() {
 
   useEffect(() => {
     heading.current?.focus();
+    // Escape leaves the logs view from anywhere in it, except where it first clears a typed filter.
+    const onEscape = (event: KeyboardEvent): void => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      const target = event.target;
+      if (target instanceof HTMLInputElement && target.type === 'search' && target.value !== '') return;
+      closeLogs();
+    };
+    document.addEventListener('keydown', onEscape);
+    return () => document.removeEventListener('keydown', onEscape);
   }, []);
+  useEffect(() => {
+    // Wrapped rows have their own heights: measured as they render, and forgotten when wrapping stops.
+    virtualizer.measure();
+  }, [wrap, virtualizer]);
   useEffect(() => {
     void ensureLogLines(firstVisible, lastVisible);
   }, [firstVisible, lastVisible, total, blocks]);
@@ -54,19 +68,7 @@ export function LogsView() {
     if (follow && total > 0) virtualizer.scrollToIndex(total - 1, { align: 'end' });
   }, [follow, total, virtualizer]);
 
-  const copyVisible = async (): Promise<void> => {
-    const lines: string[] = [];
-    for (let i = firstVisible; i <= lastVisible; i++) {
-      const line = lineAt(blocks, i);
-      if (line) lines.push(line.text);
-    }
-    try {
-      await navigator.clipboard.writeText(lines.join('\n'));
-      setCopied(`Copied ${lines.length} lines`);
-    } catch {
-      setCopied('The clipboard is not available here');
-    }
-  };
+  const filtered = level !== 'all' || text !== '';
 
   return (
     <div className="frame logs-frame">
@@ -109,16 +111,14 @@ export function LogsView() {
           <label>
             Run{' '}
             <select
-              value=""
+              value={run ?? ''}
               onChange={(event) => {
-                const line = Number(event.target.value);
-                setFollow(false);
-                if (level === 'all' && text === '') virtualizer.scrollToIndex(line, { align: 'start' });
+                const line = event.target.value === '' ? null : Number(event.target.value);
+                selectRun(line);
+                if (line !== null && !filtered) virtualizer.scrollToIndex(line, { align: 'start' });
               }}
             >
-              <option value="" disabled>
-                Jump to a run…
-              </option>
+              <option value="">Whole log</option>
               {[...info.runs].reverse().map((run) => (
                 <option key={run.line} value={run.line}>
                   {run.title}
@@ -130,8 +130,11 @@ export function LogsView() {
         <label className="choice">
           <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.target.checked)} /> Follow live
         </label>
-        <button type="button" onClick={() => void copyVisible()}>
-          Copy
+        <label className="choice">
+          <input type="checkbox" checked={wrap} onChange={(event) => setWrapLines(event.target.checked)} /> Wrap lines
+        </label>
+        <button type="button" onClick={() => void copyLog()}>
+          {run === null ? 'Copy log' : 'Copy run'}
         </button>
         <button type="button" onClick={() => void openLogFolder()}>
           Open folder
@@ -159,10 +162,15 @@ export function LogsView() {
           : 'Loading…'}
         {copied ? ` · ${copied}` : ''}
       </p>
+      {info ? (
+        <p className="hint log-summary log-path">
+          Log file: <code>{info.path}</code>
+        </p>
+      ) : null}
       {error ? <ErrorPanel error={error} /> : null}
       <div
         ref={scroller}
-        className="log-lines"
+        className={wrap ? 'log-lines wrap' : 'log-lines'}
         role="log"
         aria-label={`${LOGS.find((item) => item.name === log)?.label ?? 'Log'} lines`}
         tabIndex={0}
@@ -171,12 +179,15 @@ export function LogsView() {
           if (['ArrowUp', 'PageUp', 'Home'].includes(event.key)) setFollow(false);
         }}
       >
+        {info?.exists && filtered && total === 0 ? <p className="log-empty">No lines match the filter.</p> : null}
         <div className="log-spacer" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const line = lineAt(blocks, item.index);
             return (
               <div
                 key={item.key}
+                ref={wrap ? virtualizer.measureElement : undefined}
+                data-index={item.index}
                 className={`log-line level-${line?.level ?? 'other'}`}
                 style={{ transform: `translateY(${item.start}px)` }}
                 data-line={line?.number}

@@ -11,13 +11,14 @@ import { useInstall } from '../state/stores';
 import { setupError } from '../../shared/error-catalog';
 
 describe('Configuration Server Details', () => {
-  it('validates the IP address as it is typed and only then allows Register', () => {
+  it('validates the IP address when the field is left and only then allows Register', () => {
     useSetupApiForTests(new FakeSetupApi());
     render(<ConfigurationServerPage />);
     const ip = screen.getByLabelText('IP address');
     const register = screen.getByRole('button', { name: 'Register' });
     fireEvent.change(screen.getByLabelText('Passphrase'), { target: { value: 'secret-passphrase' } });
     fireEvent.change(ip, { target: { value: '10.0.0.256' } });
+    fireEvent.blur(ip);
     expect(ip.getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByText(/"10.0.0.256" is not a valid IPv4 address/)).toBeTruthy();
     expect((register as HTMLButtonElement).disabled).toBe(true);
@@ -55,6 +56,7 @@ describe('Installation Option', () => {
       ],
     };
     useSetupApiForTests(api);
+    useInstall.setState((s) => ({ options: { ...s.options, installLocation: '/etc/asr' } }));
     render(<InstallationOptionPage />);
     await runPreflight();
     await waitFor(() => expect(screen.getByText(/inside the system folder \/etc/)).toBeTruthy());

@@ -76,31 +76,33 @@ export function PushHostKeysPage() {
         {hostKeys.status === 'error' ? <ErrorPanel error={hostKeys.error} /> : null}
       </div>
       {hostKeys.status === 'done' ? (
-        <table className="push-table">
-          <caption className="visually-hidden">Host keys of the servers</caption>
-          <thead>
-            <tr>
-              <th scope="col">Server</th>
-              <th scope="col">Key type</th>
-              <th scope="col">Fingerprint (SHA-256)</th>
-              <th scope="col">Host key</th>
-            </tr>
-          </thead>
-          <tbody>
-            {keys.map((scan) => (
-              <tr key={scan.host}>
-                <th scope="row">{scan.host}</th>
-                <td>{scan.keyType ?? '–'}</td>
-                <td>
-                  <code className="wrap">{scan.fingerprint ?? '–'}</code>
-                </td>
-                <td>
-                  <Verdict scan={scan} accepted={accepted[scan.host]} />
-                </td>
+        <div className="table-scroll" role="region" aria-label="Host keys of the servers" tabIndex={0}>
+          <table className="push-table">
+            <caption className="visually-hidden">Host keys of the servers</caption>
+            <thead>
+              <tr>
+                <th scope="col">Server</th>
+                <th scope="col">Key type</th>
+                <th scope="col">Fingerprint (SHA-256)</th>
+                <th scope="col">Host key</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {keys.map((scan) => (
+                <tr key={scan.host}>
+                  <th scope="row">{scan.host}</th>
+                  <td>{scan.keyType ?? '–'}</td>
+                  <td>
+                    <code className="wrap">{scan.fingerprint ?? '–'}</code>
+                  </td>
+                  <td>
+                    <Verdict scan={scan} accepted={accepted[scan.host]} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       {hostKeys.status === 'done' && blocked ? (
         <p className="field-error">

@@ -54,54 +54,58 @@ export function PushProgressPage() {
           </p>
         )}
       </div>
-      <table className="push-table">
-        <caption className="visually-hidden">Servers</caption>
-        <thead>
-          <tr>
-            <th scope="col">Server</th>
-            <th scope="col">Operating system</th>
-            <th scope="col">Step</th>
-            <th scope="col">Progress</th>
-            <th scope="col">Status</th>
-            <th scope="col">Log</th>
-          </tr>
-        </thead>
-        <tbody>
-          {run.rows.map((row) => {
-            const percent = rowPercent(row);
-            return (
-              <tr key={row.host}>
-                <th scope="row">{row.host}</th>
-                <td>{row.os ?? '–'}</td>
-                <td>
-                  {row.step ? STEP_LABEL[row.step] : '–'}
-                  {row.message && row.status === 'Running' ? <span className="step-message">{row.message}</span> : null}
-                </td>
-                <td>
-                  <div
-                    role="progressbar"
-                    aria-label={`Progress of ${row.host}`}
-                    aria-valuemin={0}
-                    aria-valuemax={100}
-                    aria-valuenow={percent}
-                    className="progress-track"
-                  >
-                    <div className="progress-fill" style={{ width: `${percent}%` }} />
-                  </div>
-                </td>
-                <td>
-                  <StatusCell row={row} />
-                </td>
-                <td>
-                  <button type="button" onClick={() => void openPushLog(row.host)}>
-                    View log<span className="visually-hidden"> of {row.host}</span>
-                  </button>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <div className="table-scroll" role="region" aria-label="Servers" tabIndex={0}>
+        <table className="push-table">
+          <caption className="visually-hidden">Servers</caption>
+          <thead>
+            <tr>
+              <th scope="col">Server</th>
+              <th scope="col">Operating system</th>
+              <th scope="col">Step</th>
+              <th scope="col">Progress</th>
+              <th scope="col">Status</th>
+              <th scope="col">Log</th>
+            </tr>
+          </thead>
+          <tbody>
+            {run.rows.map((row) => {
+              const percent = rowPercent(row);
+              return (
+                <tr key={row.host}>
+                  <th scope="row">{row.host}</th>
+                  <td>{row.os ?? '–'}</td>
+                  <td>
+                    {row.step ? STEP_LABEL[row.step] : '–'}
+                    {row.message && row.status === 'Running' ? (
+                      <span className="step-message">{row.message}</span>
+                    ) : null}
+                  </td>
+                  <td>
+                    <div
+                      role="progressbar"
+                      aria-label={`Progress of ${row.host}`}
+                      aria-valuemin={0}
+                      aria-valuemax={100}
+                      aria-valuenow={percent}
+                      className="progress-track"
+                    >
+                      <div className="progress-fill" style={{ width: `${percent}%` }} />
+                    </div>
+                  </td>
+                  <td>
+                    <StatusCell row={row} />
+                  </td>
+                  <td>
+                    <button type="button" onClick={() => void openPushLog(row.host)}>
+                      View log<span className="visually-hidden"> of {row.host}</span>
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
       {result?.error ? <ErrorPanel error={result.error} title="The push did not start" /> : null}
       {startError ? <ErrorPanel error={startError} /> : null}
       {saveError ? <ErrorPanel error={saveError} title="The results were not saved" /> : null}

@@ -1,15 +1,17 @@
 import { parseCsEndpoint } from '../../shared/cs-endpoint';
-import type { EventChannels, InstallOptions, LogLevelFilter, LogName, LogQuery } from '../../shared/ipc-contract';
+import type { EventChannels, InstallOptions, PreflightSummary } from '../../shared/ipc-contract';
 import { errorOf, setupApi } from '../setup-api';
+import { endpointTyped, stopFieldTimers } from './field-actions';
+import { onLogChanged, stopLogTimers } from './log-actions';
+import { locationMessage, preflightNews, refusedField } from './field-rules';
 import { applyJobEvent, newJob } from './job-state';
-import { BLOCK_LINES, useInstall, useLogs, useRegistration, useWizard, type WizardStep } from './stores';
+import { useInstall, useRegistration, useWizard, type PreflightState, type WizardStep } from './stores';
 
 // Everything the wizard does, as plain functions outside components: they call the setup API and update
 // the stores; components only read stores and call these.
 
 let preflightTimer: ReturnType<typeof setTimeout> | undefined;
 let preflightGeneration = 0;
-let textTimer: ReturnType<typeof setTimeout> | undefined;
 const unsubscribers: (() => void)[] = [];
 
 export function goTo(step: WizardStep): void {
@@ -57,32 +59,82 @@ export async function boot(): Promise<void> {
 export function shutdown(): void {
   for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
   clearTimeout(preflightTimer);
-  clearTimeout(textTimer);
+  stopFieldTimers();
+  stopLogTimers();
+}
+
+/** The prerequisites results on screen, kept while the next check runs. */
+export function shownSummary(preflight: PreflightState): PreflightSummary | undefined {
+  switch (preflight.status) {
+    case 'done':
+      return preflight.summary;
+    case 'checking':
+    case 'waiting':
+      return preflight.previous;
+    case 'idle':
+    case 'error':
+      return undefined;
+    default: {
+      const unreachable: never = preflight;
+      return unreachable;
+    }
+  }
+}
+
+function hostPlatform(): 'linux' | 'win32' {
+  return useWizard.getState().app?.hostPlatform ?? 'linux';
 }
 
 export function setInstallOption(change: Partial<InstallOptions>): void {
-  useInstall.setState((s) => ({ options: { ...s.options, ...change }, preflight: { status: 'checking' } }));
+  useInstall.setState((s) => {
+    const options = { ...s.options, ...change };
+    // A location the rules now accept loses its message at once; a wrong one is judged when typing pauses.
+    const accepted = locationMessage(options.installLocation, hostPlatform()) === undefined;
+    return {
+      options,
+      preflight: { status: 'checking', previous: shownSummary(s.preflight) },
+      locationProblem: accepted ? undefined : s.locationProblem,
+    };
+  });
   clearTimeout(preflightTimer);
   // Typing in the location field re-checks once the admin pauses, not on every key.
-  preflightTimer = setTimeout(() => void runPreflight(), 300);
+  preflightTimer = setTimeout(() => void runPreflight(), change.installLocation === undefined ? 0 : 800);
 }
 
 export async function runPreflight(): Promise<void> {
+  clearTimeout(preflightTimer);
   const generation = ++preflightGeneration;
-  useInstall.setState({ preflight: { status: 'checking' } });
+  const { options, preflight } = useInstall.getState();
+  const previous = shownSummary(preflight);
+  const locationProblem = locationMessage(options.installLocation, hostPlatform());
+  // An empty location is refused by the call's schema: nothing to ask main, the field says what to do.
+  if (options.installLocation.trim() === '') {
+    useInstall.setState({ locationProblem, preflight: { status: 'waiting', previous } });
+    return;
+  }
+  useInstall.setState({ locationProblem, preflight: { status: 'checking', previous } });
   try {
-    const summary = await setupApi().preflight(useInstall.getState().options);
-    if (generation === preflightGeneration) useInstall.setState({ preflight: { status: 'done', summary } });
-  } catch (error) {
+    const summary = await setupApi().preflight(options);
     if (generation === preflightGeneration)
-      useInstall.setState({ preflight: { status: 'error', error: errorOf(error) } });
+      useInstall.setState({ preflight: { status: 'done', summary }, preflightNews: preflightNews(previous, summary) });
+  } catch (thrown) {
+    if (generation !== preflightGeneration) return;
+    const error = errorOf(thrown);
+    if (refusedField(error) === 'installLocation')
+      useInstall.setState({
+        locationProblem: locationProblem ?? error.message,
+        preflight: { status: 'waiting', previous },
+      });
+    else useInstall.setState({ preflight: { status: 'error', error } });
   }
 }
 
 export async function browseInstallLocation(): Promise<void> {
   try {
     const chosen = await setupApi().browseLocation(useInstall.getState().options.installLocation);
-    if (chosen) setInstallOption({ installLocation: chosen.path });
+    if (!chosen) return;
+    setInstallOption({ installLocation: chosen.path });
+    void runPreflight();
   } catch (error) {
     useInstall.setState({ preflight: { status: 'error', error: errorOf(error) } });
   }
@@ -91,13 +143,24 @@ export async function browseInstallLocation(): Promise<void> {
 export async function startInstall(): Promise<void> {
   const { preflight, options } = useInstall.getState();
   if (preflight.status !== 'done' || !preflight.summary.canInstall) return;
+  // Checked here too: the location may have changed after the check that enabled Install.
+  const locationProblem = locationMessage(options.installLocation, hostPlatform());
+  if (locationProblem !== undefined) {
+    useInstall.setState({ locationProblem });
+    return;
+  }
   useInstall.setState({ startError: undefined });
   try {
     const { jobId } = await setupApi().startInstall(options);
     useInstall.setState({ job: newJob(jobId), jobKind: 'install' });
     goTo({ type: 'installation-progress' });
-  } catch (error) {
-    useInstall.setState({ startError: errorOf(error) });
+  } catch (thrown) {
+    const error = errorOf(thrown);
+    if (refusedField(error) === 'installLocation' || error.code === 'INSTALL_LOCATION_INVALID')
+      useInstall.setState({
+        locationProblem: locationMessage(options.installLocation, hostPlatform()) ?? error.message,
+      });
+    else useInstall.setState({ startError: error });
   }
 }
 
@@ -127,6 +190,7 @@ export function changeConfigurationServer(): void {
 
 export function setEndpoint(endpoint: string): void {
   useRegistration.setState({ endpoint, error: undefined });
+  endpointTyped(endpoint);
 }
 
 export function setPassphrase(passphrase: string): void {
@@ -224,124 +288,19 @@ function onRegisterEvent(jobId: string, event: EventChannels['setup:job-event'][
   }
 }
 
-// ---- Logs view ----
-
-function currentQuery(): LogQuery {
-  const { log, level, text } = useLogs.getState();
-  return { log, level, text };
-}
-
-/** Opens the logs view, on a named log and with a text filter when given (a pushed server's lines). */
-export async function openLogs(log?: LogName, text?: string): Promise<void> {
-  useWizard.setState({ logsOpen: true });
-  if (log) useLogs.setState({ log });
-  if (text !== undefined) useLogs.setState({ text, follow: true });
-  await reloadLog();
-}
-
-export function closeLogs(): void {
-  useWizard.setState({ logsOpen: false });
-}
-
-export async function reloadLog(): Promise<void> {
-  const generation = useLogs.getState().generation + 1;
-  useLogs.setState({ generation, blocks: new Map(), error: undefined });
-  try {
-    const api = setupApi();
-    const query = currentQuery();
-    const info = await api.logInfo(query.log);
-    // The tail is what an admin looks at first: fetch the last block before anything else.
-    const { total } = await api.readLog(query, 0, 1);
-    const lastBlock = Math.max(0, Math.floor((total - 1) / BLOCK_LINES));
-    const window = await api.readLog(query, lastBlock * BLOCK_LINES, BLOCK_LINES);
-    if (useLogs.getState().generation !== generation) return;
-    useLogs.setState({ info, total: window.total, blocks: new Map([[lastBlock, window.lines]]) });
-  } catch (error) {
-    if (useLogs.getState().generation === generation) useLogs.setState({ error: errorOf(error) });
-  }
-}
-
-const inFlight = new Set<string>();
-
-/** Makes sure the lines first..last (inclusive) are loaded, a block at a time. */
-export async function ensureLogLines(first: number, last: number): Promise<void> {
-  const { generation, blocks, total } = useLogs.getState();
-  if (total === 0) return;
-  const api = setupApi();
-  const query = currentQuery();
-  for (
-    let block = Math.floor(first / BLOCK_LINES);
-    block <= Math.floor(Math.min(last, total - 1) / BLOCK_LINES);
-    block++
-  ) {
-    const key = `${generation}:${block}`;
-    if (blocks.has(block) || inFlight.has(key)) continue;
-    inFlight.add(key);
-    void api
-      .readLog(query, block * BLOCK_LINES, BLOCK_LINES)
-      .then((window) => {
-        const state = useLogs.getState();
-        if (state.generation !== generation) return;
-        const next = new Map(state.blocks);
-        next.set(block, window.lines);
-        useLogs.setState({ blocks: next, total: window.total });
-      })
-      .catch((error: unknown) => useLogs.setState({ error: errorOf(error) }))
-      .finally(() => inFlight.delete(key));
-  }
-}
-
-export function selectLog(log: LogName): void {
-  useLogs.setState({ log, follow: true });
-  void reloadLog();
-}
-
-export function setLogLevel(level: LogLevelFilter): void {
-  useLogs.setState({ level });
-  void reloadLog();
-}
-
-export function setLogText(text: string): void {
-  useLogs.setState({ text });
-  clearTimeout(textTimer);
-  textTimer = setTimeout(() => void reloadLog(), 250);
-}
-
-export function setFollow(follow: boolean): void {
-  useLogs.setState({ follow });
-}
-
-export function onLogChanged(payload: EventChannels['logs:changed']): void {
-  const state = useLogs.getState();
-  if (!useWizard.getState().logsOpen || payload.log !== state.log) return;
-  // The last block may have grown: drop it and fetch the new tail; the total comes back with it.
-  const lastBlock = Math.max(0, Math.floor((state.total - 1) / BLOCK_LINES));
-  const blocks = new Map(state.blocks);
-  blocks.delete(lastBlock);
-  useLogs.setState({ blocks });
-  const generation = state.generation;
-  const api = setupApi();
-  // The file may have just appeared, and a new run may have started: the summary and run list refresh too.
-  void api
-    .logInfo(state.log)
-    .then((info) => {
-      if (useLogs.getState().generation === generation) useLogs.setState({ info });
-    })
-    .catch(() => undefined);
-  void api
-    .readLog(currentQuery(), lastBlock * BLOCK_LINES, BLOCK_LINES)
-    .then((window) => {
-      if (useLogs.getState().generation !== generation) return;
-      const next = new Map(useLogs.getState().blocks);
-      next.set(lastBlock, window.lines);
-      useLogs.setState({ blocks: next, total: window.total });
-    })
-    .catch(() => undefined);
-}
-
-export async function openLogFolder(): Promise<void> {
-  await setupApi().openLogFolder();
-}
+// The logs view's actions live in log-actions.ts; pages and tests have always found them here.
+export {
+  closeLogs,
+  ensureLogLines,
+  onLogChanged,
+  openLogFolder,
+  openLogs,
+  reloadLog,
+  selectLog,
+  setFollow,
+  setLogLevel,
+  setLogText,
+} from './log-actions';
 
 export async function closeApp(): Promise<void> {
   await setupApi().close();

@@ -81,3 +81,102 @@ describe('job events fold into what the progress page shows', () => {
     expect(job.details[MAX_DETAIL_LINES - 1]?.text).toBe(`line ${MAX_DETAIL_LINES + 24}`);
   });
 });
+
+// Issue 13: the plan is listed from the start, and a cancel shows where it stopped, not a failure.
+describe('the plan and a cancel', () => {
+  const plan = [
+    { id: 'locate', kind: 'locate', title: 'Locate the agent package', optional: false },
+    { id: 'extract', kind: 'extract', title: 'Verify and extract the package', optional: false },
+    { id: 'components', kind: 'component', title: "Install the package's components", optional: false },
+    { id: 'configure', kind: 'configure', title: 'Write the agent configuration', optional: false },
+  ] as const;
+
+  it('lists every planned step as waiting before any starts', () => {
+    const job = applyJobEvent(newJob('j'), { type: 'plan', steps: plan });
+    expect(job.steps.map((step) => [step.id, step.state])).toEqual([
+      ['locate', 'pending'],
+      ['extract', 'pending'],
+      ['components', 'pending'],
+      ['configure', 'pending'],
+    ]);
+  });
+
+  it('keeps started steps in their planned place, puts an unplanned one before the waiting ones, and expands the components', () => {
+    let job = applyJobEvent(newJob('j'), { type: 'plan', steps: plan });
+    job = applyJobEvent(job, { type: 'step-started', step: { ...plan[0], title: 'Locate it' }, time });
+    job = applyJobEvent(job, { type: 'step-finished', stepId: 'locate', status: 'Succeeded', message: 'ok', time });
+    job = applyJobEvent(job, {
+      type: 'step-started',
+      step: { id: 'recover', kind: 'recover', title: 'Recover', optional: false },
+      time,
+    });
+    expect(job.steps.map((step) => step.id)).toEqual(['locate', 'recover', 'extract', 'components', 'configure']);
+    expect(job.steps[0]).toMatchObject({ title: 'Locate it', state: 'Succeeded' });
+    job = applyJobEvent(job, {
+      type: 'plan',
+      steps: [
+        plan[0],
+        plan[1],
+        { id: 'component:vss', kind: 'component', title: 'Site Recovery VSS provider', optional: true },
+        plan[3],
+      ],
+    });
+    expect(job.steps.map((step) => [step.id, step.state])).toEqual([
+      ['recover', 'running'],
+      ['locate', 'Succeeded'],
+      ['extract', 'pending'],
+      ['component:vss', 'pending'],
+      ['configure', 'pending'],
+    ]);
+  });
+
+  it('on a CANCELLED result marks the step it stopped as Cancelled, never Failed, and keeps the rest', () => {
+    let job = applyJobEvent(newJob('j'), { type: 'plan', steps: plan });
+    job = applyJobEvent(job, { type: 'step-started', step: plan[0], time });
+    job = applyJobEvent(job, { type: 'step-finished', stepId: 'locate', status: 'Succeeded', message: '', time });
+    job = applyJobEvent(job, { type: 'step-started', step: plan[1], time });
+    const cancelled = setupError('CANCELLED', 'setup was cancelled; every change it had made was undone');
+    job = applyJobEvent(job, {
+      type: 'step-finished',
+      stepId: 'extract',
+      status: 'Failed',
+      message: cancelled.message,
+      error: cancelled,
+      time: '2026-11-25T10:00:09.000Z',
+    });
+    expect(job.details.at(-1)).toMatchObject({
+      level: 'warn',
+      text: expect.stringMatching(/^Verify and extract the package: Cancelled/),
+    });
+    job = applyJobEvent(job, { type: 'result', status: 'Failed', exitCode: 4, msiCode: 1602, error: cancelled });
+    expect(job.steps.map((step) => step.state)).toEqual(['Succeeded', 'Cancelled', 'pending', 'pending']);
+    expect(job.details.map((line) => line.text).join('\n')).not.toMatch(/fail/i);
+    expect(job.endedAt).toBe('2026-11-25T10:00:09.000Z');
+  });
+
+  it('on a CANCELLED result a step still running is Cancelled; a real failure before it stays Failed', () => {
+    let job = applyJobEvent(newJob('j'), { type: 'job-started', job: 'install', time, logFile: '/x.log' });
+    job = applyJobEvent(job, {
+      type: 'step-started',
+      step: { id: 'component:vss', kind: 'component', title: 'VSS', optional: true },
+      time,
+    });
+    job = applyJobEvent(job, {
+      type: 'step-finished',
+      stepId: 'component:vss',
+      status: 'Failed',
+      message: 'exit 5',
+      time,
+    });
+    job = applyJobEvent(job, { type: 'step-started', step: plan[3], time });
+    job = applyJobEvent(job, {
+      type: 'result',
+      status: 'Failed',
+      exitCode: 4,
+      msiCode: 1602,
+      error: setupError('CANCELLED', 'cancelled'),
+    });
+    expect(job.steps.map((step) => step.state)).toEqual(['Failed', 'Cancelled']);
+    expect(job.startedAt).toBe(time);
+  });
+});

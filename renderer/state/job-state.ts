@@ -1,9 +1,10 @@
 import type { SetupError } from '../../shared/error-catalog';
-import type { JobEvent, JobStatus, LogLevel, StepKind, StepStatus } from '../../shared/job-events';
+import type { JobEvent, JobStatus, LogLevel, StepKind, StepPlan, StepStatus } from '../../shared/job-events';
 
 // A job as the wizard shows it, folded from its event stream by one pure reducer.
 
-export type StepState = 'pending' | 'running' | StepStatus;
+/** Cancelled: the step that was running (or stopped by the cancel) when the admin cancelled. */
+export type StepState = 'pending' | 'running' | StepStatus | 'Cancelled';
 
 export interface JobStep {
   readonly id: string;
@@ -35,6 +36,9 @@ export interface JobView {
   readonly steps: readonly JobStep[];
   readonly progress: JobProgress | undefined;
   readonly details: readonly DetailLine[];
+  /** When the job reported its start, and the time of its last report once it has ended (for the elapsed time). */
+  readonly startedAt: string | undefined;
+  readonly endedAt: string | undefined;
   readonly result:
     | {
         readonly status: JobStatus;
@@ -48,7 +52,48 @@ export interface JobView {
 export const MAX_DETAIL_LINES = 500;
 
 export function newJob(jobId: string): JobView {
-  return { jobId, logFile: undefined, steps: [], progress: undefined, details: [], result: undefined };
+  return {
+    jobId,
+    logFile: undefined,
+    steps: [],
+    progress: undefined,
+    details: [],
+    startedAt: undefined,
+    endedAt: undefined,
+    result: undefined,
+  };
+}
+
+/** A step that ends because of a cancel says so; it did not fail. */
+function stoppedByCancel(event: { readonly message: string; readonly error?: SetupError }): boolean {
+  return event.error?.code === 'CANCELLED' || event.message === 'cancelled';
+}
+
+/** Planned steps keep what they know; a step that ran unplanned (recovering an interrupted run) stays first. */
+function withPlan(job: JobView, plan: readonly StepPlan[]): JobView {
+  const known = new Map(job.steps.map((step) => [step.id, step]));
+  const planned = new Set(plan.map((step) => step.id));
+  const unplanned = job.steps.filter((step) => !planned.has(step.id) && step.state !== 'pending');
+  const steps = plan.map((step): JobStep => known.get(step.id) ?? { ...step, state: 'pending', message: '' });
+  return { ...job, steps: [...unplanned, ...steps] };
+}
+
+/** A started step replaces its planned entry, or goes before the first one still waiting. */
+function withStarted(steps: readonly JobStep[], step: JobStep): JobStep[] {
+  if (steps.some((s) => s.id === step.id)) return steps.map((s) => (s.id === step.id ? step : s));
+  const waiting = steps.findIndex((s) => s.state === 'pending');
+  return waiting === -1 ? [...steps, step] : [...steps.slice(0, waiting), step, ...steps.slice(waiting)];
+}
+
+/** On a cancel, the step it stopped shows as Cancelled, not as failed. */
+function markCancelled(steps: readonly JobStep[]): JobStep[] {
+  const lastStarted = steps.reduce((last, step, index) => (step.state === 'pending' ? last : index), -1);
+  return steps.map((step, index) =>
+    step.state === 'running' ||
+    (step.state === 'Failed' && (stoppedByCancel(step) || (index === lastStarted && !step.optional)))
+      ? { ...step, state: 'Cancelled' }
+      : step,
+  );
 }
 
 function withDetail(job: JobView, line: DetailLine): JobView {
@@ -62,12 +107,11 @@ function withDetail(job: JobView, line: DetailLine): JobView {
 export function applyJobEvent(job: JobView, event: JobEvent): JobView {
   switch (event.type) {
     case 'job-started':
-      return { ...job, logFile: event.logFile };
+      return { ...job, logFile: event.logFile, startedAt: event.time };
+    case 'plan':
+      return withPlan(job, event.steps);
     case 'step-started': {
-      const step: JobStep = { ...event.step, state: 'running', message: '' };
-      const steps = job.steps.some((s) => s.id === step.id)
-        ? job.steps.map((s) => (s.id === step.id ? step : s))
-        : [...job.steps, step];
+      const steps = withStarted(job.steps, { ...event.step, state: 'running', message: '' });
       return withDetail({ ...job, steps }, { time: event.time, level: 'info', text: `${event.step.title}…` });
     }
     case 'step-progress':
@@ -88,16 +132,24 @@ export function applyJobEvent(job: JobView, event: JobEvent): JobView {
           : s,
       );
       const title = job.steps.find((s) => s.id === event.stepId)?.title ?? event.stepId;
-      const level: LogLevel = event.status === 'Failed' ? 'error' : event.status === 'Warning' ? 'warn' : 'info';
+      const cancelled = event.status === 'Failed' && stoppedByCancel(event);
+      const level: LogLevel =
+        event.status === 'Failed' && !cancelled ? 'error' : event.status === 'Warning' || cancelled ? 'warn' : 'info';
+      const status = cancelled ? 'Cancelled' : event.status;
       return withDetail(
         { ...job, steps },
-        { time: event.time, level, text: `${title}: ${event.status}${event.message ? ` (${event.message})` : ''}` },
+        { time: event.time, level, text: `${title}: ${status}${event.message ? ` (${event.message})` : ''}` },
       );
     }
     case 'log':
       return withDetail(job, { time: event.time, level: event.level, text: event.message });
     case 'result':
-      return { ...job, result: { status: event.status, error: event.error, summary: event.summary ?? {} } };
+      return {
+        ...job,
+        steps: event.error?.code === 'CANCELLED' ? markCancelled(job.steps) : job.steps,
+        endedAt: job.details.at(-1)?.time ?? job.startedAt,
+        result: { status: event.status, error: event.error, summary: event.summary ?? {} },
+      };
     default: {
       const unreachable: never = event;
       return unreachable;

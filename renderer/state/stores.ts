@@ -36,8 +36,11 @@ export const useWizard = create<WizardSlice>(() => wizardInitial);
 
 export type PreflightState =
   | { readonly status: 'idle' }
-  | { readonly status: 'checking' }
+  /** Re-checking: the previous results stay on screen (dimmed) so nothing below them jumps. */
+  | { readonly status: 'checking'; readonly previous?: PreflightSummary }
   | { readonly status: 'done'; readonly summary: PreflightSummary }
+  /** Not asked: the install location field shows what is wrong; the last results stay, dimmed. */
+  | { readonly status: 'waiting'; readonly previous?: PreflightSummary }
   | { readonly status: 'error'; readonly error: SetupError };
 
 interface InstallSlice {
@@ -47,6 +50,12 @@ interface InstallSlice {
   /** What the job on the progress page does: install (repair, upgrade) or uninstall. */
   readonly jobKind: 'install' | 'uninstall';
   readonly startError: SetupError | undefined;
+  /** The job the admin confirmed Cancel for (it undoes its changes before it ends). */
+  readonly cancelRequestedFor: string | undefined;
+  /** The install location field's own message, from the shared rules (judged when typing pauses). */
+  readonly locationProblem: string | undefined;
+  /** What changed at the last prerequisites check, for the polite live region. */
+  readonly preflightNews: string;
 }
 
 const installInitial: InstallSlice = {
@@ -55,13 +64,22 @@ const installInitial: InstallSlice = {
   job: undefined,
   jobKind: 'install',
   startError: undefined,
+  cancelRequestedFor: undefined,
+  locationProblem: undefined,
+  preflightNews: '',
 };
 
 /** The Uninstall confirmation and the Show command line panel, each open or not. */
 export type OpenDialog =
   | { readonly type: 'none' }
   | { readonly type: 'uninstall'; readonly passphrase: string; readonly error: SetupError | undefined }
-  | { readonly type: 'command-line'; readonly of: 'install' | 'register' };
+  | { readonly type: 'command-line'; readonly of: 'install' | 'register' }
+  /** Cancel on Installation Progress asks first: a cancel undoes what the install has done so far. */
+  | { readonly type: 'cancel-install' }
+  | { readonly type: 'confirm-exit'; readonly risk: ExitRisk };
+
+/** What leaving setup now would cost, so Exit asks first. */
+export type ExitRisk = 'install-running' | 'busy' | 'push-running' | 'not-registered';
 
 export const useDialog = create<{ readonly dialog: OpenDialog }>(() => ({ dialog: { type: 'none' } }));
 
@@ -78,6 +96,8 @@ interface RegistrationSlice {
   readonly passphrase: string;
   readonly showPassphrase: boolean;
   readonly submitting: boolean;
+  /** Whether the IP address is judged yet: on leaving the field or a pause in typing, not at each key. */
+  readonly endpointJudged: boolean;
   readonly job: JobView | undefined;
   readonly error: SetupError | undefined;
   readonly registered: RegistrationInfo | undefined;
@@ -88,6 +108,7 @@ const registrationInitial: RegistrationSlice = {
   passphrase: '',
   showPassphrase: false,
   submitting: false,
+  endpointJudged: false,
   job: undefined,
   error: undefined,
   registered: undefined,
@@ -107,6 +128,12 @@ interface LogsSlice {
   readonly generation: number;
   readonly error: SetupError | undefined;
   readonly diagnostics: DiagnosticsState;
+  /** Long lines wrap (rows grow) instead of scrolling sideways. */
+  readonly wrap: boolean;
+  /** The run chosen (its header's line number): Copy copies it; null: the whole log. */
+  readonly run: number | null;
+  /** What the last Copy did, for the status line. */
+  readonly copied: string;
 }
 
 export const BLOCK_LINES = 200;
@@ -121,6 +148,9 @@ const logsInitial: LogsSlice = {
   generation: 0,
   error: undefined,
   diagnostics: { status: 'idle' },
+  wrap: false,
+  run: null,
+  copied: '',
 };
 export const useLogs = create<LogsSlice>(() => logsInitial);
 

@@ -97,6 +97,7 @@ export class FakeSetupApi implements SetupApi {
     return {
       name: log,
       fileName: 'ASRUnifiedAgentInstaller.log',
+      path: '/var/log/ASRSetupLogs/ASRUnifiedAgentInstaller.log',
       exists: this.logLines.length > 0,
       size: this.logLines.length * 50,
       lineCount: this.logLines.length,
@@ -110,8 +111,20 @@ export class FakeSetupApi implements SetupApi {
     );
     return { total: matching.length, first, lines: matching.slice(first, first + count) };
   }
-  async openLogFolder() {
-    this.record('openLogFolder', undefined);
+  /** What main put on the clipboard for logs:copy: every matching line of the log, not just loaded ones. */
+  clipboard: string | undefined;
+  async copyLog(query: Parameters<SetupApi['copyLog']>[0], run: number | null) {
+    this.record('copyLog', { query, run });
+    const lines = this.logLines.filter(
+      (line) =>
+        (run === null || line.number >= run) &&
+        (query.text === '' || line.text.toLowerCase().includes(query.text.toLowerCase())),
+    );
+    this.clipboard = lines.map((line) => line.text).join('\n');
+    return { lines: lines.length, bytes: this.clipboard.length };
+  }
+  async openLogFolder(log: Parameters<SetupApi['openLogFolder']>[0]) {
+    this.record('openLogFolder', log);
   }
   async close() {
     this.record('close', undefined);

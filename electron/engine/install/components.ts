@@ -6,6 +6,7 @@ import type { JobRecorder } from '../log/job-recorder';
 import { componentSkipReason, type PackageSetup } from '../package/package-setup';
 import { describeOutcome, scrubbedEnv, type ProcessRunner } from '../system/process-runner';
 import { cancelledError, JobFailure } from './job-failure';
+import { COMPONENTS_PLACEHOLDER, componentSteps } from './job-plans';
 
 // The package's components (setup/components.json), run in order on the installed files: argv, no shell,
 // a scrubbed environment. A required one failing fails the job (and so rolls it back); an optional one,
@@ -26,6 +27,7 @@ export async function runComponents(context: ComponentContext, setup: PackageSet
   const { job, installDir } = context;
   const label = context.osLabel;
   const family = supportRowByLabel(label)?.family ?? 'linux';
+  job.expandPlan(COMPONENTS_PLACEHOLDER, componentSteps(setup));
   for (const component of setup.components) {
     const step = job.step(`component:${component.id}`, 'component', component.title, component.optional);
     const skip = componentSkipReason(component, {

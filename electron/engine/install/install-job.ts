@@ -12,6 +12,7 @@ import type { SystemProbe } from '../system/system-probe';
 import { cancelledError, JobFailure } from './job-failure';
 import { finishInterruptedUninstall } from './uninstall-journal';
 import { InstallTransaction } from './install-transaction';
+import { INSTALL_PLAN } from './job-plans';
 import type { AgentPlatform, Role } from '../../../shared/agent-kinds';
 
 // The install job, docs/architecture.md's steps 1-6: locate, preflight, verify and extract into private staging,
@@ -54,6 +55,7 @@ export async function runInstall(request: InstallRequest, deps: EngineDeps): Pro
     argv: request.argv,
     emit: deps.emit,
     clock,
+    plan: INSTALL_PLAN,
   });
   try {
     const lock = await acquireInstallLock(layout.lockFile, request.argv.join(' '), clock());
@@ -170,6 +172,7 @@ async function installLocked(
   layout: SystemLayout,
   job: JobRecorder,
 ): Promise<JobOutcome> {
+  await deps.failpoints.reach('after-plan');
   await recoverInterrupted(layout, job, deps.runner);
 
   const locate = job.step('locate', 'locate', 'Locate the agent package');

@@ -14,6 +14,7 @@ import { acquireInstallLock } from './install-lock';
 import { readInstallRecord, type InstallRecord } from './install-record';
 import { recoverInterrupted, type EngineDeps } from './install-job';
 import { JobFailure } from './job-failure';
+import { uninstallPlan } from './job-plans';
 import { captureService, removeService } from './service-registration';
 import { completeUninstall, removedTree, writeUninstallJournal } from './uninstall-journal';
 
@@ -56,6 +57,8 @@ export async function runUninstall(request: UninstallRequest, deps: EngineDeps):
     try {
       await recoverInterrupted(layout, job, deps.runner);
       const record = readInstallRecord(layout.recordFile);
+      // Planned only now: what there is to remove depends on the record (after any recovery) and the registration.
+      job.plan(uninstallPlan(record, record && readRegistration(layout.hostPath(record.installLocation))));
       const check = job.step('check', 'preflight', 'Find the installed agent');
       if (!record) {
         job.finish(check, 'Skipped', 'not installed; nothing to remove');

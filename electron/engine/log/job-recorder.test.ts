@@ -52,3 +52,23 @@ describe('text from outside in events and the log', () => {
     expect(outcome.error?.message.length).toBeLessThan(4100);
   });
 });
+
+describe('the plan', () => {
+  it('is announced after job-started, and a placeholder expands into the steps it stood for', () => {
+    const { job, events, log } = recorder();
+    job.started('install');
+    const plan = (ids: string[]) => ids.map((id) => ({ id, kind: 'component' as const, title: id, optional: false }));
+    job.plan(plan(['locate', 'components', 'service']));
+    job.expandPlan('components', plan(['component:a', 'component:b\u001b[2J']));
+    job.expandPlan('components', plan(['component:c']));
+    expect(events.map((event) => event.type)).toEqual(['job-started', 'plan', 'plan']);
+    const last = events.at(-1);
+    expect(last?.type === 'plan' && last.steps.map((step) => step.title)).toEqual([
+      'locate',
+      'component:a',
+      'component:b\\x1b[2J',
+      'service',
+    ]);
+    expect(log()).toContain('Plan: locate; component:a; component:b\\x1b[2J; service');
+  });
+});

@@ -36,6 +36,7 @@ export interface JobOutcome {
 export class JobRecorder {
   private readonly finished: { status: StepStatus; optional: boolean }[] = [];
   private current: StepPlan | undefined;
+  private planned: readonly StepPlan[] = [];
 
   constructor(
     private readonly sink: EventSink,
@@ -49,6 +50,20 @@ export class JobRecorder {
 
   started(job: 'install' | 'register'): void {
     this.sink({ type: 'job-started', job, time: this.clock().toISOString(), logFile: this.log.file });
+  }
+
+  /** Announces every step the job expects to run, so the wizard can list them all as Waiting from the start. */
+  plan(steps: readonly StepPlan[]): void {
+    // Component titles come from the package: events reach terminals too.
+    this.planned = steps.map((step) => ({ ...step, title: escapeControls(step.title) }));
+    this.log.write('info', `Plan: ${this.planned.map((step) => step.title).join('; ')}`, this.clock());
+    this.sink({ type: 'plan', steps: this.planned });
+  }
+
+  /** Puts the steps a placeholder stood for in its place (no steps: it goes) and announces the new plan. */
+  expandPlan(placeholderId: string, steps: readonly StepPlan[]): void {
+    if (!this.planned.some((step) => step.id === placeholderId)) return;
+    this.plan(this.planned.flatMap((step) => (step.id === placeholderId ? steps : [step])));
   }
 
   step(id: string, kind: StepKind, title: string, optional = false): StepPlan {
@@ -132,6 +147,8 @@ export interface JobStart {
   readonly argv: readonly string[];
   readonly emit: EventSink;
   readonly clock: () => Date;
+  /** The steps the job expects to run, announced right after it starts. */
+  readonly plan?: readonly StepPlan[];
 }
 
 /** Opens the job's setup log (a log that cannot be opened is a warning, not a failure) and starts the job. */
@@ -140,6 +157,7 @@ export function startJob(start: JobStart): { readonly job: JobRecorder; readonly
   const logProblem = log.open({ title: start.title, version: start.version, argv: start.argv, time: start.clock() });
   const job = new JobRecorder(start.emit, log, start.clock);
   job.started(start.job);
+  if (start.plan) job.plan(start.plan);
   if (logProblem) job.note('warn', logProblem);
   return { job, log };
 }

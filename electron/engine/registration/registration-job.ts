@@ -11,6 +11,7 @@ import { configuratorLogFile, systemLayout, type SystemLayout } from '../system/
 import type { SystemProbe } from '../system/system-probe';
 import { failStep, JobFailure } from '../install/job-failure';
 import { recordVxVersion } from '../install/vx-version';
+import { REGISTRATION_PLAN } from '../install/job-plans';
 import { readPassphrase, type PassphraseSource } from './passphrase-source';
 import { findInstallation, type Installation } from './installed-agent';
 import { readRegistration, writeRegistration, type StoredRegistration } from './registration-store';
@@ -61,6 +62,7 @@ export async function runRegistration(request: RegistrationRequest, deps: Config
     argv: request.argv,
     emit: deps.emit,
     clock,
+    plan: REGISTRATION_PLAN,
   });
   const check = job.step('check', 'configure', 'Check the configuration server details');
   const failCheck = (error: unknown): JobOutcome => failStep(job, check, error);

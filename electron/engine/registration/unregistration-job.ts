@@ -4,6 +4,7 @@ import { SETUP_VERSION } from '../../../shared/product';
 import { acquireInstallLock } from '../install/install-lock';
 import { failStep, JobFailure } from '../install/job-failure';
 import { recordVxVersion } from '../install/vx-version';
+import { UNREGISTRATION_PLAN } from '../install/job-plans';
 import { startJob, type JobOutcome } from '../log/job-recorder';
 import { Redactor } from '../log/setup-log';
 import { configuratorLogFile, systemLayout } from '../system/system-layout';
@@ -37,6 +38,7 @@ export async function runUnregistration(request: UnregistrationRequest, deps: Co
     argv: request.argv,
     emit: deps.emit,
     clock,
+    plan: UNREGISTRATION_PLAN,
   });
   const step = job.step('unregister', 'register', 'Remove the registration from the configuration server');
   const fail = (error: unknown): JobOutcome => failStep(job, step, error);

@@ -1,4 +1,5 @@
 import type { EventChannels, LogInfo, LogName, LogQuery, LogWindow } from '../../../shared/ipc-contract';
+import { copyLog, type LogCopy } from './log-copy';
 import { LogIndex } from './log-index';
 
 // The Logs view's reader for the setup logs: one index per named log, refreshed on each request and polled
@@ -29,6 +30,11 @@ export class LogCatalog {
     const index = this.index(query.log);
     index.refresh();
     return index.read({ level: query.level, text: query.text }, first, count);
+  }
+
+  /** The whole log, or the run whose header is line `run`, under the query's filter, read from the file. */
+  copy(query: LogQuery, run: number | null): LogCopy {
+    return copyLog(this.index(query.log), query, run);
   }
 
   /** Polls (fs.stat every pollMs, default 250) and calls listener with {log, size, lineCount} when a log grew/changed. Returns unsubscribe; polling stops when no listeners. */

@@ -165,6 +165,7 @@ describe('LogIndex', () => {
     expect(index.info()).toEqual({
       name: 'configurator',
       fileName: path.basename(file),
+      path: file,
       exists: false,
       size: 0,
       lineCount: 0,

@@ -120,6 +120,7 @@ export class LogIndex implements IndexedLines {
     return {
       name: this.name,
       fileName: path.basename(this.file),
+      path: this.file,
       exists: this.exists,
       size: this.size,
       lineCount: this.lineCount(),

@@ -1,0 +1,52 @@
+import { useState } from 'react';
+
+// A Copy button with its own polite confirmation (not a status role: each page keeps one status, its outcome).
+// The clipboard API can be refused (the app grants no permission), so the fallback is the copy command on a
+// selected, off-screen text area, which needs only the click itself.
+
+async function writeClipboard(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.className = 'visually-hidden';
+    document.body.append(area);
+    area.select();
+    try {
+      return document.execCommand('copy');
+    } catch {
+      return false;
+    } finally {
+      area.remove();
+    }
+  }
+}
+
+export function CopyButton({
+  text,
+  label,
+}: {
+  readonly text: string;
+  /** What the button says, e.g. "Copy host ID". */
+  readonly label: string;
+}) {
+  const [said, setSaid] = useState('');
+  const copy = async (): Promise<void> => {
+    setSaid(
+      (await writeClipboard(text)) ? 'Copied' : 'The clipboard is not available here: select the text and copy it',
+    );
+  };
+  return (
+    <span className="copy">
+      <button type="button" className="copy-button" onClick={() => void copy()}>
+        {label}
+      </button>
+      <span className="copy-said" aria-live="polite">
+        {said}
+      </span>
+    </span>
+  );
+}

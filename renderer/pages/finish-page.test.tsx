@@ -1,0 +1,117 @@
+import { describe, expect, it, vi } from 'vitest';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { FakeSetupApi, NOT_INSTALLED } from '../test-support/fake-setup-api';
+import { useSetupApiForTests } from '../setup-api';
+import { useInstall, useRegistration, useWizard } from '../state/stores';
+import { formatDateTime } from '../state/time-format';
+import { InstallOptionHelp } from '../components/install-option-help';
+import { WizardFrame } from '../components/wizard-frame';
+import { FinishPage } from './finish-page';
+
+// Issue 13 on the Registered page: success, the time with its zone, copy buttons, the fingerprint grouped, and
+// the next step; the header names the agent version; help for role and platform.
+
+const FINGERPRINT = '3f9a0c11d2e4b5a6978877665544332211ffeeddccbbaa998877665544332211';
+const REGISTERED = {
+  csEndpoint: '10.0.0.5:8443',
+  hostId: '11111111-2222-4333-8444-555555555555',
+  registeredAt: '2026-11-30T10:00:00.000Z',
+  fingerprint: FINGERPRINT,
+};
+
+function registered(role: 'MS' | 'MT' = 'MS') {
+  useSetupApiForTests(new FakeSetupApi());
+  useWizard.setState({
+    app: {
+      ...NOT_INSTALLED,
+      installed: {
+        agentVersion: '9.60.0.0',
+        installLocation: '/usr/local/ASR',
+        role,
+        platform: 'VmWare',
+        status: 'Succeeded',
+      },
+      registration: REGISTERED,
+    },
+  });
+  useRegistration.setState({ registered: REGISTERED });
+}
+
+describe('Registered', () => {
+  it('says it succeeded, when (with its zone), and what to do next in the portal', () => {
+    registered();
+    render(<FinishPage />);
+    expect(screen.getByRole('status').textContent).toBe(
+      'The Mobility service is registered with the configuration server.',
+    );
+    const time = document.querySelector(`time[datetime="${REGISTERED.registeredAt}"]`);
+    expect(time?.textContent).toBe(formatDateTime(REGISTERED.registeredAt));
+    const next = screen.getByRole('region', { name: 'Next step' });
+    expect(next.textContent).toContain('Enable replication for this machine');
+    expect(next.textContent).toContain('Azure portal');
+    expect(next.textContent).toContain('configuration server 10.0.0.5:8443');
+  });
+
+  it('groups the fingerprint in fours, wrapping only between groups, and copies host ID and fingerprint as they are', async () => {
+    registered();
+    const writeText = vi.fn(async (_text: string) => undefined);
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    render(<FinishPage />);
+    const grouped = document.querySelector('code.grouped');
+    const groups = [...(grouped?.querySelectorAll('.group') ?? [])].map((group) => group.textContent);
+    expect(groups).toHaveLength(16);
+    expect(groups.every((group) => group?.length === 4)).toBe(true);
+    expect(grouped?.textContent).toBe(FINGERPRINT.match(/.{4}/g)?.join(' '));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Copy fingerprint' })));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Copy host ID' })));
+    expect(writeText.mock.calls.map((call) => call[0])).toEqual([FINGERPRINT, REGISTERED.hostId]);
+    expect(screen.getAllByText('Copied')).toHaveLength(2);
+  });
+
+  it('tells a master target what it is for instead', () => {
+    registered('MT');
+    render(<FinishPage />);
+    expect(screen.getByRole('region', { name: 'Next step' }).textContent).toContain('master target');
+  });
+});
+
+describe('the header and the option help', () => {
+  it('names the agent version Install lays down beside setup’s own', () => {
+    registered();
+    useInstall.setState({
+      preflight: {
+        status: 'done',
+        summary: {
+          installLocation: '/usr/local/ASR',
+          mode: 'upgrade',
+          items: [],
+          canInstall: true,
+          agentVersion: '9.61.0.0',
+        },
+      },
+    });
+    render(<WizardFrame title="Installation Option">x</WizardFrame>);
+    expect(screen.getByText(/^Mobility Service Setup/).textContent).toBe(
+      'Mobility Service Setup 1.0.0 · Mobility service agent 9.61.0.0',
+    );
+  });
+
+  it('explains master target against mobility service, and VMware or physical against Azure', () => {
+    render(<InstallOptionHelp />);
+    const help = screen.getByText('Which role and platform?').closest('details') as HTMLElement;
+    expect(
+      within(help)
+        .getAllByRole('term')
+        .map((term) => term.textContent),
+    ).toEqual([
+      'Mobility service (MS)',
+      'Master target (MT)',
+      'VMware virtual machine or physical server',
+      'Azure virtual machine',
+    ]);
+    const text = help.textContent;
+    expect(text).toContain('Mobility service (MS)');
+    expect(text).toContain('Master target (MT)');
+    expect(text).toContain('treating Azure VMs as physical machines');
+  });
+});

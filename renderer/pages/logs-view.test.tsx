@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { FakeSetupApi } from '../test-support/fake-setup-api';
+import { useSetupApiForTests } from '../setup-api';
+import { openLogs, setLogText } from '../state/actions';
+import { useLogs, useWizard } from '../state/stores';
+import { LogsView } from './logs-view';
+
+function fakeApi(lineCount: number): FakeSetupApi {
+  const api = new FakeSetupApi();
+  api.logLines = Array.from({ length: lineCount }, (_, number) => ({
+    number,
+    text: `2026-11-25T17:59:34.507Z INFO  line ${number}`,
+    level: 'info' as const,
+  }));
+  useSetupApiForTests(api);
+  return api;
+}
+
+describe('the logs view', () => {
+  it("shows the log's full path; Open folder opens the folder of the log shown", async () => {
+    const api = fakeApi(3);
+    await act(() => openLogs('push'));
+    render(<LogsView />);
+    expect(screen.getByText('/var/log/ASRSetupLogs/ASRUnifiedAgentInstaller.log').tagName).toBe('CODE');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Open folder' })));
+    expect(api.called('openLogFolder')).toEqual(['push']);
+  });
+
+  it('Copy has main copy the whole log, not the lines loaded in the view', async () => {
+    const api = fakeApi(1000);
+    await act(() => openLogs());
+    render(<LogsView />);
+    // The view loaded the last 200-line block only.
+    expect([...useLogs.getState().blocks.keys()]).toEqual([4]);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Copy log' })));
+    expect(api.called('copyLog')).toEqual([{ query: { log: 'installer', level: 'all', text: '' }, run: null }]);
+    expect(api.clipboard?.split('\n')).toHaveLength(1000);
+    expect(screen.getByText(/Copied 1,000 lines of the whole log/)).toBeTruthy();
+  });
+
+  it('says "No lines match" when the filter finds nothing', async () => {
+    fakeApi(5);
+    await act(() => openLogs());
+    render(<LogsView />);
+    expect(screen.queryByText('No lines match the filter.')).toBeNull();
+    await act(async () => {
+      setLogText('nothing like this');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    await waitFor(() => expect(screen.getByText('No lines match the filter.')).toBeTruthy());
+  });
+
+  it('Wrap lines makes long lines wrap instead of scrolling sideways', async () => {
+    fakeApi(5);
+    await act(() => openLogs());
+    render(<LogsView />);
+    const lines = screen.getByRole('log', { name: 'Installer log lines' });
+    expect(lines.className).toBe('log-lines');
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Wrap lines' }));
+    expect(lines.className).toBe('log-lines wrap');
+  });
+
+  it('Escape closes it, except while it clears a typed filter', async () => {
+    fakeApi(5);
+    await act(() => openLogs());
+    render(<LogsView />);
+    const filter = screen.getByRole('searchbox', { name: 'Filter' });
+    fireEvent.change(filter, { target: { value: 'line' } });
+    fireEvent.keyDown(filter, { key: 'Escape' });
+    expect(useWizard.getState().logsOpen).toBe(true);
+    fireEvent.keyDown(screen.getByRole('log'), { key: 'Escape' });
+    expect(useWizard.getState().logsOpen).toBe(false);
+  });
+});
