@@ -128,6 +128,39 @@ describe('the self-contained Linux release', () => {
     }
   });
 
+  it('lays files down with their own modes whatever the umask it is run with (077 under some deployment tools)', () => {
+    const root = makeRoot(scratch);
+    const install = bare(
+      '/bin/sh',
+      [
+        '-c',
+        'umask 077; exec ./install "$@"',
+        'sh',
+        '-d',
+        '/usr/local/ASR',
+        '-r',
+        'MS',
+        '-v',
+        'VmWare',
+        '-q',
+        '--root',
+        root,
+      ],
+      extracted,
+    );
+    expect(install.status, install.stdout + install.stderr).toBe(0);
+    const location = path.join(root, 'usr', 'local', 'ASR');
+    const mode = (file: string): string => (fs.statSync(path.join(location, file)).mode & 0o777).toString(8);
+    expect(mode('Vx')).toBe('755');
+    expect(mode('Vx/bin')).toBe('755');
+    expect(mode('Vx/bin/UnifiedAgentConfigurator.sh')).toBe('755');
+    expect(mode('uninstall.sh')).toBe('755');
+    expect(mode('bin/svagentsd')).toBe((fs.statSync(path.join(payload, 'bin/svagentsd')).mode & 0o777).toString(8));
+    expect(mode('etc/drscout.conf')).toBe(
+      (fs.statSync(path.join(payload, 'etc/drscout.conf')).mode & 0o777).toString(8),
+    );
+  });
+
   it('./install --preflight checks the extracted release itself and changes nothing', () => {
     const root = makeRoot(scratch);
     const run = bare(

@@ -22,6 +22,8 @@ export function writeConfiguratorLauncher(tree: string, installedAt: string): vo
   const launcher = path.join(tree, CONFIGURATOR_LAUNCHER);
   if (fs.existsSync(launcher)) return;
   fs.mkdirSync(path.dirname(launcher), { recursive: true, mode: 0o755 });
+  fs.chmodSync(path.dirname(launcher), 0o755);
+  fs.chmodSync(path.dirname(path.dirname(launcher)), 0o755);
   const top = path.resolve(installedAt);
   const script = [
     '#!/bin/sh',
@@ -31,7 +33,13 @@ export function writeConfiguratorLauncher(tree: string, installedAt: string): vo
     `exec "$top/${SETUP_DIR_NAME}/${RELEASE_NODE}" --max-semi-space-size=1 "$top/${SETUP_DIR_NAME}/${RELEASE_ENGINE}" configure "$@"`,
     '',
   ].join('\n');
-  fs.writeFileSync(launcher, script, { mode: 0o755 });
+  writeExecutable(launcher, script);
+}
+
+/** The mode a file is created with passes through the caller's umask (077 under some deployment tools): set it. */
+function writeExecutable(file: string, script: string): void {
+  fs.writeFileSync(file, script, { mode: 0o755 });
+  fs.chmodSync(file, 0o755);
 }
 
 /** Where the install puts the seed's uninstall script: <install location>/uninstall.sh [-Y] [-P FILE|-]. */
@@ -68,7 +76,7 @@ export function writeUninstallScript(tree: string, installedAt: string): void {
     `exec "$top/${SETUP_DIR_NAME}/${RELEASE_NODE}" --max-semi-space-size=1 "$top/${SETUP_DIR_NAME}/${RELEASE_ENGINE}" install --uninstall "$@"`,
     '',
   ].join('\n');
-  fs.writeFileSync(file, script, { mode: 0o755 });
+  writeExecutable(file, script);
 }
 
 /** Both scripts of a release; returns what setup wrote, relative to the install location. */
