@@ -76,7 +76,7 @@ const OPTIONS: readonly OptionSpec[] = [
  * executes anything it checks that nobody but root (or the caller) can have changed what it will run: the
  * script, its folder, runtime/ and the files in it must be theirs and not writable by group or others, and
  * the runtime and the engine must have the sha256 sums written into the script here. Its own PATH, not the
- * caller's, finds stat, id and sha256sum.
+ * caller's, finds stat, id and openssl or sha256sum.
  */
 export function installScript(sums: { readonly node: string; readonly engine: string }): string {
   return [
@@ -100,8 +100,11 @@ export function installScript(sums: { readonly node: string; readonly engine: st
     '  [ $(( 0$mode & 022 )) -eq 0 ] || refuse "$1 can be written by group or others (mode $mode)" "$again"',
     '}',
     'for path in "$here/${0##*/}" "$here" "$here/runtime" "$here/runtime/node" "$here/runtime/asr-setup.cjs"; do check "$path"; done',
-    'command -v sha256sum >/dev/null 2>&1 || refuse "sha256sum is not installed, so the runtime cannot be verified" "Install coreutils, then run ./install again."',
-    `(cd "$here" && printf '%s  %s\\n' ${sums.node} runtime/node ${sums.engine} runtime/asr-setup.cjs | sha256sum -c --status -) ||`,
+    // OpenSSL's sha256 uses the CPU's SHA instructions where coreutils' may not (0.05 s instead of 0.2 s for
+    // the 95 MB runtime, on every server of a push); coreutils is the fallback.
+    'sum_of() { if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r "$1" | cut -d " " -f 1; else sha256sum "$1" | cut -d " " -f 1; fi; }',
+    'command -v openssl >/dev/null 2>&1 || command -v sha256sum >/dev/null 2>&1 || refuse "neither openssl nor sha256sum is installed, so the runtime cannot be verified" "Install coreutils, then run ./install again."',
+    `[ "$(sum_of "$here/runtime/node")" = ${sums.node} ] && [ "$(sum_of "$here/runtime/asr-setup.cjs")" = ${sums.engine} ] ||`,
     '  refuse "runtime/node or runtime/asr-setup.cjs in $here is not the file this release was built with" "$again"',
     'node="$here/runtime/node"',
     'if ! "$node" -e 0 >/dev/null 2>&1; then',
