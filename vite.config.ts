@@ -1,12 +1,45 @@
-import { defineConfig } from 'vite';
+import { parse } from '@formatjs/icu-messageformat-parser';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+
+// The message catalogs go into the bundle already parsed (the ICU syntax trees react-intl formats from), so
+// the page parses no message at start-up and needs no parser at all: the parser's import resolves to
+// FormatJS's no-parser build, as FormatJS recommends for precompiled messages. Tests and the e2e specs read
+// the same catalogs as text.
+function precompiledMessages(): Plugin {
+  return {
+    name: 'precompiled-messages',
+    // After esbuild: the module is plain JavaScript, one exported object literal of strings.
+    enforce: 'post',
+    transform(code, id) {
+      if (!/\/renderer\/i18n\/messages-(en|de)-[a-z]+\.ts$/.test(id)) return null;
+      const match = /export const (\w+)\s*=\s*(\{[\s\S]*\});?\s*(?:\/\/# sourceMappingURL=\S*\s*)?$/.exec(code);
+      if (!match?.[1] || !match[2]) return this.error(`${id}: expected a single exported object literal`);
+      // Our own source, at build time: the literal holds only strings.
+      const catalog = new Function(`return ${match[2]};`)() as Record<string, string>;
+      const compiled = Object.fromEntries(Object.entries(catalog).map(([key, text]) => [key, parse(text)]));
+      return {
+        code: `export const ${match[1]} = JSON.parse(${JSON.stringify(JSON.stringify(compiled))});\n`,
+        map: null,
+      };
+    },
+  };
+}
 
 // The renderer bundle: loaded over app:// in the desktop app and over loopback HTTP by the e2e harness,
 // both with a CSP of default-src 'self', so nothing may be inlined.
 export default defineConfig({
   root: 'renderer',
   base: '/',
-  plugins: [react()],
+  plugins: [react(), precompiledMessages()],
+  resolve: {
+    alias: [
+      {
+        find: /^@formatjs\/icu-messageformat-parser$/,
+        replacement: '@formatjs/icu-messageformat-parser/lib/no-parser.js',
+      },
+    ],
+  },
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,

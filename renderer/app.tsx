@@ -4,6 +4,7 @@ import { FinishPage } from './pages/finish-page';
 import { InstallationOptionPage } from './pages/installation-option-page';
 import { InstallationProgressPage } from './pages/installation-progress-page';
 import { lazy, Suspense } from 'react';
+import { useTranslator } from './i18n/use-translator';
 import { useDialog, useWizard, type WizardStep } from './state/stores';
 
 // The logs view (and its virtual list) loads on first use: it is not on the path to the first page.
@@ -18,7 +19,10 @@ const PushHostKeysPage = lazy(() =>
 const PushProgressPage = lazy(() =>
   import('./pages/push-progress-page').then((module) => ({ default: module.PushProgressPage })),
 );
-const pushFallback = <p role="status">Opening Push to servers…</p>;
+function PushFallback() {
+  const { t } = useTranslator();
+  return <p role="status">{t('app.openingPush')}</p>;
+}
 // The Uninstall confirmation and Show command line open on demand.
 const UninstallDialog = lazy(() =>
   import('./pages/uninstall-dialog').then((module) => ({ default: module.UninstallDialog })),
@@ -69,11 +73,13 @@ function OpenDialog() {
 }
 
 function Page({ step }: { readonly step: WizardStep }) {
+  const { t } = useTranslator();
+  const pushFallback = <PushFallback />;
   switch (step.type) {
     case 'loading':
       return (
         <p className="loading" role="status">
-          Starting Mobility Service Setup…
+          {t('app.starting')}
         </p>
       );
     case 'installation-option':
@@ -105,7 +111,7 @@ function Page({ step }: { readonly step: WizardStep }) {
     case 'unavailable':
       return (
         <main className="page">
-          <h1>Mobility Service Setup cannot start</h1>
+          <h1>{t('app.cannotStart')}</h1>
           <ErrorPanel error={step.error} />
         </main>
       );
@@ -117,11 +123,12 @@ function Page({ step }: { readonly step: WizardStep }) {
 }
 
 export function App() {
+  const { t } = useTranslator();
   const step = useWizard((s) => s.step);
   const logsOpen = useWizard((s) => s.logsOpen);
   // The logs view replaces the page but keeps the wizard's state, so "Back to setup" returns to it.
   return logsOpen ? (
-    <Suspense fallback={<p role="status">Opening the logs…</p>}>
+    <Suspense fallback={<p role="status">{t('app.openingLogs')}</p>}>
       <LogsView />
     </Suspense>
   ) : (

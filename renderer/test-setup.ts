@@ -1,17 +1,35 @@
-import { afterEach } from 'vitest';
+import { afterEach, vi } from 'vitest';
 import { cleanup } from '@testing-library/react';
+import type * as TestingLibrary from '@testing-library/react';
+import { createElement, type ReactNode } from 'react';
+import { I18nProvider } from './i18n/i18n-provider';
+import { resetLocale } from './i18n/locale-store';
 import { shutdown } from './state/actions';
 import { shutdownPush } from './state/push-actions';
 import { resetPushStore } from './state/push-store';
 import { resetStores } from './state/stores';
 import { useSetupApiForTests } from './setup-api';
 
-// Every renderer test starts from clean stores, no listeners and no fake API left by the one before.
+// Every render is under the wizard's one i18n provider, as main.tsx renders the app, so a page tested alone
+// formats its messages as it does in the wizard (English unless the test switches the language).
+vi.mock('@testing-library/react', async (importOriginal) => {
+  const library = await importOriginal<typeof TestingLibrary>();
+  const wrapper = ({ children }: { readonly children: ReactNode }) => createElement(I18nProvider, null, children);
+  return {
+    ...library,
+    render: (ui: Parameters<typeof library.render>[0], options?: Parameters<typeof library.render>[1]) =>
+      library.render(ui, { wrapper, ...options }),
+  };
+});
+
+// Every renderer test starts from clean stores, no listeners, no fake API left by the one before, in English.
 afterEach(() => {
   cleanup();
   shutdown();
   shutdownPush();
   resetStores();
   resetPushStore();
+  resetLocale();
+  document.documentElement.lang = 'en';
   useSetupApiForTests(undefined);
 });

@@ -14,11 +14,66 @@ export interface CsEndpoint {
   readonly display: string;
 }
 
+/** What is wrong with an address, as data: the configurator prints its reason, the wizard says it in its own language. */
+export type EndpointProblem =
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'spaces-around'; readonly text: string }
+  | { readonly kind: 'url'; readonly text: string }
+  | { readonly kind: 'unclosed-bracket'; readonly text: string }
+  | { readonly kind: 'after-address'; readonly text: string; readonly rest: string }
+  | { readonly kind: 'invalid-port'; readonly text: string; readonly port: string }
+  | { readonly kind: 'port-range'; readonly text: string; readonly port: number }
+  | { readonly kind: 'ipv6-zone'; readonly text: string }
+  | { readonly kind: 'not-ipv6'; readonly text: string }
+  /** An IPv6 address with a port written without brackets, most likely. */
+  | { readonly kind: 'not-ipv6-unbracketed'; readonly text: string }
+  | { readonly kind: 'not-ipv4'; readonly text: string }
+  | { readonly kind: 'host-name'; readonly text: string };
+
 export type EndpointCheck =
-  { readonly ok: true; readonly endpoint: CsEndpoint } | { readonly ok: false; readonly reason: string };
+  | { readonly ok: true; readonly endpoint: CsEndpoint }
+  | { readonly ok: false; readonly reason: string; readonly problem: EndpointProblem };
 
 const EXPECTED =
   'expected an IPv4 address (10.0.0.5), an IPv6 address (fd00::5) or either with a port (10.0.0.5:443, [fd00::5]:443)';
+
+/** The problem in the configurator's words (English, as the setup log has it). */
+export function endpointReason(problem: EndpointProblem): string {
+  switch (problem.kind) {
+    case 'empty':
+      return `the configuration server address is empty; ${EXPECTED}`;
+    case 'spaces-around':
+      return `"${problem.text}" has spaces around it; ${EXPECTED}`;
+    case 'url':
+      return `"${problem.text}" is a URL; give only the address and port, ${EXPECTED}`;
+    case 'unclosed-bracket':
+      return `"${problem.text}" opens "[" without closing it; ${EXPECTED}`;
+    case 'after-address':
+      return `"${problem.text}" has "${problem.rest}" after the address; ${EXPECTED}`;
+    case 'invalid-port':
+      return `"${problem.text}" has an invalid port "${problem.port}"; a port is a number from 1 to 65535`;
+    case 'port-range':
+      return `"${problem.text}" has port ${problem.port}, outside 1-65535`;
+    case 'ipv6-zone':
+      return `"${problem.text}" has an IPv6 zone ("%..."); give a global or unique-local address of the configuration server`;
+    case 'not-ipv6':
+      return `"${problem.text}" is not a valid IPv6 address; ${EXPECTED}`;
+    case 'not-ipv6-unbracketed':
+      return `"${problem.text}" is not a valid IPv6 address (write a port as [address]:port); ${EXPECTED}`;
+    case 'not-ipv4':
+      return `"${problem.text}" is not a valid IPv4 address; ${EXPECTED}`;
+    case 'host-name':
+      return `"${problem.text}" is a host name; the configurator takes the IP address of the configuration server; ${EXPECTED}`;
+    default: {
+      const unreachable: never = problem;
+      return unreachable;
+    }
+  }
+}
+
+function refused(problem: EndpointProblem): EndpointCheck {
+  return { ok: false, reason: endpointReason(problem), problem };
+}
 
 export function isIPv4(text: string): boolean {
   const parts = text.split('.');
@@ -51,64 +106,46 @@ export function isIPv6(text: string): boolean {
   return halves.length === 2 ? count < 8 : count === 8;
 }
 
-function parsePort(text: string, whole: string): number | string {
-  if (!/^\d{1,5}$/.test(text)) return `"${whole}" has an invalid port "${text}"; a port is a number from 1 to 65535`;
+function parsePort(text: string, whole: string): number | EndpointProblem {
+  if (!/^\d{1,5}$/.test(text)) return { kind: 'invalid-port', text: whole, port: text };
   const port = Number(text);
-  if (port < 1 || port > 65535) return `"${whole}" has port ${port}, outside 1-65535`;
+  if (port < 1 || port > 65535) return { kind: 'port-range', text: whole, port };
   return port;
 }
 
 export function parseCsEndpoint(raw: string): EndpointCheck {
   const text = raw.trim();
-  if (text === '') return { ok: false, reason: `the configuration server address is empty; ${EXPECTED}` };
-  if (text !== raw) return { ok: false, reason: `"${raw}" has spaces around it; ${EXPECTED}` };
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text))
-    return { ok: false, reason: `"${raw}" is a URL; give only the address and port, ${EXPECTED}` };
+  if (text === '') return refused({ kind: 'empty' });
+  if (text !== raw) return refused({ kind: 'spaces-around', text: raw });
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return refused({ kind: 'url', text: raw });
   let host: string;
   let port = DEFAULT_CS_PORT;
   if (text.startsWith('[')) {
     const close = text.indexOf(']');
-    if (close === -1) return { ok: false, reason: `"${raw}" opens "[" without closing it; ${EXPECTED}` };
+    if (close === -1) return refused({ kind: 'unclosed-bracket', text: raw });
     host = text.slice(1, close);
     const rest = text.slice(close + 1);
     if (rest !== '') {
-      if (!rest.startsWith(':')) return { ok: false, reason: `"${raw}" has "${rest}" after the address; ${EXPECTED}` };
+      if (!rest.startsWith(':')) return refused({ kind: 'after-address', text: raw, rest });
       const parsed = parsePort(rest.slice(1), raw);
-      if (typeof parsed === 'string') return { ok: false, reason: parsed };
+      if (typeof parsed !== 'number') return refused(parsed);
       port = parsed;
     }
-    if (host.includes('%'))
-      return {
-        ok: false,
-        reason: `"${raw}" has an IPv6 zone ("%..."); give a global or unique-local address of the configuration server`,
-      };
-    if (!isIPv6(host)) return { ok: false, reason: `"${host}" is not a valid IPv6 address; ${EXPECTED}` };
+    if (host.includes('%')) return refused({ kind: 'ipv6-zone', text: raw });
+    if (!isIPv6(host)) return refused({ kind: 'not-ipv6', text: host });
   } else if (text.includes(':') && text.indexOf(':') === text.lastIndexOf(':') && !text.includes('::')) {
     host = text.slice(0, text.indexOf(':'));
     const parsed = parsePort(text.slice(text.indexOf(':') + 1), raw);
-    if (typeof parsed === 'string') return { ok: false, reason: parsed };
+    if (typeof parsed !== 'number') return refused(parsed);
     port = parsed;
-    if (!isIPv4(host)) return { ok: false, reason: `"${host}" is not a valid IPv4 address; ${EXPECTED}` };
+    if (!isIPv4(host)) return refused({ kind: 'not-ipv4', text: host });
   } else if (text.includes(':')) {
     host = text;
-    if (host.includes('%'))
-      return {
-        ok: false,
-        reason: `"${raw}" has an IPv6 zone ("%..."); give a global or unique-local address of the configuration server`,
-      };
-    if (!isIPv6(host))
-      return {
-        ok: false,
-        reason: `"${raw}" is not a valid IPv6 address (write a port as [address]:port); ${EXPECTED}`,
-      };
+    if (host.includes('%')) return refused({ kind: 'ipv6-zone', text: raw });
+    if (!isIPv6(host)) return refused({ kind: 'not-ipv6-unbracketed', text: raw });
   } else {
     host = text;
-    if (!isIPv4(host)) {
-      const why = /[a-z]/i.test(host)
-        ? 'is a host name; the configurator takes the IP address of the configuration server'
-        : 'is not a valid IPv4 address';
-      return { ok: false, reason: `"${raw}" ${why}; ${EXPECTED}` };
-    }
+    if (!isIPv4(host)) return refused({ kind: /[a-z]/i.test(host) ? 'host-name' : 'not-ipv4', text: raw });
   }
   const family: 4 | 6 = host.includes(':') ? 6 : 4;
   const normalisedHost = family === 6 ? host.toLowerCase() : host;

@@ -4,8 +4,66 @@
 
 export type PathPlatform = 'linux' | 'win32';
 
+/** What is wrong with a location, as data: the CLIs print its reason, the wizard says it in its own language. */
+export type LocationProblem =
+  | { readonly kind: 'not-utf8' }
+  | { readonly kind: 'name-too-long'; readonly name: string; readonly bytes: number; readonly max: number }
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'spaces-around'; readonly path: string }
+  | { readonly kind: 'too-long'; readonly max: number }
+  | { readonly kind: 'control-character' }
+  | { readonly kind: 'not-absolute'; readonly path: string; readonly platform: PathPlatform }
+  | { readonly kind: 'dot-components'; readonly path: string }
+  | { readonly kind: 'system-folder'; readonly path: string; readonly suggestion: string | null }
+  | { readonly kind: 'inside-system-folder'; readonly path: string; readonly folder: string }
+  | { readonly kind: 'windows-character'; readonly path: string }
+  | { readonly kind: 'windows-name-end'; readonly path: string };
+
 export type LocationCheck =
-  { readonly ok: true; readonly path: string } | { readonly ok: false; readonly reason: string };
+  | { readonly ok: true; readonly path: string }
+  | { readonly ok: false; readonly reason: string; readonly problem: LocationProblem };
+
+/** The problem in the CLIs' words (English, as the setup log has it). */
+export function locationReason(problem: LocationProblem): string {
+  switch (problem.kind) {
+    case 'not-utf8':
+      return 'the install location is not valid UTF-8 text (it holds bytes that are not characters)';
+    case 'name-too-long':
+      return `the folder name "${problem.name}…" in the install location is ${problem.bytes} bytes; each may be at most ${problem.max}`;
+    case 'empty':
+      return 'the install location is empty';
+    case 'spaces-around':
+      return `"${problem.path}" starts or ends with spaces`;
+    case 'too-long':
+      return `the install location is longer than ${problem.max} characters`;
+    case 'control-character':
+      return 'the install location contains a control character';
+    case 'not-absolute':
+      return problem.platform === 'win32'
+        ? `"${problem.path}" is not an absolute path (it must start with a drive, such as C:\\)`
+        : `"${problem.path}" is not an absolute path (it must start with /)`;
+    case 'dot-components':
+      return `"${problem.path}" contains "." or ".." components; give the plain absolute path`;
+    case 'system-folder':
+      return problem.suggestion === null
+        ? `"${problem.path}" is a system folder; install into a folder of its own below it`
+        : `"${problem.path}" is a system folder; install into a folder of its own, such as ${problem.suggestion}`;
+    case 'inside-system-folder':
+      return `"${problem.path}" is inside the system folder ${problem.folder}`;
+    case 'windows-character':
+      return `"${problem.path}" contains a character Windows does not allow in folder names (< > : " | ? *)`;
+    case 'windows-name-end':
+      return `"${problem.path}" has a folder name ending in a space or a dot`;
+    default: {
+      const unreachable: never = problem;
+      return unreachable;
+    }
+  }
+}
+
+function refused(problem: LocationProblem): LocationCheck {
+  return { ok: false, reason: locationReason(problem), problem };
+}
 
 const POSIX_EXACT_DENY = [
   '/',
@@ -57,42 +115,31 @@ function inside(candidate: string, folder: string, separator: string): boolean {
 }
 
 function checkPosix(raw: string): LocationCheck {
-  if (!raw.startsWith('/')) return { ok: false, reason: `"${raw}" is not an absolute path (it must start with /)` };
+  if (!raw.startsWith('/')) return refused({ kind: 'not-absolute', path: raw, platform: 'linux' });
   const parts = raw.split('/').filter((part) => part !== '');
-  if (parts.some((part) => part === '..' || part === '.'))
-    return { ok: false, reason: `"${raw}" contains "." or ".." components; give the plain absolute path` };
+  if (parts.some((part) => part === '..' || part === '.')) return refused({ kind: 'dot-components', path: raw });
   const path = `/${parts.join('/')}`;
   if (POSIX_EXACT_DENY.includes(path))
-    return {
-      ok: false,
-      reason: `"${path}" is a system folder; install into a folder of its own, such as ${path === '/' ? '' : path}/ASR`,
-    };
+    return refused({ kind: 'system-folder', path, suggestion: `${path === '/' ? '' : path}/ASR` });
   const owner = POSIX_TREE_DENY.find((folder) => inside(path, folder, '/'));
-  if (owner) return { ok: false, reason: `"${path}" is inside the system folder ${owner}` };
+  if (owner) return refused({ kind: 'inside-system-folder', path, folder: owner });
   return { ok: true, path };
 }
 
 function checkWindows(raw: string): LocationCheck {
   const normalised = raw.replace(/\//g, '\\');
-  if (!/^[A-Za-z]:\\/.test(normalised))
-    return { ok: false, reason: `"${raw}" is not an absolute path (it must start with a drive, such as C:\\)` };
+  if (!/^[A-Za-z]:\\/.test(normalised)) return refused({ kind: 'not-absolute', path: raw, platform: 'win32' });
   const rest = normalised.slice(3);
-  if (/[<>:"|?*]/.test(rest))
-    return {
-      ok: false,
-      reason: `"${raw}" contains a character Windows does not allow in folder names (< > : " | ? *)`,
-    };
+  if (/[<>:"|?*]/.test(rest)) return refused({ kind: 'windows-character', path: raw });
   const parts = rest.split('\\').filter((part) => part !== '');
-  if (parts.some((part) => part === '..' || part === '.'))
-    return { ok: false, reason: `"${raw}" contains "." or ".." components; give the plain absolute path` };
-  if (parts.some((part) => /[ .]$/.test(part)))
-    return { ok: false, reason: `"${raw}" has a folder name ending in a space or a dot` };
+  if (parts.some((part) => part === '..' || part === '.')) return refused({ kind: 'dot-components', path: raw });
+  if (parts.some((part) => /[ .]$/.test(part))) return refused({ kind: 'windows-name-end', path: raw });
   const path = `${normalised.slice(0, 2).toUpperCase()}\\${parts.join('\\')}`;
   const lower = path.toLowerCase();
   if (WINDOWS_EXACT_DENY.includes(lower) || lower === `${lower.slice(0, 2)}\\`)
-    return { ok: false, reason: `"${path}" is a system folder; install into a folder of its own below it` };
+    return refused({ kind: 'system-folder', path, suggestion: null });
   const owner = WINDOWS_TREE_DENY.find((folder) => inside(lower, folder, '\\'));
-  if (owner) return { ok: false, reason: `"${path}" is inside the system folder C:\\Windows` };
+  if (owner) return refused({ kind: 'inside-system-folder', path, folder: 'C:\\Windows' });
   return { ok: true, path };
 }
 
@@ -110,22 +157,19 @@ function utf8Length(text: string): number {
 
 export function checkInstallLocationText(raw: string, platform: PathPlatform): LocationCheck {
   // Argument bytes that are not UTF-8 arrive as U+FFFD: the path would silently become another one.
-  if (raw.includes('\uFFFD'))
-    return {
-      ok: false,
-      reason: 'the install location is not valid UTF-8 text (it holds bytes that are not characters)',
-    };
+  if (raw.includes('\uFFFD')) return refused({ kind: 'not-utf8' });
   const long = raw.split(/[\\/]/).find((part) => utf8Length(part) > MAX_COMPONENT_BYTES);
   if (long !== undefined)
-    return {
-      ok: false,
-      reason: `the folder name "${long.slice(0, 40)}…" in the install location is ${utf8Length(long)} bytes; each may be at most ${MAX_COMPONENT_BYTES}`,
-    };
-  if (raw.trim() === '') return { ok: false, reason: 'the install location is empty' };
-  if (raw !== raw.trim()) return { ok: false, reason: `"${raw}" starts or ends with spaces` };
-  if (raw.length > 1024) return { ok: false, reason: 'the install location is longer than 1024 characters' };
+    return refused({
+      kind: 'name-too-long',
+      name: long.slice(0, 40),
+      bytes: utf8Length(long),
+      max: MAX_COMPONENT_BYTES,
+    });
+  if (raw.trim() === '') return refused({ kind: 'empty' });
+  if (raw !== raw.trim()) return refused({ kind: 'spaces-around', path: raw });
+  if (raw.length > 1024) return refused({ kind: 'too-long', max: 1024 });
   // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
-  if (/[\u0000-\u001f\u007f]/.test(raw))
-    return { ok: false, reason: 'the install location contains a control character' };
+  if (/[\u0000-\u001f\u007f]/.test(raw)) return refused({ kind: 'control-character' });
   return platform === 'win32' ? checkWindows(raw) : checkPosix(raw);
 }

@@ -37,6 +37,11 @@ export interface AppState {
   readonly registration: RegistrationInfo | null;
   /** A job already running (the window was reloaded while it ran). */
   readonly runningJob: { readonly jobId: string; readonly kind: JobKind } | null;
+  /**
+   * The language asked for, as a BCP 47 tag: --lang, else the system's (Electron's app.getLocale()); checked
+   * with localeTagSchema. The renderer picks its nearest catalog (de-AT: German; one it lacks: English).
+   */
+  readonly locale: string;
 }
 
 export interface InstallOptions {

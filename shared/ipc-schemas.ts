@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { InvokeChannel } from './ipc-contract';
 import { AGENT_PLATFORMS, ROLES } from './agent-kinds';
 
@@ -8,65 +8,87 @@ import { AGENT_PLATFORMS, ROLES } from './agent-kinds';
 const role = z.enum(ROLES);
 const agentPlatform = z.enum(AGENT_PLATFORMS);
 const logName = z.enum(['installer', 'configurator', 'push']);
-const jobId = z.string().regex(/^[0-9a-f-]{36}$/);
+const jobId = z.string().check(z.regex(/^[0-9a-f-]{36}$/));
 
 export const installOptionsSchema = z.strictObject({
   role,
   platform: agentPlatform,
-  installLocation: z.string().min(1).max(1024),
+  installLocation: z.string().check(z.minLength(1), z.maxLength(1024)),
 });
 
 export const logQuerySchema = z.strictObject({
   log: logName,
   level: z.enum(['all', 'debug', 'info', 'warn', 'error']),
-  text: z.string().max(256),
+  text: z.string().check(z.maxLength(256)),
 });
 
 // The servers arrive as the admin's lines; main parses them with the push CLI's own rules.
-const serverLines = z.array(z.string().max(300)).max(1000);
-const hostSpec = z.string().min(1).max(300);
-const sshUser = z.string().min(1).max(64);
+const serverLines = z.array(z.string().check(z.maxLength(300))).check(z.maxLength(1000));
+const hostSpec = z.string().check(z.minLength(1), z.maxLength(300));
+const sshUser = z.string().check(z.minLength(1), z.maxLength(64));
 const pushId = jobId;
 
 export const pushRequestSchema = z.strictObject({
-  hosts: z.array(hostSpec).min(1).max(1000),
+  hosts: z.array(hostSpec).check(z.minLength(1), z.maxLength(1000)),
   user: sshUser,
   credentials: z.discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('key'), keyFile: z.string().min(1).max(1024) }),
-    z.strictObject({ kind: z.literal('password'), password: z.string().min(1).max(1024) }),
+    z.strictObject({ kind: z.literal('key'), keyFile: z.string().check(z.minLength(1), z.maxLength(1024)) }),
+    z.strictObject({ kind: z.literal('password'), password: z.string().check(z.minLength(1), z.maxLength(1024)) }),
   ]),
   role,
   platform: agentPlatform,
-  installLocation: z.string().min(1).max(1024),
-  cs: z.strictObject({ endpoint: z.string().min(1).max(64), passphrase: z.string().min(1).max(1024) }).nullable(),
-  parallel: z.number().int().min(1).max(256),
+  installLocation: z.string().check(z.minLength(1), z.maxLength(1024)),
+  cs: z.nullable(
+    z.strictObject({
+      endpoint: z.string().check(z.minLength(1), z.maxLength(64)),
+      passphrase: z.string().check(z.minLength(1), z.maxLength(1024)),
+    }),
+  ),
+  parallel: z.int().check(z.minimum(1), z.maximum(256)),
   acceptedHostKeys: z
-    .array(z.strictObject({ host: hostSpec, fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/) }))
-    .max(1000),
+    .array(z.strictObject({ host: hostSpec, fingerprint: z.string().check(z.regex(/^SHA256:[A-Za-z0-9+/]{43}$/)) }))
+    .check(z.maxLength(1000)),
 });
+
+/** A language tag as --lang and app.getLocale() give it (de, de-AT, en_US); nothing else reaches the page. */
+export const localeTagSchema = z.string().check(z.maxLength(35), z.regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$/));
+
+/** The tag when it is one, else English: the system's locale is not ours to refuse, only to ignore. */
+export function localeTagOrEnglish(tag: string | undefined): string {
+  const parsed = localeTagSchema.safeParse(tag);
+  return parsed.success ? parsed.data : 'en';
+}
 
 export const INVOKE_SCHEMAS = {
   'app:get-state': z.undefined(),
   'app:close': z.undefined(),
   'setup:preflight': installOptionsSchema,
-  'setup:browse-location': z.strictObject({ current: z.string().max(1024) }),
+  'setup:browse-location': z.strictObject({ current: z.string().check(z.maxLength(1024)) }),
   'setup:start-install': installOptionsSchema,
-  'setup:register': z.strictObject({ endpoint: z.string().min(1).max(64), passphrase: z.string().min(1).max(1024) }),
-  'setup:start-uninstall': z.strictObject({ passphrase: z.string().min(1).max(1024).nullable() }),
+  'setup:register': z.strictObject({
+    endpoint: z.string().check(z.minLength(1), z.maxLength(64)),
+    passphrase: z.string().check(z.minLength(1), z.maxLength(1024)),
+  }),
+  'setup:start-uninstall': z.strictObject({
+    passphrase: z.nullable(z.string().check(z.minLength(1), z.maxLength(1024))),
+  }),
   'setup:cancel': z.strictObject({ jobId }),
   'logs:info': z.strictObject({ log: logName }),
   'logs:read': z.strictObject({
     query: logQuerySchema,
-    first: z.number().int().min(0).max(100_000_000),
-    count: z.number().int().min(1).max(2000),
+    first: z.int().check(z.minimum(0), z.maximum(100_000_000)),
+    count: z.int().check(z.minimum(1), z.maximum(2000)),
   }),
-  'logs:copy': z.strictObject({ query: logQuerySchema, run: z.number().int().min(0).max(100_000_000).nullable() }),
+  'logs:copy': z.strictObject({
+    query: logQuerySchema,
+    run: z.nullable(z.int().check(z.minimum(0), z.maximum(100_000_000))),
+  }),
   'logs:open-folder': z.strictObject({ log: logName }),
   'logs:save-diagnostics': z.undefined(),
   'push:check-servers': z.strictObject({ lines: serverLines, user: sshUser }),
-  'push:browse-key-file': z.strictObject({ current: z.string().max(1024) }),
-  'push:scan-host-keys': z.strictObject({ hosts: z.array(hostSpec).min(1).max(1000) }),
+  'push:browse-key-file': z.strictObject({ current: z.string().check(z.maxLength(1024)) }),
+  'push:scan-host-keys': z.strictObject({ hosts: z.array(hostSpec).check(z.minLength(1), z.maxLength(1000)) }),
   'push:start': pushRequestSchema,
   'push:cancel': z.strictObject({ pushId }),
   'push:save-results-csv': z.strictObject({ pushId }),
-} as const satisfies Record<InvokeChannel, z.ZodType>;
+} as const satisfies Record<InvokeChannel, z.ZodMiniType>;

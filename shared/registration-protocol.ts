@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AGENT_PLATFORMS, ROLES } from './agent-kinds';
 
 // Registration protocol v2 between the configurator and a configuration server (docs/protocol.md). The
@@ -24,11 +24,13 @@ export const RATE_LIMIT_WINDOW_MS = 60_000;
 export const OPAQUE_USER_IDENTIFIER = 'mobility-agent';
 
 /** 32 random bytes, base64url without padding. */
-export const loginIdSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a login id is 32 bytes in base64url');
+export const loginIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'a login id is 32 bytes in base64url'));
 /** An OPAQUE message as @serenity-kit/opaque writes it: base64url without padding. */
-const opaqueMessage = z.string().regex(/^[A-Za-z0-9_-]{1,4096}$/, 'an OPAQUE message in base64url');
-const hexMac = z.string().regex(/^[0-9a-f]{64}$/, 'an HMAC-SHA256 in lower-case hex');
-const hostIdSchema = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a UUID');
+const opaqueMessage = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,4096}$/, 'an OPAQUE message in base64url'));
+const hexMac = z.string().check(z.regex(/^[0-9a-f]{64}$/, 'an HMAC-SHA256 in lower-case hex'));
+const hostIdSchema = z
+  .string()
+  .check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a UUID'));
 
 export const loginStartRequestSchema = z.object({ startLoginRequest: opaqueMessage });
 export type LoginStartRequest = z.infer<typeof loginStartRequestSchema>;
@@ -41,13 +43,13 @@ export const loginStartResponseSchema = z.object({
 export type LoginStartResponse = z.infer<typeof loginStartResponseSchema>;
 
 export const hostInfoSchema = z.object({
-  hostName: z.string().min(1).max(255),
-  hostId: hostIdSchema.optional(),
-  os: z.string().min(1).max(64),
-  agentVersion: z.string().min(1).max(32),
+  hostName: z.string().check(z.minLength(1), z.maxLength(255)),
+  hostId: z.optional(hostIdSchema),
+  os: z.string().check(z.minLength(1), z.maxLength(64)),
+  agentVersion: z.string().check(z.minLength(1), z.maxLength(32)),
   role: z.enum(ROLES),
   platform: z.enum(AGENT_PLATFORMS),
-  ipAddresses: z.array(z.string().max(64)).max(64),
+  ipAddresses: z.array(z.string().check(z.maxLength(64))).check(z.maxLength(64)),
 });
 export type HostInfo = z.infer<typeof hostInfoSchema>;
 
@@ -66,7 +68,7 @@ export type UnregisterRequest = z.infer<typeof unregisterRequestSchema>;
 export const unregisterResponseSchema = z.object({ serverProof: hexMac });
 export type UnregisterResponse = z.infer<typeof unregisterResponseSchema>;
 
-export const protocolErrorSchema = z.object({ error: z.string(), message: z.string().optional() });
+export const protocolErrorSchema = z.object({ error: z.string(), message: z.optional(z.string()) });
 
 export type ServerErrorCode = 'BAD_REQUEST' | 'LOGIN_INVALID' | 'AUTH_FAILED' | 'RATE_LIMITED' | 'HOST_UNKNOWN';
 

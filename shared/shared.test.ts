@@ -170,10 +170,12 @@ describe('install location text', () => {
     expect(checkInstallLocationText(`/opt/${'é'.repeat(101)}/ASR`, 'linux')).toEqual({
       ok: false,
       reason: expect.stringMatching(/is 202 bytes; each may be at most 200$/),
+      problem: { kind: 'name-too-long', name: 'é'.repeat(40), bytes: 202, max: 200 },
     });
     expect(checkInstallLocationText('/opt/\uFFFDx', 'linux')).toEqual({
       ok: false,
       reason: expect.stringMatching(/not valid UTF-8/),
+      problem: { kind: 'not-utf8' },
     });
   });
 

@@ -18,7 +18,7 @@ import type {
   RegisterResponse,
   UnregisterResponse,
 } from '../../shared/registration-protocol';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { CsState, RegisteredHost } from './cs-state';
 import { HttpError, describeIssue, parseJson } from './http-error';
 import type { LoginBook } from './login-book';
@@ -117,7 +117,7 @@ function purgeExpired(ctx: HandlerContext, at: number): void {
 function finishLogin<T extends { loginId: string; finishLoginRequest: string; proof: string }>(
   ctx: HandlerContext,
   body: Buffer,
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   what: string,
   expectedProof: (request: T, sessionKey: string) => string,
 ): { request: T; finish: (input: string) => string } {

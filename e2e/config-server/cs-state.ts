@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { readJsonIfPresent, writeFileAtomic } from '../../electron/engine/system/atomic-file';
 import {
   createOpaqueCredentials,
@@ -28,15 +28,15 @@ export interface RegisteredHost {
   lastSeenAt: string;
 }
 
-const registeredHostSchema = hostInfoSchema.extend({
+const registeredHostSchema = z.extend(hostInfoSchema, {
   hostId: registerResponseSchema.shape.hostId,
   registeredAt: z.string(),
   lastSeenAt: z.string(),
 });
-const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/, 'base64url');
+const base64url = z.string().check(z.regex(/^[A-Za-z0-9_-]+$/, 'base64url'));
 const stateSchema = z.object({
   // Absent in a state written before protocol v2: it is then made from the passphrase file.
-  opaque: z.object({ serverSetup: base64url, registrationRecord: base64url }).optional(),
+  opaque: z.optional(z.object({ serverSetup: base64url, registrationRecord: base64url })),
   hosts: z.array(registeredHostSchema),
 });
 type StateFile = z.infer<typeof stateSchema>;

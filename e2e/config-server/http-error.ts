@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
+import '../../shared/zod-english';
 import type { ServerErrorCode } from '../../shared/registration-protocol';
 
 // One error type for every refusal the protocol defines, so handlers can throw and the router alone decides how
@@ -24,7 +25,7 @@ export function parseJson(body: Buffer): unknown {
 }
 
 /** The first issue only: enough for a client (or an operator reading the state file error) to find the fault. */
-export function describeIssue(error: z.ZodError): string {
+export function describeIssue(error: z.core.$ZodError): string {
   const issue = error.issues[0];
   return issue === undefined ? 'invalid' : `${issue.path.join('.') || '(root)'}: ${issue.message}`;
 }

@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import { formatHelp, parseCommandLine, wantsHelp, type OptionSpec } from '../../electron/cli/command-line';
+import { localeTagSchema } from '../../shared/ipc-schemas';
 import { startHarness } from './harness-server';
 
-// npm run -s harness -- --port P --root R --repository DIR: serves the wizard for a browser on loopback
+// npm run -s harness -- --port P --root R --repository DIR [--lang de]: serves the wizard for a browser on loopback
 // and prints the URL (with its token) to open. For e2e tests and for trying the wizard without Electron.
 
 const OPTIONS: readonly OptionSpec[] = [
@@ -69,6 +70,13 @@ const OPTIONS: readonly OptionSpec[] = [
     value: 'DIR',
     description: 'Folder the stand-in for the save dialog saves results into',
   },
+  {
+    key: 'lang',
+    windows: [],
+    posix: ['--lang'],
+    value: 'CODE',
+    description: "The wizard's language: de, en, or en-XA for the pseudo-locale (default en)",
+  },
 ];
 
 async function main(): Promise<void> {
@@ -92,6 +100,12 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  const lang = typeof o.lang === 'string' ? o.lang : undefined;
+  if (lang !== undefined && !localeTagSchema.safeParse(lang).success) {
+    process.stderr.write(`harness: --lang "${lang}" is not a language tag such as de or en-US\n`);
+    process.exitCode = 2;
+    return;
+  }
   const appRoot = path.resolve(__dirname, '..', '..');
   const harness = await startHarness({
     port,
@@ -104,6 +118,7 @@ async function main(): Promise<void> {
     browseFileAnswer: str('browseFileAnswer') ?? null,
     saveDir: str('saveDir') ?? null,
     appRoot,
+    ...(lang ? { lang } : {}),
   });
   process.stdout.write(`harness ready: open ${harness.url}\n`);
   const stop = (): void => {

@@ -35,6 +35,11 @@ export interface HarnessOptions {
   readonly saveDir?: string | null;
   /** Extra environment for the jobs' child processes (tests pass engine failpoints this way). */
   readonly childEnv?: Readonly<Record<string, string>>;
+  /**
+   * The wizard's language, as --lang gives it to the app (de, en-XA). Default English: Chromium's own locale
+   * here is en-US, and the harness stands in for main, which would ask the system.
+   */
+  readonly lang?: string;
 }
 
 export interface Harness {
@@ -95,6 +100,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     },
     elevation: elevationModeFor(process.platform, process.getuid?.(), undefined),
     elevator: undefined,
+    locale: options.lang ?? 'en',
     browseFolder: async () => options.browseAnswer ?? null,
     browseFile: async () => options.browseFileAnswer ?? null,
     saveFile: async (suggestedName) => {

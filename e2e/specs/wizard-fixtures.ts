@@ -46,6 +46,8 @@ interface Fixtures {
   harness: Harness | undefined;
   /** An engine failpoint for the jobs the wizard starts: the install pauses there until the test says. */
   failpoint: string | undefined;
+  /** The wizard's language, as --lang gives it (de, en-XA); default English. */
+  lang: string | undefined;
 }
 
 async function packSample(repository: string, changes: readonly PayloadChange[], workDir: string): Promise<void> {
@@ -62,6 +64,7 @@ async function packSample(repository: string, changes: readonly PayloadChange[],
 
 export const test = base.extend<Fixtures>({
   failpoint: [undefined, { option: true }],
+  lang: [undefined, { option: true }],
   // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies as a destructured object
   env: async ({}, use) => {
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'asr-e2e-'));
@@ -106,7 +109,7 @@ export const test = base.extend<Fixtures>({
     await cs.close();
     fs.rmSync(workDir, { recursive: true, force: true });
   },
-  harness: async ({ env, failpoint }, use, testInfo) => {
+  harness: async ({ env, failpoint, lang }, use, testInfo) => {
     if (testInfo.project.name !== 'harness') {
       await use(undefined);
       return;
@@ -125,11 +128,12 @@ export const test = base.extend<Fixtures>({
       knownHosts: path.join(env.workDir, 'known_hosts'),
       browseFileAnswer: path.join(env.workDir, 'id_ed25519'),
       saveDir: path.join(env.workDir, 'saved'),
+      ...(lang ? { lang } : {}),
     });
     await use(harness);
     await harness.close();
   },
-  wizard: async ({ env, harness, page }, use, testInfo) => {
+  wizard: async ({ env, harness, page, lang }, use, testInfo) => {
     if (testInfo.project.name === 'electron') {
       const dist = process.env.ELECTRON_OVERRIDE_DIST_PATH;
       test.skip(
@@ -142,7 +146,7 @@ export const test = base.extend<Fixtures>({
       );
       const app = await _electron.launch({
         executablePath: path.join(dist as string, 'electron'),
-        args: [APP_ROOT, '--root', env.root, '--repository', env.repository],
+        args: [APP_ROOT, '--root', env.root, '--repository', env.repository, ...(lang ? ['--lang', lang] : [])],
       });
       const window = await app.firstWindow();
       await use(window);

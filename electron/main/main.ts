@@ -39,6 +39,8 @@ async function start(): Promise<void> {
     app.exit(2);
     return;
   }
+  // Chromium reads --lang only in its --lang=CODE form: appended here, its own UI (dialogs) follows too.
+  if (parsed.options.lang) app.commandLine.appendSwitch('lang', parsed.options.lang);
   await app.whenReady();
   denyAllPermissions();
   const appRoot = app.getAppPath();
@@ -121,6 +123,8 @@ async function start(): Promise<void> {
     // The page is denied clipboard permissions (window-security.ts); Copy in the logs view goes through main.
     writeClipboard: (text) => clipboard.writeText(text),
     closeApp: () => window.close(),
+    // Checked with the shared localeTagSchema by the service; one it cannot read means English.
+    locale: parsed.options.lang ?? app.getLocale(),
   });
   const isTrusted = (event: IpcMainInvokeEvent): boolean =>
     isTrustedSender(

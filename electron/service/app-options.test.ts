@@ -4,7 +4,13 @@ import { parseAppOptions, type AppOptions } from './app-options';
 // The desktop app's own command-line options (--root, --repository, --log-dir), picked out of an argv that
 // Chromium and Electron share.
 
-const NONE: AppOptions = { root: undefined, repository: undefined, logDir: undefined, knownHosts: undefined };
+const NONE: AppOptions = {
+  root: undefined,
+  repository: undefined,
+  logDir: undefined,
+  knownHosts: undefined,
+  lang: undefined,
+};
 
 function options(argv: readonly string[]): AppOptions {
   const result = parseAppOptions(argv);
@@ -69,7 +75,15 @@ describe('parseAppOptions', () => {
       '-root',
       'relative',
     ];
-    expect(options(argv)).toEqual({ ...NONE, root: '/tmp/root', logDir: '/tmp/logs' });
+    expect(options(argv)).toEqual({ ...NONE, root: '/tmp/root', logDir: '/tmp/logs', lang: 'fr' });
+  });
+
+  it('takes --lang CODE or --lang=CODE, and refuses what is not a language tag', () => {
+    expect(options(['--lang', 'de'])).toEqual({ ...NONE, lang: 'de' });
+    expect(options(['--lang=de-AT'])).toEqual({ ...NONE, lang: 'de-AT' });
+    expect(options(['--LANG', 'en-XA'])).toEqual({ ...NONE, lang: 'en-XA' });
+    expect(refusal(['--lang', '<script>'])).toMatch(/--lang "<script>" is not a language tag/);
+    expect(refusal(['--lang'])).toMatch(/--lang "" is not a language tag/);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import { setupError, type SetupError } from '../../shared/error-catalog';
 import type { Envelope, InvokeArg, InvokeChannel, InvokeResult } from '../../shared/ipc-contract';
 import { INVOKE_SCHEMAS } from '../../shared/ipc-schemas';
+import '../../shared/zod-english';
 
 // The single gate every call from a renderer passes, in Electron (ipcMain) and in the e2e bridge alike:
 // the channel must be known and its argument must parse with the channel's schema before any handler runs.

@@ -193,7 +193,14 @@ describe('app:get-state', () => {
       installed: null,
       registration: null,
       runningJob: null,
+      locale: 'en',
     });
+  });
+
+  it('reports the language asked for, and English for one that is not a language tag', async () => {
+    expect((await makeService({ locale: 'de-AT' }).service.handlers['app:get-state']()).locale).toBe('de-AT');
+    expect((await makeService({ locale: 'x'.repeat(40) }).service.handlers['app:get-state']()).locale).toBe('en');
+    expect((await makeService({ locale: '' }).service.handlers['app:get-state']()).locale).toBe('en');
   });
 
   it('reports the elevation mode it was built with', async () => {

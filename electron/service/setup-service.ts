@@ -11,6 +11,7 @@ import type {
   LogName,
   PreflightSummary,
 } from '../../shared/ipc-contract';
+import { localeTagOrEnglish } from '../../shared/ipc-schemas';
 import { SETUP_VERSION } from '../../shared/product';
 import { runPreflight } from '../engine/install/preflight';
 import { configuratorLogFile, installerLogFile, systemLayout, type SystemLayout } from '../engine/system/system-layout';
@@ -53,6 +54,8 @@ export interface SetupServiceDeps {
   /** Puts text on the system clipboard (main: Electron's clipboard, as the page may not write it). */
   readonly writeClipboard: (text: string) => void;
   readonly closeApp: () => void;
+  /** The language the wizard is to speak: --lang, else the system's (main: app.getLocale()); default English. */
+  readonly locale?: string;
 }
 
 export type EventSender = <E extends keyof EventChannels>(channel: E, payload: EventChannels[E]) => void;
@@ -163,6 +166,7 @@ function setupHandlers(
         elevation: deps.elevation,
         ...readInstalledState(layout),
         runningJob: running ? { jobId: running.jobId, kind: running.kind } : null,
+        locale: localeTagOrEnglish(deps.locale),
       };
     },
     'app:close': async () => deps.closeApp(),

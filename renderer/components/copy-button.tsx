@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslator } from '../i18n/use-translator';
 
 // A Copy button with its own polite confirmation (not a status role: each page keeps one status, its outcome).
 // The clipboard API can be refused (the app grants no permission), so the fallback is the copy command on a
@@ -33,11 +34,10 @@ export function CopyButton({
   /** What the button says, e.g. "Copy host ID". */
   readonly label: string;
 }) {
-  const [said, setSaid] = useState('');
+  const { t } = useTranslator();
+  const [said, setSaid] = useState<'copied' | 'unavailable' | undefined>(undefined);
   const copy = async (): Promise<void> => {
-    setSaid(
-      (await writeClipboard(text)) ? 'Copied' : 'The clipboard is not available here: select the text and copy it',
-    );
+    setSaid((await writeClipboard(text)) ? 'copied' : 'unavailable');
   };
   return (
     <span className="copy">
@@ -45,7 +45,7 @@ export function CopyButton({
         {label}
       </button>
       <span className="copy-said" aria-live="polite">
-        {said}
+        {said === 'copied' ? t('copy.copied') : said === 'unavailable' ? t('copy.unavailable') : ''}
       </span>
     </span>
   );

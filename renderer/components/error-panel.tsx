@@ -1,16 +1,26 @@
 import { useId, useState } from 'react';
-import type { SetupError } from '../../shared/error-catalog';
+import type { Outcome, SetupError } from '../../shared/error-catalog';
 import { ERROR_CATALOG } from '../../shared/error-catalog';
 import { errorDocEntry, errorDocLink } from '../../shared/error-docs';
+import type { MessageId } from '../i18n/messages-en';
+import { useTranslator } from '../i18n/use-translator';
 import { useAgentVersion } from '../state/agent-version';
 import { errorDetailsText } from '../state/error-details';
 import { useWizard } from '../state/stores';
 import { CopyButton } from './copy-button';
 import './error-panel.css';
 
+const OUTCOME: Readonly<Record<Outcome, MessageId>> = {
+  failed: 'error.outcome.failed',
+  'invalid-input': 'error.outcome.invalidInput',
+  busy: 'error.outcome.busy',
+  cancelled: 'error.outcome.cancelled',
+};
+
 // A failure as admins should meet it: what went wrong, its catalog code, and what to do about it, with its
 // section of docs/errors.md beside it and the whole as text to paste into a ticket. A cancel is the admin's
-// own choice: shown the same way, but as a notice, not an alert.
+// own choice: shown the same way, but as a notice, not an alert. Title and remedy come from the catalog in
+// the wizard's language; the message (and a remedy the engine wrote for this very case) as the engine sent it.
 export function ErrorPanel({
   error,
   title,
@@ -24,20 +34,20 @@ export function ErrorPanel({
   /** When it failed (ISO 8601); by default, when the panel first showed. */
   readonly time?: string;
 }) {
+  const tr = useTranslator();
+  const { t, rich } = tr;
   const setupVersion = useWizard((s) => s.app?.version);
   const agentVersion = useAgentVersion();
   const [shownAt] = useState(() => new Date().toISOString());
   const titleId = useId();
-  const heading = title ?? ERROR_CATALOG[error.code]?.title ?? 'Setup failed';
+  const heading = title ?? tr.errorTitle(error.code);
   const doc = errorDocEntry(error.code);
   const cancelled = error.code === 'CANCELLED';
-  const details = errorDetailsText(error, {
-    title: heading,
-    ...(logFile ? { logFile } : {}),
-    time: time ?? shownAt,
-    setupVersion,
-    agentVersion,
-  });
+  const details = errorDetailsText(
+    error,
+    { title: heading, ...(logFile ? { logFile } : {}), time: time ?? shownAt, setupVersion, agentVersion },
+    tr,
+  );
   return (
     <div
       className={cancelled ? 'error-panel notice' : 'error-panel'}
@@ -55,22 +65,25 @@ export function ErrorPanel({
           ))}
         </ul>
       ) : null}
-      <p className="remedy">
-        <strong>What to do: </strong>
-        {error.remedy}
-      </p>
+      <p className="remedy">{rich('error.remedy', { remedy: tr.remedy(error) })}</p>
       <details className="error-help">
         <summary>
-          About <code>{error.code}</code> ({errorDocLink(error.code)})
+          {rich('error.about', { code: <code key="code">{error.code}</code>, link: errorDocLink(error.code) })}
         </summary>
         <p>
-          {doc.title}: {doc.outcome}; setup exits with code {doc.linuxExit} on Linux and {doc.windowsExit} on Windows.
-          What to do: {doc.remedy}
+          {t('error.aboutText', {
+            title: tr.errorTitle(error.code),
+            outcome: t(OUTCOME[ERROR_CATALOG[error.code].outcome]),
+            // Exit codes are identifiers: 1602, never "1,602".
+            linuxExit: String(doc.linuxExit),
+            windowsExit: String(doc.windowsExit),
+            remedy: tr.remedy({ code: error.code, remedy: doc.remedy }),
+          })}
         </p>
       </details>
       <div className="row error-actions">
-        <CopyButton text={details} label="Copy details" />
-        {logFile ? <span className="hint wrap">Log: {logFile}</span> : null}
+        <CopyButton text={details} label={t('error.copyDetails')} />
+        {logFile ? <span className="hint wrap">{t('error.log', { path: logFile })}</span> : null}
       </div>
     </div>
   );

@@ -1,4 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import type { MessageId } from '../i18n/messages-en';
+import { useTranslator } from '../i18n/use-translator';
 import { openLogs } from '../state/actions';
 import { ProductLine } from './product-line';
 import { requestExit } from '../state/exit-actions';
@@ -7,31 +9,32 @@ import { useWizard, type WizardStep } from '../state/stores';
 // The frame every page shares: the step list (where the admin is), a way to the logs from every page,
 // and focus moved to the page heading on each page change so keyboard and screen-reader users follow.
 
-type Steps = readonly { readonly type: WizardStep['type']; readonly label: string }[];
+type Steps = readonly { readonly type: WizardStep['type']; readonly label: MessageId }[];
 const STEPS: Steps = [
-  { type: 'installation-option', label: 'Installation Option' },
-  { type: 'installation-progress', label: 'Installation Progress' },
-  { type: 'configuration-server-details', label: 'Configuration Server Details' },
-  { type: 'finish', label: 'Register' },
+  { type: 'installation-option', label: 'step.installationOption' },
+  { type: 'installation-progress', label: 'step.installationProgress' },
+  { type: 'configuration-server-details', label: 'step.configurationServer' },
+  { type: 'finish', label: 'step.register' },
 ];
 const PUSH_STEPS: Steps = [
-  { type: 'installation-option', label: 'Installation Option' },
-  { type: 'push-servers', label: 'Push to servers' },
-  { type: 'push-host-keys', label: 'Server host keys' },
-  { type: 'push-progress', label: 'Push progress' },
+  { type: 'installation-option', label: 'step.installationOption' },
+  { type: 'push-servers', label: 'step.pushServers' },
+  { type: 'push-host-keys', label: 'step.pushHostKeys' },
+  { type: 'push-progress', label: 'step.pushProgress' },
 ];
 
 /** On a narrow window (a VM console, 200% zoom) the step list gives way to one line (reflow.css). */
 function StepCount({ steps, current }: { readonly steps: Steps; readonly current: WizardStep['type'] }) {
+  const { t } = useTranslator();
   const at = steps.findIndex((s) => s.type === current);
-  return at === -1 ? null : (
-    <p className="step-count">
-      Step {at + 1} of {steps.length}: {steps[at]?.label}
-    </p>
+  const step = steps[at];
+  return step === undefined ? null : (
+    <p className="step-count">{t('frame.stepCount', { index: at + 1, count: steps.length, label: t(step.label) })}</p>
   );
 }
 
 export function WizardFrame({ title, children }: { readonly title: string; readonly children: ReactNode }) {
+  const { t } = useTranslator();
   const step = useWizard((s) => s.step);
   const version = useWizard((s) => s.app?.version);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -44,14 +47,14 @@ export function WizardFrame({ title, children }: { readonly title: string; reado
         <ProductLine setupVersion={version} />
         <div className="frame-tools">
           <button type="button" className="link-button" onClick={() => void openLogs()}>
-            View logs
+            {t('frame.viewLogs')}
           </button>
           <button type="button" className="link-button" onClick={() => void requestExit()}>
-            Exit
+            {t('frame.exit')}
           </button>
         </div>
       </header>
-      <nav aria-label="Setup steps" className="steps">
+      <nav aria-label={t('frame.steps')} className="steps">
         <StepCount steps={step.type.startsWith('push-') ? PUSH_STEPS : STEPS} current={step.type} />
         <ol>
           {(step.type.startsWith('push-') ? PUSH_STEPS : STEPS).map((s) => (
@@ -60,7 +63,7 @@ export function WizardFrame({ title, children }: { readonly title: string; reado
               aria-current={s.type === step.type ? 'step' : undefined}
               className={s.type === step.type ? 'current' : undefined}
             >
-              {s.label}
+              {t(s.label)}
             </li>
           ))}
         </ol>

@@ -9,6 +9,7 @@ import {
 import { closeDialog } from '../state/lifecycle-actions';
 import { useDialog, useInstall, useRegistration, useWizard } from '../state/stores';
 import { ModalDialog } from '../components/modal-dialog';
+import { useTranslator } from '../i18n/use-translator';
 
 // Show command line: the silent command equivalent to what the wizard is about to do, in both syntaxes,
 // each with a Copy button. The passphrase is never shown inline: the register commands read it from a file.
@@ -16,17 +17,18 @@ import { ModalDialog } from '../components/modal-dialog';
 const EXAMPLE_ENDPOINT = '10.0.0.5';
 
 function CommandBlock({ label, text }: { readonly label: string; readonly text: string }) {
+  const { t } = useTranslator();
   const code = useRef<HTMLElement>(null);
-  const [copied, setCopied] = useState('');
+  const [copied, setCopied] = useState<'command.copied' | 'command.selected' | undefined>(undefined);
   const copy = async (): Promise<void> => {
     try {
       await navigator.clipboard.writeText(text);
-      setCopied('Copied');
+      setCopied('command.copied');
     } catch {
       // The clipboard API may be refused: select the text so Ctrl+C copies it.
       const selection = window.getSelection();
       if (code.current && selection) selection.selectAllChildren(code.current);
-      setCopied('Selected: press Ctrl+C to copy');
+      setCopied('command.selected');
     }
   };
   return (
@@ -34,10 +36,10 @@ function CommandBlock({ label, text }: { readonly label: string; readonly text: 
       <div className="row command-head">
         <h3>{label}</h3>
         <button type="button" onClick={() => void copy()}>
-          Copy {label} command
+          {t('command.copy', { system: label })}
         </button>
         <span role="status" className="hint">
-          {copied}
+          {copied ? t(copied) : ''}
         </span>
       </div>
       <pre className="command-text">
@@ -48,6 +50,7 @@ function CommandBlock({ label, text }: { readonly label: string; readonly text: 
 }
 
 export function CommandLineDialog() {
+  const { t } = useTranslator();
   const dialog = useDialog((s) => s.dialog);
   const options = useInstall((s) => s.options);
   const endpointText = useRegistration((s) => s.endpoint);
@@ -67,28 +70,25 @@ export function CommandLineDialog() {
   }
   return (
     <ModalDialog
-      title={dialog.of === 'install' ? 'Install from the command line' : 'Register from the command line'}
+      title={t(dialog.of === 'install' ? 'command.install.title' : 'command.register.title')}
       onClose={closeDialog}
       className="command-dialog"
     >
-      <p className="hint">
-        {dialog.of === 'install'
-          ? 'The same install as the wizard would do, silently. Run it as administrator (Windows) or root (Linux, from the extracted release folder).'
-          : 'The same registration as the wizard would do, silently, as administrator or root.'}
-      </p>
-      <CommandBlock label="Windows" text={commands.windows.text} />
-      <CommandBlock label="Linux" text={commands.linux.text} />
+      <p className="hint">{t(dialog.of === 'install' ? 'command.install.hint' : 'command.register.hint')}</p>
+      <CommandBlock label={t('command.windows')} text={commands.windows.text} />
+      <CommandBlock label={t('command.linux')} text={commands.linux.text} />
       {dialog.of === 'register' ? (
         <p className="hint">
-          Write the passphrase to this file first ({PASSPHRASE_FILE_PLACEHOLDER.windows} or{' '}
-          {PASSPHRASE_FILE_PLACEHOLDER.linux}), readable only by administrators or root, and delete it afterwards: it is
-          never put on the command line.
-          {exampleEndpoint ? ` Replace ${EXAMPLE_ENDPOINT} with the configuration server's IP address.` : ''}
+          {t('command.passphraseFile', {
+            windows: PASSPHRASE_FILE_PLACEHOLDER.windows,
+            linux: PASSPHRASE_FILE_PLACEHOLDER.linux,
+          })}
+          {exampleEndpoint ? ` ${t('command.replaceEndpoint', { example: EXAMPLE_ENDPOINT })}` : ''}
         </p>
       ) : null}
       <div className="actions">
         <button type="button" className="primary" onClick={closeDialog}>
-          Close
+          {t('common.close')}
         </button>
       </div>
     </ModalDialog>

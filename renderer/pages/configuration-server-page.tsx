@@ -14,8 +14,10 @@ import { registerMissing, registrationFieldErrors } from '../state/field-rules';
 import { useRegistration, useWizard } from '../state/stores';
 import { ErrorPanel } from '../components/error-panel';
 import { WizardFrame } from '../components/wizard-frame';
+import { useTranslator } from '../i18n/use-translator';
 
 export function ConfigurationServerPage() {
+  const { t, text } = useTranslator();
   const { endpoint, passphrase, showPassphrase, submitting, error, registered, endpointJudged } = useRegistration();
   const installed = useWizard((s) => s.app?.installed);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -31,7 +33,7 @@ export function ConfigurationServerPage() {
     if (error) errorBox.current?.focus();
   }, [error]);
   return (
-    <WizardFrame title="Configuration Server Details">
+    <WizardFrame title={t('step.configurationServer')}>
       <form
         className="stack"
         noValidate
@@ -41,23 +43,25 @@ export function ConfigurationServerPage() {
         }}
       >
         <p className="hint">
-          {installed
-            ? `The Mobility service ${installed.agentVersion} is installed at ${installed.installLocation}. `
-            : ''}
-          Specify the IP address and passphrase of the configuration server.
-          {registered
-            ? ` It is registered with ${registered.csEndpoint} now; registering with another server moves it there.`
-            : ''}
+          {[
+            installed
+              ? t('config.installed', { version: installed.agentVersion, location: installed.installLocation })
+              : undefined,
+            t('config.specify'),
+            registered ? t('config.registeredWith', { endpoint: registered.csEndpoint }) : undefined,
+          ]
+            .filter((sentence) => sentence !== undefined)
+            .join(' ')}
         </p>
         <div className="field">
-          <label htmlFor={ids.ip}>IP address</label>
+          <label htmlFor={ids.ip}>{t('config.ip')}</label>
           <input
             id={ids.ip}
             type="text"
             inputMode="text"
             spellCheck={false}
             autoComplete="off"
-            placeholder="10.0.0.5 or [fd00::5]:443"
+            placeholder={t('config.ip.placeholder')}
             value={endpoint}
             aria-invalid={problem !== undefined}
             aria-describedby={problem ? ids.ipError : undefined}
@@ -66,12 +70,12 @@ export function ConfigurationServerPage() {
           />
           {problem ? (
             <p id={ids.ipError} className="field-error">
-              {problem}
+              {text(problem)}
             </p>
           ) : null}
         </div>
         <div className="field">
-          <label htmlFor={ids.pass}>Passphrase</label>
+          <label htmlFor={ids.pass}>{t('config.passphrase')}</label>
           <div className="row">
             <input
               id={ids.pass}
@@ -89,10 +93,10 @@ export function ConfigurationServerPage() {
               aria-controls={ids.pass}
               onClick={togglePassphraseVisible}
             >
-              {showPassphrase ? 'Hide passphrase' : 'Show passphrase'}
+              {t(showPassphrase ? 'config.passphrase.hide' : 'config.passphrase.show')}
             </button>
             <button type="button" onClick={() => fileInput.current?.click()}>
-              Load from file…
+              {t('common.loadFromFile')}
             </button>
             <input
               ref={fileInput}
@@ -109,36 +113,35 @@ export function ConfigurationServerPage() {
           </div>
           {failedAt.passphrase ? (
             <p id={ids.passError} className="field-error">
-              {failedAt.passphrase}
+              {text(failedAt.passphrase)}
             </p>
           ) : null}
           <p id={ids.passHint} className="hint">
-            The passphrase is never sent to the server or written to the logs: setup and the server prove to each other
-            that they know it.
+            {t('config.passphrase.hint')}
           </p>
         </div>
         <div aria-live="polite" ref={errorBox} tabIndex={-1} className="error-focus">
-          {error ? <ErrorPanel error={error} title="Registration failed" /> : null}
+          {error ? <ErrorPanel error={error} title={t('config.failed')} /> : null}
         </div>
         <div className="actions">
-          {submitting ? <p className="hint">Registering…</p> : null}
+          {submitting ? <p className="hint">{t('config.registering')}</p> : null}
           {!submitting && missing.length > 0 ? (
             <p id={ids.missing} className="hint">
-              {missing.join('. ')}.
+              {missing.map(text).join(' ')}
             </p>
           ) : null}
           {registered && !submitting ? (
             <button type="button" onClick={backToRegistered}>
-              Back
+              {t('common.back')}
             </button>
           ) : null}
           {installed ? (
             <button type="button" onClick={showInstallationOptions}>
-              Installation options
+              {t('config.installationOptions')}
             </button>
           ) : null}
           <button type="button" onClick={() => openCommandLine('register')}>
-            Show command line
+            {t('common.showCommandLine')}
           </button>
           <button
             type="submit"
@@ -146,7 +149,7 @@ export function ConfigurationServerPage() {
             disabled={!ready}
             aria-describedby={!submitting && missing.length > 0 ? ids.missing : undefined}
           >
-            Register
+            {t('config.register')}
           </button>
         </div>
       </form>

@@ -1,3 +1,5 @@
+import type { MessageId } from '../i18n/messages-en';
+import { useTranslator } from '../i18n/use-translator';
 import { closeDialog } from '../state/lifecycle-actions';
 import { confirmExit } from '../state/exit-actions';
 import { useDialog, type ExitRisk } from '../state/stores';
@@ -5,46 +7,42 @@ import { ModalDialog } from '../components/modal-dialog';
 
 // Exit, when leaving would cost something: what is lost, a way to stay (focused first), and a way out.
 
-const TEXT: Readonly<Record<ExitRisk, { title: string; body: string; stay: string; leave: string }>> = {
+const TEXT: Readonly<Record<ExitRisk, { title: MessageId; body: MessageId; stay: MessageId; leave: MessageId }>> = {
   'install-running': {
-    title: 'Exit and cancel the installation?',
-    body: 'The installation in progress stops and is rolled back: nothing it changed is kept.',
-    stay: 'Continue installing',
-    leave: 'Cancel installation and exit',
+    title: 'exit.installRunning.title',
+    body: 'exit.installRunning.body',
+    stay: 'exit.installRunning.stay',
+    leave: 'exit.installRunning.leave',
   },
-  busy: {
-    title: 'Exit while setup is still working?',
-    body: 'The registration or uninstall in progress stops when setup exits. Run setup again to finish it.',
-    stay: 'Keep working',
-    leave: 'Exit anyway',
-  },
+  busy: { title: 'exit.busy.title', body: 'exit.busy.body', stay: 'exit.busy.stay', leave: 'exit.busy.leave' },
   'push-running': {
-    title: 'Exit and cancel the push?',
-    body: 'The push in progress stops; each server rolls back what it had started.',
-    stay: 'Continue pushing',
-    leave: 'Cancel push and exit',
+    title: 'exit.pushRunning.title',
+    body: 'exit.pushRunning.body',
+    stay: 'exit.pushRunning.stay',
+    leave: 'exit.pushRunning.leave',
   },
   'not-registered': {
-    title: 'Exit without registering?',
-    body: 'The agent is installed but not registered with a configuration server, so it does not protect this machine yet. Register it later by running setup again, or with UnifiedAgentConfigurator.',
-    stay: 'Back to setup',
-    leave: 'Exit',
+    title: 'exit.notRegistered.title',
+    body: 'exit.notRegistered.body',
+    stay: 'exit.notRegistered.stay',
+    leave: 'exit.notRegistered.leave',
   },
 };
 
 export function ExitDialog() {
+  const { t } = useTranslator();
   const dialog = useDialog((s) => s.dialog);
   if (dialog.type !== 'confirm-exit') return null;
   const text = TEXT[dialog.risk];
   return (
-    <ModalDialog title={text.title} onClose={closeDialog}>
-      <p>{text.body}</p>
+    <ModalDialog title={t(text.title)} onClose={closeDialog}>
+      <p>{t(text.body)}</p>
       <div className="actions">
         <button type="button" data-autofocus onClick={closeDialog}>
-          {text.stay}
+          {t(text.stay)}
         </button>
         <button type="button" className="primary danger" onClick={() => void confirmExit()}>
-          {text.leave}
+          {t(text.leave)}
         </button>
       </div>
     </ModalDialog>

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { english } from '../test-support/english';
 import { setupError } from '../../shared/error-catalog';
 import type { PreflightSummary } from '../../shared/ipc-contract';
 import { ALL_PASS, FakeSetupApi, NOT_INSTALLED } from '../test-support/fake-setup-api';
@@ -72,7 +73,7 @@ describe('the install location at its field', () => {
     await waitFor(() => expect(useInstall.getState().preflight.status).toBe('checking'));
     await act(async () => answer(refused));
     expect(checks().getAttribute('aria-busy')).toBe('false');
-    expect(useInstall.getState().preflightNews).toBe('Install location: failed.');
+    expect(useInstall.getState().preflightNews.map(english)).toEqual(['Install location: failed.']);
     // The engine's location verdict shows at the field too, and the list points there.
     const field = screen.getByLabelText('Install location');
     expect(field.getAttribute('aria-invalid')).toBe('true');

@@ -45,7 +45,7 @@ describe('Registered', () => {
       'The Mobility service is registered with the configuration server.',
     );
     const time = document.querySelector(`time[datetime="${REGISTERED.registeredAt}"]`);
-    expect(time?.textContent).toBe(formatDateTime(REGISTERED.registeredAt));
+    expect(time?.textContent).toBe(formatDateTime(REGISTERED.registeredAt, 'en'));
     const next = screen.getByRole('region', { name: 'Next step' });
     expect(next.textContent).toContain('Enable replication for this machine');
     expect(next.textContent).toContain('Azure portal');

@@ -5,60 +5,52 @@ import { formatDateTime } from '../state/time-format';
 import { CopyButton } from '../components/copy-button';
 import { GroupedText } from '../components/grouped-text';
 import { WizardFrame } from '../components/wizard-frame';
+import { useTranslator } from '../i18n/use-translator';
 import './progress-page.css';
 
 /** What to do once registered, in the Mobility service documentation's terms. */
 function NextStep({ role, csEndpoint }: { readonly role: 'MS' | 'MT'; readonly csEndpoint: string }) {
+  const { t, rich } = useTranslator();
   return (
     <section aria-labelledby="next-step-heading" className="next-step">
-      <h2 id="next-step-heading">Next step</h2>
-      {role === 'MT' ? (
-        <p>
-          This server can now be chosen as the master target when you set up failback (reprotect) from Azure in the
-          Azure portal.
-        </p>
-      ) : (
-        <p>
-          Enable replication for this machine: in the Azure portal, open the Recovery Services vault, select{' '}
-          <strong>Enable Replication</strong>, choose the configuration server {csEndpoint} as the source and select
-          this machine.
-        </p>
-      )}
+      <h2 id="next-step-heading">{t('finish.next')}</h2>
+      {role === 'MT' ? <p>{t('finish.next.mt')}</p> : <p>{rich('finish.next.ms', { endpoint: csEndpoint })}</p>}
     </section>
   );
 }
 
 export function FinishPage() {
+  const { t, locale } = useTranslator();
   const registered = useRegistration((s) => s.registered);
   const role = useWizard((s) => s.app?.installed?.role ?? 'MS');
   return (
-    <WizardFrame title="Registered">
+    <WizardFrame title={t('finish.title')}>
       <div role="status" className="outcome-banner status-succeeded">
-        <p className="banner-text">The Mobility service is registered with the configuration server.</p>
+        <p className="banner-text">{t('finish.banner')}</p>
       </div>
       {registered ? (
         <dl className="facts">
-          <dt>Configuration server</dt>
+          <dt>{t('finish.server')}</dt>
           <dd className="wrap">{registered.csEndpoint}</dd>
           {registered.registeredAt ? (
             <>
-              <dt>Registered</dt>
+              <dt>{t('finish.registeredAt')}</dt>
               <dd>
-                <time dateTime={registered.registeredAt}>{formatDateTime(registered.registeredAt)}</time>
+                <time dateTime={registered.registeredAt}>{formatDateTime(registered.registeredAt, locale)}</time>
               </dd>
             </>
           ) : null}
-          <dt>Host ID</dt>
+          <dt>{t('finish.hostId')}</dt>
           <dd className="fact-value">
             <code>{registered.hostId}</code>
-            <CopyButton text={registered.hostId} label="Copy host ID" />
+            <CopyButton text={registered.hostId} label={t('finish.copyHostId')} />
           </dd>
           {registered.fingerprint ? (
             <>
-              <dt>Server certificate (SHA-256)</dt>
+              <dt>{t('finish.fingerprint')}</dt>
               <dd className="fact-value">
                 <GroupedText text={registered.fingerprint} />
-                <CopyButton text={registered.fingerprint} label="Copy fingerprint" />
+                <CopyButton text={registered.fingerprint} label={t('finish.copyFingerprint')} />
               </dd>
             </>
           ) : null}
@@ -67,16 +59,16 @@ export function FinishPage() {
       {registered ? <NextStep role={role} csEndpoint={registered.csEndpoint} /> : null}
       <div className="actions">
         <button type="button" onClick={changeConfigurationServer}>
-          Change configuration server
+          {t('finish.changeServer')}
         </button>
         <button type="button" onClick={showInstallationOptions}>
-          Repair, upgrade or uninstall
+          {t('finish.repair')}
         </button>
         <button type="button" onClick={() => void openLogs()}>
-          View logs
+          {t('frame.viewLogs')}
         </button>
         <button type="button" className="primary" onClick={() => void closeApp()}>
-          Close
+          {t('common.close')}
         </button>
       </div>
     </WizardFrame>

@@ -2,12 +2,14 @@ import { useEffect, useId } from 'react';
 import { browseInstallLocation, goTo, preflightIfNeeded, setInstallOption, startInstall } from '../state/actions';
 import { openCommandLine, openUninstallDialog } from '../state/lifecycle-actions';
 import { useInstall, useWizard } from '../state/stores';
+import { useTranslator } from '../i18n/use-translator';
 import { ErrorPanel } from '../components/error-panel';
 import { InstallOptionHelp } from '../components/install-option-help';
 import { Prerequisites } from '../components/prerequisites';
 import { WizardFrame } from '../components/wizard-frame';
 
 export function InstallationOptionPage() {
+  const { t, text } = useTranslator();
   const options = useInstall((s) => s.options);
   const preflight = useInstall((s) => s.preflight);
   const startError = useInstall((s) => s.startError);
@@ -26,7 +28,7 @@ export function InstallationOptionPage() {
       : undefined;
   const locationMessage = locationProblem ?? refused?.message;
   return (
-    <WizardFrame title="Installation Option">
+    <WizardFrame title={t('step.installationOption')}>
       <form
         className="stack"
         onSubmit={(event) => {
@@ -35,7 +37,7 @@ export function InstallationOptionPage() {
         }}
       >
         <fieldset>
-          <legend>What to install</legend>
+          <legend>{t('option.whatToInstall')}</legend>
           <label className="choice">
             <input
               type="radio"
@@ -43,7 +45,7 @@ export function InstallationOptionPage() {
               checked={options.role === 'MS'}
               onChange={() => setInstallOption({ role: 'MS' })}
             />
-            Install mobility service
+            {t('option.role.ms')}
           </label>
           <label className="choice">
             <input
@@ -52,11 +54,11 @@ export function InstallationOptionPage() {
               checked={options.role === 'MT'}
               onChange={() => setInstallOption({ role: 'MT' })}
             />
-            Install master target
+            {t('option.role.mt')}
           </label>
         </fieldset>
         <div className="field">
-          <label htmlFor={ids.location}>Install location</label>
+          <label htmlFor={ids.location}>{t('option.location')}</label>
           <div className="row">
             <input
               id={ids.location}
@@ -69,49 +71,52 @@ export function InstallationOptionPage() {
               onChange={(event) => setInstallOption({ installLocation: event.target.value })}
             />
             <button type="button" onClick={() => void browseInstallLocation()}>
-              Browse…
+              {t('common.browse')}
             </button>
           </div>
           {locationMessage !== undefined ? (
             <p id={ids.locationError} className="field-error">
-              {locationMessage}
+              {text(locationMessage)}
             </p>
           ) : null}
           {installed ? (
             <p className="hint">
-              Version {installed.agentVersion} is installed at {installed.installLocation}.
+              {t('option.installedAt', { version: installed.agentVersion, location: installed.installLocation })}
             </p>
           ) : null}
         </div>
         {installed ? (
           <section aria-labelledby="installed-heading" className="installed">
-            <h2 id="installed-heading">Installed agent</h2>
+            <h2 id="installed-heading">{t('option.installed.heading')}</h2>
             <dl className="facts">
-              <dt>Version</dt>
+              <dt>{t('option.installed.version')}</dt>
               <dd>{installed.agentVersion}</dd>
-              <dt>Location</dt>
+              <dt>{t('option.installed.location')}</dt>
               <dd>
                 <code>{installed.installLocation}</code>
               </dd>
-              <dt>Role</dt>
-              <dd>{installed.role === 'MS' ? 'Mobility service (MS)' : 'Master target (MT)'}</dd>
-              <dt>Platform</dt>
-              <dd>{installed.platform === 'VmWare' ? 'VMware or physical (VmWare)' : 'Azure'}</dd>
-              <dt>Registration</dt>
+              <dt>{t('option.installed.role')}</dt>
+              <dd>{t('option.installed.roleName', { role: installed.role })}</dd>
+              <dt>{t('option.platform')}</dt>
+              <dd>{t('option.installed.platformName', { platform: installed.platform })}</dd>
+              <dt>{t('option.installed.registration')}</dt>
               <dd>
                 {registration
-                  ? `registered with ${registration.csEndpoint} (host ${registration.hostId})`
-                  : 'not registered'}
+                  ? t('option.installed.registeredWith', {
+                      endpoint: registration.csEndpoint,
+                      hostId: registration.hostId,
+                    })
+                  : t('option.installed.notRegistered')}
               </dd>
             </dl>
-            <p className="hint">Install below repairs or upgrades it; Uninstall removes it from this server.</p>
+            <p className="hint">{t('option.installed.hint')}</p>
             <button type="button" onClick={openUninstallDialog}>
-              Uninstall…
+              {t('option.uninstall')}
             </button>
           </section>
         ) : null}
         <fieldset>
-          <legend>Platform</legend>
+          <legend>{t('option.platform')}</legend>
           <label className="choice">
             <input
               type="radio"
@@ -119,7 +124,7 @@ export function InstallationOptionPage() {
               checked={options.platform === 'VmWare'}
               onChange={() => setInstallOption({ platform: 'VmWare' })}
             />
-            VMware virtual machine or physical server
+            {t('option.platform.vmware')}
           </label>
           <label className="choice">
             <input
@@ -128,35 +133,31 @@ export function InstallationOptionPage() {
               checked={options.platform === 'Azure'}
               onChange={() => setInstallOption({ platform: 'Azure' })}
             />
-            Azure virtual machine
+            {t('option.platform.azure')}
           </label>
         </fieldset>
         <InstallOptionHelp />
         <section aria-labelledby="preflight-heading" className="preflight">
-          <h2 id="preflight-heading">Prerequisites</h2>
+          <h2 id="preflight-heading">{t('option.prerequisites')}</h2>
           <Prerequisites />
         </section>
         {startError ? <ErrorPanel error={startError} /> : null}
         <div className="actions">
           {mode === 'upgrade' || mode === 'repair' ? (
-            <p className="hint">
-              {mode === 'upgrade'
-                ? 'Install upgrades the installed agent in place.'
-                : 'Install repairs the installed agent (same version).'}
-            </p>
+            <p className="hint">{t(mode === 'upgrade' ? 'option.mode.upgrade' : 'option.mode.repair')}</p>
           ) : null}
           <button type="button" onClick={() => openCommandLine('install')}>
-            Show command line
+            {t('common.showCommandLine')}
           </button>
           <button type="submit" className="primary" disabled={!canInstall}>
-            Install
+            {t('option.install')}
           </button>
         </div>
         <section aria-labelledby="push-heading">
-          <h2 id="push-heading">Other servers</h2>
-          <p className="hint">Install the Mobility service on Linux servers over SSH, many at a time.</p>
+          <h2 id="push-heading">{t('option.otherServers')}</h2>
+          <p className="hint">{t('option.otherServers.hint')}</p>
           <button type="button" onClick={() => goTo({ type: 'push-servers' })}>
-            Push to servers
+            {t('step.pushServers')}
           </button>
         </section>
       </form>

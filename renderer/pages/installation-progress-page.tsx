@@ -9,20 +9,23 @@ import { formatClock } from '../state/time-format';
 import { ErrorPanel } from '../components/error-panel';
 import { JobClock } from '../components/job-clock';
 import { JobStepList } from '../components/job-step-list';
-import { formatBytes } from '../../shared/format';
 import { WizardFrame } from '../components/wizard-frame';
+import { formatBytes } from '../i18n/format-bytes';
+import { message, type Message } from '../i18n/message';
+import { useTranslator } from '../i18n/use-translator';
 import './progress-page.css';
 
 /** "Step 3 of 7: Verify and extract the package", while the job runs. */
-function positionText(job: JobView, cancelling: boolean): string {
-  if (cancelling) return 'Cancelling: undoing the changes made so far…';
+function positionText(job: JobView, cancelling: boolean): Message {
+  if (cancelling) return message('progress.cancelling');
   const { index, count, step } = stepPosition(job);
-  if (count === 0) return 'Starting…';
-  if (!step) return `${count} steps planned`;
-  return `Step ${index} of ${count}: ${step.title}`;
+  if (count === 0) return message('progress.starting');
+  if (!step) return message('progress.planned', { count });
+  return message('progress.position', { index, count, title: step.title });
 }
 
 export function InstallationProgressPage() {
+  const { t, text, intl, locale } = useTranslator();
   const job = useInstall((s) => s.job);
   const kind = useInstall((s) => s.jobKind);
   const cancelRequestedFor = useInstall((s) => s.cancelRequestedFor);
@@ -39,53 +42,62 @@ export function InstallationProgressPage() {
   const uninstall = kind === 'uninstall';
   const installed = !uninstall && result !== undefined && result.status !== 'Failed';
   const cancelling = !result && cancelRequestedFor === job.jobId;
-  const noun = uninstall ? 'Uninstall' : 'Installation';
+  const of = { kind };
   const percent = overallPercent(job);
   const position = stepPosition(job);
   // Bytes and files only while extracting: the bar itself counts every step.
   const running = position.step?.state === 'running' ? position.step : undefined;
   const progress = running && job.progress?.stepId === running.id ? job.progress : undefined;
+  const sizes = progress
+    ? {
+        done: formatBytes(intl, progress.bytesDone),
+        total: formatBytes(intl, progress.bytesTotal),
+        filesDone: progress.filesDone,
+        filesTotal: progress.filesTotal,
+      }
+    : undefined;
+  const percentText = intl.formatNumber(percent / 100, { style: 'percent' });
+  const valueText = !position.step
+    ? percentText
+    : t(sizes ? 'progress.value.bytes' : 'progress.value.step', {
+        percent: percentText,
+        index: position.index,
+        count: position.count,
+        ...sizes,
+      });
   return (
-    <WizardFrame title={`${noun} Progress`}>
+    <WizardFrame title={t('progress.title', of)}>
       <div role="status" className={`outcome-banner${status ? ` status-${status.toLowerCase()}` : ''}`}>
         {/* The banner's mark is drawn by the style sheet: the sentence alone is what is read and copied. */}
-        {result && status ? <p className="banner-text">{outcomeSentence(kind, job)}</p> : null}
+        {result && status ? <p className="banner-text">{text(outcomeSentence(kind, job) ?? '')}</p> : null}
       </div>
       {result?.error ? <ErrorPanel error={result.error} logFile={job.logFile} time={job.endedAt} /> : null}
       <div className="progress">
-        {result ? null : <p className="job-position">{positionText(job, cancelling)}</p>}
+        {result ? null : <p className="job-position">{text(positionText(job, cancelling))}</p>}
         <div
           role="progressbar"
-          aria-label={`${noun} progress`}
+          aria-label={t('progress.bar', of)}
           aria-valuemin={0}
           aria-valuemax={100}
           aria-valuenow={percent}
-          aria-valuetext={`${percent}%${position.step ? `, step ${position.index} of ${position.count}` : ''}${
-            progress
-              ? `: ${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}, ${progress.filesDone} of ${progress.filesTotal} files`
-              : ''
-          }`}
+          aria-valuetext={valueText}
           className="progress-track"
         >
           <div className="progress-fill" style={{ width: `${percent}%` }} />
         </div>
-        {progress ? (
-          <p className="hint">
-            {`${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)} · ${progress.filesDone} of ${progress.filesTotal} files`}
-          </p>
-        ) : null}
+        {sizes ? <p className="hint">{t('progress.bytes', sizes)}</p> : null}
         {job.startedAt ? <JobClock startedAt={job.startedAt} endedAt={job.endedAt} /> : null}
       </div>
-      <JobStepList steps={job.steps} label={`${noun} steps`} ended={result !== undefined} />
+      <JobStepList steps={job.steps} label={t('progress.steps', of)} ended={result !== undefined} />
       <section aria-labelledby="details-heading">
-        <h2 id="details-heading">Details</h2>
-        <div ref={details} className="details" role="log" aria-label={`${noun} details`} tabIndex={0}>
+        <h2 id="details-heading">{t('progress.details')}</h2>
+        <div ref={details} className="details" role="log" aria-label={t('progress.detailsLog', of)} tabIndex={0}>
           {job.details.map((line, index) => (
             <div key={`${index}-${line.time}`} className={`detail level-${line.level}`}>
               <time className="detail-time" dateTime={line.time}>
-                {formatClock(line.time)}
+                {formatClock(line.time, locale)}
               </time>{' '}
-              {line.text}
+              {text(line.text)}
             </div>
           ))}
         </div>
@@ -93,22 +105,22 @@ export function InstallationProgressPage() {
       <div className="actions">
         {!result && !uninstall ? (
           <button type="button" onClick={requestCancel} disabled={cancelling}>
-            {cancelling ? 'Cancelling…' : 'Cancel'}
+            {t(cancelling ? 'progress.cancellingButton' : 'progress.cancelButton')}
           </button>
         ) : null}
         {result?.status === 'Failed' || (uninstall && result) ? (
           <button type="button" onClick={backToOptions}>
-            {uninstall && result?.status !== 'Failed' ? 'Back to Installation Option' : 'Back'}
+            {t(uninstall && result?.status !== 'Failed' ? 'progress.backToOptions' : 'common.back')}
           </button>
         ) : null}
         {uninstall && result && result.status !== 'Failed' ? (
           <button type="button" className="primary" onClick={() => void closeApp()}>
-            Close
+            {t('common.close')}
           </button>
         ) : null}
         {installed ? (
           <button type="button" className="primary" onClick={proceedToConfiguration}>
-            Proceed to Configuration
+            {t('progress.proceed')}
           </button>
         ) : null}
       </div>

@@ -6,6 +6,7 @@ import { FakeSetupApi, NOT_INSTALLED } from '../test-support/fake-setup-api';
 import { useSetupApiForTests } from '../setup-api';
 import { boot, onJobEvent } from '../state/actions';
 import { outcomeSentence } from '../state/job-outcome';
+import { english } from '../test-support/english';
 import { newJob, type JobView } from '../state/job-state';
 import { openCommandLine, openUninstallDialog, saveDiagnostics } from '../state/lifecycle-actions';
 import { useDialog, useInstall, useLogs, useRegistration, useWizard } from '../state/stores';
@@ -135,32 +136,35 @@ function finished(status: 'Succeeded' | 'Warning' | 'Failed', summary: Record<st
   };
 }
 
+const sentenceOf = (...args: Parameters<typeof outcomeSentence>): string | undefined =>
+  english(outcomeSentence(...args));
+
 describe('the outcome, said once', () => {
   it('for an install', () => {
     const installed = { installLocation: '/usr/local/ASR', agentVersion: '9.60.0.0', role: 'MS', mode: 'fresh' };
     const job = finished('Succeeded', installed);
     // Issue 13: one sentence naming what was installed where ("Installation succeeded: Succeeded" said it twice).
-    expect(outcomeSentence('install', job)).toBe('Installed Mobility service 9.60.0.0 at /usr/local/ASR.');
-    expect(outcomeSentence('install', finished('Succeeded', { ...installed, role: 'MT', mode: 'upgrade' }))).toBe(
+    expect(sentenceOf('install', job)).toBe('Installed Mobility service 9.60.0.0 at /usr/local/ASR.');
+    expect(sentenceOf('install', finished('Succeeded', { ...installed, role: 'MT', mode: 'upgrade' }))).toBe(
       'Upgraded master target to 9.60.0.0 at /usr/local/ASR.',
     );
-    expect(
-      outcomeSentence('install', { ...job, steps: [], result: { status: 'Failed', error: null, summary: {} } }),
-    ).toBe('Installation failed.');
-    expect(outcomeSentence('install', { ...job, result: { status: 'Failed', error: null, summary: {} } })).toBe(
+    expect(sentenceOf('install', { ...job, steps: [], result: { status: 'Failed', error: null, summary: {} } })).toBe(
+      'Installation failed.',
+    );
+    expect(sentenceOf('install', { ...job, result: { status: 'Failed', error: null, summary: {} } })).toBe(
       'Installation failed at step 2 of 2 (Remove host h from 10.0.0.5).',
     );
   });
 
   it('for an uninstall: removed, with a warning naming it, nothing to remove, failed', () => {
-    expect(outcomeSentence('uninstall', finished('Succeeded', { installLocation: '/usr/local/ASR' }))).toBe(
+    expect(sentenceOf('uninstall', finished('Succeeded', { installLocation: '/usr/local/ASR' }))).toBe(
       'Removed the Mobility service agent from /usr/local/ASR.',
     );
-    expect(outcomeSentence('uninstall', finished('Warning', { installLocation: '/usr/local/ASR' }))).toBe(
+    expect(sentenceOf('uninstall', finished('Warning', { installLocation: '/usr/local/ASR' }))).toBe(
       'Removed the Mobility service agent from /usr/local/ASR with a warning: cannot reach 10.0.0.5: connection refused; remove it there.',
     );
-    expect(outcomeSentence('uninstall', finished('Succeeded', { installed: 'false' }))).toContain('nothing to remove');
-    expect(outcomeSentence('uninstall', finished('Failed', {}))).toBe('Uninstall failed.');
+    expect(sentenceOf('uninstall', finished('Succeeded', { installed: 'false' }))).toContain('nothing to remove');
+    expect(sentenceOf('uninstall', finished('Failed', {}))).toBe('Uninstall failed.');
   });
 
   it('the progress page shows the uninstall steps, the sentence and the error with its remedy', () => {

@@ -13,7 +13,9 @@ import {
 import { saveDiagnostics } from '../state/lifecycle-actions';
 import { copyLog, selectRun, setWrapLines } from '../state/log-actions';
 import { BLOCK_LINES, useLogs } from '../state/stores';
+import type { MessageId } from '../i18n/messages-en';
 import { ErrorPanel } from '../components/error-panel';
+import { useTranslator } from '../i18n/use-translator';
 import './logs-view.css';
 
 // The setup logs, fast on a log of a million lines: main keeps the line index and answers byte ranges,
@@ -25,13 +27,18 @@ function lineAt(blocks: ReadonlyMap<number, readonly LogLine[]>, index: number):
   return blocks.get(Math.floor(index / BLOCK_LINES))?.[index % BLOCK_LINES];
 }
 
-const LOGS: readonly { readonly name: LogName; readonly label: string }[] = [
-  { name: 'installer', label: 'Installer log' },
-  { name: 'configurator', label: 'Configurator log' },
-  { name: 'push', label: 'Push log' },
+const LOGS: readonly LogName[] = ['installer', 'configurator', 'push'];
+
+const LEVELS: readonly { readonly level: LogLevelFilter; readonly label: MessageId }[] = [
+  { level: 'all', label: 'logs.level.all' },
+  { level: 'debug', label: 'logs.level.debug' },
+  { level: 'info', label: 'logs.level.info' },
+  { level: 'warn', label: 'logs.level.warn' },
+  { level: 'error', label: 'logs.level.error' },
 ];
 
 export function LogsView() {
+  const { t, text: say, rich } = useTranslator();
   const { log, level, text, follow, info, total, blocks, error, diagnostics, wrap, run, copied } = useLogs();
   const scroller = useRef<HTMLDivElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -69,47 +76,52 @@ export function LogsView() {
   }, [follow, total, virtualizer]);
 
   const filtered = level !== 'all' || text !== '';
+  const summary = info
+    ? info.exists
+      ? t('logs.summary', { fileName: info.fileName, lineCount: info.lineCount, shown: total })
+      : t('logs.summary.missing', { fileName: info.fileName })
+    : t('logs.summary.loading');
 
   return (
     <div className="frame logs-frame">
       <header className="frame-header">
         <h1 tabIndex={-1} ref={heading}>
-          Setup logs
+          {t('logs.title')}
         </h1>
         <button type="button" onClick={closeLogs}>
-          Back to setup
+          {t('logs.back')}
         </button>
       </header>
-      <div className="log-toolbar" role="toolbar" aria-label="Log options">
-        <div className="segmented" role="group" aria-label="Log">
-          {LOGS.map((item) => (
-            <button key={item.name} type="button" aria-pressed={log === item.name} onClick={() => selectLog(item.name)}>
-              {item.label}
+      <div className="log-toolbar" role="toolbar" aria-label={t('logs.toolbar')}>
+        <div className="segmented" role="group" aria-label={t('logs.log')}>
+          {LOGS.map((name) => (
+            <button key={name} type="button" aria-pressed={log === name} onClick={() => selectLog(name)}>
+              {t('logs.name', { log: name })}
             </button>
           ))}
         </div>
         <label>
-          Level{' '}
+          {t('logs.level')}{' '}
           <select value={level} onChange={(event) => setLogLevel(event.target.value as LogLevelFilter)}>
-            <option value="all">All lines</option>
-            <option value="debug">Debug and above</option>
-            <option value="info">Info and above</option>
-            <option value="warn">Warnings and errors</option>
-            <option value="error">Errors only</option>
+            {LEVELS.map((item) => (
+              <option key={item.level} value={item.level}>
+                {t(item.label)}
+              </option>
+            ))}
           </select>
         </label>
         <label>
-          Filter{' '}
+          {t('logs.filter')}{' '}
           <input
             type="search"
             value={text}
-            placeholder="text in the line"
+            placeholder={t('logs.filter.placeholder')}
             onChange={(event) => setLogText(event.target.value)}
           />
         </label>
         {info && info.runs.length > 0 ? (
           <label>
-            Run{' '}
+            {t('logs.run')}{' '}
             <select
               value={run ?? ''}
               onChange={(event) => {
@@ -118,7 +130,7 @@ export function LogsView() {
                 if (line !== null && !filtered) virtualizer.scrollToIndex(line, { align: 'start' });
               }}
             >
-              <option value="">Whole log</option>
+              <option value="">{t('logs.run.whole')}</option>
               {[...info.runs].reverse().map((run) => (
                 <option key={run.line} value={run.line}>
                   {run.title}
@@ -128,58 +140,49 @@ export function LogsView() {
           </label>
         ) : null}
         <label className="choice">
-          <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.target.checked)} /> Follow live
+          <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.target.checked)} />{' '}
+          {t('logs.follow')}
         </label>
         <label className="choice">
-          <input type="checkbox" checked={wrap} onChange={(event) => setWrapLines(event.target.checked)} /> Wrap lines
+          <input type="checkbox" checked={wrap} onChange={(event) => setWrapLines(event.target.checked)} />{' '}
+          {t('logs.wrap')}
         </label>
         <button type="button" onClick={() => void copyLog()}>
-          {run === null ? 'Copy log' : 'Copy run'}
+          {t(run === null ? 'logs.copyLog' : 'logs.copyRun')}
         </button>
         <button type="button" onClick={() => void openLogFolder()}>
-          Open folder
+          {t('logs.openFolder')}
         </button>
         <button type="button" disabled={diagnostics.status === 'saving'} onClick={() => void saveDiagnostics()}>
-          Save diagnostics…
+          {t('logs.saveDiagnostics')}
         </button>
       </div>
       <div aria-live="polite" className="diagnostics-status">
-        {diagnostics.status === 'saving' ? <p className="hint">Collecting diagnostics…</p> : null}
+        {diagnostics.status === 'saving' ? <p className="hint">{t('logs.diagnostics.saving')}</p> : null}
         {diagnostics.status === 'saved' ? (
-          <p className="hint">
-            Saved diagnostics to <code>{diagnostics.path}</code>
-          </p>
+          <p className="hint">{rich('logs.diagnostics.saved', { path: diagnostics.path })}</p>
         ) : null}
         {diagnostics.status === 'error' ? (
-          <ErrorPanel error={diagnostics.error} title="Diagnostics could not be saved" />
+          <ErrorPanel error={diagnostics.error} title={t('logs.diagnostics.failed')} />
         ) : null}
       </div>
       <p className="hint log-summary" aria-live="polite">
-        {info
-          ? info.exists
-            ? `${info.fileName}: ${info.lineCount.toLocaleString('en-US')} lines, ${total.toLocaleString('en-US')} shown`
-            : `${info.fileName} does not exist yet`
-          : 'Loading…'}
-        {copied ? ` · ${copied}` : ''}
+        {copied ? t('logs.summary.copied', { summary, copied: say(copied) }) : summary}
       </p>
-      {info ? (
-        <p className="hint log-summary log-path">
-          Log file: <code>{info.path}</code>
-        </p>
-      ) : null}
+      {info ? <p className="hint log-summary log-path">{rich('logs.path', { path: info.path })}</p> : null}
       {error ? <ErrorPanel error={error} /> : null}
       <div
         ref={scroller}
         className={wrap ? 'log-lines wrap' : 'log-lines'}
         role="log"
-        aria-label={`${LOGS.find((item) => item.name === log)?.label ?? 'Log'} lines`}
+        aria-label={t('logs.lines', { log })}
         tabIndex={0}
         onWheel={() => setFollow(false)}
         onKeyDown={(event) => {
           if (['ArrowUp', 'PageUp', 'Home'].includes(event.key)) setFollow(false);
         }}
       >
-        {info?.exists && filtered && total === 0 ? <p className="log-empty">No lines match the filter.</p> : null}
+        {info?.exists && filtered && total === 0 ? <p className="log-empty">{t('logs.noMatch')}</p> : null}
         <div className="log-spacer" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const line = lineAt(blocks, item.index);

@@ -60,7 +60,7 @@ describe('Installation Progress: the plan', () => {
     expect(screen.getByText('Step 1 of 4: Locate the agent package')).toBeTruthy();
     expect(screen.getByRole('progressbar').getAttribute('aria-valuetext')).toBe('0%, step 1 of 4');
     expect(screen.getByRole('status').textContent).toBe('');
-    expect(screen.getByText(/^Started/).querySelector('time')?.textContent).toBe(formatClock(T0));
+    expect(screen.getByText(/^Started/).querySelector('time')?.textContent).toBe(formatClock(T0, 'en'));
   });
 
   it('ticks finished steps and says the outcome once, at the top, in one sentence', () => {
@@ -85,7 +85,7 @@ describe('Installation Progress: the plan', () => {
     // The detail lines show their time with its zone.
     const times = screen.getByRole('log').querySelectorAll('time');
     expect(times.length).toBeGreaterThan(0);
-    for (const time of times) expect(time.textContent).toBe(formatClock(time.getAttribute('datetime') ?? ''));
+    for (const time of times) expect(time.textContent).toBe(formatClock(time.getAttribute('datetime') ?? '', 'en'));
   });
 });
 
@@ -199,7 +199,7 @@ describe('Copy details', () => {
       `What to do: ${error.remedy}`,
       'Reference: docs/errors.md#component_failed',
       `Log: ${LOG}`,
-      `Time: ${formatDateTime('2026-11-25T10:00:07.000Z')} (2026-11-25T10:00:07.000Z)`,
+      `Time: ${formatDateTime('2026-11-25T10:00:07.000Z', 'en')} (2026-11-25T10:00:07.000Z)`,
       'Setup version: 1.0.0',
       'Agent version: 9.60.0.0',
     ]);

@@ -4,16 +4,21 @@ import { acceptHostKey, backToServers, canStartPush, scanHostKeys, startPush } f
 import { usePush } from '../state/push-store';
 import { ErrorPanel } from '../components/error-panel';
 import { WizardFrame } from '../components/wizard-frame';
+import { useTranslator } from '../i18n/use-translator';
 import './push.css';
 
 // Before anything runs, each server's SSH host key as the scan found it (no login): known keys pass, unknown
 // ones wait for the admin to accept that very fingerprint (nothing is pre-checked), and a changed, revoked or
-// unreachable one is an error that stops the push.
+// unreachable one is an error that stops the push. What the scan reports (a recorded key, an error) is the
+// CLI's text, as sent.
+
+const KEYGEN_COMMAND = 'ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub';
 
 function Verdict({ scan, accepted }: { readonly scan: HostKeyScan; readonly accepted: string | undefined }) {
+  const { t, rich, remedy } = useTranslator();
   switch (scan.verdict) {
     case 'known':
-      return <span className="status-succeeded">Known</span>;
+      return <span className="status-succeeded">{t('push.keys.known')}</span>;
     case 'unknown':
       return (
         <label className="choice">
@@ -22,27 +27,29 @@ function Verdict({ scan, accepted }: { readonly scan: HostKeyScan; readonly acce
             checked={accepted !== undefined && accepted === scan.fingerprint}
             onChange={(event) => acceptHostKey(scan.host, scan.fingerprint ?? '', event.target.checked)}
           />
-          Accept<span className="visually-hidden"> the host key of {scan.host}</span>
+          {rich('push.keys.accept', { host: scan.host })}
         </label>
       );
     case 'changed':
       return (
         <span className="key-error">
-          <strong>Changed</strong> <code>PUSH_HOST_KEY_CHANGED</code>: the push refuses this server. The known hosts
-          file records {scan.recorded ?? 'another key'}. {ERROR_CATALOG.PUSH_HOST_KEY_CHANGED.remedy}
+          {rich('push.keys.changed', {
+            errorCode: 'PUSH_HOST_KEY_CHANGED',
+            recorded: scan.recorded ?? t('push.keys.anotherKey'),
+            remedy: remedy({ code: 'PUSH_HOST_KEY_CHANGED', remedy: ERROR_CATALOG.PUSH_HOST_KEY_CHANGED.remedy }),
+          })}
         </span>
       );
     case 'revoked':
-      return (
-        <span className="key-error">
-          <strong>Revoked</strong>: the known hosts file marks this key as revoked; the push refuses this server.
-        </span>
-      );
+      return <span className="key-error">{rich('push.keys.revoked')}</span>;
     case 'unreachable':
       return (
         <span className="key-error">
-          <strong>Unreachable</strong> <code>PUSH_UNREACHABLE</code>: {scan.error ?? 'no answer'}.{' '}
-          {ERROR_CATALOG.PUSH_UNREACHABLE.remedy}
+          {rich('push.keys.unreachable', {
+            errorCode: 'PUSH_UNREACHABLE',
+            error: scan.error ?? t('push.keys.noAnswer'),
+            remedy: remedy({ code: 'PUSH_UNREACHABLE', remedy: ERROR_CATALOG.PUSH_UNREACHABLE.remedy }),
+          })}
         </span>
       );
     default: {
@@ -53,6 +60,7 @@ function Verdict({ scan, accepted }: { readonly scan: HostKeyScan; readonly acce
 }
 
 export function PushHostKeysPage() {
+  const { t, rich } = useTranslator();
   const hostKeys = usePush((s) => s.hostKeys);
   const accepted = usePush((s) => s.accepted);
   const startError = usePush((s) => s.startError);
@@ -61,30 +69,26 @@ export function PushHostKeysPage() {
   const unknown = keys.filter((key) => key.verdict === 'unknown').length;
   const blocked = keys.some((key) => key.verdict !== 'known' && key.verdict !== 'unknown');
   return (
-    <WizardFrame title="Server host keys">
-      <p className="hint">
-        Setup checks each server&apos;s SSH host key before it signs in. Compare a new key&apos;s fingerprint with the
-        one the server shows on its console (<code>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code>) before you
-        accept it; accepted keys are added to your known hosts.
-      </p>
+    <WizardFrame title={t('step.pushHostKeys')}>
+      <p className="hint">{rich('push.keys.intro', { command: KEYGEN_COMMAND })}</p>
       <div aria-live="polite">
         {hostKeys.status === 'scanning' ? (
           <p className="hint" role="status">
-            Reading the host keys of {hostKeys.hosts.length} server{hostKeys.hosts.length === 1 ? '' : 's'}…
+            {t('push.keys.reading', { count: hostKeys.hosts.length })}
           </p>
         ) : null}
         {hostKeys.status === 'error' ? <ErrorPanel error={hostKeys.error} /> : null}
       </div>
       {hostKeys.status === 'done' ? (
-        <div className="table-scroll" role="region" aria-label="Host keys of the servers" tabIndex={0}>
+        <div className="table-scroll" role="region" aria-label={t('push.keys.table')} tabIndex={0}>
           <table className="push-table">
-            <caption className="visually-hidden">Host keys of the servers</caption>
+            <caption className="visually-hidden">{t('push.keys.table')}</caption>
             <thead>
               <tr>
-                <th scope="col">Server</th>
-                <th scope="col">Key type</th>
-                <th scope="col">Fingerprint (SHA-256)</th>
-                <th scope="col">Host key</th>
+                <th scope="col">{t('push.keys.server')}</th>
+                <th scope="col">{t('push.keys.keyType')}</th>
+                <th scope="col">{t('push.keys.fingerprint')}</th>
+                <th scope="col">{t('push.keys.hostKey')}</th>
               </tr>
             </thead>
             <tbody>
@@ -104,25 +108,20 @@ export function PushHostKeysPage() {
           </table>
         </div>
       ) : null}
-      {hostKeys.status === 'done' && blocked ? (
-        <p className="field-error">
-          The push starts only when every server&apos;s key is known or accepted: fix the servers marked above and scan
-          again, or go back and remove them from the list.
-        </p>
-      ) : null}
+      {hostKeys.status === 'done' && blocked ? <p className="field-error">{t('push.keys.blocked')}</p> : null}
       {hostKeys.status === 'done' && !blocked && unknown > 0 && !ready ? (
-        <p className="hint">Accept each new host key to start the push.</p>
+        <p className="hint">{t('push.keys.acceptEach')}</p>
       ) : null}
       {startError ? <ErrorPanel error={startError} /> : null}
       <div className="actions">
         <button type="button" onClick={backToServers}>
-          Back
+          {t('common.back')}
         </button>
         <button type="button" disabled={hostKeys.status === 'scanning'} onClick={() => void scanHostKeys()}>
-          Scan again
+          {t('push.keys.scanAgain')}
         </button>
         <button type="button" className="primary" disabled={!ready} onClick={() => void startPush()}>
-          Start push
+          {t('push.keys.start')}
         </button>
       </div>
     </WizardFrame>

@@ -1,29 +1,37 @@
+import type { ReactNode } from 'react';
 import { cancelPush, backToServers, openPushLog, retryFailed, savePushResults } from '../state/push-actions';
 import { failedHosts, rowPercent, type PushRow } from '../state/push-state';
 import { usePush } from '../state/push-store';
 import { ErrorPanel } from '../components/error-panel';
 import { WizardFrame } from '../components/wizard-frame';
+import type { MessageId } from '../i18n/messages-en';
+import { useTranslator } from '../i18n/use-translator';
+import type { PushStep } from '../../shared/push-events';
 import './push.css';
 
 // The push, live: a row a server (where it is, how far, how it ended), each row's lines in the push log a
-// click away, then Retry failed and the results as CSV.
+// click away, then Retry failed and the results as CSV. A server's step message and error message are the
+// push CLI's (English, as its log has them).
 
-const STEP_LABEL = {
-  connect: 'Connect',
-  detect: 'Detect the system',
-  copy: 'Copy the installer',
-  install: 'Install',
-  register: 'Register',
-} as const;
+const STEP_LABEL: Readonly<Record<PushStep, MessageId>> = {
+  connect: 'push.step.connect',
+  detect: 'push.step.detect',
+  copy: 'push.step.copy',
+  install: 'push.step.install',
+  register: 'push.step.register',
+};
 
 function StatusCell({ row }: { readonly row: PushRow }) {
+  const { t, remedy } = useTranslator();
   return (
     <>
-      <strong className={`row-status status-${row.status.toLowerCase()}`}>{row.status}</strong>
+      <strong className={`row-status status-${row.status.toLowerCase()}`}>
+        {t('push.status', { status: row.status })}
+      </strong>
       {row.error ? (
         <span className="row-error">
           <code>{row.error.code}</code> {row.error.message}
-          <span className="remedy-inline">What to do: {row.error.remedy}</span>
+          <span className="remedy-inline">{t('common.whatToDo', { remedy: remedy(row.error) })}</span>
         </span>
       ) : null}
     </>
@@ -31,6 +39,7 @@ function StatusCell({ row }: { readonly row: PushRow }) {
 }
 
 export function PushProgressPage() {
+  const { t, rich } = useTranslator();
   const run = usePush((s) => s.run);
   const saved = usePush((s) => s.saved);
   const saveError = usePush((s) => s.saveError);
@@ -40,31 +49,34 @@ export function PushProgressPage() {
   const failed = failedHosts(run).length;
   const count = (status: PushRow['status']): number => run.rows.filter((row) => row.status === status).length;
   return (
-    <WizardFrame title="Push progress">
+    <WizardFrame title={t('step.pushProgress')}>
       <div role="status" className="result">
         {result ? (
           <p className={`result-status status-${result.status.toLowerCase()}`}>
-            Push finished: <strong>{result.status}</strong>
-            {` (${count('Succeeded') + count('Warning') + count('Unchanged')} of ${run.rows.length} servers done, ${failed} failed)`}
+            {rich('push.finished', {
+              status: t('push.status', { status: result.status }),
+              done: count('Succeeded') + count('Warning') + count('Unchanged'),
+              total: run.rows.length,
+              failed,
+            })}
           </p>
         ) : (
           <p className="hint">
-            Pushing to {run.rows.length} server{run.rows.length === 1 ? '' : 's'}: {count('Running')} running,{' '}
-            {count('Waiting')} waiting.
+            {t('push.running', { total: run.rows.length, running: count('Running'), waiting: count('Waiting') })}
           </p>
         )}
       </div>
-      <div className="table-scroll" role="region" aria-label="Servers" tabIndex={0}>
+      <div className="table-scroll" role="region" aria-label={t('push.table')} tabIndex={0}>
         <table className="push-table">
-          <caption className="visually-hidden">Servers</caption>
+          <caption className="visually-hidden">{t('push.table')}</caption>
           <thead>
             <tr>
-              <th scope="col">Server</th>
-              <th scope="col">Operating system</th>
-              <th scope="col">Step</th>
-              <th scope="col">Progress</th>
-              <th scope="col">Status</th>
-              <th scope="col">Log</th>
+              <th scope="col">{t('push.col.server')}</th>
+              <th scope="col">{t('push.col.os')}</th>
+              <th scope="col">{t('push.col.step')}</th>
+              <th scope="col">{t('push.col.progress')}</th>
+              <th scope="col">{t('push.col.status')}</th>
+              <th scope="col">{t('push.col.log')}</th>
             </tr>
           </thead>
           <tbody>
@@ -75,7 +87,7 @@ export function PushProgressPage() {
                   <th scope="row">{row.host}</th>
                   <td>{row.os ?? '–'}</td>
                   <td>
-                    {row.step ? STEP_LABEL[row.step] : '–'}
+                    {row.step ? t(STEP_LABEL[row.step]) : '–'}
                     {row.message && row.status === 'Running' ? (
                       <span className="step-message">{row.message}</span>
                     ) : null}
@@ -83,7 +95,7 @@ export function PushProgressPage() {
                   <td>
                     <div
                       role="progressbar"
-                      aria-label={`Progress of ${row.host}`}
+                      aria-label={t('push.progressOf', { host: row.host })}
                       aria-valuemin={0}
                       aria-valuemax={100}
                       aria-valuenow={percent}
@@ -97,7 +109,7 @@ export function PushProgressPage() {
                   </td>
                   <td>
                     <button type="button" onClick={() => void openPushLog(row.host)}>
-                      View log<span className="visually-hidden"> of {row.host}</span>
+                      {rich('push.viewLog', { host: row.host })}
                     </button>
                   </td>
                 </tr>
@@ -106,30 +118,37 @@ export function PushProgressPage() {
           </tbody>
         </table>
       </div>
-      {result?.error ? <ErrorPanel error={result.error} title="The push did not start" /> : null}
+      {result?.error ? <ErrorPanel error={result.error} title={t('push.notStarted')} /> : null}
       {startError ? <ErrorPanel error={startError} /> : null}
-      {saveError ? <ErrorPanel error={saveError} title="The results were not saved" /> : null}
+      {saveError ? <ErrorPanel error={saveError} title={t('push.notSaved')} /> : null}
       {saved ? (
         <p className="hint" role="status">
-          Results saved to <code className="wrap">{saved}</code>
+          {rich('push.saved', {
+            code: (chunks: ReactNode[]) => (
+              <code key="code" className="wrap">
+                {chunks}
+              </code>
+            ),
+            path: saved,
+          })}
         </p>
       ) : null}
       <div className="actions">
         {!result ? (
           <button type="button" onClick={() => void cancelPush()}>
-            Cancel
+            {t('common.cancel')}
           </button>
         ) : (
           <>
             <button type="button" onClick={backToServers}>
-              Back to servers
+              {t('push.backToServers')}
             </button>
             <button type="button" onClick={() => void savePushResults()}>
-              Save results as CSV
+              {t('push.saveCsv')}
             </button>
             {failed > 0 ? (
               <button type="button" className="primary" onClick={() => void retryFailed()}>
-                Retry failed
+                {t('push.retryFailed')}
               </button>
             ) : null}
           </>

@@ -13,20 +13,24 @@ import {
 import { usePush } from '../state/push-store';
 import { ErrorPanel } from '../components/error-panel';
 import { WizardFrame } from '../components/wizard-frame';
+import type { Text } from '../i18n/message';
+import { useTranslator } from '../i18n/use-translator';
 import './push.css';
 
 // "Push to servers": the servers (typed one per line or loaded from a file, checked by main as typed with the
 // push CLI's rules), how to sign in, what to install where, the configuration server, how many at a time.
 
-function FieldError({ id, text }: { readonly id: string; readonly text: string | undefined }) {
+function FieldError({ id, text }: { readonly id: string; readonly text: Text | undefined }) {
+  const { text: say } = useTranslator();
   return text ? (
     <p id={id} className="field-error">
-      {text}
+      {say(text)}
     </p>
   ) : null;
 }
 
 export function PushServersPage() {
+  const { t, text } = useTranslator();
   const { form, servers, startError } = usePush();
   const fileInput = useRef<HTMLInputElement>(null);
   const ids = {
@@ -56,7 +60,7 @@ export function PushServersPage() {
   const describe = (...list: (string | false | undefined)[]): string | undefined =>
     list.filter((item): item is string => typeof item === 'string').join(' ') || undefined;
   return (
-    <WizardFrame title="Push to servers">
+    <WizardFrame title={t('step.pushServers')}>
       <form
         className="stack"
         noValidate
@@ -65,13 +69,9 @@ export function PushServersPage() {
           void scanHostKeys();
         }}
       >
-        <p className="hint">
-          Install the Mobility service on Linux servers over SSH from this machine: setup copies the installer to each
-          server, installs it and registers it with the configuration server. Nothing here needs administrator rights on
-          this machine.
-        </p>
+        <p className="hint">{t('push.intro')}</p>
         <div className="field">
-          <label htmlFor={ids.servers}>Servers</label>
+          <label htmlFor={ids.servers}>{t('push.servers')}</label>
           <textarea
             id={ids.servers}
             rows={6}
@@ -85,7 +85,7 @@ export function PushServersPage() {
           />
           <div className="row">
             <button type="button" onClick={() => fileInput.current?.click()}>
-              Load from file…
+              {t('common.loadFromFile')}
             </button>
             <input
               ref={fileInput}
@@ -100,17 +100,17 @@ export function PushServersPage() {
               }}
             />
             <p id={ids.serversHint} className="hint" aria-live="polite">
-              One server a line: [user@]host[:port]; # starts a comment.
+              {t('push.servers.hint')}
               {servers.status === 'done' && servers.hosts.length > 0
-                ? ` ${servers.hosts.length} server${servers.hosts.length === 1 ? '' : 's'}.`
+                ? ` ${t('push.servers.count', { count: servers.hosts.length })}`
                 : ''}
             </p>
           </div>
           {serverProblems.length > 0 ? (
             <ul id={ids.serversErrors} className="field-error">
-              {serverProblems.map((problem) => (
-                <li key={`${problem.line}-${problem.message}`}>
-                  Line {problem.line}: {problem.message}
+              {serverProblems.map((problem, index) => (
+                <li key={`${problem.line}-${index}`}>
+                  {t('push.servers.line', { line: problem.line, message: text(problem.message) })}
                 </li>
               ))}
             </ul>
@@ -118,7 +118,7 @@ export function PushServersPage() {
           {servers.status === 'error' ? <ErrorPanel error={servers.error} /> : null}
         </div>
         <div className="field">
-          <label htmlFor={ids.user}>User name</label>
+          <label htmlFor={ids.user}>{t('push.user')}</label>
           <input
             id={ids.user}
             type="text"
@@ -132,7 +132,7 @@ export function PushServersPage() {
           <FieldError id={ids.userError} text={problems.user} />
         </div>
         <fieldset>
-          <legend>Sign in with</legend>
+          <legend>{t('push.signIn')}</legend>
           <label className="choice">
             <input
               type="radio"
@@ -140,7 +140,7 @@ export function PushServersPage() {
               checked={form.auth === 'key'}
               onChange={() => setPushForm({ auth: 'key' })}
             />
-            SSH key file
+            {t('push.auth.key')}
           </label>
           <label className="choice">
             <input
@@ -149,11 +149,11 @@ export function PushServersPage() {
               checked={form.auth === 'password'}
               onChange={() => setPushForm({ auth: 'password' })}
             />
-            SSH password
+            {t('push.auth.password')}
           </label>
           {form.auth === 'key' ? (
             <div className="field">
-              <label htmlFor={ids.key}>Key file</label>
+              <label htmlFor={ids.key}>{t('push.keyFile')}</label>
               <div className="row">
                 <input
                   id={ids.key}
@@ -167,14 +167,14 @@ export function PushServersPage() {
                   onChange={(event) => setPushForm({ keyFile: event.target.value })}
                 />
                 <button type="button" onClick={() => void browseKeyFile()}>
-                  Browse…
+                  {t('common.browse')}
                 </button>
               </div>
               <FieldError id={ids.keyError} text={problems.keyFile} />
             </div>
           ) : (
             <div className="field">
-              <label htmlFor={ids.password}>Password</label>
+              <label htmlFor={ids.password}>{t('push.password')}</label>
               <div className="row">
                 <input
                   id={ids.password}
@@ -190,14 +190,14 @@ export function PushServersPage() {
                   aria-controls={ids.password}
                   onClick={togglePasswordVisible}
                 >
-                  {form.showPassword ? 'Hide password' : 'Show password'}
+                  {t(form.showPassword ? 'push.password.hide' : 'push.password.show')}
                 </button>
               </div>
             </div>
           )}
         </fieldset>
         <fieldset>
-          <legend>What to install</legend>
+          <legend>{t('option.whatToInstall')}</legend>
           <label className="choice">
             <input
               type="radio"
@@ -205,7 +205,7 @@ export function PushServersPage() {
               checked={form.role === 'MS'}
               onChange={() => setPushForm({ role: 'MS' })}
             />
-            Install mobility service
+            {t('option.role.ms')}
           </label>
           <label className="choice">
             <input
@@ -214,11 +214,11 @@ export function PushServersPage() {
               checked={form.role === 'MT'}
               onChange={() => setPushForm({ role: 'MT' })}
             />
-            Install master target
+            {t('option.role.mt')}
           </label>
         </fieldset>
         <fieldset>
-          <legend>Platform</legend>
+          <legend>{t('option.platform')}</legend>
           <label className="choice">
             <input
               type="radio"
@@ -226,7 +226,7 @@ export function PushServersPage() {
               checked={form.platform === 'VmWare'}
               onChange={() => setPushForm({ platform: 'VmWare' })}
             />
-            VMware virtual machine or physical server
+            {t('option.platform.vmware')}
           </label>
           <label className="choice">
             <input
@@ -235,11 +235,11 @@ export function PushServersPage() {
               checked={form.platform === 'Azure'}
               onChange={() => setPushForm({ platform: 'Azure' })}
             />
-            Azure virtual machine
+            {t('option.platform.azure')}
           </label>
         </fieldset>
         <div className="field">
-          <label htmlFor={ids.location}>Install location</label>
+          <label htmlFor={ids.location}>{t('option.location')}</label>
           <input
             id={ids.location}
             type="text"
@@ -253,15 +253,15 @@ export function PushServersPage() {
           <FieldError id={ids.locationError} text={problems.installLocation} />
         </div>
         <fieldset>
-          <legend>Configuration server (leave empty to install only)</legend>
+          <legend>{t('push.cs')}</legend>
           <div className="field">
-            <label htmlFor={ids.ip}>IP address</label>
+            <label htmlFor={ids.ip}>{t('config.ip')}</label>
             <input
               id={ids.ip}
               type="text"
               spellCheck={false}
               autoComplete="off"
-              placeholder="10.0.0.5 or [fd00::5]:443"
+              placeholder={t('config.ip.placeholder')}
               value={form.csEndpoint}
               aria-invalid={problems.csEndpoint !== undefined}
               aria-describedby={problems.csEndpoint ? ids.ipError : undefined}
@@ -270,7 +270,7 @@ export function PushServersPage() {
             <FieldError id={ids.ipError} text={problems.csEndpoint} />
           </div>
           <div className="field">
-            <label htmlFor={ids.passphrase}>Passphrase</label>
+            <label htmlFor={ids.passphrase}>{t('config.passphrase')}</label>
             <input
               id={ids.passphrase}
               type="password"
@@ -281,12 +281,12 @@ export function PushServersPage() {
               onChange={(event) => setPushForm({ passphrase: event.target.value })}
             />
             <p id={ids.passphraseHint} className="hint">
-              Each server proves to the configuration server that it knows the passphrase; it is never sent or logged.
+              {t('push.passphrase.hint')}
             </p>
           </div>
         </fieldset>
         <div className="field">
-          <label htmlFor={ids.parallel}>Parallel installations</label>
+          <label htmlFor={ids.parallel}>{t('push.parallel')}</label>
           <input
             id={ids.parallel}
             type="text"
@@ -303,10 +303,10 @@ export function PushServersPage() {
         {startError ? <ErrorPanel error={startError} /> : null}
         <div className="actions">
           <button type="button" onClick={leavePush}>
-            Back
+            {t('common.back')}
           </button>
           <button type="submit" className="primary" disabled={!ready}>
-            Next
+            {t('push.next')}
           </button>
         </div>
       </form>

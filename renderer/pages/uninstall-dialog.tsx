@@ -3,6 +3,7 @@ import { closeDialog, confirmUninstall, setUninstallPassphrase } from '../state/
 import { useDialog, useWizard } from '../state/stores';
 import { ErrorPanel } from '../components/error-panel';
 import { ModalDialog } from '../components/modal-dialog';
+import { useTranslator } from '../i18n/use-translator';
 
 // The Uninstall confirmation: what goes (the install location, the service, the install record), what
 // stays (the logs, anything the admin put in the install location), and, on a registered machine, an
@@ -14,13 +15,14 @@ const RECORD_FILE = {
 } as const;
 
 export function UninstallDialog() {
+  const { t, rich } = useTranslator();
   const dialog = useDialog((s) => s.dialog);
   const app = useWizard((s) => s.app);
   const ids = { pass: useId(), hint: useId() };
   if (dialog.type !== 'uninstall' || !app?.installed) return null;
   const { installed, registration } = app;
   return (
-    <ModalDialog title="Uninstall the Mobility service agent" onClose={closeDialog}>
+    <ModalDialog title={t('uninstall.title')} onClose={closeDialog}>
       <form
         className="stack"
         onSubmit={(event) => {
@@ -28,20 +30,16 @@ export function UninstallDialog() {
           void confirmUninstall();
         }}
       >
-        <p>Uninstalling agent {installed.agentVersion} removes:</p>
+        <p>{t('uninstall.removes', { version: installed.agentVersion })}</p>
         <ul className="removal-list">
-          <li>
-            what setup installed at <code>{installed.installLocation}</code> (anything else there is kept)
-          </li>
-          <li>the agent&apos;s service: stopped, disabled and removed</li>
-          <li>
-            the install record, <code>{RECORD_FILE[app.hostPlatform]}</code>
-          </li>
+          <li>{rich('uninstall.removes.files', { location: installed.installLocation })}</li>
+          <li>{t('uninstall.removes.service')}</li>
+          <li>{rich('uninstall.removes.record', { file: RECORD_FILE[app.hostPlatform] })}</li>
         </ul>
-        <p className="hint">The setup logs stay.</p>
+        <p className="hint">{t('uninstall.logsStay')}</p>
         {registration ? (
           <div className="field">
-            <label htmlFor={ids.pass}>Passphrase (optional)</label>
+            <label htmlFor={ids.pass}>{t('uninstall.passphrase')}</label>
             <input
               id={ids.pass}
               type="password"
@@ -52,18 +50,17 @@ export function UninstallDialog() {
               onChange={(event) => setUninstallPassphrase(event.target.value)}
             />
             <p id={ids.hint} className="hint">
-              Enter the passphrase to remove this server from the configuration server {registration.csEndpoint} too.
-              Without it, the configuration server keeps its entry for host {registration.hostId}.
+              {t('uninstall.passphrase.hint', { endpoint: registration.csEndpoint, hostId: registration.hostId })}
             </p>
           </div>
         ) : null}
-        {dialog.error ? <ErrorPanel error={dialog.error} title="Uninstall could not start" /> : null}
+        {dialog.error ? <ErrorPanel error={dialog.error} title={t('uninstall.cannotStart')} /> : null}
         <div className="actions">
           <button type="button" data-autofocus onClick={closeDialog}>
-            Cancel
+            {t('common.cancel')}
           </button>
           <button type="submit" className="primary danger">
-            Uninstall
+            {t('uninstall.confirm')}
           </button>
         </div>
       </form>

@@ -1,10 +1,13 @@
 import { parseCsEndpoint } from '../../shared/cs-endpoint';
 import type { EventChannels, InstallOptions, PreflightSummary } from '../../shared/ipc-contract';
+import { applyLocale } from '../i18n/locale-store';
+import type { Message } from '../i18n/message';
 import { errorOf, setupApi } from '../setup-api';
 import { endpointTyped, stopFieldTimers } from './field-actions';
 import { onLogChanged, stopLogTimers } from './log-actions';
 import { locationMessage, preflightNews, refusedField } from './field-rules';
 import { applyJobEvent, newJob } from './job-state';
+import { endpointProblemMessage } from './rule-messages';
 import { useInstall, useRegistration, useWizard, type PreflightState, type WizardStep } from './stores';
 
 // Everything the wizard does, as plain functions outside components: they call the setup API and update
@@ -23,6 +26,8 @@ export async function boot(): Promise<void> {
   unsubscribers.push(api.onJobEvent(onJobEvent), api.onLogChanged(onLogChanged));
   try {
     const app = await api.getState();
+    // A catalog that fails to load leaves the wizard in English rather than not starting.
+    await applyLocale(app.locale).catch(() => undefined);
     useWizard.setState({ app });
     useInstall.setState((s) => ({
       options: {
@@ -207,10 +212,10 @@ export async function loadPassphraseFile(file: Blob): Promise<void> {
   setPassphrase(text.replace(/[\r\n]+$/, ''));
 }
 
-export function endpointProblem(endpoint: string): string | undefined {
+export function endpointProblem(endpoint: string): Message | undefined {
   if (endpoint.trim() === '') return undefined;
   const parsed = parseCsEndpoint(endpoint);
-  return parsed.ok ? undefined : parsed.reason;
+  return parsed.ok ? undefined : endpointProblemMessage(parsed.problem);
 }
 
 export async function register(): Promise<void> {

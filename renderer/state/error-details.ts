@@ -1,8 +1,10 @@
 import type { SetupError } from '../../shared/error-catalog';
 import { errorDocLink } from '../../shared/error-docs';
+import type { Translator } from '../i18n/use-translator';
 import { formatDateTime } from './time-format';
 
-// What "Copy details" puts on the clipboard: plain text an admin can paste into a ticket as it is.
+// What "Copy details" puts on the clipboard: plain text an admin can paste into a ticket as it is, in the
+// wizard's language (the code, the message as the engine wrote it and the reference stay as they are).
 
 export interface ErrorContext {
   readonly title: string;
@@ -14,16 +16,17 @@ export interface ErrorContext {
   readonly agentVersion: string | undefined;
 }
 
-export function errorDetailsText(error: SetupError, context: ErrorContext): string {
+export function errorDetailsText(error: SetupError, context: ErrorContext, tr: Translator): string {
+  const { t } = tr;
   return [
-    `${context.title} (${error.code})`,
+    t('details.title', { title: context.title, code: error.code }),
     error.message,
     ...(error.details ?? []).map((detail) => `  - ${detail}`),
-    `What to do: ${error.remedy}`,
-    `Reference: ${errorDocLink(error.code)}`,
-    ...(context.logFile ? [`Log: ${context.logFile}`] : []),
-    `Time: ${formatDateTime(context.time)} (${context.time})`,
-    `Setup version: ${context.setupVersion ?? 'unknown'}`,
-    `Agent version: ${context.agentVersion ?? 'unknown'}`,
+    t('details.remedy', { remedy: tr.remedy(error) }),
+    t('details.reference', { link: errorDocLink(error.code) }),
+    ...(context.logFile ? [t('details.log', { path: context.logFile })] : []),
+    t('details.time', { time: formatDateTime(context.time, tr.locale), iso: context.time }),
+    t('details.setupVersion', { version: context.setupVersion ?? t('details.unknown') }),
+    t('details.agentVersion', { version: context.agentVersion ?? t('details.unknown') }),
   ].join('\n');
 }

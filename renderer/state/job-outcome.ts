@@ -1,9 +1,11 @@
 import type { JobStatus } from '../../shared/job-events';
+import { message, type Message } from '../i18n/message';
 import { stepPosition } from './job-progress';
 import type { JobStep, JobView } from './job-state';
 
 // The progress page's outcome, said once: one sentence for the finished install or uninstall. A failure's
-// code, message and remedy follow it in the error panel, so the sentence does not repeat them.
+// code, message and remedy follow it in the error panel, so the sentence does not repeat them. Step titles
+// and messages in it are the engine's (English, as the setup log has them).
 
 export type ProgressKind = 'install' | 'uninstall';
 
@@ -16,73 +18,82 @@ export function outcomeStatus(job: JobView): OutcomeStatus | undefined {
   return result.status === 'Failed' && result.error?.code === 'CANCELLED' ? 'Cancelled' : result.status;
 }
 
-const ROLE_NAME: Readonly<Record<string, string>> = { MS: 'Mobility service', MT: 'master target' };
-
 /** "Installed Mobility service 9.60.0.0 at /usr/local/ASR", from the summary the install result carries. */
-function installedWhat(summary: Readonly<Record<string, string>>): string {
-  const what = ROLE_NAME[summary.role ?? 'MS'] ?? 'Mobility service';
-  const version = summary.agentVersion;
-  const where = summary.installLocation ? ` at ${summary.installLocation}` : '';
-  switch (summary.mode) {
-    case 'upgrade':
-      return `Upgraded ${what}${version ? ` to ${version}` : ''}${where}`;
-    case 'repair':
-      return `Repaired ${what}${version ? ` ${version}` : ''}${where}`;
-    default:
-      return `Installed ${what}${version ? ` ${version}` : ''}${where}`;
-  }
+function installedWhat(summary: Readonly<Record<string, string>>): Message {
+  const role = summary.role === 'MT' ? 'MT' : 'MS';
+  const { agentVersion: version, installLocation: location } = summary;
+  if (version === undefined || location === undefined) return message('outcome.installedSomething', { role });
+  return message('outcome.installed', { mode: summary.mode ?? 'fresh', role, version, location });
 }
 
-function warningOf(step: JobStep | undefined): string {
-  if (!step) return 'see the steps below';
-  return step.kind === 'component' ? `${step.title} did not install` : `${step.title}: ${trimmed(step.message)}`;
-}
-
-/** "at step 5 of 8 (Install the components)", or "after …" when the cancel came between two steps. */
-function whereItStopped(job: JobView): string {
-  const { index, count, step } = stepPosition(job);
-  if (!step) return ' before its first step';
-  return ` ${step.state === 'Cancelled' ? 'at' : 'after'} step ${index} of ${count} (${step.title})`;
+function warningOf(step: JobStep | undefined): Message {
+  if (!step) return message('outcome.warning.seeBelow');
+  return step.kind === 'component'
+    ? message('outcome.warning.component', { title: step.title })
+    : message('outcome.warning.step', { title: step.title, message: trimmed(step.message) });
 }
 
 function trimmed(text: string): string {
   return text.replace(/[.\s]+$/, '');
 }
 
-export function outcomeSentence(kind: ProgressKind, job: JobView): string | undefined {
+/** "at step 5 of 8 (Install the components)", or "after …" when the cancel came between two steps. */
+function cancelledSentence(job: JobView): Message {
+  const { index, count, step } = stepPosition(job);
+  if (!step) return message('outcome.install.cancelledBefore');
+  return message('outcome.install.cancelledAt', {
+    during: step.state === 'Cancelled' ? 'yes' : 'no',
+    index,
+    count,
+    title: step.title,
+  });
+}
+
+function installSentence(job: JobView, status: OutcomeStatus, summary: Readonly<Record<string, string>>): Message {
+  switch (status) {
+    case 'Succeeded':
+      return message('outcome.done', { what: installedWhat(summary) });
+    case 'Warning': {
+      const warned = job.steps.find((step) => step.state === 'Warning' || step.state === 'Failed');
+      return message('outcome.withWarning', { what: installedWhat(summary), warning: warningOf(warned) });
+    }
+    case 'Failed': {
+      const { index, count, step } = stepPosition(job);
+      return step
+        ? message('outcome.install.failedAt', { index, count, title: step.title })
+        : message('outcome.install.failed');
+    }
+    case 'Cancelled':
+      return cancelledSentence(job);
+    default: {
+      const unreachable: never = status;
+      return unreachable;
+    }
+  }
+}
+
+export function outcomeSentence(kind: ProgressKind, job: JobView): Message | undefined {
   const result = job.result;
   const status = outcomeStatus(job);
   if (!result || !status) return undefined;
+  if (kind === 'install') return installSentence(job, status, result.summary);
+  if (status === 'Cancelled') return message('outcome.uninstall.cancelled');
+  if (result.status === 'Failed') return message('outcome.uninstall.failed');
+  if (result.summary.installed === 'false') return message('outcome.uninstall.notInstalled');
   const where = result.summary.installLocation;
-  if (kind === 'install') {
-    switch (status) {
-      case 'Succeeded':
-        return `${installedWhat(result.summary)}.`;
-      case 'Warning': {
-        const warned = job.steps.find((step) => step.state === 'Warning' || step.state === 'Failed');
-        return `${installedWhat(result.summary)} with a warning: ${warningOf(warned)}.`;
-      }
-      case 'Failed': {
-        const { index, count, step } = stepPosition(job);
-        return step ? `Installation failed at step ${index} of ${count} (${step.title}).` : 'Installation failed.';
-      }
-      case 'Cancelled':
-        return `Installation cancelled${whereItStopped(job)}: nothing was changed.`;
-      default: {
-        const unreachable: never = status;
-        return unreachable;
-      }
-    }
-  }
-  if (status === 'Cancelled') return 'Uninstall cancelled.';
-  if (result.status === 'Failed') return 'Uninstall failed.';
-  if (result.summary.installed === 'false')
-    return 'The Mobility service agent is not installed here; nothing to remove.';
-  const removed = `Removed the Mobility service agent from ${where ?? 'its install location'}`;
-  const kept = result.summary.kept ? ` (kept what setup did not put there: ${result.summary.kept})` : '';
+  const removedFrom =
+    where === undefined
+      ? message('outcome.uninstall.removed')
+      : message('outcome.uninstall.removedFrom', { location: where });
+  const removed = result.summary.kept
+    ? message('outcome.uninstall.kept', { removed: removedFrom, kept: result.summary.kept })
+    : removedFrom;
   if (result.status === 'Warning') {
     const warned = job.steps.find((step) => step.state === 'Warning' || step.state === 'Failed');
-    return `${removed}${kept} with a warning: ${warned ? trimmed(warned.message) : 'see the steps above'}.`;
+    return message('outcome.withWarning', {
+      what: removed,
+      warning: warned ? trimmed(warned.message) : message('outcome.warning.seeAbove'),
+    });
   }
-  return `${removed}${kept}.`;
+  return message('outcome.done', { what: removed });
 }

@@ -1,10 +1,23 @@
 import type { SetupError } from '../../shared/error-catalog';
 import type { JobEvent, JobStatus, LogLevel, StepKind, StepPlan, StepStatus } from '../../shared/job-events';
+import { message, type Text } from '../i18n/message';
+import type { MessageId } from '../i18n/messages-en';
 
 // A job as the wizard shows it, folded from its event stream by one pure reducer.
 
 /** Cancelled: the step that was running (or stopped by the cancel) when the admin cancelled. */
 export type StepState = 'pending' | 'running' | StepStatus | 'Cancelled';
+
+/** How each state reads (the step list, the details pane). */
+export const STEP_STATE_MESSAGE: Readonly<Record<StepState, MessageId>> = {
+  pending: 'stepState.pending',
+  running: 'stepState.running',
+  Succeeded: 'stepState.succeeded',
+  Warning: 'stepState.warning',
+  Failed: 'stepState.failed',
+  Skipped: 'stepState.skipped',
+  Cancelled: 'stepState.cancelled',
+};
 
 export interface JobStep {
   readonly id: string;
@@ -27,7 +40,8 @@ export interface JobProgress {
 export interface DetailLine {
   readonly time: string;
   readonly level: LogLevel;
-  readonly text: string;
+  /** The engine's log lines as sent; the lines the wizard writes itself (a step started, ended) as messages. */
+  readonly text: Text;
 }
 
 export interface JobView {
@@ -112,7 +126,10 @@ export function applyJobEvent(job: JobView, event: JobEvent): JobView {
       return withPlan(job, event.steps);
     case 'step-started': {
       const steps = withStarted(job.steps, { ...event.step, state: 'running', message: '' });
-      return withDetail({ ...job, steps }, { time: event.time, level: 'info', text: `${event.step.title}…` });
+      return withDetail(
+        { ...job, steps },
+        { time: event.time, level: 'info', text: message('detail.started', { title: event.step.title }) },
+      );
     }
     case 'step-progress':
       return {
@@ -135,11 +152,11 @@ export function applyJobEvent(job: JobView, event: JobEvent): JobView {
       const cancelled = event.status === 'Failed' && stoppedByCancel(event);
       const level: LogLevel =
         event.status === 'Failed' && !cancelled ? 'error' : event.status === 'Warning' || cancelled ? 'warn' : 'info';
-      const status = cancelled ? 'Cancelled' : event.status;
-      return withDetail(
-        { ...job, steps },
-        { time: event.time, level, text: `${title}: ${status}${event.message ? ` (${event.message})` : ''}` },
-      );
+      const status = message(STEP_STATE_MESSAGE[cancelled ? 'Cancelled' : event.status]);
+      const text = event.message
+        ? message('detail.finishedWith', { title, status, message: event.message })
+        : message('detail.finished', { title, status });
+      return withDetail({ ...job, steps }, { time: event.time, level, text });
     }
     case 'log':
       return withDetail(job, { time: event.time, level: event.level, text: event.message });

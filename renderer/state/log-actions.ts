@@ -1,4 +1,5 @@
 import type { EventChannels, LogLevelFilter, LogName, LogQuery } from '../../shared/ipc-contract';
+import { message } from '../i18n/message';
 import { errorOf, setupApi } from '../setup-api';
 import { BLOCK_LINES, useLogs, useWizard } from './stores';
 
@@ -78,7 +79,7 @@ export async function ensureLogLines(first: number, last: number): Promise<void>
 
 export function selectLog(log: LogName): void {
   // A run belongs to one log: another log starts with the whole of it.
-  useLogs.setState({ log, follow: true, run: null, copied: '' });
+  useLogs.setState({ log, follow: true, run: null, copied: undefined });
   void reloadLog();
 }
 
@@ -131,7 +132,7 @@ export async function openLogFolder(): Promise<void> {
 
 /** The run Copy copies (its header's line), or null for the whole log. */
 export function selectRun(run: number | null): void {
-  useLogs.setState({ run, copied: '' });
+  useLogs.setState({ run, copied: undefined });
   if (run !== null) useLogs.setState({ follow: false });
 }
 
@@ -142,18 +143,20 @@ export function setWrapLines(wrap: boolean): void {
 /** Copy: main reads the whole log (or the chosen run) under the view's filter and puts it on the clipboard. */
 export async function copyLog(): Promise<void> {
   const { log, level, text, run } = useLogs.getState();
-  useLogs.setState({ copied: 'Copying…' });
+  useLogs.setState({ copied: message('logs.copying') });
   try {
     const { lines } = await setupApi().copyLog({ log, level, text }, run);
-    const what = run === null ? 'the whole log' : 'the chosen run';
-    const filtered = level !== 'all' || text !== '' ? ', lines matching the filter' : '';
     useLogs.setState({
       copied:
         lines === 0
-          ? 'Nothing to copy'
-          : `Copied ${lines.toLocaleString('en-US')} ${lines === 1 ? 'line' : 'lines'} of ${what}${filtered}`,
+          ? message('logs.copy.nothing')
+          : message('logs.copy.done', {
+              lines,
+              scope: run === null ? 'log' : 'run',
+              filtered: level !== 'all' || text !== '' ? 'yes' : 'no',
+            }),
     });
   } catch (error) {
-    useLogs.setState({ copied: '', error: errorOf(error) });
+    useLogs.setState({ copied: undefined, error: errorOf(error) });
   }
 }

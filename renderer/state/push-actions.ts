@@ -2,10 +2,12 @@ import { parseCsEndpoint } from '../../shared/cs-endpoint';
 import { checkInstallLocationText } from '../../shared/install-location';
 import type { EventChannels, HostKeyScan, PushRequest } from '../../shared/ipc-contract';
 import type { PushEvent } from '../../shared/push-events';
+import { message, type Message } from '../i18n/message';
 import { errorOf, setupApi } from '../setup-api';
 import { goTo, openLogs } from './actions';
 import { applyPushEvent, failedHosts, newPushRun } from './push-state';
 import { usePush, type PushForm } from './push-store';
+import { endpointProblemMessage, locationProblemMessage } from './rule-messages';
 
 // The "Push to servers" path's actions, outside components like actions.ts: the form checked as typed (the
 // servers by main, with the push CLI's own rules), the host key scan and acceptance, the push itself, its
@@ -65,8 +67,8 @@ export async function checkServers(): Promise<void> {
   if (lines.length > MAX_LINES || long !== -1) {
     const problems = [
       lines.length > MAX_LINES
-        ? { line: MAX_LINES + 1, message: `at most ${MAX_LINES} lines` }
-        : { line: long + 1, message: `a line of at most ${MAX_LINE} characters` },
+        ? { line: MAX_LINES + 1, message: message('push.servers.tooManyLines', { max: MAX_LINES }) }
+        : { line: long + 1, message: message('push.servers.lineTooLong', { max: MAX_LINE }) },
     ];
     usePush.setState({ servers: { status: 'done', hosts: [], problems } });
     return;
@@ -98,31 +100,31 @@ export function togglePasswordVisible(): void {
 }
 
 export interface PushFormProblems {
-  readonly user?: string;
-  readonly keyFile?: string;
-  readonly installLocation?: string;
-  readonly csEndpoint?: string;
-  readonly passphrase?: string;
-  readonly parallel?: string;
+  readonly user?: Message;
+  readonly keyFile?: Message;
+  readonly installLocation?: Message;
+  readonly csEndpoint?: Message;
+  readonly passphrase?: Message;
+  readonly parallel?: Message;
 }
 
 /** What is wrong with the form besides the servers (which main checks): shown at each field. */
 export function pushFormProblems(form: PushForm): PushFormProblems {
-  const problems: { -readonly [K in keyof PushFormProblems]: string } = {};
-  if (!/^[a-z_][a-z0-9_.-]{0,31}\$?$/i.test(form.user.trim())) problems.user = 'Enter a user name such as root.';
+  const problems: { -readonly [K in keyof PushFormProblems]: Message } = {};
+  if (!/^[a-z_][a-z0-9_.-]{0,31}\$?$/i.test(form.user.trim())) problems.user = message('push.user.problem');
   if (form.auth === 'key' && form.keyFile.trim() !== '' && !form.keyFile.trim().startsWith('/'))
-    problems.keyFile = 'Enter the absolute path of the key file, or choose it with Browse….';
+    problems.keyFile = message('push.keyFile.problem');
   if (form.installLocation.trim() !== '') {
     const location = checkInstallLocationText(form.installLocation.trim(), 'linux');
-    if (!location.ok) problems.installLocation = location.reason;
+    if (!location.ok) problems.installLocation = locationProblemMessage(location.problem);
   }
   if (form.csEndpoint.trim() !== '') {
     const endpoint = parseCsEndpoint(form.csEndpoint.trim());
-    if (!endpoint.ok) problems.csEndpoint = endpoint.reason;
+    if (!endpoint.ok) problems.csEndpoint = endpointProblemMessage(endpoint.problem);
   }
   const parallel = Number(form.parallel);
   if (!/^\d+$/.test(form.parallel.trim()) || parallel < 1 || parallel > 256)
-    problems.parallel = 'Enter a whole number from 1 to 256.';
+    problems.parallel = message('push.parallel.problem');
   return problems;
 }
 

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { AgentPlatform, Role } from '../../shared/agent-kinds';
 import type { SetupError } from '../../shared/error-catalog';
 import type { HostKeyScan, PushLineProblem } from '../../shared/ipc-contract';
+import type { Text } from '../i18n/message';
 import type { PushRunView } from './push-state';
 
 // The "Push to servers" path's slice: the form as typed, the servers check, the host key scan and the
@@ -25,10 +26,16 @@ export interface PushForm {
   readonly parallel: string;
 }
 
+/** A line's problem: main's (the push CLI's rules, in English as the CLI says it) or the page's own limits. */
+export interface ServerLineProblem {
+  readonly line: PushLineProblem['line'];
+  readonly message: Text;
+}
+
 export type ServersCheck =
   | { readonly status: 'idle' }
   | { readonly status: 'checking' }
-  | { readonly status: 'done'; readonly hosts: readonly string[]; readonly problems: readonly PushLineProblem[] }
+  | { readonly status: 'done'; readonly hosts: readonly string[]; readonly problems: readonly ServerLineProblem[] }
   | { readonly status: 'error'; readonly error: SetupError };
 
 export type HostKeysState =

@@ -10,6 +10,7 @@ import type {
   PreflightSummary,
   RegistrationInfo,
 } from '../../shared/ipc-contract';
+import type { Message, Text } from '../i18n/message';
 import type { JobView } from './job-state';
 
 // Small zustand slices, one concern each; actions live in actions.ts, outside components.
@@ -53,9 +54,9 @@ interface InstallSlice {
   /** The job the admin confirmed Cancel for (it undoes its changes before it ends). */
   readonly cancelRequestedFor: string | undefined;
   /** The install location field's own message, from the shared rules (judged when typing pauses). */
-  readonly locationProblem: string | undefined;
+  readonly locationProblem: Text | undefined;
   /** What changed at the last prerequisites check, for the polite live region. */
-  readonly preflightNews: string;
+  readonly preflightNews: readonly Message[];
 }
 
 const installInitial: InstallSlice = {
@@ -66,7 +67,7 @@ const installInitial: InstallSlice = {
   startError: undefined,
   cancelRequestedFor: undefined,
   locationProblem: undefined,
-  preflightNews: '',
+  preflightNews: [],
 };
 
 /** The Uninstall confirmation and the Show command line panel, each open or not. */
@@ -133,7 +134,7 @@ interface LogsSlice {
   /** The run chosen (its header's line number): Copy copies it; null: the whole log. */
   readonly run: number | null;
   /** What the last Copy did, for the status line. */
-  readonly copied: string;
+  readonly copied: Message | undefined;
 }
 
 export const BLOCK_LINES = 200;
@@ -150,7 +151,7 @@ const logsInitial: LogsSlice = {
   diagnostics: { status: 'idle' },
   wrap: false,
   run: null,
-  copied: '',
+  copied: undefined,
 };
 export const useLogs = create<LogsSlice>(() => logsInitial);
 

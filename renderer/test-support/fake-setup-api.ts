@@ -21,6 +21,7 @@ export const NOT_INSTALLED: AppState = {
   installed: null,
   registration: null,
   runningJob: null,
+  locale: 'en-US',
 };
 
 export const ALL_PASS: PreflightSummary = {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { lstatOrUndefined, readStateFile, syncDirectory, writeFileAtomic } from '../system/atomic-file';
 import { readInstallRecord } from './install-record';
 import { SETUP_DIR_NAME } from '../system/system-layout';
@@ -18,21 +18,21 @@ export const TRANSACTION_MARKER = path.join(SETUP_DIR_NAME, 'transaction');
 
 const journalSchema = z.object({
   schema: z.literal(1),
-  transactionId: z.string().regex(/^[a-z0-9-]{8,64}$/),
+  transactionId: z.string().check(z.regex(/^[a-z0-9-]{8,64}$/)),
   startedAt: z.string(),
-  pid: z.number().int(),
+  pid: z.int(),
   /** Host path of the install location. */
   installLocation: z.string(),
   stagingDir: z.string(),
   /** Where the previous version is moved aside during an upgrade or repair; null for a fresh install. */
-  backupDir: z.string().nullable(),
+  backupDir: z.nullable(z.string()),
   discardDir: z.string(),
   /** Folders created for the install location, outermost first; removed again on undo when empty. */
   createdDirs: z.array(z.string()),
   /** The agent service as it was before this run (captured before the new tree went in). */
-  service: serviceSnapshotSchema.nullable(),
+  service: z.nullable(serviceSnapshotSchema),
   /** The previous version's service when the new version names its service differently (or has none). */
-  retiredService: serviceSnapshotSchema.nullable().default(null),
+  retiredService: z._default(z.nullable(serviceSnapshotSchema), null),
   recordFile: z.string(),
 });
 

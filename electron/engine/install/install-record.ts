@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { readStateFile, writeFileAtomic } from '../system/atomic-file';
 import { AGENT_PLATFORMS, ROLES } from '../../../shared/agent-kinds';
 
@@ -7,7 +7,7 @@ import { AGENT_PLATFORMS, ROLES } from '../../../shared/agent-kinds';
 
 export const installRecordSchema = z.object({
   schema: z.literal(1),
-  transactionId: z.string().min(1),
+  transactionId: z.string().check(z.minLength(1)),
   agentVersion: z.string(),
   osLabel: z.string(),
   role: z.enum(ROLES),
@@ -16,7 +16,7 @@ export const installRecordSchema = z.object({
   installLocation: z.string(),
   packageFile: z.string(),
   installedAt: z.string(),
-  serviceName: z.string().nullable(),
+  serviceName: z.nullable(z.string()),
   status: z.enum(['Succeeded', 'Warning']),
 });
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { StepStatus } from '../../../shared/job-events';
 import { setupError, type SetupError } from '../../../shared/error-catalog';
 import { writeFileAtomic } from '../system/atomic-file';
@@ -32,10 +32,10 @@ export const serviceSnapshotSchema = z.object({
   name: z.string(),
   platform: z.enum(['linux', 'win32']),
   /** Linux: the unit file and its content before this run (null: there was none). */
-  unitPath: z.string().nullable(),
-  previousUnit: z.string().nullable(),
+  unitPath: z.nullable(z.string()),
+  previousUnit: z.nullable(z.string()),
   /** Windows: the service's configuration before this run. */
-  windowsConfig: windowsConfigSchema.nullable().default(null),
+  windowsConfig: z._default(z.nullable(windowsConfigSchema), null),
   /** Whether this run may (and did) run service commands: a live root with a service manager running. */
   managed: z.boolean(),
   existed: z.boolean(),

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { JobRecorder } from '../log/job-recorder';
 import { readStateFile, writeFileAtomic } from '../system/atomic-file';
 import type { SystemLayout } from '../system/system-layout';

@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { supportRowByLabel } from '../../../shared/support-matrix';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../../shared/zod-english';
 import { parseAgentVersion } from '../../../shared/package-name';
 import { MANIFEST_FORMAT, ManifestError, PackageManifest, PAYLOAD_ROOT, type ManifestTuple } from './package-manifest';
 
@@ -10,14 +11,14 @@ const ENTRIES_OPEN = '"entries":[';
 
 const headerSchema = z.object({
   format: z.literal(MANIFEST_FORMAT),
-  agentVersion: z.string().refine((v) => parseAgentVersion(v) !== undefined, 'agentVersion must be X.Y.Z.W'),
+  agentVersion: z.string().check(z.refine((v) => parseAgentVersion(v) !== undefined, 'agentVersion must be X.Y.Z.W')),
   osLabel: z
     .string()
-    .refine((v) => supportRowByLabel(v) !== undefined, 'osLabel must be a label of the support matrix'),
+    .check(z.refine((v) => supportRowByLabel(v) !== undefined, 'osLabel must be a label of the support matrix')),
   created: z.string(),
-  totalBytes: z.number().int().nonnegative(),
+  totalBytes: z.int().check(z.nonnegative()),
   /** Lets the reader size its tables once. */
-  entryCount: z.number().int().positive().max(10_000_000),
+  entryCount: z.int().check(z.positive(), z.maximum(10_000_000)),
   entries: z.array(z.never()),
 });
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../../shared/zod-english';
 import { checkArchivePath } from './archive-path';
 import { readRegularFile } from '../system/atomic-file';
 import { AGENT_PLATFORMS, ROLES, type AgentPlatform, type Role } from '../../../shared/agent-kinds';
@@ -13,48 +14,53 @@ export const COMPONENTS_FILE = 'setup/components.json';
 export const SERVICE_FILE = 'setup/service.json';
 
 const caseless = <T extends string>(values: readonly [T, ...T[]]) =>
-  z.preprocess(
-    (v) => (typeof v === 'string' ? (values.find((x) => x.toLowerCase() === v.toLowerCase()) ?? v) : v),
+  z.pipe(
+    z.transform((v: unknown) =>
+      typeof v === 'string' ? (values.find((x) => x.toLowerCase() === v.toLowerCase()) ?? v) : v,
+    ),
     z.enum(values),
   );
 
-const relativeScript = z.string().refine((value) => {
-  const checked = checkArchivePath(value);
-  return checked.ok && checked.path === value;
-}, 'must be a plain relative path inside the package');
+const relativeScript = z.string().check(
+  z.refine((value) => {
+    const checked = checkArchivePath(value);
+    return checked.ok && checked.path === value;
+  }, 'must be a plain relative path inside the package'),
+);
 
 // Package strings end up in a unit file, sc.exe's arguments, the log and the terminal: one line each.
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const NO_CONTROLS = /^[^\u0000-\u001f\u007f]*$/;
-const plainText = (max: number) => z.string().min(1).max(max).regex(NO_CONTROLS, 'no control characters');
-const argument = z.string().max(4096).regex(NO_CONTROLS, 'no control characters');
+const plainText = (max: number) =>
+  z.string().check(z.minLength(1), z.maxLength(max), z.regex(NO_CONTROLS, 'no control characters'));
+const argument = z.string().check(z.maxLength(4096), z.regex(NO_CONTROLS, 'no control characters'));
 
 const componentSchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case letters, digits and dashes'),
+  id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case letters, digits and dashes')),
   title: plainText(200),
-  optional: z.boolean().default(false),
+  optional: z._default(z.boolean(), false),
   run: relativeScript,
-  args: z.array(argument).max(64).default([]),
-  roles: z.array(caseless(ROLES)).optional(),
-  platforms: z.array(caseless(AGENT_PLATFORMS)).optional(),
+  args: z._default(z.array(argument).check(z.maxLength(64)), []),
+  roles: z.optional(z.array(caseless(ROLES))),
+  platforms: z.optional(z.array(caseless(AGENT_PLATFORMS))),
   /** Support-matrix labels, or "linux" / "windows". */
-  os: z.array(z.string()).optional(),
-  timeoutSeconds: z.number().int().positive().max(3600).default(600),
+  os: z.optional(z.array(z.string())),
+  timeoutSeconds: z._default(z.int().check(z.positive(), z.maximum(3600)), 600),
 });
 
 export type ComponentSpec = z.infer<typeof componentSchema>;
 
-const componentsSchema = z
-  .array(componentSchema)
-  .max(64)
-  .superRefine((list, context) => {
+const componentsSchema = z.array(componentSchema).check(
+  z.maxLength(64),
+  z.superRefine((list, context) => {
     const ids = new Set<string>();
     for (const component of list) {
       if (ids.has(component.id))
         context.addIssue({ code: 'custom', message: `component id "${component.id}" is used twice` });
       ids.add(component.id);
     }
-  });
+  }),
+);
 
 /**
  * Agent services are named from a reserved prefix, so a package can never name (and so overwrite, stop or,
@@ -65,20 +71,22 @@ export const SERVICE_NAME_PREFIX = 'asr-';
 const serviceSchema = z.object({
   name: z
     .string()
-    .regex(
-      /^asr-[a-z0-9][a-z0-9_.-]{0,59}$/,
-      `"${SERVICE_NAME_PREFIX}" followed by lower-case letters, digits, _ . - (agent services use a reserved prefix)`,
+    .check(
+      z.regex(
+        /^asr-[a-z0-9][a-z0-9_.-]{0,59}$/,
+        `"${SERVICE_NAME_PREFIX}" followed by lower-case letters, digits, _ . - (agent services use a reserved prefix)`,
+      ),
     ),
   description: plainText(200),
   exec: relativeScript,
-  args: z.array(argument).max(64).default([]),
+  args: z._default(z.array(argument).check(z.maxLength(64)), []),
 });
 
 export type ServiceSpec = z.infer<typeof serviceSchema>;
 
 export class PackageSetupError extends Error {}
 
-function readDeclaration<T>(tree: string, file: string, schema: z.ZodType<T>): T | undefined {
+function readDeclaration<T>(tree: string, file: string, schema: z.ZodMiniType<T>): T | undefined {
   const full = path.join(tree, file);
   let text: string;
   try {

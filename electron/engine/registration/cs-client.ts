@@ -1,5 +1,6 @@
 import { setupError, type SetupError } from '../../../shared/error-catalog';
 import type { CsEndpoint } from '../../../shared/cs-endpoint';
+import '../../../shared/zod-english';
 import {
   LOGIN_START_PATH,
   loginStartResponseSchema,

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AGENT_PLATFORMS, ROLES } from '../../../shared/agent-kinds';
 import { setupError } from '../../../shared/error-catalog';
 import { readInstallRecord, RecordError, type InstallRecord } from '../install/install-record';

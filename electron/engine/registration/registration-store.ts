@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { readJsonIfPresent, readRegularFile, writeFileAtomic } from '../system/atomic-file';
 import { REGISTRATION_FILE, REGISTRATION_STATUS_FILE } from '../system/system-layout';
 
@@ -20,7 +20,7 @@ export const registrationSchema = z.object({
 
 export type StoredRegistration = z.infer<typeof registrationSchema>;
 
-export const registrationStatusSchema = registrationSchema.pick({
+export const registrationStatusSchema = z.pick(registrationSchema, {
   csEndpoint: true,
   hostId: true,
   fingerprint: true,

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
+import '../../../shared/zod-english';
 
 /**
  * Writes a file so that readers (and a run that starts after a crash) see the old content or the new, never
@@ -86,7 +87,7 @@ export function lstatOrUndefined(file: string): fs.Stats | undefined {
 /** Reads one of setup's JSON state files: undefined when absent, an error (made by the caller) when unreadable or damaged. */
 export function readStateFile<T>(
   file: string,
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   what: string,
   makeError: (message: string) => Error,
 ): T | undefined {

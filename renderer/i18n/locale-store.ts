@@ -1,0 +1,87 @@
+import { createIntl, createIntlCache, ReactIntlErrorCode, type IntlConfig, type IntlShape } from 'react-intl';
+import { create } from 'zustand';
+import { ERROR_CATALOG, ERROR_CODES, type ErrorCode } from '../../shared/error-catalog';
+import { chooseLocale, type WizardLocale } from './locale-choice';
+import { messagesEn } from './messages-en';
+
+// The chosen language as a zustand slice: the react-intl object pages format with (through the provider)
+// and the error catalog's titles and remedies in that language. English is built in; German and the
+// pseudo-locale load on demand, so an English wizard carries neither.
+
+export interface CatalogText {
+  readonly title: string;
+  readonly remedy: string;
+}
+
+interface LocaleSlice {
+  readonly locale: WizardLocale;
+  readonly intl: IntlShape;
+  readonly catalog: Readonly<Record<ErrorCode, CatalogText>>;
+}
+
+const cache = createIntlCache();
+
+const onError: NonNullable<IntlConfig['onError']> = (error) => {
+  // A browser without data for the pseudo-locale formats its numbers and dates as English, which is fine.
+  if (error.code === ReactIntlErrorCode.MISSING_DATA) return;
+  console.error(error);
+};
+
+function intlFor(locale: WizardLocale, messages: Parameters<typeof createIntl>[0]['messages']): IntlShape {
+  return createIntl({ locale, defaultLocale: 'en', messages, onError }, cache);
+}
+
+const englishCatalog = Object.fromEntries(
+  ERROR_CODES.map((code) => [code, { title: ERROR_CATALOG[code].title, remedy: ERROR_CATALOG[code].remedy }]),
+) as Record<ErrorCode, CatalogText>;
+
+const english: LocaleSlice = { locale: 'en', intl: intlFor('en', messagesEn), catalog: englishCatalog };
+
+export const useLocale = create<LocaleSlice>(() => english);
+
+async function sliceFor(locale: WizardLocale): Promise<LocaleSlice> {
+  switch (locale) {
+    case 'en':
+      return english;
+    case 'de': {
+      const [{ messagesDe }, { ERROR_CATALOG_DE }] = await Promise.all([
+        import('./messages-de'),
+        import('../../shared/error-catalog-de'),
+      ]);
+      return { locale, intl: intlFor(locale, messagesDe), catalog: ERROR_CATALOG_DE };
+    }
+    case 'en-XA': {
+      const { pseudoMessages, pseudoSentence } = await import('./pseudo-locale');
+      const catalog = Object.fromEntries(
+        ERROR_CODES.map((code) => [
+          code,
+          { title: pseudoSentence(englishCatalog[code].title), remedy: pseudoSentence(englishCatalog[code].remedy) },
+        ]),
+      ) as Record<ErrorCode, CatalogText>;
+      return { locale, intl: intlFor(locale, pseudoMessages(messagesEn)), catalog };
+    }
+    default: {
+      const unreachable: never = locale;
+      return unreachable;
+    }
+  }
+}
+
+/** Switches the wizard to the language asked for (or its nearest catalog) and marks the page with it. */
+export async function applyLocale(tag: string | null | undefined): Promise<WizardLocale> {
+  const locale = chooseLocale(tag);
+  useLocale.setState(await sliceFor(locale), true);
+  // Screen readers pick their voice by it, and the browser its hyphenation and quotes.
+  document.documentElement.lang = locale;
+  return locale;
+}
+
+/** The react-intl object for code outside components (Copy details, the clipboard text). */
+export function currentIntl(): IntlShape {
+  return useLocale.getState().intl;
+}
+
+/** Tests start every case in English. */
+export function resetLocale(): void {
+  useLocale.setState(english, true);
+}
