@@ -85,7 +85,10 @@ export function installScript(sums: { readonly node: string; readonly engine: st
     '#   tar -xvf Microsoft-ASR_UA*release.tar.gz && cd Microsoft-ASR_UA*release && sudo ./install -d <Install Location> -r MS -v VmWare -q',
     '# It needs no system Node: it runs the runtime shipped beside it, and installs from this folder.',
     'PATH=/usr/sbin:/usr/bin:/sbin:/bin',
-    'export PATH',
+    // glibc gives each thread (the engine has writer threads) its own malloc arena; two are enough and keep
+    // ~5 MB of the peak memory on 100,000-file packages.
+    'MALLOC_ARENA_MAX=2',
+    'export PATH MALLOC_ARENA_MAX',
     'refuse() { echo "Error INSTALL_FAILED: $1" >&2; echo "Remedy: $2" >&2; exit 1; }',
     'again="Extract the release again, as root, into a folder of its own (sudo tar -xf <release>.tar.gz), then run ./install there."',
     'case "$0" in */*) ;; *) refuse "install was found through PATH, so it cannot tell which folder it is in" "Run it as ./install from the release folder." ;; esac',

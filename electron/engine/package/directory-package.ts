@@ -11,7 +11,7 @@ import {
   type PackageManifest,
 } from './package-manifest';
 import { parseManifest } from './manifest-parser';
-import { defaultWriterThreads, FileWriterPool, WriterError } from './file-writer-pool';
+import { FileWriterPool, WriterError, writerThreadsFor } from './file-writer-pool';
 import { ExtractError } from './extract-error';
 import type { ExtractOptions } from './safe-extract';
 
@@ -48,7 +48,7 @@ export async function extractPackageDirectory(
   },
 ): Promise<PackageManifest> {
   const { manifest } = options;
-  const pool = new FileWriterPool({ threads: options.writerThreads ?? defaultWriterThreads() });
+  const pool = new FileWriterPool({ threads: options.writerThreads ?? writerThreadsFor(manifest) });
   const directories: { target: string; mode: number }[] = [];
   const buffer = Buffer.allocUnsafeSlow(CHUNK);
   let bytesDone = 0;

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FileWriterPool, WriterError } from './file-writer-pool';
+import { FileWriterPool, WriterError, writerThreadsFor } from './file-writer-pool';
 import { Scratch } from '../test-support/fixtures';
 
 // The writer threads lay down exactly what they are given: many small files (more ops than one batch holds,
@@ -60,5 +61,30 @@ describe('FileWriterPool', () => {
     } finally {
       await pool.destroy();
     }
+  });
+
+  it('grows from one writer to two while writing, and every file still lands', async () => {
+    const dir = scratch.path('grow');
+    fs.mkdirSync(dir);
+    const pool = new FileWriterPool({ threads: 1, batchBytes: 4096 });
+    try {
+      for (let i = 0; i < 300; i++) {
+        if (i === 100) pool.growTo(2);
+        pool.writeWholeFile(path.join(dir, `f${i}`), 0o644, Buffer.from(`file ${i}`));
+        await pool.capacity();
+      }
+      await pool.finish();
+      expect(fs.readdirSync(dir)).toHaveLength(300);
+      expect(fs.readFileSync(path.join(dir, 'f299'), 'utf8')).toBe('file 299');
+    } finally {
+      await pool.destroy();
+    }
+  });
+
+  it('gives a second writer only to packages of many small files', () => {
+    const cores = Math.min(2, os.availableParallelism());
+    expect(writerThreadsFor({ payloadFiles: 100_000, payloadBytes: 15_000_000 })).toBe(cores);
+    expect(writerThreadsFor({ payloadFiles: 2_000, payloadBytes: 2_000 * 340 * 1024 })).toBe(1);
+    expect(writerThreadsFor({ payloadFiles: 6, payloadBytes: 1_152 })).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 import { TarFormatError, TarReader } from './tar-reader';
 import type { PackageManifest } from './package-manifest';
-import { defaultWriterThreads, FileWriterPool, WriterError } from './file-writer-pool';
+import { FileWriterPool, WriterError, writerThreadsFor } from './file-writer-pool';
 import { InflateError, inflateGzipFile, type InflateOptions } from './gzip-inflater';
 import { ExtractError, type ExtractProgress } from './extract-error';
 import { PackageVisitor, StopReading } from './package-visitor';
@@ -58,6 +58,7 @@ async function run(
   const reader = new TarReader(visitor);
   let inflated = 0;
   let lastReport = 0;
+  let sized = false;
   const report = (force: boolean): void | Promise<void> => {
     const manifest = visitor.manifest;
     if (!manifest || !options.onProgress) return;
@@ -85,6 +86,10 @@ async function run(
       // checksum and length are verified and a truncated file is caught, but it is not parsed.
       if (reader.ended) continue;
       reader.write(chunk);
+      if (pool && !sized && visitor.manifest) {
+        sized = true;
+        if (options.writerThreads === undefined) pool.growTo(writerThreadsFor(visitor.manifest));
+      }
       if (pool && pool.bytesInFlight > 0) await pool.capacity();
       const reported = report(false);
       if (reported) await reported;
@@ -124,7 +129,8 @@ export async function readPackageManifest(
  * staging folder holds a partial tree that the caller deletes.
  */
 export async function extractPackage(options: ExtractOptions): Promise<PackageManifest> {
-  const pool = new FileWriterPool({ threads: options.writerThreads ?? defaultWriterThreads() });
+  // One writer until the manifest (the archive's first entry) says how many files of what size follow.
+  const pool = new FileWriterPool({ threads: options.writerThreads ?? 1 });
   try {
     const visitor = await run(options, pool, false);
     return visitor.manifest as PackageManifest;
