@@ -220,8 +220,11 @@ export async function pushInstallMain(args: readonly string[], cli: CliEnvironme
       setupError('INVALID_ARGUMENT', message, 'Run push-install --help for the expected options.'),
     );
   }
-  const outcome = await runPush(run);
-  return outcome.exitCode;
+  try {
+    return (await runPush(run)).exitCode;
+  } finally {
+    run.settings.releases.dispose();
+  }
 }
 
 function invalid(cli: CliEnvironment, json: boolean, error: SetupError): number {

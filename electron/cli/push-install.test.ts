@@ -159,8 +159,18 @@ describe.skipIf(unavailable)('push-install to real test machines', () => {
     const fleet = await boot([{}, { osRelease: UBUNTU }]);
     const cs = await configServer(fleet);
     const [debian, ubuntu] = fleet.machines.map((m) => m.address) as [string, string];
+    // A server without zstd gets the gzip release as it is; one with it, the release recompressed with zstd.
+    await sh(fleet, 1, 'mv /usr/bin/zstd /usr/bin/zstd.hidden');
     const first = await push([debian, ubuntu], { cs });
     expect(first.code, first.stderr).toBe(0);
+    const copyStarted = (host: string): string | undefined => {
+      const event = first.events.find(
+        (e) => e.type === 'host-step' && e.host === host && e.step === 'copy' && e.status === 'started',
+      );
+      return event?.type === 'host-step' ? event.message : undefined;
+    };
+    expect(copyStarted(debian)).toMatch(/\.tar\.zst \(\d+ bytes, zstd\)$/);
+    expect(copyStarted(ubuntu)).toMatch(/\.tar\.gz \(\d+ bytes, gzip\)$/);
     expect(first.byHost(debian)).toMatchObject({
       status: 'Succeeded',
       osLabel: 'DEBIAN12-64',

@@ -15,8 +15,8 @@ export interface SettleOptions {
   readonly pollMs?: number;
 }
 
-export const DEFAULT_SETTLE_MS = 1500;
-const DEFAULT_POLL_MS = 250;
+export const DEFAULT_SETTLE_MS = 1000;
+const DEFAULT_POLL_MS = 200;
 
 interface UnitState {
   readonly active: string;

@@ -172,7 +172,7 @@ describe('a live system with systemd', () => {
       ['systemctl', 'daemon-reload'],
       ['systemctl', 'enable', 'asr-mobility.service'],
       ['systemctl', 'restart', 'asr-mobility.service'],
-      ...Array.from({ length: 7 }, () => SETTLE_QUERY),
+      ...Array.from({ length: 6 }, () => SETTLE_QUERY),
     ]);
     runner.calls.length = 0;
     expect(await quiesceForUndo(snapshot, ctx)).toEqual([]);

@@ -5,7 +5,7 @@ import type { JobEvent } from '../../../shared/job-events';
 import type { HostResult, PushEvent, PushStep } from '../../../shared/push-events';
 import { shellQuote } from '../install/configurator-launcher';
 import type { ReleaseCatalog } from './release-catalog';
-import { detectRemoteOs, pendingWork, readRemoteAgent } from './remote-state';
+import { detectRemoteSystem, pendingWork, readRemoteAgent } from './remote-state';
 import { PushFailure, SshConnection, type Credentials, type HostKeyPolicy } from './ssh-connection';
 import type { PushTarget } from './push-targets';
 
@@ -71,7 +71,8 @@ export async function pushHost(
     if (signal.aborted) throw new PushFailure(cancelled('before anything changed'));
 
     step('detect', 'started', 'operating system and installed agent');
-    const os = await detectRemoteOs(ssh, sudo, host);
+    const system = await detectRemoteSystem(ssh, sudo, host);
+    const os = system.os;
     if (!os.ok) throw new PushFailure(setupError('UNSUPPORTED_OS', `${host}: ${os.reason}`));
     state.osLabel = os.row.label;
     const release = await settings.releases.forLabel(os.row.label, os.os.description);
@@ -94,10 +95,11 @@ export async function pushHost(
 
     let warning = false;
     if (work.install) {
+      const zstd = system.zstd ? await settings.releases.zstdOf(release) : undefined;
       const outcome = await copyAndInstall(
         ssh,
         sudo,
-        release.file,
+        zstd ? { ...zstd, unpack: 'zstd -dcq | tar -xf -' } : { file: release.file, size: 0, unpack: 'tar -xzf -' },
         release.topFolder,
         settings,
         host,
@@ -157,10 +159,18 @@ async function rootPrefix(ssh: SshConnection, target: PushTarget): Promise<strin
   );
 }
 
+/** The bytes sent and the server-side command that unpacks them from its standard input. */
+interface ReleaseUpload {
+  readonly file: string;
+  /** 0: the file's size, read here. */
+  readonly size: number;
+  readonly unpack: 'tar -xzf -' | 'zstd -dcq | tar -xf -';
+}
+
 async function copyAndInstall(
   ssh: SshConnection,
   sudo: string,
-  releaseFile: string,
+  upload: ReleaseUpload,
   topFolder: string,
   settings: PushSettings,
   host: string,
@@ -168,8 +178,10 @@ async function copyAndInstall(
   step: (name: PushStep, status: 'started' | 'Succeeded' | 'Failed' | 'Skipped' | 'Warning', message: string) => void,
   signal: AbortSignal,
 ): Promise<{ status: 'Succeeded' | 'Warning' | 'Failed'; error: SetupError | null }> {
-  const size = fs.statSync(releaseFile).size;
-  step('copy', 'started', `${path.basename(releaseFile)} (${size} bytes)`);
+  const releaseFile = upload.file;
+  const size = upload.size || fs.statSync(releaseFile).size;
+  const codec = upload.unpack.startsWith('zstd') ? 'zstd' : 'gzip';
+  step('copy', 'started', `${path.basename(releaseFile)} (${size} bytes, ${codec})`);
   // One shell: a private folder (mktemp -d is 0700), exactly the release's bytes unpacked into it, then its
   // ./install, which cancels (and rolls back) when stdin closes; the trap removes the folder on any exit.
   const args = [
@@ -187,7 +199,7 @@ async function copyAndInstall(
     'umask 077',
     'd=$(mktemp -d /tmp/asr-push.XXXXXXXX) || exit 96',
     'trap \'rm -rf "$d"\' EXIT HUP INT TERM PIPE',
-    `head -c ${size} | tar -xzf - -C "$d" || { echo "ASR-PUSH-COPY-FAILED" >&2; exit 97; }`,
+    `head -c ${size} | ${upload.unpack} -C "$d" || { echo "ASR-PUSH-COPY-FAILED" >&2; exit 97; }`,
     `echo ASR-PUSH-COPIED`,
     `"$d"/${shellQuote(topFolder)}/install ${args.map(shellQuote).join(' ')}`,
   ].join('\n');

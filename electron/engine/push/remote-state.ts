@@ -10,18 +10,28 @@ import type { SshConnection } from './ssh-connection';
 
 const MARK = '\u0001ASR-PUSH-FILE ';
 
-/** Reads several small files in one round trip; a missing file is absent from the result. */
+const commandKey = (name: string): string => `command:${name}`;
+
+/**
+ * Reads several small files in one round trip; a missing file is absent from the result. `commands` are
+ * looked up on the server's PATH in the same round trip: one found is present as `command:<name>`.
+ */
 export async function readRemoteFiles(
   ssh: SshConnection,
   sudo: string,
   files: readonly string[],
+  commands: readonly string[] = [],
 ): Promise<Map<string, string>> {
-  const script = files
-    .map(
+  const script = [
+    ...files.map(
       (file) =>
         `if [ -r ${shellQuote(file)} ]; then printf '${MARK}%s\\n' ${shellQuote(file)}; head -c 65536 ${shellQuote(file)}; echo; fi`,
-    )
-    .join('; ');
+    ),
+    ...commands.map(
+      (name) =>
+        `if command -v ${shellQuote(name)} >/dev/null 2>&1; then printf '${MARK}%s\\n' ${shellQuote(commandKey(name))}; fi`,
+    ),
+  ].join('; ');
   const run = await ssh.exec(`${sudo}sh -c ${shellQuote(script)}`);
   const found = new Map<string, string>();
   let current: string | undefined;
@@ -40,9 +50,15 @@ export async function readRemoteFiles(
   return found;
 }
 
-export async function detectRemoteOs(ssh: SshConnection, sudo: string, host: string): Promise<OsDetection> {
-  const files = await readRemoteFiles(ssh, sudo, LINUX_RELEASE_FILES);
-  return detectLinuxOs((file) => files.get(file), host);
+export interface RemoteSystem {
+  readonly os: OsDetection;
+  /** zstd is on the server's PATH: the release can travel zstd-compressed (a fifth of gzip's unpack CPU there). */
+  readonly zstd: boolean;
+}
+
+export async function detectRemoteSystem(ssh: SshConnection, sudo: string, host: string): Promise<RemoteSystem> {
+  const files = await readRemoteFiles(ssh, sudo, LINUX_RELEASE_FILES, ['zstd']);
+  return { os: detectLinuxOs((file) => files.get(file), host), zstd: files.has(commandKey('zstd')) };
 }
 
 export interface RemoteAgent {
