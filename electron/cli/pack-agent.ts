@@ -110,7 +110,13 @@ export function installScript(sums: { readonly node: string; readonly engine: st
     `[ "$(sum_of "$here/runtime/node")" = ${sums.node} ] && [ "$(sum_of "$here/runtime/asr-setup.cjs")" = ${sums.engine} ] ||`,
     '  refuse "runtime/node or runtime/asr-setup.cjs in $here is not the file this release was built with" "$again"',
     'node="$here/runtime/node"',
-    'if ! "$node" -e 0 >/dev/null 2>&1; then',
+    // Whether the runtime can run here: asking the dynamic loader to resolve its libraries and symbol versions
+    // costs a millisecond; starting Node to find out costs 0.09 core-s on every server of a push. Where there is
+    // no x86-64 glibc loader, or it names a problem, Node is started once to be sure, and refused if it fails.
+    'loader=/lib64/ld-linux-x86-64.so.2',
+    'if [ -x "$loader" ] && problems=$("$loader" --list "$node" 2>&1 >/dev/null) && [ -z "$problems" ]; then',
+    '  :',
+    'elif ! "$node" -e 0 >/dev/null 2>&1; then',
     '  echo "Error INSTALL_FAILED: the bundled Node runtime ($node) cannot run on this system." >&2',
     '  echo "Remedy: it needs 64-bit x86 Linux with glibc 2.28 or later (RHEL/OL 8+, SLES 15, Ubuntu 18.04+, Debian 10+); see README, Distribution." >&2',
     '  exit 1',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -252,6 +253,31 @@ describe('./install runs nothing it has not checked', () => {
     expect(fs.existsSync(marker)).toBe(false);
   });
 
+  it.each([
+    ['a library it needs is missing', (binary: Buffer) => patch(binary, 'libc.so.6', 'libx.so.6')],
+    [
+      'a symbol version it needs is missing',
+      (binary: Buffer) => patch(binary, /GLIBC_2\.\d+/, (v) => `GLIBC_9${v.slice(7)}`),
+    ],
+  ])(
+    'refuses a runtime that cannot load here (%s), naming the systems it needs, before anything changes',
+    (_why, damage) => {
+      const copy = copyRelease('unloadable-node');
+      const node = path.join(copy, 'runtime', 'node');
+      const before = sha256File(node);
+      // A binary this system's loader cannot load, signed into the script as the release's own runtime.
+      fs.writeFileSync(node, damage(fs.readFileSync('/bin/true')), { mode: 0o755 });
+      const script = path.join(copy, 'install');
+      fs.writeFileSync(script, fs.readFileSync(script, 'utf8').replace(before, sha256File(node)), { mode: 0o755 });
+      const root = makeRoot(scratch);
+      const run = bare('/bin/sh', ['./install', '-r', 'MS', '-v', 'VmWare', '-q', '--root', root], copy);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/the bundled Node runtime \(.*\) cannot run on this system/);
+      expect(run.stderr).toMatch(/glibc 2\.28 or later/);
+      expect(fs.existsSync(path.join(root, 'usr', 'local', 'ASR'))).toBe(false);
+    },
+  );
+
   it('refuses a runtime folder that others can write to (a planted /tmp/runtime, mode 0777)', () => {
     const copy = copyRelease('open-runtime');
     fs.chmodSync(path.join(copy, 'runtime'), 0o777);
@@ -321,3 +347,20 @@ describe('<install location>/uninstall.sh', () => {
     expect(again.stdout).toMatch(/not installed; nothing to remove/);
   });
 });
+
+function sha256File(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/** The binary with the first match replaced by a string of the same length (so the ELF stays well formed). */
+function patch(binary: Buffer, find: string | RegExp, replace: string | ((found: string) => string)): Buffer {
+  const text = binary.toString('latin1');
+  const found = typeof find === 'string' ? find : (find.exec(text)?.[0] ?? '');
+  const at = found ? text.indexOf(found) : -1;
+  if (at < 0) throw new Error(`${String(find)} is not in the binary`);
+  const replacement = typeof replace === 'string' ? replace : replace(found);
+  if (replacement.length !== found.length) throw new Error('a patch must keep the length');
+  const patched = Buffer.from(binary);
+  patched.write(replacement, at, 'latin1');
+  return patched;
+}
