@@ -169,7 +169,9 @@ describe.skipIf(unavailable)('push-install to real test machines', () => {
       );
       return event?.type === 'host-step' ? event.message : undefined;
     };
-    expect(copyStarted(debian)).toMatch(/\.tar\.zst \(\d+ bytes, zstd\)$/);
+    // (The machines share this host's /usr: zstd is there when this host has it, as .ci/run installs it.)
+    const hostZstd = fs.existsSync('/usr/bin/zstd');
+    expect(copyStarted(debian)).toMatch(hostZstd ? /\.tar\.zst \(\d+ bytes, zstd\)$/ : /gzip\)$/);
     expect(copyStarted(ubuntu)).toMatch(/\.tar\.gz \(\d+ bytes, gzip\)$/);
     expect(first.byHost(debian)).toMatchObject({
       status: 'Succeeded',
