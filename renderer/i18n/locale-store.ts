@@ -1,4 +1,5 @@
 import { createIntl, createIntlCache, ReactIntlErrorCode, type IntlConfig, type IntlShape } from 'react-intl';
+import { IntlMessageFormat } from 'intl-messageformat';
 import { create } from 'zustand';
 import { ERROR_CATALOG, ERROR_CODES, type ErrorCode } from '../../shared/error-catalog';
 import { chooseLocale, type WizardLocale } from './locale-choice';
@@ -27,8 +28,37 @@ const onError: NonNullable<IntlConfig['onError']> = (error) => {
   console.error(error);
 };
 
+/**
+ * createIntl asks Intl which locales have number and date data (supportedLocalesOf) only to report missing
+ * data through onError, and that first question starts ICU's locale services: ~25 ms on the way to the first
+ * page, which formats no number or date. The wizard's locales are English, German (data in every Chromium)
+ * and the pseudo-locale, whose missing data is ignored anyway (onError), so the question is answered here.
+ */
+function withoutLocaleProbe<T>(make: () => T): T {
+  const number = Intl.NumberFormat.supportedLocalesOf;
+  const date = Intl.DateTimeFormat.supportedLocalesOf;
+  const answer = (locales?: string | readonly string[]): string[] =>
+    locales === undefined ? [] : typeof locales === 'string' ? [locales] : [...locales];
+  Intl.NumberFormat.supportedLocalesOf = answer;
+  Intl.DateTimeFormat.supportedLocalesOf = answer;
+  try {
+    return make();
+  } finally {
+    Intl.NumberFormat.supportedLocalesOf = number;
+    Intl.DateTimeFormat.supportedLocalesOf = date;
+  }
+}
+
+// Each message's formatter asks the same question (IntlMessageFormat.resolveLocale) when it is first used; the
+// answer for the wizard's own locales is the locale itself, so nothing starts ICU before a number, date or
+// plural needs it.
+IntlMessageFormat.resolveLocale = (locales) =>
+  typeof Intl.Locale === 'undefined'
+    ? undefined
+    : new Intl.Locale(typeof locales === 'string' ? locales : (locales[0] ?? 'en'));
+
 function intlFor(locale: WizardLocale, messages: Parameters<typeof createIntl>[0]['messages']): IntlShape {
-  return createIntl({ locale, defaultLocale: 'en', messages, onError }, cache);
+  return withoutLocaleProbe(() => createIntl({ locale, defaultLocale: 'en', messages, onError }, cache));
 }
 
 const englishCatalog = Object.fromEntries(
