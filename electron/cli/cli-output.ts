@@ -2,6 +2,7 @@ import type { SetupError } from '../../shared/error-catalog';
 import { formatBytes } from '../../shared/format';
 import { resultCodes } from '../../shared/exit-codes';
 import type { JobEvent, JobStatus, StepStatus } from '../../shared/job-events';
+import type { JobOutcome } from '../engine/log/job-recorder';
 
 // How a run looks on the console: JSON lines for tools (--json), a live progress display on a terminal,
 // plain step lines when piped, and near silence with /Silent (-q), where only the outcome is printed.
@@ -134,6 +135,16 @@ export class ConsoleRenderer {
 }
 
 /** Prints the result event (the last line with --json) and returns the process exit code. */
+/** A finished job's result: its summary and log file when it succeeded, its error when not. */
+export function emitOutcome(renderer: ConsoleRenderer, outcome: JobOutcome): number {
+  return emitResult(
+    renderer,
+    outcome.status,
+    outcome.error,
+    outcome.error ? undefined : { ...outcome.summary, logFile: outcome.logFile },
+  );
+}
+
 export function emitResult(
   renderer: ConsoleRenderer,
   status: JobStatus,

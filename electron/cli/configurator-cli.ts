@@ -4,9 +4,9 @@ import { setupError } from '../../shared/error-catalog';
 import { SETUP_VERSION } from '../../shared/product';
 import { untrustedArgument } from './trusted-arguments';
 import { systemLayout } from '../engine/system/system-layout';
-import { runRegistration } from '../engine/registration/registration-job';
+import { runRegistration, type ConfiguratorDeps } from '../engine/registration/registration-job';
 import { liveSystemProbe } from '../engine/system/system-probe';
-import { emitResult } from './cli-output';
+import { emitOutcome, emitResult, type ConsoleRenderer } from './cli-output';
 import { formatHelp, wantsHelp, wantsVersion, type OptionSpec } from './command-line';
 import type { CliEnvironment } from './unified-agent-cli';
 import { parseSubcommand, passphraseOption } from './subcommand';
@@ -131,17 +131,17 @@ export async function configuratorMain(args: readonly string[], cli: CliEnvironm
       root: str('root'),
       argv: ['UnifiedAgentConfigurator', ...args],
     },
-    {
-      probe: liveSystemProbe(),
-      emit: (event) => renderer.event(event),
-      signal: cli.signal,
-      timeoutMs: cli.env.ASRSETUP_CS_TIMEOUT_MS ? Number(cli.env.ASRSETUP_CS_TIMEOUT_MS) : undefined,
-    },
+    configuratorDeps(cli, renderer),
   );
-  return emitResult(
-    renderer,
-    outcome.status,
-    outcome.error,
-    outcome.error ? undefined : { ...outcome.summary, logFile: outcome.logFile },
-  );
+  return emitOutcome(renderer, outcome);
+}
+
+/** What the configurator's jobs (register, unregister) run with: this system, the console, Ctrl-C, the CS timeout. */
+export function configuratorDeps(cli: CliEnvironment, renderer: ConsoleRenderer): ConfiguratorDeps {
+  return {
+    probe: liveSystemProbe(),
+    emit: (event) => renderer.event(event),
+    signal: cli.signal,
+    timeoutMs: cli.env.ASRSETUP_CS_TIMEOUT_MS ? Number(cli.env.ASRSETUP_CS_TIMEOUT_MS) : undefined,
+  };
 }

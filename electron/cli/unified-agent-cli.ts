@@ -12,7 +12,7 @@ import { untrustedArgument } from './trusted-arguments';
 import { statusMain, wantsStatus } from './status-cli';
 import { uninstallMain, wantsUninstall } from './uninstall-cli';
 import { diagnosticsMain, wantsDiagnostics } from './diagnostics-cli';
-import { chooseOutputMode, ConsoleRenderer, emitResult, type ConsoleStreams } from './cli-output';
+import { chooseOutputMode, ConsoleRenderer, type ConsoleStreams, emitOutcome, emitResult } from './cli-output';
 import { formatHelp, parseCommandLine, wantsHelp, wantsJson, wantsVersion, type OptionSpec } from './command-line';
 import { AGENT_PLATFORMS, ROLES } from '../../shared/agent-kinds';
 
@@ -222,10 +222,5 @@ export async function unifiedAgentMain(args: readonly string[], cli: CliEnvironm
   );
   // Stop listening so the process can exit while the wizard still holds the pipe open.
   if (options.cancelOnStdinEof === true) process.stdin.destroy();
-  return emitResult(
-    renderer,
-    outcome.status,
-    outcome.error,
-    outcome.error ? undefined : { ...outcome.summary, logFile: outcome.logFile },
-  );
+  return emitOutcome(renderer, outcome);
 }

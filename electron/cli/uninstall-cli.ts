@@ -3,7 +3,7 @@ import { failpointsFromEnv } from '../engine/failpoints';
 import { runUninstall } from '../engine/install/uninstall-job';
 import { liveProcessRunner } from '../engine/system/process-runner';
 import { liveSystemProbe } from '../engine/system/system-probe';
-import { emitResult } from './cli-output';
+import { emitOutcome, emitResult } from './cli-output';
 import { RELEASE_PACKAGE_DIR_OPTION, type OptionSpec } from './command-line';
 import { parseSubcommand, passphraseOption } from './subcommand';
 import type { CliEnvironment } from './unified-agent-cli';
@@ -55,10 +55,5 @@ export async function uninstallMain(args: readonly string[], cli: CliEnvironment
       signal: cli.signal,
     },
   );
-  return emitResult(
-    renderer,
-    outcome.status,
-    outcome.error,
-    outcome.error ? undefined : { ...outcome.summary, logFile: outcome.logFile },
-  );
+  return emitOutcome(renderer, outcome);
 }

@@ -1,8 +1,8 @@
 import { runUnregistration } from '../engine/registration/unregistration-job';
 import { liveSystemProbe } from '../engine/system/system-probe';
-import { emitResult } from './cli-output';
+import { emitOutcome, emitResult } from './cli-output';
 import { type OptionSpec } from './command-line';
-import { CONFIGURATOR_OPTIONS } from './configurator-cli';
+import { CONFIGURATOR_OPTIONS, configuratorDeps } from './configurator-cli';
 import { parseSubcommand, passphraseOption } from './subcommand';
 import type { CliEnvironment } from './unified-agent-cli';
 import { untrustedArgument } from './trusted-arguments';
@@ -48,17 +48,7 @@ export async function unregisterMain(args: readonly string[], cli: CliEnvironmen
       root: str('root'),
       argv: ['UnifiedAgentConfigurator', ...args],
     },
-    {
-      probe: liveSystemProbe(),
-      emit: (event) => renderer.event(event),
-      signal: cli.signal,
-      timeoutMs: cli.env.ASRSETUP_CS_TIMEOUT_MS ? Number(cli.env.ASRSETUP_CS_TIMEOUT_MS) : undefined,
-    },
+    configuratorDeps(cli, renderer),
   );
-  return emitResult(
-    renderer,
-    outcome.status,
-    outcome.error,
-    outcome.error ? undefined : { ...outcome.summary, logFile: outcome.logFile },
-  );
+  return emitOutcome(renderer, outcome);
 }

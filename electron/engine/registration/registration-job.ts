@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import { parseCsEndpoint } from '../../../shared/cs-endpoint';
 import { setupError, type SetupError } from '../../../shared/error-catalog';
 import type { HostInfo } from '../../../shared/registration-protocol';
+import type { StepPlan } from '../../../shared/job-events';
 import { registerWithCs } from './cs-client';
 import { acquireInstallLock } from '../install/install-lock';
 import { readJournal } from '../install/install-journal';
@@ -41,6 +42,30 @@ export interface ConfiguratorDeps {
   readonly timeoutMs?: number;
 }
 
+/** What every configurator job starts with: its layout, clock, redactor, and the job in the configurator log. */
+export function startConfiguratorJob(
+  request: Pick<RegistrationRequest, 'logDir' | 'root' | 'argv'>,
+  deps: ConfiguratorDeps,
+  title: string,
+  plan: readonly StepPlan[],
+) {
+  const layout = systemLayout(deps.probe.platform, request.root);
+  const clock = (): Date => deps.probe.now();
+  const redactor = new Redactor();
+  const { job, log } = startJob({
+    job: 'register',
+    title,
+    version: SETUP_VERSION,
+    logFile: configuratorLogFile(layout, request.logDir),
+    redactor,
+    argv: request.argv,
+    emit: deps.emit,
+    clock,
+    plan,
+  });
+  return { layout, clock, redactor, job, log };
+}
+
 function hostAddresses(): string[] {
   const addresses: string[] = [];
   for (const list of Object.values(os.networkInterfaces())) {
@@ -50,20 +75,12 @@ function hostAddresses(): string[] {
 }
 
 export async function runRegistration(request: RegistrationRequest, deps: ConfiguratorDeps): Promise<JobOutcome> {
-  const layout = systemLayout(deps.probe.platform, request.root);
-  const clock = (): Date => deps.probe.now();
-  const redactor = new Redactor();
-  const { job, log } = startJob({
-    job: 'register',
-    title: 'Mobility Service Setup (configurator)',
-    version: SETUP_VERSION,
-    logFile: configuratorLogFile(layout, request.logDir),
-    redactor,
-    argv: request.argv,
-    emit: deps.emit,
-    clock,
-    plan: REGISTRATION_PLAN,
-  });
+  const { layout, clock, redactor, job, log } = startConfiguratorJob(
+    request,
+    deps,
+    'Mobility Service Setup (configurator)',
+    REGISTRATION_PLAN,
+  );
   const check = job.step('check', 'configure', 'Check the configuration server details');
   const failCheck = (error: unknown): JobOutcome => failStep(job, check, error);
   try {

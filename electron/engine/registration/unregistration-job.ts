@@ -1,16 +1,13 @@
 import { parseCsEndpoint } from '../../../shared/cs-endpoint';
 import { setupError } from '../../../shared/error-catalog';
-import { SETUP_VERSION } from '../../../shared/product';
 import { acquireInstallLock } from '../install/install-lock';
 import { failStep, JobFailure } from '../install/job-failure';
 import { recordVxVersion } from '../install/vx-version';
 import { UNREGISTRATION_PLAN } from '../install/job-plans';
-import { startJob, type JobOutcome } from '../log/job-recorder';
-import { Redactor } from '../log/setup-log';
-import { configuratorLogFile, systemLayout } from '../system/system-layout';
+import { type JobOutcome } from '../log/job-recorder';
 import { unregisterFromCs } from './cs-client';
 import { readPassphrase, type PassphraseSource } from './passphrase-source';
-import { checkInstallation, lockFailure, type ConfiguratorDeps } from './registration-job';
+import { checkInstallation, lockFailure, startConfiguratorJob, type ConfiguratorDeps } from './registration-job';
 import { readRegistration, removeRegistration } from './registration-store';
 
 // UnifiedAgentConfigurator /Unregister (-u): removes this server from the configuration server it is
@@ -26,20 +23,12 @@ export interface UnregistrationRequest {
 }
 
 export async function runUnregistration(request: UnregistrationRequest, deps: ConfiguratorDeps): Promise<JobOutcome> {
-  const layout = systemLayout(deps.probe.platform, request.root);
-  const clock = (): Date => deps.probe.now();
-  const redactor = new Redactor();
-  const { job, log } = startJob({
-    job: 'register',
-    title: 'Mobility Service Setup (configurator, unregister)',
-    version: SETUP_VERSION,
-    logFile: configuratorLogFile(layout, request.logDir),
-    redactor,
-    argv: request.argv,
-    emit: deps.emit,
-    clock,
-    plan: UNREGISTRATION_PLAN,
-  });
+  const { layout, clock, redactor, job, log } = startConfiguratorJob(
+    request,
+    deps,
+    'Mobility Service Setup (configurator, unregister)',
+    UNREGISTRATION_PLAN,
+  );
   const step = job.step('unregister', 'register', 'Remove the registration from the configuration server');
   const fail = (error: unknown): JobOutcome => failStep(job, step, error);
   try {
