@@ -171,7 +171,9 @@ describe.skipIf(unavailable)('push-install to real test machines', () => {
     };
     // (The machines share this host's /usr: zstd is there when this host has it, as .ci/run installs it.)
     const hostZstd = fs.existsSync('/usr/bin/zstd');
-    expect(copyStarted(debian)).toMatch(hostZstd ? /\.tar\.zst \(\d+ bytes, zstd\)$/ : /gzip\)$/);
+    expect(copyStarted(debian)).toMatch(
+      hostZstd ? /\.tar\.gz \(\d+ bytes, sent recompressed with zstd\)$/ : /\.tar\.gz \(\d+ bytes, gzip\)$/,
+    );
     expect(copyStarted(ubuntu)).toMatch(/\.tar\.gz \(\d+ bytes, gzip\)$/);
     expect(first.byHost(debian)).toMatchObject({
       status: 'Succeeded',

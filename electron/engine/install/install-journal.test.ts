@@ -84,8 +84,8 @@ describe('undoing an upgrade with a running service', () => {
     expect(fake.calls).toEqual([
       'systemctl is-active --quiet asr-mobility.service [tree: new]',
       'systemctl stop asr-mobility.service [tree: new]',
+      'systemctl enable --no-reload asr-mobility.service [tree: old]',
       'systemctl daemon-reload [tree: old]',
-      'systemctl enable asr-mobility.service [tree: old]',
       'systemctl restart asr-mobility.service [tree: old]',
     ]);
     expect(fs.existsSync(journalFile)).toBe(false);

@@ -16,7 +16,8 @@ export interface SettleOptions {
 }
 
 export const DEFAULT_SETTLE_MS = 1000;
-const DEFAULT_POLL_MS = 200;
+// Three looks (start, middle, end): NRestarts catches a restart between them, and each look is a process.
+const DEFAULT_POLL_MS = 500;
 
 interface UnitState {
   readonly active: string;

@@ -169,10 +169,10 @@ describe('a live system with systemd', () => {
     const outcome = await registerService(spec, '/usr/local/ASR', snapshot, ctx);
     expect(outcome).toMatchObject({ status: 'Succeeded', message: 'asr-mobility enabled and started' });
     expect(runner.calls).toEqual([
+      ['systemctl', 'enable', '--no-reload', 'asr-mobility.service'],
       ['systemctl', 'daemon-reload'],
-      ['systemctl', 'enable', 'asr-mobility.service'],
       ['systemctl', 'restart', 'asr-mobility.service'],
-      ...Array.from({ length: 6 }, () => SETTLE_QUERY),
+      ...Array.from({ length: 3 }, () => SETTLE_QUERY),
     ]);
     runner.calls.length = 0;
     expect(await quiesceForUndo(snapshot, ctx)).toEqual([]);
@@ -183,7 +183,7 @@ describe('a live system with systemd', () => {
     runner.calls.length = 0;
     expect(await restoreService(snapshot, ctx)).toEqual([]);
     expect(runner.calls).toEqual([
-      ['systemctl', 'disable', 'asr-mobility.service'],
+      ['systemctl', 'disable', '--no-reload', 'asr-mobility.service'],
       ['systemctl', 'daemon-reload'],
     ]);
     expect(fs.existsSync(path.join(dir, 'etc/systemd/system/asr-mobility.service'))).toBe(false);
@@ -217,8 +217,8 @@ describe('a live system with systemd', () => {
     expect(await restoreService(snapshot, ctx)).toEqual([]);
     expect(fs.readFileSync(unitPath, 'utf8')).toBe('old unit\n');
     expect(runner.calls).toEqual([
+      ['systemctl', 'enable', '--no-reload', 'asr-mobility.service'],
       ['systemctl', 'daemon-reload'],
-      ['systemctl', 'enable', 'asr-mobility.service'],
       ['systemctl', 'restart', 'asr-mobility.service'],
     ]);
   });
@@ -259,8 +259,8 @@ describe('a live system with systemd', () => {
     runner.calls.length = 0;
     await restoreService(snapshot, ctx);
     expect(runner.calls).toEqual([
+      ['systemctl', 'disable', '--no-reload', 'asr-mobility.service'],
       ['systemctl', 'daemon-reload'],
-      ['systemctl', 'disable', 'asr-mobility.service'],
     ]);
   });
 
@@ -455,7 +455,7 @@ describe('an upgrade to a version that declares no service', () => {
     expect(outcome.status).toBe('Succeeded');
     expect(runner.calls).toEqual([
       ['systemctl', 'stop', 'asr-mobility.service'],
-      ['systemctl', 'disable', 'asr-mobility.service'],
+      ['systemctl', 'disable', '--no-reload', 'asr-mobility.service'],
       ['systemctl', 'daemon-reload'],
     ]);
     expect(fs.existsSync(unitPath)).toBe(false);
@@ -463,8 +463,8 @@ describe('an upgrade to a version that declares no service', () => {
     await restoreService(snapshot, ctx);
     expect(fs.readFileSync(unitPath, 'utf8')).toBe('old unit\n');
     expect(runner.calls).toEqual([
+      ['systemctl', 'enable', '--no-reload', 'asr-mobility.service'],
       ['systemctl', 'daemon-reload'],
-      ['systemctl', 'enable', 'asr-mobility.service'],
       ['systemctl', 'restart', 'asr-mobility.service'],
     ]);
   });

@@ -279,8 +279,13 @@ export async function registerService(
       message: `wrote ${unitPath}, but systemd is not running here (a container or chroot?), so ${spec.name} was not started; start the agent with ${path.posix.join(installLocation, spec.exec)} or under your service manager`,
     };
   }
-  // restart, not start: an upgrade's service must come up on the new files.
-  for (const args of [['daemon-reload'], ['enable', `${spec.name}.service`], ['restart', `${spec.name}.service`]]) {
+  // restart, not start: an upgrade's service must come up on the new files. enable would reload systemd
+  // itself; --no-reload and one daemon-reload after it spare systemd re-reading every unit twice.
+  for (const args of [
+    ['enable', '--no-reload', `${spec.name}.service`],
+    ['daemon-reload'],
+    ['restart', `${spec.name}.service`],
+  ]) {
     const result = await tool(context, 'systemctl', args);
     if (!result.ok)
       return failed(
@@ -319,7 +324,7 @@ export async function removeService(snapshot: ServiceSnapshot, context: ServiceC
     const result =
       snapshot.platform === 'win32'
         ? await tool(context, 'sc.exe', ['delete', snapshot.name])
-        : await tool(context, 'systemctl', ['disable', `${snapshot.name}.service`]);
+        : await tool(context, 'systemctl', ['disable', '--no-reload', `${snapshot.name}.service`]);
     if (!result.ok) return fail(result.failure);
   }
   if (snapshot.unitPath) fs.rmSync(snapshot.unitPath, { force: true });
@@ -380,16 +385,15 @@ export async function restoreService(snapshot: ServiceSnapshot, context: UndoCon
   const unit = `${snapshot.name}.service`;
   if (snapshot.managed && !snapshot.existed) {
     // disable fails harmlessly for a unit this run never got to enable; what matters is that it is gone.
-    await tool(context, 'systemctl', ['disable', unit]);
+    await tool(context, 'systemctl', ['disable', '--no-reload', unit]);
   }
   if (snapshot.unitPath) {
     if (snapshot.previousUnit === null) fs.rmSync(snapshot.unitPath, { force: true });
     else writeFileAtomic(snapshot.unitPath, snapshot.previousUnit, 0o644);
   }
   if (!snapshot.managed) return failures;
+  if (snapshot.existed) await run('systemctl', [snapshot.wasEnabled ? 'enable' : 'disable', '--no-reload', unit]);
   await run('systemctl', ['daemon-reload']);
-  if (!snapshot.existed) return failures;
-  await run('systemctl', [snapshot.wasEnabled ? 'enable' : 'disable', unit]);
-  if (snapshot.wasActive) await run('systemctl', ['restart', unit]);
+  if (snapshot.existed && snapshot.wasActive) await run('systemctl', ['restart', unit]);
   return failures;
 }

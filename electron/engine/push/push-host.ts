@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 import { setupError, type SetupError } from '../../../shared/error-catalog';
 import type { JobEvent } from '../../../shared/job-events';
 import type { HostResult, PushEvent, PushStep } from '../../../shared/push-events';
 import { shellQuote } from '../install/configurator-launcher';
-import type { ReleaseCatalog } from './release-catalog';
+import { RECEIVE_FRAMED, type ReleaseCatalog, type StreamedRelease } from './release-catalog';
 import { detectRemoteSystem, pendingWork, readRemoteAgent } from './remote-state';
 import { PushFailure, SshConnection, type Credentials, type HostKeyPolicy } from './ssh-connection';
 import type { PushTarget } from './push-targets';
@@ -99,7 +100,7 @@ export async function pushHost(
       const outcome = await copyAndInstall(
         ssh,
         sudo,
-        zstd ? { ...zstd, unpack: 'zstd -dcq | tar -xf -' } : { file: release.file, size: 0, unpack: 'tar -xzf -' },
+        zstd ? zstdUpload(release.file, zstd) : gzipUpload(release.file),
         release.topFolder,
         settings,
         host,
@@ -162,9 +163,34 @@ async function rootPrefix(ssh: SshConnection, target: PushTarget): Promise<strin
 /** The bytes sent and the server-side command that unpacks them from its standard input. */
 interface ReleaseUpload {
   readonly file: string;
-  /** 0: the file's size, read here. */
-  readonly size: number;
-  readonly unpack: 'tar -xzf -' | 'zstd -dcq | tar -xf -';
+  readonly codec: 'gzip' | 'zstd';
+  readonly open: () => Readable;
+  /** The bytes to send: exact once known, until then an estimate (the gzip file's size). */
+  readonly total: () => number;
+  /** Reads exactly the release from stdin and writes the tar to stdout, leaving the rest of stdin alone. */
+  readonly receive: string;
+}
+
+function gzipUpload(file: string): ReleaseUpload {
+  const size = fs.statSync(file).size;
+  return {
+    file,
+    codec: 'gzip',
+    open: () => fs.createReadStream(file, { highWaterMark: 256 * 1024 }),
+    total: () => size,
+    receive: `head -c ${size} | gzip -dc`,
+  };
+}
+
+function zstdUpload(file: string, zstd: StreamedRelease): ReleaseUpload {
+  const estimate = fs.statSync(file).size;
+  return {
+    file,
+    codec: 'zstd',
+    open: () => zstd.open(),
+    total: () => zstd.size() ?? estimate,
+    receive: `${RECEIVE_FRAMED} | zstd -dcq`,
+  };
 }
 
 async function copyAndInstall(
@@ -178,10 +204,11 @@ async function copyAndInstall(
   step: (name: PushStep, status: 'started' | 'Succeeded' | 'Failed' | 'Skipped' | 'Warning', message: string) => void,
   signal: AbortSignal,
 ): Promise<{ status: 'Succeeded' | 'Warning' | 'Failed'; error: SetupError | null }> {
-  const releaseFile = upload.file;
-  const size = upload.size || fs.statSync(releaseFile).size;
-  const codec = upload.unpack.startsWith('zstd') ? 'zstd' : 'gzip';
-  step('copy', 'started', `${path.basename(releaseFile)} (${size} bytes, ${codec})`);
+  step(
+    'copy',
+    'started',
+    `${path.basename(upload.file)} (${fs.statSync(upload.file).size} bytes, ${upload.codec === 'zstd' ? 'sent recompressed with zstd' : 'gzip'})`,
+  );
   // One shell: a private folder (mktemp -d is 0700), exactly the release's bytes unpacked into it, then its
   // ./install, which cancels (and rolls back) when stdin closes; the trap removes the folder on any exit.
   const args = [
@@ -199,16 +226,21 @@ async function copyAndInstall(
     'umask 077',
     'd=$(mktemp -d /tmp/asr-push.XXXXXXXX) || exit 96',
     'trap \'rm -rf "$d"\' EXIT HUP INT TERM PIPE',
-    `head -c ${size} | ${upload.unpack} -C "$d" || { echo "ASR-PUSH-COPY-FAILED" >&2; exit 97; }`,
+    `${upload.receive} | tar -xf - -C "$d" || { echo "ASR-PUSH-COPY-FAILED" >&2; exit 97; }`,
     `echo ASR-PUSH-COPIED`,
     `"$d"/${shellQuote(topFolder)}/install ${args.map(shellQuote).join(' ')}`,
   ].join('\n');
   let copied = false;
   let result: { status: 'Succeeded' | 'Warning' | 'Failed'; error: SetupError | null } | undefined;
-  const stream = fs.createReadStream(releaseFile, { highWaterMark: 256 * 1024 });
+  const stream = upload.open();
+  const progress = (sent: number): void => {
+    const total = upload.total();
+    emit({ type: 'host-progress', host, bytesDone: Math.min(sent, total), bytesTotal: total });
+  };
+  stream.once('end', () => progress(upload.total()));
   const run = await ssh.exec(`${sudo}sh -c ${shellQuote(script)}`, {
     inputStream: stream,
-    onInputBytes: (sent) => emit({ type: 'host-progress', host, bytesDone: sent, bytesTotal: size }),
+    onInputBytes: progress,
     keepOpen: true,
     signal,
     onStdoutLine: (line) => {

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { setupError, type SetupError } from '../../../shared/error-catalog';
 import { fingerprintOf, type HostKeyVerdict } from './known-hosts';
@@ -30,8 +31,8 @@ export interface ExecResult {
 export interface ExecOptions {
   /** Written to the command's stdin, which is then closed unless `keepOpen`. */
   readonly input?: Buffer | string;
-  /** A stream of bytes for stdin (the release), piped with backpressure once the channel is open. */
-  readonly inputStream?: NodeJS.ReadableStream;
+  /** A stream of bytes for stdin (the release), piped with backpressure once the channel is open; destroyed when the channel closes. */
+  readonly inputStream?: Readable;
   /** Bytes of `inputStream` handed to the channel so far. */
   readonly onInputBytes?: (bytes: number) => void;
   /** Keep stdin open after `input`; closing it is how a running install is cancelled. */
@@ -131,6 +132,7 @@ export class SshConnection {
         });
         channel.on('close', (code: number | null, signal?: string) => {
           options.signal?.removeEventListener('abort', onAbort);
+          options.inputStream?.destroy();
           if (carry && options.onStdoutLine) options.onStdoutLine(carry);
           resolve({ code: code ?? null, signal, stdout, stderr });
         });
