@@ -9,7 +9,7 @@ import { liveSystemProbe } from '../engine/system/system-probe';
 import { emitOutcome, emitResult, type ConsoleRenderer } from './cli-output';
 import { formatHelp, wantsHelp, wantsVersion, type OptionSpec } from './command-line';
 import type { CliEnvironment } from './unified-agent-cli';
-import { parseSubcommand, passphraseOption } from './subcommand';
+import { parseSubcommand, passphraseOption, readStdinThenProceed } from './subcommand';
 import { unregisterMain, wantsUnregister } from './unregister-cli';
 
 // UnifiedAgentConfigurator (Windows syntax) and UnifiedAgentConfigurator.sh (Linux syntax).
@@ -59,6 +59,13 @@ export const CONFIGURATOR_OPTIONS: readonly OptionSpec[] = [
     description: 'Print one JSON event per line; the last line is the result',
   },
   { key: 'silent', windows: ['/Silent'], posix: ['-q', '--silent'], description: 'Print only the outcome' },
+  {
+    key: 'proceedOnStdin',
+    windows: ['/ProceedOnStdin'],
+    posix: ['--proceed-on-stdin'],
+    description:
+      'With -P -: log in at once, but check the agent and register only after a line "proceed" follows the passphrase on standard input (stdin closed without it: Cancelled, nothing registered); push-install overlaps the login with the install this way',
+  },
 ];
 
 const USAGE = [
@@ -120,7 +127,22 @@ export async function configuratorMain(args: readonly string[], cli: CliEnvironm
       logDir === undefined ? undefined : systemLayout(liveSystemProbe().platform, str('root')).hostPath(logDir),
   });
   if (untrusted) return emitResult(renderer, 'Failed', untrusted);
-  const passphrase = await passphraseOption(str('passphraseFile') as string);
+  let proceed: Promise<boolean> | undefined;
+  let passphrase: Awaited<ReturnType<typeof passphraseOption>>;
+  if (parsed.command.options.proceedOnStdin === true) {
+    if (str('passphraseFile') !== '-')
+      return emitResult(
+        renderer,
+        'Failed',
+        setupError(
+          'INVALID_ARGUMENT',
+          '--proceed-on-stdin (/ProceedOnStdin) needs -P - (/PassphraseFilePath -): the passphrase and the go-ahead both come on standard input',
+        ),
+      );
+    const stdin = readStdinThenProceed(4096);
+    passphrase = { ok: true, source: { stdin: await stdin.first } };
+    proceed = stdin.proceed;
+  } else passphrase = await passphraseOption(str('passphraseFile') as string);
   if (!passphrase.ok) return emitResult(renderer, 'Failed', passphrase.error);
   const outcome = await runRegistration(
     {
@@ -130,6 +152,7 @@ export async function configuratorMain(args: readonly string[], cli: CliEnvironm
       logDir: str('logDir'),
       root: str('root'),
       argv: ['UnifiedAgentConfigurator', ...args],
+      proceed,
     },
     configuratorDeps(cli, renderer),
   );

@@ -221,6 +221,7 @@ export async function pushInstallMain(args: readonly string[], cli: CliEnvironme
     );
   }
   try {
+    run.settings.releases.prepareSoleRelease();
     return (await runPush(run)).exitCode;
   } finally {
     run.settings.releases.dispose();

@@ -403,6 +403,54 @@ describe.skipIf(unavailable)('push-install to real test machines', () => {
     ).toBe('gone');
   }, 240_000);
 
+  it('a server whose install dies after its service step is not registered, though its configurator had logged in', async () => {
+    const fleet = await boot([{}]);
+    const machine = fleet.machines[0];
+    if (!machine) throw new Error('no machine');
+    // sshd's sessions read /etc/environment (pam_env): the pushed ./install pauses once its service is up.
+    const failpoints = '/root/failpoints';
+    await sh(
+      fleet,
+      0,
+      `mkdir -m 700 ${failpoints} && printf 'ASRSETUP_TEST_FAILPOINT=after-service\\nASRSETUP_TEST_FAILPOINT_DIR=${failpoints}\\n' >> /etc/environment`,
+    );
+    const csLog: string[] = [];
+    const passphraseFile = scratch.path('cs-passphrase');
+    fs.writeFileSync(passphraseFile, `${PASSPHRASE}\n`, { mode: 0o600 });
+    const cs = await startReferenceConfigServer({
+      host: fleet.gateway,
+      port: 0,
+      passphraseFile,
+      log: (line) => void csLog.push(line),
+    });
+    servers.push(cs);
+    const run = startPush([machine.address], { cs });
+    const until = async (what: string, test: () => Promise<boolean> | boolean): Promise<void> => {
+      for (let i = 0; i < 600; i++) {
+        if (await test()) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`timed out waiting for ${what}`);
+    };
+    await until('the paused install', async () =>
+      (await sh(fleet, 0, `ls ${failpoints}`)).includes('after-service.reached'),
+    );
+    // Meanwhile the configurator has started and logged in, and waits for the go-ahead.
+    await until('the login', () => csLog.some((line) => /login start: 200/.test(line)));
+    const log = '/var/log/ASRSetupLogs/ASRUnifiedAgentConfigurator.log';
+    expect(await sh(fleet, 0, `grep -c 'Check the configuration server details: started' ${log}`)).toBe('1');
+    expect(cs.registeredHosts()).toHaveLength(0);
+    // The install dies: the push tells the configurator no.
+    await sh(fleet, 0, `kill -9 $(cat ${failpoints}/after-service.reached)`);
+    const result = await run.done;
+    expect(result.code).toBe(1);
+    expect(result.byHost(machine.address)).toMatchObject({ status: 'Failed', stoppedAt: 'install' });
+    expect(await sh(fleet, 0, `grep -q 'closed before the go-ahead' ${log} && echo cancelled`)).toBe('cancelled');
+    expect(cs.registeredHosts()).toHaveLength(0);
+    expect(csLog.filter((line) => /register/.test(line))).toEqual([]);
+    expect(result.events.some((event) => event.type === 'host-step' && event.step === 'register')).toBe(false);
+  }, 240_000);
+
   it('a server that asks for the password only through keyboard-interactive is answered', async () => {
     const fleet = await boot([
       { users: [{ name: 'deploy', password: PASSWORD, sudo: 'nopasswd' }], passwordAuth: true },

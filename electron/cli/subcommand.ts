@@ -55,6 +55,46 @@ export async function readStdin(limit: number): Promise<Buffer> {
   return Buffer.concat(chunks).subarray(0, limit);
 }
 
+/**
+ * For --proceed-on-stdin: standard input's first line (the passphrase) as soon as it has come, and then
+ * whether a later line says "proceed" (false when stdin ends without one). Stdin is let go once answered.
+ */
+export function readStdinThenProceed(limit: number): { first: Promise<Buffer>; proceed: Promise<boolean> } {
+  const stdin = process.stdin;
+  let buffered = Buffer.alloc(0);
+  let first: ((line: Buffer) => void) | undefined;
+  let proceed: ((go: boolean) => void) | undefined;
+  const firstLine = new Promise<Buffer>((resolve) => (first = resolve));
+  const go = new Promise<boolean>((resolve) => (proceed = resolve));
+  const answer = (value: boolean): void => {
+    stdin.off('data', onData);
+    stdin.off('end', onEnd);
+    stdin.pause();
+    first?.(buffered.subarray(0, limit));
+    proceed?.(value);
+  };
+  const onData = (chunk: Buffer): void => {
+    buffered = Buffer.concat([buffered, chunk]);
+    if (first) {
+      const newline = buffered.indexOf(10);
+      if (newline < 0) {
+        if (buffered.length > limit) answer(false);
+        return;
+      }
+      first(buffered.subarray(0, newline));
+      first = undefined;
+      buffered = buffered.subarray(newline + 1);
+    }
+    const lines = buffered.toString('utf8').split('\n');
+    if (lines.slice(0, -1).some((line) => line.trim() === 'proceed')) answer(true);
+    else if (buffered.length > limit) answer(false);
+  };
+  const onEnd = (): void => answer(false);
+  stdin.on('data', onData);
+  stdin.once('end', onEnd);
+  return { first: firstLine, proceed: go };
+}
+
 /** Why a -P value is no readable file, or undefined when it is one. */
 export function whyUnreadable(file: string): string | undefined {
   let stat: fs.Stats;

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { setupError, type SetupError } from '../../../shared/error-catalog';
 import type { JobEvent } from '../../../shared/job-events';
 import type { HostResult, PushEvent, PushStep } from '../../../shared/push-events';
@@ -64,6 +64,7 @@ export async function pushHost(
     error,
   });
   let ssh: SshConnection | undefined;
+  let early: Configurator | undefined;
   try {
     step('connect', 'started', `${target.user}@${target.host}:${target.port}`);
     ssh = await SshConnection.connect(target, settings.credentials, settings.hostKeys, settings.connectTimeoutMs);
@@ -96,6 +97,12 @@ export async function pushHost(
 
     let warning = false;
     if (work.install) {
+      // A registration still to come starts with the install's service step: its login (the key stretching,
+      // most of its CPU) overlaps the service's settle window, and it registers only once told to proceed.
+      const startEarly =
+        settings.cs && work.register
+          ? () => (early ??= startConfigurator(ssh as SshConnection, sudo, settings, host, emit, true))
+          : undefined;
       const zstd = system.zstd ? await settings.releases.zstdOf(release) : undefined;
       const outcome = await copyAndInstall(
         ssh,
@@ -107,8 +114,10 @@ export async function pushHost(
         emit,
         step,
         signal,
+        startEarly,
       );
       if (outcome.error) {
+        early?.cancel();
         onLogTail(await logTail(ssh, sudo));
         throw new PushFailure(outcome.error);
       }
@@ -120,7 +129,12 @@ export async function pushHost(
     }
     if (signal.aborted) throw new PushFailure(cancelled('after the install'));
     if (settings.cs && work.register) {
-      const registered = await register(ssh, sudo, settings, host, emit, step);
+      const registered = await register(
+        early ?? startConfigurator(ssh, sudo, settings, host, emit, false),
+        settings,
+        host,
+        step,
+      );
       if (registered.error) throw new PushFailure(registered.error);
       state.hostId = registered.hostId;
     } else if (settings.cs) step('register', 'Skipped', `already registered with ${settings.cs.endpoint}`);
@@ -133,6 +147,12 @@ export async function pushHost(
     step(state.step, 'Failed', failure.message);
     return result('Failed', failure);
   } finally {
+    // Whatever ended the push here, a configurator still waiting is told no, and given a moment to end its
+    // run (Cancelled, nothing registered) rather than being cut off with the connection.
+    if (early) {
+      early.cancel();
+      await Promise.race([early.finished, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+    }
     ssh?.close();
   }
 }
@@ -203,6 +223,7 @@ async function copyAndInstall(
   emit: (event: PushEvent) => void,
   step: (name: PushStep, status: 'started' | 'Succeeded' | 'Failed' | 'Skipped' | 'Warning', message: string) => void,
   signal: AbortSignal,
+  onServiceStep: (() => void) | undefined,
 ): Promise<{ status: 'Succeeded' | 'Warning' | 'Failed'; error: SetupError | null }> {
   step(
     'copy',
@@ -253,6 +274,7 @@ async function copyAndInstall(
       const event = parseEvent(line);
       if (!event) return;
       emit({ type: 'host-job-event', host, event });
+      if (event.type === 'step-started' && event.step.id === 'service') onServiceStep?.();
       if (event.type === 'result') result = { status: event.status, error: event.error ?? null };
     },
   });
@@ -280,28 +302,83 @@ async function copyAndInstall(
   return result;
 }
 
-async function register(
+/** The configurator on the server, its passphrase on stdin (never in an argv, a file or an environment). */
+interface Configurator {
+  /** Lets it check the agent and register; its events are relayed from here on, those held so far first. */
+  proceed(): void;
+  /** Closes its stdin without the go-ahead: it ends Cancelled, nothing registered. Idempotent. */
+  cancel(): void;
+  readonly finished: Promise<{
+    readonly result: Extract<JobEvent, { type: 'result' }> | undefined;
+    readonly failure?: Error;
+  }>;
+}
+
+function startConfigurator(
   ssh: SshConnection,
   sudo: string,
   settings: PushSettings,
   host: string,
   emit: (event: PushEvent) => void,
+  early: boolean,
+): Configurator {
+  const cs = settings.cs as NonNullable<PushSettings['cs']>;
+  const configurator = `${settings.installLocation}/Vx/bin/UnifiedAgentConfigurator.sh`;
+  const stdin = new PassThrough();
+  stdin.write(`${cs.passphrase}\n`);
+  let ended = false;
+  const end = (last?: string): void => {
+    if (ended) return;
+    ended = true;
+    stdin.end(last);
+  };
+  let relaying = !early;
+  const held: JobEvent[] = [];
+  let result: Extract<JobEvent, { type: 'result' }> | undefined;
+  const relay = (event: JobEvent): void => {
+    emit({ type: 'host-job-event', host, event });
+    if (event.type === 'result') result = event;
+  };
+  const finished = ssh
+    .exec(
+      `${sudo}${shellQuote(configurator)} -i ${shellQuote(cs.endpoint)} -P - --json${early ? ' --proceed-on-stdin' : ''}`,
+      {
+        inputStream: stdin,
+        onStdoutLine: (line) => {
+          const event = parseEvent(line);
+          if (!event) return;
+          if (relaying) relay(event);
+          else held.push(event);
+        },
+      },
+    )
+    .then(
+      () => ({ result }),
+      (failure: Error) => ({ result, failure }),
+    );
+  if (!early) end();
+  return {
+    proceed: () => {
+      relaying = true;
+      for (const event of held.splice(0)) relay(event);
+      end('proceed\n');
+    },
+    cancel: () => end(),
+    finished,
+  };
+}
+
+async function register(
+  configurator: Configurator,
+  settings: PushSettings,
+  host: string,
   step: (name: PushStep, status: 'started' | 'Succeeded' | 'Failed' | 'Skipped' | 'Warning', message: string) => void,
 ): Promise<{ hostId: string | null; error: SetupError | null }> {
   const cs = settings.cs as NonNullable<PushSettings['cs']>;
   step('register', 'started', `with the configuration server ${cs.endpoint}`);
-  const configurator = `${settings.installLocation}/Vx/bin/UnifiedAgentConfigurator.sh`;
-  let outcome: Extract<JobEvent, { type: 'result' }> | undefined;
-  // The passphrase goes on stdin ("-P -"): never in an argv, a file or an environment on the server.
-  await ssh.exec(`${sudo}${shellQuote(configurator)} -i ${shellQuote(cs.endpoint)} -P - --json`, {
-    input: `${cs.passphrase}\n`,
-    onStdoutLine: (line) => {
-      const event = parseEvent(line);
-      if (!event) return;
-      emit({ type: 'host-job-event', host, event });
-      if (event.type === 'result') outcome = event;
-    },
-  });
+  configurator.proceed();
+  const { result: outcome, failure } = await configurator.finished;
+  if (failure) throw failure;
   if (!outcome)
     return { hostId: null, error: setupError('INSTALL_FAILED', `${host}: the configurator ended without a result`) };
   if (outcome.error) {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { Scratch } from '../test-support/fixtures';
 import { GrowingFile, RECEIVE_FRAMED, ReleaseCatalog, type PushRelease, type StreamedRelease } from './release-catalog';
 
@@ -90,6 +90,32 @@ describe('ReleaseCatalog.zstdOf', () => {
     const catalog = new ReleaseCatalog(path.dirname(release.file));
     expect(await catalog.zstdOf(release)).toBeUndefined();
     catalog.dispose();
+  });
+});
+
+describe('ReleaseCatalog.prepareSoleRelease', () => {
+  it('starts the zstd copy of a one-label repository at once, and of nothing where several labels need choosing', async () => {
+    const { release } = gzipRelease();
+    const one = new ReleaseCatalog(path.dirname(release.file));
+    const started = vi.spyOn(one, 'zstdOf');
+    one.prepareSoleRelease();
+    expect(started).toHaveBeenCalledTimes(1);
+    expect(started.mock.calls[0]?.[0]).toEqual(release);
+    // The servers' own request later finds it already under way: the very same promise.
+    expect(one.zstdOf(release)).toBe(started.mock.results[0]?.value);
+    await one.zstdOf(release);
+    one.dispose();
+
+    const other = path.join(
+      path.dirname(release.file),
+      'Microsoft-ASR_UA_9.61.0.0_UBUNTU-22.04-64_GA_01Dec2026_release.tar.gz',
+    );
+    fs.copyFileSync(release.file, other);
+    const two = new ReleaseCatalog(path.dirname(release.file));
+    const none = vi.spyOn(two, 'zstdOf');
+    two.prepareSoleRelease();
+    expect(none).not.toHaveBeenCalled();
+    two.dispose();
   });
 });
 

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import { setupError } from '../../../shared/error-catalog';
-import { locatePackage } from '../package/package-locate';
+import { listPackages, locatePackage } from '../package/package-locate';
 import { RELEASE_INSTALLER } from '../package/package-manifest';
 import { readPackageManifest } from '../package/safe-extract';
 import { PushFailure } from './ssh-connection';
@@ -135,6 +135,30 @@ export class ReleaseCatalog {
       this.zstd.set(release.file, made);
     }
     return made;
+  }
+
+  /**
+   * A repository with releases for one OS label only sends that release to every server it installs: its
+   * zstd copy is started at once, while the servers are still being connected, not at the first detection.
+   */
+  prepareSoleRelease(): void {
+    let names: ReturnType<typeof listPackages>;
+    try {
+      names = listPackages(this.repository).filter((name) => name.extension === 'tar.gz');
+    } catch {
+      return; // The first server's detection reports an unreadable repository.
+    }
+    const labels = new Set(names.map((name) => name.label.toUpperCase()));
+    const [label] = labels;
+    if (labels.size !== 1 || label === undefined) return;
+    const found = locatePackage(this.repository, label);
+    if (!found.ok) return;
+    const file = found.located.file;
+    void this.zstdOf({
+      file,
+      agentVersion: found.located.name.versionText,
+      topFolder: path.basename(file).replace(/\.tar\.gz$/, ''),
+    });
   }
 
   /** Removes the recompressed releases; the catalog can be used again afterwards. */

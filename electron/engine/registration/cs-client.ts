@@ -125,10 +125,12 @@ async function loginAndFinish(
   path: string,
   makeFields: (login: Login, fingerprint: string) => Record<string, unknown>,
   options: ExchangeOptions,
+  firstLogin?: Promise<Login>,
 ): Promise<{ login: Login; answer: HttpAnswer }> {
   const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
   for (let attempt = 1; ; attempt++) {
-    const login = await logIn(endpoint, passphrase, timeoutMs, options.signal);
+    const login =
+      attempt === 1 && firstLogin ? await firstLogin : await logIn(endpoint, passphrase, timeoutMs, options.signal);
     const answer = await post(
       endpoint,
       path,
@@ -173,6 +175,36 @@ export function registerWithCs(
   host: HostInfo,
   options: ExchangeOptions = {},
 ): Promise<RegistrationResult> {
+  return loginForRegistration(endpoint, passphrase, options).register(host);
+}
+
+export interface PendingRegistration {
+  /** Finishes the login with the registration of `host`, and checks the server's proof. */
+  register(host: HostInfo): Promise<RegistrationResult>;
+}
+
+/**
+ * Starts the login now and registers later: the login's key stretching (most of a registration's CPU) runs
+ * while the caller finishes something else. A login that has expired by then earns one fresh login.
+ */
+export function loginForRegistration(
+  endpoint: CsEndpoint,
+  passphrase: string,
+  options: ExchangeOptions = {},
+): PendingRegistration {
+  const firstLogin = logIn(endpoint, passphrase, options.timeoutMs ?? REQUEST_TIMEOUT_MS, options.signal);
+  // Its failure is reported by register(); until then it must not count as unhandled.
+  firstLogin.catch(() => undefined);
+  return { register: (host) => finishRegistration(endpoint, passphrase, host, options, firstLogin) };
+}
+
+function finishRegistration(
+  endpoint: CsEndpoint,
+  passphrase: string,
+  host: HostInfo,
+  options: ExchangeOptions,
+  firstLogin: Promise<Login>,
+): Promise<RegistrationResult> {
   return settle(async () => {
     const { login, answer } = await loginAndFinish(
       endpoint,
@@ -183,6 +215,7 @@ export function registerWithCs(
         proof: mac2(sessionKey, registerProofInput(loginId, fingerprint, host.hostName)),
       }),
       options,
+      firstLogin,
     );
     if (answer.status !== 200) throw failureFromError(endpoint, answer);
     const parsed = registerResponseSchema.safeParse(answer.body);

@@ -3,7 +3,7 @@ import { parseCsEndpoint } from '../../../shared/cs-endpoint';
 import { setupError, type SetupError } from '../../../shared/error-catalog';
 import type { HostInfo } from '../../../shared/registration-protocol';
 import type { StepPlan } from '../../../shared/job-events';
-import { registerWithCs } from './cs-client';
+import { loginForRegistration, registerWithCs, type PendingRegistration } from './cs-client';
 import { acquireInstallLock } from '../install/install-lock';
 import { readJournal } from '../install/install-journal';
 import { startJob, type EventSink, type JobOutcome, type JobRecorder } from '../log/job-recorder';
@@ -33,6 +33,11 @@ export interface RegistrationRequest {
   readonly logDir: string | undefined;
   readonly root: string | undefined;
   readonly argv: readonly string[];
+  /**
+   * --proceed-on-stdin: the login starts at once, but the agent is checked and registered only once this
+   * resolves true (a "proceed" line on stdin); false (stdin closed without it) ends the run Cancelled.
+   */
+  readonly proceed?: Promise<boolean>;
 }
 
 export interface ConfiguratorDeps {
@@ -92,6 +97,20 @@ export async function runRegistration(request: RegistrationRequest, deps: Config
     } catch (error) {
       return failCheck(error);
     }
+    // Logged in while the caller finishes what must come first (push-install: the install's last steps), so
+    // the login's key stretching overlaps them; nothing depends on the agent until the register request.
+    const pending = request.proceed
+      ? loginForRegistration(input.endpoint, input.passphrase, { timeoutMs: deps.timeoutMs, signal: deps.signal })
+      : undefined;
+    if (request.proceed && !(await untilProceed(request.proceed, deps.signal)))
+      return failCheck(
+        new JobFailure(
+          setupError(
+            'CANCELLED',
+            'standard input closed before the go-ahead ("proceed"); the agent was not registered',
+          ),
+        ),
+      );
     // The lock comes before the journal is looked at: during a running install the journal exists, and
     // that must read as "another installation in progress", not as an interrupted one.
     const lock = await acquireInstallLock(layout.lockFile, request.argv.join(' '), clock());
@@ -107,7 +126,7 @@ export async function runRegistration(request: RegistrationRequest, deps: Config
       const before = previous ? ` (registered with ${previous.csEndpoint} before)` : '';
       const agent = `agent ${installation.config.agentVersion} at ${installation.location}`;
       job.finish(check, 'Succeeded', `${agent}; configuration server ${input.endpoint.display}${before}`);
-      return await register(job, input, installation, previous, deps, layout);
+      return await register(job, input, installation, previous, deps, layout, pending);
     } finally {
       await lock.lock.release();
     }
@@ -116,6 +135,15 @@ export async function runRegistration(request: RegistrationRequest, deps: Config
   } finally {
     log.close();
   }
+}
+
+function untilProceed(proceed: Promise<boolean>, signal: AbortSignal | undefined): Promise<boolean> {
+  if (!signal) return proceed;
+  if (signal.aborted) return Promise.resolve(false);
+  return Promise.race([
+    proceed,
+    new Promise<boolean>((resolve) => signal.addEventListener('abort', () => resolve(false))),
+  ]);
 }
 
 interface CheckedInput {
@@ -168,6 +196,7 @@ async function register(
   previous: StoredRegistration | undefined,
   deps: ConfiguratorDeps,
   layout: SystemLayout,
+  pending: PendingRegistration | undefined,
 ): Promise<JobOutcome> {
   const { endpoint } = input;
   const step = job.step('register', 'register', `Register with the configuration server ${endpoint.display}`);
@@ -180,10 +209,9 @@ async function register(
     platform: installation.config.platform,
     ipAddresses: hostAddresses(),
   };
-  const result = await registerWithCs(endpoint, input.passphrase, host, {
-    timeoutMs: deps.timeoutMs,
-    signal: deps.signal,
-  });
+  const result = pending
+    ? await pending.register(host)
+    : await registerWithCs(endpoint, input.passphrase, host, { timeoutMs: deps.timeoutMs, signal: deps.signal });
   if (!result.ok) {
     job.finish(step, 'Failed', result.error.message, result.error);
     return job.outcome(result.error);
