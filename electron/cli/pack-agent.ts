@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -126,6 +127,26 @@ export function installScript(sums: { readonly node: string; readonly engine: st
   ].join('\n');
 }
 
+/**
+ * The runtime as the release ships it: without its static symbol table and debug sections where binutils'
+ * strip is here (Debian's node: 99 MB to 86 MB, so every server of a push receives, unpacks, verifies and
+ * copies 13% less; the dynamic symbols native modules link against stay). Kept as it is when strip is
+ * missing or its result does not run.
+ */
+function shippedRuntime(node: string, scratch: string): string {
+  const stripped = path.join(scratch, 'node');
+  const strip = spawnSync('strip', ['--strip-all', '-o', stripped, node], { stdio: 'ignore' });
+  if (strip.status !== 0 || !fs.existsSync(stripped)) return node;
+  const runs = spawnSync(
+    stripped,
+    ['-e', 'process.exit(typeof require("node:crypto").createHash === "function" ? 0 : 1)'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  return runs.status === 0 ? stripped : node;
+}
+
 async function packAgentMain(args: readonly string[], cli: CliEnvironment): Promise<number> {
   if (wantsHelp(args)) {
     cli.streams.stdout.write(
@@ -171,10 +192,11 @@ async function packAgentMain(args: readonly string[], cli: CliEnvironment): Prom
   let scratch: string | undefined;
   if (o.withInstaller === true) {
     const engine = path.join(path.dirname(cli.scriptPath), 'asr-setup.cjs');
-    const node = path.resolve(typeof o.node === 'string' ? o.node : process.execPath);
+    let node = path.resolve(typeof o.node === 'string' ? o.node : process.execPath);
     if (!fs.existsSync(engine)) return fail(`the bundled engine ${engine} is missing; run npm run build first`);
     if (!fs.existsSync(node)) return fail(`--node "${node}" does not exist`);
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pack-agent-'));
+    node = shippedRuntime(node, scratch);
     const install = path.join(scratch, 'install');
     const sha256 = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
     fs.writeFileSync(install, installScript({ node: sha256(node), engine: sha256(engine) }), { mode: 0o755 });

@@ -83,6 +83,20 @@ describe('the self-contained Linux release', () => {
     expect(version.stdout).toMatch(/^v\d+\./);
   });
 
+  it.skipIf(spawnSync('strip', ['--version']).status !== 0)(
+    'ships the runtime stripped of its symbol table (smaller), with the dynamic symbols native modules link against',
+    () => {
+      const shipped = path.join(extracted, 'runtime', 'node');
+      expect(fs.statSync(shipped).size).toBeLessThan(fs.statSync(process.execPath).size);
+      const symbols = (file: string): number =>
+        spawnSync('nm', ['-D', '--defined-only', file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).stdout.split(
+          '\n',
+        ).length;
+      expect(symbols(shipped)).toBe(symbols(process.execPath));
+      expect(spawnSync('nm', [shipped], { encoding: 'utf8' }).stderr).toMatch(/no symbols/);
+    },
+  );
+
   it('installs with sudo ./install -d ... -r MS -v VmWare -q, then registers with Vx/bin/UnifiedAgentConfigurator.sh, with no system Node', async () => {
     expect(spawnSync('/bin/sh', ['-c', 'command -v node'], { env: { PATH: '/nonexistent' } }).status).not.toBe(0);
     const root = makeRoot(scratch);

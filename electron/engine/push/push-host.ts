@@ -6,7 +6,7 @@ import type { JobEvent } from '../../../shared/job-events';
 import type { HostResult, PushEvent, PushStep } from '../../../shared/push-events';
 import { shellQuote } from '../install/configurator-launcher';
 import { RECEIVE_FRAMED, type ReleaseCatalog, type StreamedRelease } from './release-catalog';
-import { detectRemoteSystem, pendingWork, readRemoteAgent } from './remote-state';
+import { pendingWork, readRemoteSystem } from './remote-state';
 import { PushFailure, SshConnection, type Credentials, type HostKeyPolicy } from './ssh-connection';
 import type { PushTarget } from './push-targets';
 
@@ -73,12 +73,12 @@ export async function pushHost(
     if (signal.aborted) throw new PushFailure(cancelled('before anything changed'));
 
     step('detect', 'started', 'operating system and installed agent');
-    const system = await detectRemoteSystem(ssh, sudo, host);
+    const system = await readRemoteSystem(ssh, sudo, host);
     const os = system.os;
     if (!os.ok) throw new PushFailure(setupError('UNSUPPORTED_OS', `${host}: ${os.reason}`));
     state.osLabel = os.row.label;
     const release = await settings.releases.forLabel(os.row.label, os.os.description);
-    const agent = await readRemoteAgent(ssh, sudo);
+    const agent = system.agent;
     const work = pendingWork(agent, {
       agentVersion: release.agentVersion,
       role: settings.role,

@@ -50,20 +50,16 @@ export async function readRemoteFiles(
   return found;
 }
 
+export interface RemoteAgent {
+  readonly record: InstallRecord | undefined;
+  readonly registration: RegistrationStatus | undefined;
+}
+
 export interface RemoteSystem {
   readonly os: OsDetection;
   /** zstd is on the server's PATH: the release can travel zstd-compressed (a fifth of gzip's unpack CPU there). */
   readonly zstd: boolean;
-}
-
-export async function detectRemoteSystem(ssh: SshConnection, sudo: string, host: string): Promise<RemoteSystem> {
-  const files = await readRemoteFiles(ssh, sudo, LINUX_RELEASE_FILES, ['zstd']);
-  return { os: detectLinuxOs((file) => files.get(file), host), zstd: files.has(commandKey('zstd')) };
-}
-
-export interface RemoteAgent {
-  readonly record: InstallRecord | undefined;
-  readonly registration: RegistrationStatus | undefined;
+  readonly agent: RemoteAgent;
 }
 
 function parseJson<T>(
@@ -79,16 +75,27 @@ function parseJson<T>(
   }
 }
 
-export async function readRemoteAgent(ssh: SshConnection, sudo: string): Promise<RemoteAgent> {
-  const recordFile = '/var/lib/ASRSetup/install-record.json';
-  const first = await readRemoteFiles(ssh, sudo, [recordFile]);
-  const record = parseJson(first.get(recordFile), (value) => installRecordSchema.safeParse(value));
-  if (!record) return { record: undefined, registration: undefined };
+const RECORD_FILE = '/var/lib/ASRSetup/install-record.json';
+
+/**
+ * The release files, zstd and the install record in one round trip; the registration's status (which lives
+ * where the record says the agent is) in a second one, only when an agent is installed.
+ */
+export async function readRemoteSystem(ssh: SshConnection, sudo: string, host: string): Promise<RemoteSystem> {
+  const files = await readRemoteFiles(ssh, sudo, [...LINUX_RELEASE_FILES, RECORD_FILE], ['zstd']);
+  const os = detectLinuxOs((file) => files.get(file), host);
+  const zstd = files.has(commandKey('zstd'));
+  const record = parseJson(files.get(RECORD_FILE), (value) => installRecordSchema.safeParse(value));
+  if (!record) return { os, zstd, agent: { record: undefined, registration: undefined } };
   const statusFile = `${record.installLocation}/.asrsetup/registration-status.json`;
-  const second = await readRemoteFiles(ssh, sudo, [statusFile]);
+  const status = await readRemoteFiles(ssh, sudo, [statusFile]);
   return {
-    record,
-    registration: parseJson(second.get(statusFile), (value) => registrationStatusSchema.safeParse(value)),
+    os,
+    zstd,
+    agent: {
+      record,
+      registration: parseJson(status.get(statusFile), (value) => registrationStatusSchema.safeParse(value)),
+    },
   };
 }
 
