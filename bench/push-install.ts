@@ -46,8 +46,8 @@ const sizes = option('sizes', '8,32')
   .split(',')
   .map((text) => Number(text.trim()));
 const roundsOption = args.includes('--rounds') ? Number(option('rounds', '1')) : undefined;
-/** Default: 2 rounds at 8 servers, 1 at 32 and above (each round boots three fleets). */
-const roundsFor = (n: number): number => roundsOption ?? (n >= 32 ? 1 : 2);
+/** Default: 3 rounds under 32 servers (a median that one disturbed round cannot move), 1 at 32 and above (each round boots a fleet per tool). */
+const roundsFor = (n: number): number => roundsOption ?? (n >= 32 ? 1 : 3);
 const toolKeys = option('tools', 'push,ansible,ansible-pipelined,ssh').split(',');
 const tools = TOOLS.filter((tool) => toolKeys.includes(tool.key));
 const runTimeoutMs = Number(option('timeout', '1200')) * 1000;
