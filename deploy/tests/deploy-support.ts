@@ -114,9 +114,8 @@ export function runPlaybook(work: string, args: readonly string[], timeoutMs = 3
   });
 }
 
-export async function sh(machine: TestMachine, command: string): Promise<string> {
-  const result = await machine.exec(['sh', '-c', command], { timeoutMs: 60_000 });
-  return result.stdout.trim();
+export function sh(machine: TestMachine, command: string): Promise<string> {
+  return machine.sh(command);
 }
 
 /** The files on a machine that hold text: what it wrote (its overlay's upper layer is not reachable from

@@ -236,6 +236,13 @@ export class Machine implements TestMachine {
     });
   }
 
+  async sh(command: string, options: ExecOptions & { readonly check?: boolean } = {}): Promise<string> {
+    const { check, ...execOptions } = options;
+    const result = await this.exec(['sh', '-c', command], { timeoutMs: 60_000, ...execOptions });
+    if (check && result.code !== 0) throw new Error(`${command} exited ${String(result.code)}: ${result.stderr}`);
+    return result.stdout.trim();
+  }
+
   async waitForSsh(timeoutMs = 30_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     let lastError: unknown;

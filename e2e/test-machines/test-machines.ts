@@ -69,6 +69,8 @@ export interface TestMachine {
   readonly consoleLog: string;
   /** Runs argv inside the machine (all its namespaces, root and cwd of its PID 1) as root. */
   exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Runs a shell command inside (as exec does, default timeout 60 s) and returns its stdout, trimmed; with check, a non-zero exit throws. */
+  sh(command: string, options?: ExecOptions & { readonly check?: boolean }): Promise<string>;
   /** Polls TCP port 22 until sshd sends its banner; returns the banner line. */
   waitForSsh(timeoutMs?: number): Promise<string>;
   /** Kills the sshd processes serving `user`'s connections (drops them mid-session); true when there were any. */

@@ -124,6 +124,12 @@ describe.skipIf(unavailable !== undefined)('test machines', () => {
     }
   });
 
+  it('sh runs a shell command inside and gives its trimmed output; with check, a failing one throws', async () => {
+    expect(await a.sh('hostname; echo "  "')).toBe(a.id);
+    expect(await a.sh('echo partial; exit 3')).toBe('partial');
+    await expect(a.sh('echo nope >&2; exit 3', { check: true })).rejects.toThrow(/exited 3: nope/);
+  });
+
   it('keeps units apart: stopping "probe" on B leaves A\'s running', async () => {
     const start = ['systemd-run', '--unit=probe', '--service-type=exec', 'sleep', '300'];
     expect((await a.exec(start)).code).toBe(0);

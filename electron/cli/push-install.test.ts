@@ -151,7 +151,7 @@ function push(hosts: readonly string[], options: PushOptions = {}): Promise<Push
 async function sh(fleet: Fleet, index: number, command: string): Promise<string> {
   const machine = fleet.machines[index];
   if (!machine) throw new Error(`no machine ${index}`);
-  return (await machine.exec(['sh', '-c', command])).stdout.trim();
+  return machine.sh(command);
 }
 
 describe.skipIf(unavailable)('push-install to real test machines', () => {

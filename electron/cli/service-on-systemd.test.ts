@@ -49,10 +49,8 @@ function brokenAgent(): string {
   return dir;
 }
 
-async function sh(command: string): Promise<string> {
-  const result = await machine.exec(['sh', '-c', command], { timeoutMs: 120_000 });
-  if (result.code !== 0) throw new Error(`${command} exited ${String(result.code)}: ${result.stderr}`);
-  return result.stdout.trim();
+function sh(command: string): Promise<string> {
+  return machine.sh(command, { timeoutMs: 120_000, check: true });
 }
 
 /** Unpacks a release on the machine (once) and returns the path of its ./install. */
