@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { setupError, type SetupError } from '../../../shared/error-catalog';
-import type { JobEvent } from '../../../shared/job-events';
 import type { HostResult, PushEvent, PushStep } from '../../../shared/push-events';
 import { shellQuote } from '../install/configurator-launcher';
 import { RECEIVE_FRAMED, type ReleaseCatalog, type StreamedRelease } from './release-catalog';
+import { parseJobEventLine, register, startConfigurator, type Configurator } from './remote-configurator';
 import { pendingWork, readRemoteSystem } from './remote-state';
 import { PushFailure, SshConnection, type Credentials, type HostKeyPolicy } from './ssh-connection';
 import type { PushTarget } from './push-targets';
@@ -271,7 +271,7 @@ async function copyAndInstall(
         step('install', 'started', `./install ${args.slice(0, 6).join(' ')}`);
         return;
       }
-      const event = parseEvent(line);
+      const event = parseJobEventLine(line);
       if (!event) return;
       emit({ type: 'host-job-event', host, event });
       if (event.type === 'step-started' && event.step.id === 'service') onServiceStep?.();
@@ -300,104 +300,6 @@ async function copyAndInstall(
     result.error ? result.error.message : `agent installed at ${settings.installLocation}`,
   );
   return result;
-}
-
-/** The configurator on the server, its passphrase on stdin (never in an argv, a file or an environment). */
-interface Configurator {
-  /** Lets it check the agent and register; its events are relayed from here on, those held so far first. */
-  proceed(): void;
-  /** Closes its stdin without the go-ahead: it ends Cancelled, nothing registered. Idempotent. */
-  cancel(): void;
-  readonly finished: Promise<{
-    readonly result: Extract<JobEvent, { type: 'result' }> | undefined;
-    readonly failure?: Error;
-  }>;
-}
-
-function startConfigurator(
-  ssh: SshConnection,
-  sudo: string,
-  settings: PushSettings,
-  host: string,
-  emit: (event: PushEvent) => void,
-  early: boolean,
-): Configurator {
-  const cs = settings.cs as NonNullable<PushSettings['cs']>;
-  const configurator = `${settings.installLocation}/Vx/bin/UnifiedAgentConfigurator.sh`;
-  const stdin = new PassThrough();
-  stdin.write(`${cs.passphrase}\n`);
-  let ended = false;
-  const end = (last?: string): void => {
-    if (ended) return;
-    ended = true;
-    stdin.end(last);
-  };
-  let relaying = !early;
-  const held: JobEvent[] = [];
-  let result: Extract<JobEvent, { type: 'result' }> | undefined;
-  const relay = (event: JobEvent): void => {
-    emit({ type: 'host-job-event', host, event });
-    if (event.type === 'result') result = event;
-  };
-  const finished = ssh
-    .exec(
-      `${sudo}${shellQuote(configurator)} -i ${shellQuote(cs.endpoint)} -P - --json${early ? ' --proceed-on-stdin' : ''}`,
-      {
-        inputStream: stdin,
-        onStdoutLine: (line) => {
-          const event = parseEvent(line);
-          if (!event) return;
-          if (relaying) relay(event);
-          else held.push(event);
-        },
-      },
-    )
-    .then(
-      () => ({ result }),
-      (failure: Error) => ({ result, failure }),
-    );
-  if (!early) end();
-  return {
-    proceed: () => {
-      relaying = true;
-      for (const event of held.splice(0)) relay(event);
-      end('proceed\n');
-    },
-    cancel: () => end(),
-    finished,
-  };
-}
-
-async function register(
-  configurator: Configurator,
-  settings: PushSettings,
-  host: string,
-  step: (name: PushStep, status: 'started' | 'Succeeded' | 'Failed' | 'Skipped' | 'Warning', message: string) => void,
-): Promise<{ hostId: string | null; error: SetupError | null }> {
-  const cs = settings.cs as NonNullable<PushSettings['cs']>;
-  step('register', 'started', `with the configuration server ${cs.endpoint}`);
-  configurator.proceed();
-  const { result: outcome, failure } = await configurator.finished;
-  if (failure) throw failure;
-  if (!outcome)
-    return { hostId: null, error: setupError('INSTALL_FAILED', `${host}: the configurator ended without a result`) };
-  if (outcome.error) {
-    step('register', 'Failed', outcome.error.message);
-    return { hostId: null, error: outcome.error };
-  }
-  const hostId = outcome.summary?.hostId ?? null;
-  step('register', 'Succeeded', `registered as host ${hostId ?? '?'}`);
-  return { hostId, error: null };
-}
-
-function parseEvent(line: string): JobEvent | undefined {
-  if (!line.startsWith('{')) return undefined;
-  try {
-    const value = JSON.parse(line) as JobEvent;
-    return typeof value.type === 'string' ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 async function logTail(ssh: SshConnection, sudo: string): Promise<string> {
