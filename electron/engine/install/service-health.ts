@@ -1,4 +1,5 @@
-import { describeOutcome, scrubbedEnv, type ProcessRunner } from '../system/process-runner';
+import type { ProcessRunner } from '../system/process-runner';
+import { runServiceTool } from './service-tool';
 
 // `systemctl restart` of a Type=simple unit succeeds as soon as the process is forked: a daemon that exits
 // at once (a missing library, a bad config) still reads as started, and with Restart=on-failure systemd
@@ -41,14 +42,13 @@ function parseShow(lines: readonly string[]): UnitState {
 }
 
 async function readUnitState(unit: string, options: SettleOptions): Promise<UnitState | string> {
-  const lines: string[] = [];
-  const outcome = await options.runner.run(
+  const shown = await runServiceTool(
+    { runner: options.runner, cwd: options.cwd, log: options.log },
     'systemctl',
     ['show', '--property=ActiveState,SubState,NRestarts,ExecMainStatus', unit],
-    { cwd: options.cwd, env: scrubbedEnv({}), timeoutMs: 30_000, onOutput: (line) => lines.push(line) },
+    { quiet: true, timeoutMs: 30_000 },
   );
-  if (outcome.kind !== 'exited' || outcome.code !== 0) return `systemctl show ${unit} ${describeOutcome(outcome)}`;
-  return parseShow(lines);
+  return shown.ok ? parseShow(shown.output.split('\n')) : shown.failure;
 }
 
 /** Undefined when the unit stayed up for the whole window; otherwise why it did not. */

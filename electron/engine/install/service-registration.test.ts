@@ -264,6 +264,28 @@ describe('a live system with systemd', () => {
     ]);
   });
 
+  it('a settle look that cannot run fails the step, naming the query, and logs no property lines', async () => {
+    let looks = 0;
+    // Two looks see it running (their property lines stay out of the log), the third cannot run.
+    const runner = recordingRunner((_command, args) => {
+      if (!(args[0] === 'show' && args[1]?.startsWith('--property=ActiveState'))) return { kind: 'exited', code: 0 };
+      looks++;
+      return looks < 3 ? { output: RUNNING, code: 0 } : { kind: 'timed-out', afterMs: 30_000 };
+    });
+    const logged: string[] = [];
+    const ctx = {
+      ...context(liveLayoutIn(scratch.path('look-fails')), runner, true),
+      log: (line: string) => void logged.push(line),
+    };
+    const outcome = await registerService(spec, '/usr/local/ASR', await captureService(spec.name, ctx), ctx);
+    expect(outcome.status).toBe('Failed');
+    expect(outcome.error?.message).toMatch(
+      /systemctl show --property=ActiveState,SubState,NRestarts,ExecMainStatus asr-mobility\.service did not finish within 30 s/,
+    );
+    expect(looks).toBe(3);
+    expect(logged.filter((line) => /ActiveState=/.test(line))).toEqual([]);
+  });
+
   it('a service that will not start fails the step with INSTALL_FAILED and a journalctl remedy', async () => {
     const runner = recordingRunner((_command, args) => ({ kind: 'exited', code: args[0] === 'restart' ? 1 : 0 }));
     const ctx = context(liveLayoutIn(scratch.path('broken')), runner, true);

@@ -5,11 +5,12 @@ import type { StepStatus } from '../../../shared/job-events';
 import { setupError, type SetupError } from '../../../shared/error-catalog';
 import { writeFileAtomic } from '../system/atomic-file';
 import type { ServiceSpec } from '../package/package-setup';
-import { describeOutcome, scrubbedEnv, type ProcessRunner } from '../system/process-runner';
+import type { ProcessRunner } from '../system/process-runner';
 import type { SystemLayout } from '../system/system-layout';
 import type { SystemProbe } from '../system/system-probe';
 import { systemdUnitPath, systemdUnitText } from './systemd-unit';
 import { waitForServiceSettled } from './service-health';
+import { runServiceTool, type ToolResult } from './service-tool';
 
 // The agent service across a transaction. Linux: a systemd unit; Windows: a service via sc.exe.
 // - Before the new tree goes in, the service's state is captured into the journal (unit file or service
@@ -77,37 +78,17 @@ export function windowsBinPath(spec: ServiceSpec, installLocation: string): stri
     .join(' ');
 }
 
-interface ToolResult {
-  readonly ok: boolean;
-  /** The program ran to its end (whatever its exit code); false for a timeout, a cancel or a failed start. */
-  readonly ran: boolean;
-  readonly output: string;
-  readonly failure: string;
-}
-
-async function tool(
+/** The service tools run with this context's runner and log, in the system root. */
+function tool(
   context: UndoContext & { readonly signal?: AbortSignal },
   command: string,
   args: string[],
 ): Promise<ToolResult> {
-  const lines: string[] = [];
-  const outcome = await context.runner.run(command, args, {
-    cwd: context.layout.root,
-    env: scrubbedEnv({}),
-    timeoutMs: 120_000,
-    signal: context.signal,
-    onOutput: (line) => {
-      lines.push(line);
-      context.log(`${command}: ${line}`);
-    },
-  });
-  const ok = outcome.kind === 'exited' && outcome.code === 0;
-  return {
-    ok,
-    ran: outcome.kind === 'exited',
-    output: lines.join('\n'),
-    failure: ok ? '' : `${command} ${args.join(' ')} ${describeOutcome(outcome)}`,
-  };
+  return runServiceTool(
+    { runner: context.runner, cwd: context.layout.root, log: context.log, signal: context.signal },
+    command,
+    args,
+  );
 }
 
 function managedHere(layout: SystemLayout, probe: SystemProbe): boolean {
