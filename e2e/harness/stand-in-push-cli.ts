@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { PUSH_INSTALL_OPTIONS } from '../../electron/cli/push-install-options';
 import { setupError, type SetupError } from '../../shared/error-catalog';
 import { pushStatusOf, type HostResult, type PushEvent, type PushStep } from '../../shared/push-events';
 
@@ -16,24 +17,7 @@ import { pushStatusOf, type HostResult, type PushEvent, type PushStep } from '..
 const { values } = parseArgs({
   strict: true,
   allowPositionals: false,
-  options: {
-    host: { type: 'string', multiple: true },
-    user: { type: 'string' },
-    identity: { type: 'string' },
-    'password-file': { type: 'string' },
-    'known-hosts': { type: 'string' },
-    'accept-host-key': { type: 'string', multiple: true },
-    'scan-host-keys': { type: 'boolean' },
-    repository: { type: 'string' },
-    role: { type: 'string' },
-    platform: { type: 'string' },
-    'install-location': { type: 'string' },
-    'cs-endpoint': { type: 'string' },
-    'passphrase-file': { type: 'string' },
-    parallel: { type: 'string' },
-    'log-dir': { type: 'string' },
-    json: { type: 'boolean' },
-  },
+  options: PUSH_INSTALL_OPTIONS,
 });
 
 const hosts = values.host ?? [];

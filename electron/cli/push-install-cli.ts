@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { PUSH_INSTALL_OPTIONS } from './push-install-options';
 import { utils as sshUtils } from 'ssh2';
 import { AGENT_PLATFORMS, ROLES } from '../../shared/agent-kinds';
 import { parseCsEndpoint } from '../../shared/cs-endpoint';
@@ -83,27 +84,7 @@ export async function pushInstallMain(args: readonly string[], cli: CliEnvironme
       args: [...args],
       strict: true,
       allowPositionals: false,
-      options: {
-        hosts: { type: 'string' },
-        host: { type: 'string', multiple: true },
-        user: { type: 'string' },
-        identity: { type: 'string' },
-        'password-file': { type: 'string' },
-        'known-hosts': { type: 'string' },
-        'accept-new-host-keys': { type: 'boolean' },
-        'accept-host-key': { type: 'string', multiple: true },
-        'scan-host-keys': { type: 'boolean' },
-        repository: { type: 'string' },
-        role: { type: 'string' },
-        platform: { type: 'string' },
-        'install-location': { type: 'string' },
-        'cs-endpoint': { type: 'string' },
-        'passphrase-file': { type: 'string' },
-        parallel: { type: 'string' },
-        'host-timeout': { type: 'string' },
-        'log-dir': { type: 'string' },
-        json: { type: 'boolean' },
-      },
+      options: PUSH_INSTALL_OPTIONS,
     });
     const user = values.user ?? 'root';
     const targets: PushTarget[] = [];
