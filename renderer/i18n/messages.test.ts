@@ -10,6 +10,7 @@ import {
   type MessageFormatElement,
 } from '@formatjs/icu-messageformat-parser';
 import { describe, expect, it } from 'vitest';
+import { allElements } from '../test-support/message-elements';
 import { ERROR_CATALOG, ERROR_CODES } from '../../shared/error-catalog';
 import { ERROR_CATALOG_DE } from '../../shared/error-catalog-de';
 import { messagesDe } from './messages-de';
@@ -39,21 +40,16 @@ declare global {
 }
 
 /** A message's shape: each argument with how it is formatted, each tag, each select's cases. */
-function shape(elements: readonly MessageFormatElement[], into = new Set<string>()): Set<string> {
-  for (const element of elements) {
+function shape(elements: readonly MessageFormatElement[]): Set<string> {
+  const into = new Set<string>();
+  for (const element of allElements(elements)) {
     if (isArgumentElement(element)) into.add(`{${element.value}}`);
     else if (isNumberElement(element)) into.add(`{${element.value}, number}`);
     else if (isDateElement(element) || isTimeElement(element)) into.add(`{${element.value}, date/time}`);
-    else if (isTagElement(element)) {
-      into.add(`<${element.value}>`);
-      shape(element.children, into);
-    } else if (isPluralElement(element)) {
-      into.add(`{${element.value}, plural}`);
-      for (const option of Object.values(element.options)) shape(option.value, into);
-    } else if (isSelectElement(element)) {
+    else if (isTagElement(element)) into.add(`<${element.value}>`);
+    else if (isPluralElement(element)) into.add(`{${element.value}, plural}`);
+    else if (isSelectElement(element))
       into.add(`{${element.value}, select, ${Object.keys(element.options).sort().join(' ')}}`);
-      for (const option of Object.values(element.options)) shape(option.value, into);
-    }
   }
   return into;
 }

@@ -12,6 +12,7 @@ import {
 import type { ReactNode } from 'react';
 import { createIntl } from 'react-intl';
 import { describe, expect, it } from 'vitest';
+import { allElements } from '../test-support/message-elements';
 import { chooseLocale } from './locale-choice';
 import { messagesEn } from './messages-en';
 import { pseudoMessages, pseudoText } from './pseudo-locale';
@@ -21,18 +22,13 @@ import { pseudoMessages, pseudoText } from './pseudo-locale';
 
 type Values = Record<string, string | number | ((chunks: ReactNode[]) => string)>;
 
-function argumentsOf(elements: readonly MessageFormatElement[], into: Values = {}): Values {
-  for (const element of elements) {
-    if (isTagElement(element)) {
-      into[element.value] = (chunks) => chunks.join('');
-      argumentsOf(element.children, into);
-    } else if (isPluralElement(element)) {
-      into[element.value] = 2;
-      for (const option of Object.values(element.options)) argumentsOf(option.value, into);
-    } else if (isSelectElement(element)) {
-      into[element.value] = 'other';
-      for (const option of Object.values(element.options)) argumentsOf(option.value, into);
-    } else if (isNumberElement(element)) into[element.value] = 2;
+function argumentsOf(elements: readonly MessageFormatElement[]): Values {
+  const into: Values = {};
+  for (const element of allElements(elements)) {
+    if (isTagElement(element)) into[element.value] = (chunks) => chunks.join('');
+    else if (isPluralElement(element)) into[element.value] = 2;
+    else if (isSelectElement(element)) into[element.value] = 'other';
+    else if (isNumberElement(element)) into[element.value] = 2;
     else if (isArgumentElement(element) || isDateElement(element) || isTimeElement(element)) into[element.value] ??= '';
   }
   return into;
