@@ -107,7 +107,7 @@ export async function pushHost(
       const outcome = await copyAndInstall(
         ssh,
         sudo,
-        zstd ? zstdUpload(release.file, zstd) : gzipUpload(release.file),
+        releaseUpload(release.file, zstd),
         release.topFolder,
         settings,
         host,
@@ -183,6 +183,8 @@ async function rootPrefix(ssh: SshConnection, target: PushTarget): Promise<strin
 /** The bytes sent and the server-side command that unpacks them from its standard input. */
 interface ReleaseUpload {
   readonly file: string;
+  /** The release file's own (gzip) size. */
+  readonly size: number;
   readonly codec: 'gzip' | 'zstd';
   readonly open: () => Readable;
   /** The bytes to send: exact once known, until then an estimate (the gzip file's size). */
@@ -191,26 +193,26 @@ interface ReleaseUpload {
   readonly receive: string;
 }
 
-function gzipUpload(file: string): ReleaseUpload {
+/** The zstd copy where there is one, otherwise the gzip release as it is. */
+function releaseUpload(file: string, zstd: StreamedRelease | undefined): ReleaseUpload {
   const size = fs.statSync(file).size;
-  return {
-    file,
-    codec: 'gzip',
-    open: () => fs.createReadStream(file, { highWaterMark: 256 * 1024 }),
-    total: () => size,
-    receive: `head -c ${size} | gzip -dc`,
-  };
-}
-
-function zstdUpload(file: string, zstd: StreamedRelease): ReleaseUpload {
-  const estimate = fs.statSync(file).size;
-  return {
-    file,
-    codec: 'zstd',
-    open: () => zstd.open(),
-    total: () => zstd.size() ?? estimate,
-    receive: `${RECEIVE_FRAMED} | zstd -dcq`,
-  };
+  return zstd
+    ? {
+        file,
+        size,
+        codec: 'zstd',
+        open: () => zstd.open(),
+        total: () => zstd.size() ?? size,
+        receive: `${RECEIVE_FRAMED} | zstd -dcq`,
+      }
+    : {
+        file,
+        size,
+        codec: 'gzip',
+        open: () => fs.createReadStream(file, { highWaterMark: 256 * 1024 }),
+        total: () => size,
+        receive: `head -c ${size} | gzip -dc`,
+      };
 }
 
 async function copyAndInstall(
@@ -228,7 +230,7 @@ async function copyAndInstall(
   step(
     'copy',
     'started',
-    `${path.basename(upload.file)} (${fs.statSync(upload.file).size} bytes, ${upload.codec === 'zstd' ? 'sent recompressed with zstd' : 'gzip'})`,
+    `${path.basename(upload.file)} (${upload.size} bytes, ${upload.codec === 'zstd' ? 'sent recompressed with zstd' : 'gzip'})`,
   );
   // One shell: a private folder (mktemp -d is 0700), exactly the release's bytes unpacked into it, then its
   // ./install, which cancels (and rolls back) when stdin closes; the trap removes the folder on any exit.

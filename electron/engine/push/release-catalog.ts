@@ -19,6 +19,11 @@ import { PushFailure } from './ssh-connection';
 // 100 MB release), which on a busy fleet is most of what a push spends there. Without zstd on either side
 // the gzip release is sent as it is.
 
+/** The folder a release extracts into: its file's name without .tar.gz. */
+function topFolderOf(file: string): string {
+  return path.basename(file).replace(/\.tar\.gz$/, '');
+}
+
 export interface PushRelease {
   readonly file: string;
   readonly agentVersion: string;
@@ -157,7 +162,7 @@ export class ReleaseCatalog {
     void this.zstdOf({
       file,
       agentVersion: found.located.name.versionText,
-      topFolder: path.basename(file).replace(/\.tar\.gz$/, ''),
+      topFolder: topFolderOf(file),
     });
   }
 
@@ -235,7 +240,7 @@ export class ReleaseCatalog {
     return {
       file: located.file,
       agentVersion: manifest.agentVersion,
-      topFolder: path.basename(located.file).replace(/\.tar\.gz$/, ''),
+      topFolder: topFolderOf(located.file),
     };
   }
 }

@@ -1,8 +1,10 @@
+import * as path from 'node:path';
 import { compareAgentVersions, parseAgentVersion } from '../../../shared/package-name';
 import { installRecordSchema, type InstallRecord } from '../install/install-record';
 import { registrationStatusSchema, type RegistrationStatus } from '../registration/registration-store';
 import { detectLinuxOs, LINUX_RELEASE_FILES, type OsDetection } from '../system/os-detect';
 import { shellQuote } from '../install/configurator-launcher';
+import { SETUP_DIR_NAME, systemLayout } from '../system/system-layout';
 import type { SshConnection } from './ssh-connection';
 
 // What a server is and has, read over the connection before anything changes there: its release files
@@ -75,7 +77,8 @@ function parseJson<T>(
   }
 }
 
-const RECORD_FILE = '/var/lib/ASRSetup/install-record.json';
+/** Where the engine keeps its install record on a Linux server: its own layout, with no --root. */
+const RECORD_FILE = systemLayout('linux', undefined).recordFile;
 
 /**
  * The release files, zstd and the install record in one round trip; the registration's status (which lives
@@ -87,7 +90,7 @@ export async function readRemoteSystem(ssh: SshConnection, sudo: string, host: s
   const zstd = files.has(commandKey('zstd'));
   const record = parseJson(files.get(RECORD_FILE), (value) => installRecordSchema.safeParse(value));
   if (!record) return { os, zstd, agent: { record: undefined, registration: undefined } };
-  const statusFile = `${record.installLocation}/.asrsetup/registration-status.json`;
+  const statusFile = path.posix.join(record.installLocation, SETUP_DIR_NAME, 'registration-status.json');
   const status = await readRemoteFiles(ssh, sudo, [statusFile]);
   return {
     os,
