@@ -3,7 +3,7 @@ import { parseCsEndpoint } from '../../../shared/cs-endpoint';
 import { setupError, type SetupError } from '../../../shared/error-catalog';
 import type { HostInfo } from '../../../shared/registration-protocol';
 import type { StepPlan } from '../../../shared/job-events';
-import { loginForRegistration, registerWithCs, type PendingRegistration } from './cs-client';
+import { loginForRegistration, type PendingRegistration } from './cs-client';
 import { acquireInstallLock } from '../install/install-lock';
 import { readJournal } from '../install/install-journal';
 import { startJob, type EventSink, type JobOutcome, type JobRecorder } from '../log/job-recorder';
@@ -209,9 +209,10 @@ async function register(
     platform: installation.config.platform,
     ipAddresses: hostAddresses(),
   };
-  const result = pending
-    ? await pending.register(host)
-    : await registerWithCs(endpoint, input.passphrase, host, { timeoutMs: deps.timeoutMs, signal: deps.signal });
+  // Without --proceed-on-stdin the login starts only now, after the checks.
+  const registration =
+    pending ?? loginForRegistration(endpoint, input.passphrase, { timeoutMs: deps.timeoutMs, signal: deps.signal });
+  const result = await registration.register(host);
   if (!result.ok) {
     job.finish(step, 'Failed', result.error.message, result.error);
     return job.outcome(result.error);
