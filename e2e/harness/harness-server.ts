@@ -40,6 +40,11 @@ export interface HarnessOptions {
    * here is en-US, and the harness stands in for main, which would ask the system.
    */
   readonly lang?: string;
+  /**
+   * The built page to serve (default the renderer, dist/renderer). bench/wizard serves its bare page through
+   * a harness too, so the baseline pays the same server and bridge (the preload's stand-in) as the wizard.
+   */
+  readonly rendererDir?: string;
 }
 
 export interface Harness {
@@ -76,7 +81,7 @@ async function readBody(request: http.IncomingMessage, limit: number): Promise<s
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const host = options.host ?? '127.0.0.1';
   const token = randomBytes(32).toString('hex');
-  const rendererDir = path.join(options.appRoot, 'dist', 'renderer');
+  const rendererDir = options.rendererDir ?? path.join(options.appRoot, 'dist', 'renderer');
   const bridgeFile = path.join(options.appRoot, 'dist', 'e2e', 'bridge-client.js');
   for (const file of [path.join(rendererDir, 'index.html'), bridgeFile]) {
     if (!fs.existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
