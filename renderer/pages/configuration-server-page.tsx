@@ -13,6 +13,7 @@ import { judgeEndpoint } from '../state/field-actions';
 import { registerMissing, registrationFieldErrors } from '../state/field-rules';
 import { useRegistration, useWizard } from '../state/stores';
 import { ErrorPanel } from '../components/error-panel';
+import { TextField } from '../components/text-field';
 import { WizardFrame } from '../components/wizard-frame';
 import { useTranslator } from '../i18n/use-translator';
 
@@ -22,7 +23,7 @@ export function ConfigurationServerPage() {
   const installed = useWizard((s) => s.app?.installed);
   const fileInput = useRef<HTMLInputElement>(null);
   const errorBox = useRef<HTMLDivElement>(null);
-  const ids = { ip: useId(), ipError: useId(), pass: useId(), passError: useId(), passHint: useId(), missing: useId() };
+  const missingId = useId();
   const valid = endpointProblem(endpoint) === undefined;
   const failedAt = registrationFieldErrors(error);
   const problem = (endpointJudged ? endpointProblem(endpoint) : undefined) ?? failedAt.endpoint;
@@ -53,80 +54,54 @@ export function ConfigurationServerPage() {
             .filter((sentence) => sentence !== undefined)
             .join(' ')}
         </p>
-        <div className="field">
-          <label htmlFor={ids.ip}>{t('config.ip')}</label>
-          <input
-            id={ids.ip}
-            type="text"
-            inputMode="text"
-            spellCheck={false}
-            autoComplete="off"
-            placeholder={t('config.ip.placeholder')}
-            value={endpoint}
-            aria-invalid={problem !== undefined}
-            aria-describedby={problem ? ids.ipError : undefined}
-            onChange={(event) => setEndpoint(event.target.value)}
-            onBlur={judgeEndpoint}
-          />
-          {problem ? (
-            <p id={ids.ipError} className="field-error">
-              {text(problem)}
-            </p>
-          ) : null}
-        </div>
-        <div className="field">
-          <label htmlFor={ids.pass}>{t('config.passphrase')}</label>
-          <div className="row">
-            <input
-              id={ids.pass}
-              type={showPassphrase ? 'text' : 'password'}
-              spellCheck={false}
-              autoComplete="off"
-              value={passphrase}
-              aria-invalid={failedAt.passphrase !== undefined}
-              aria-describedby={failedAt.passphrase ? `${ids.passError} ${ids.passHint}` : ids.passHint}
-              onChange={(event) => setPassphrase(event.target.value)}
-            />
-            <button
-              type="button"
-              aria-pressed={showPassphrase}
-              aria-controls={ids.pass}
-              onClick={togglePassphraseVisible}
-            >
-              {t(showPassphrase ? 'config.passphrase.hide' : 'config.passphrase.show')}
-            </button>
-            <button type="button" onClick={() => fileInput.current?.click()}>
-              {t('common.loadFromFile')}
-            </button>
-            <input
-              ref={fileInput}
-              type="file"
-              className="visually-hidden"
-              tabIndex={-1}
-              aria-hidden="true"
-              onChange={(event) => {
-                const file = event.target.files?.[0];
-                if (file) void loadPassphraseFile(file);
-                event.target.value = '';
-              }}
-            />
-          </div>
-          {failedAt.passphrase ? (
-            <p id={ids.passError} className="field-error">
-              {text(failedAt.passphrase)}
-            </p>
-          ) : null}
-          <p id={ids.passHint} className="hint">
-            {t('config.passphrase.hint')}
-          </p>
-        </div>
+        <TextField
+          label={t('config.ip')}
+          inputMode="text"
+          placeholder={t('config.ip.placeholder')}
+          value={endpoint}
+          problem={problem}
+          onChange={setEndpoint}
+          onBlur={judgeEndpoint}
+        />
+        <TextField
+          label={t('config.passphrase')}
+          value={passphrase}
+          problem={failedAt.passphrase}
+          hint={t('config.passphrase.hint')}
+          onChange={setPassphrase}
+          reveal={{
+            shown: showPassphrase,
+            toggle: togglePassphraseVisible,
+            showLabel: t('config.passphrase.show'),
+            hideLabel: t('config.passphrase.hide'),
+          }}
+          beside={
+            <>
+              <button type="button" onClick={() => fileInput.current?.click()}>
+                {t('common.loadFromFile')}
+              </button>
+              <input
+                ref={fileInput}
+                type="file"
+                className="visually-hidden"
+                tabIndex={-1}
+                aria-hidden="true"
+                onChange={(event) => {
+                  const file = event.target.files?.[0];
+                  if (file) void loadPassphraseFile(file);
+                  event.target.value = '';
+                }}
+              />
+            </>
+          }
+        />
         <div aria-live="polite" ref={errorBox} tabIndex={-1} className="error-focus">
           {error ? <ErrorPanel error={error} title={t('config.failed')} /> : null}
         </div>
         <div className="actions">
           {submitting ? <p className="hint">{t('config.registering')}</p> : null}
           {!submitting && missing.length > 0 ? (
-            <p id={ids.missing} className="hint">
+            <p id={missingId} className="hint">
               {missing.map(text).join(' ')}
             </p>
           ) : null}
@@ -147,7 +122,7 @@ export function ConfigurationServerPage() {
             type="submit"
             className="primary"
             disabled={!ready}
-            aria-describedby={!submitting && missing.length > 0 ? ids.missing : undefined}
+            aria-describedby={!submitting && missing.length > 0 ? missingId : undefined}
           >
             {t('config.register')}
           </button>

@@ -1,4 +1,4 @@
-import { useEffect, useId } from 'react';
+import { useEffect } from 'react';
 import { browseInstallLocation, goTo, preflightIfNeeded, setInstallOption, startInstall } from '../state/actions';
 import { openCommandLine, openUninstallDialog } from '../state/lifecycle-actions';
 import { useInstall, useWizard } from '../state/stores';
@@ -6,10 +6,14 @@ import { useTranslator } from '../i18n/use-translator';
 import { ErrorPanel } from '../components/error-panel';
 import { InstallOptionHelp } from '../components/install-option-help';
 import { Prerequisites } from '../components/prerequisites';
+import { TextField } from '../components/text-field';
 import { WizardFrame } from '../components/wizard-frame';
 
+// The field keeps its fixed id: bench/wizard.ts times the page until this input accepts input.
+const LOCATION_FIELD_ID = 'install-location';
+
 export function InstallationOptionPage() {
-  const { t, text } = useTranslator();
+  const { t } = useTranslator();
   const options = useInstall((s) => s.options);
   const preflight = useInstall((s) => s.preflight);
   const startError = useInstall((s) => s.startError);
@@ -19,8 +23,6 @@ export function InstallationOptionPage() {
   const canInstall = preflight.status === 'done' && preflight.summary.canInstall && locationProblem === undefined;
   useEffect(preflightIfNeeded, []);
   const mode = preflight.status === 'done' ? preflight.summary.mode : undefined;
-  // The field keeps its fixed id: bench/wizard.ts times the page until this input accepts input.
-  const ids = { location: 'install-location', locationError: useId() };
   // A location the engine refused (a file, a folder not empty) is said at the field as well as in the list.
   const refused =
     preflight.status === 'done'
@@ -57,34 +59,24 @@ export function InstallationOptionPage() {
             {t('option.role.mt')}
           </label>
         </fieldset>
-        <div className="field">
-          <label htmlFor={ids.location}>{t('option.location')}</label>
-          <div className="row">
-            <input
-              id={ids.location}
-              type="text"
-              spellCheck={false}
-              autoComplete="off"
-              value={options.installLocation}
-              aria-invalid={locationMessage !== undefined}
-              aria-describedby={locationMessage !== undefined ? ids.locationError : undefined}
-              onChange={(event) => setInstallOption({ installLocation: event.target.value })}
-            />
+        <TextField
+          id={LOCATION_FIELD_ID}
+          label={t('option.location')}
+          value={options.installLocation}
+          problem={locationMessage}
+          onChange={(installLocation) => setInstallOption({ installLocation })}
+          beside={
             <button type="button" onClick={() => void browseInstallLocation()}>
               {t('common.browse')}
             </button>
-          </div>
-          {locationMessage !== undefined ? (
-            <p id={ids.locationError} className="field-error">
-              {text(locationMessage)}
-            </p>
-          ) : null}
+          }
+        >
           {installed ? (
             <p className="hint">
               {t('option.installedAt', { version: installed.agentVersion, location: installed.installLocation })}
             </p>
           ) : null}
-        </div>
+        </TextField>
         {installed ? (
           <section aria-labelledby="installed-heading" className="installed">
             <h2 id="installed-heading">{t('option.installed.heading')}</h2>

@@ -12,45 +12,19 @@ import {
 } from '../state/push-actions';
 import { usePush } from '../state/push-store';
 import { ErrorPanel } from '../components/error-panel';
+import { TextField } from '../components/text-field';
 import { WizardFrame } from '../components/wizard-frame';
-import type { Text } from '../i18n/message';
 import { useTranslator } from '../i18n/use-translator';
 import './push.css';
 
 // "Push to servers": the servers (typed one per line or loaded from a file, checked by main as typed with the
 // push CLI's rules), how to sign in, what to install where, the configuration server, how many at a time.
 
-function FieldError({ id, text }: { readonly id: string; readonly text: Text | undefined }) {
-  const { text: say } = useTranslator();
-  return text ? (
-    <p id={id} className="field-error">
-      {say(text)}
-    </p>
-  ) : null;
-}
-
 export function PushServersPage() {
   const { t, text } = useTranslator();
   const { form, servers, startError } = usePush();
   const fileInput = useRef<HTMLInputElement>(null);
-  const ids = {
-    servers: useId(),
-    serversHint: useId(),
-    serversErrors: useId(),
-    user: useId(),
-    userError: useId(),
-    key: useId(),
-    keyError: useId(),
-    password: useId(),
-    location: useId(),
-    locationError: useId(),
-    ip: useId(),
-    ipError: useId(),
-    passphrase: useId(),
-    passphraseHint: useId(),
-    parallel: useId(),
-    parallelError: useId(),
-  };
+  const ids = { servers: useId(), serversHint: useId(), serversErrors: useId() };
   useEffect(() => {
     if (usePush.getState().servers.status === 'idle' && usePush.getState().form.serversText !== '') void checkServers();
   }, []);
@@ -117,20 +91,12 @@ export function PushServersPage() {
           ) : null}
           {servers.status === 'error' ? <ErrorPanel error={servers.error} /> : null}
         </div>
-        <div className="field">
-          <label htmlFor={ids.user}>{t('push.user')}</label>
-          <input
-            id={ids.user}
-            type="text"
-            spellCheck={false}
-            autoComplete="off"
-            value={form.user}
-            aria-invalid={problems.user !== undefined}
-            aria-describedby={problems.user ? ids.userError : undefined}
-            onChange={(event) => setPushForm({ user: event.target.value })}
-          />
-          <FieldError id={ids.userError} text={problems.user} />
-        </div>
+        <TextField
+          label={t('push.user')}
+          value={form.user}
+          problem={problems.user}
+          onChange={(user) => setPushForm({ user })}
+        />
         <fieldset>
           <legend>{t('push.signIn')}</legend>
           <label className="choice">
@@ -152,48 +118,30 @@ export function PushServersPage() {
             {t('push.auth.password')}
           </label>
           {form.auth === 'key' ? (
-            <div className="field">
-              <label htmlFor={ids.key}>{t('push.keyFile')}</label>
-              <div className="row">
-                <input
-                  id={ids.key}
-                  type="text"
-                  spellCheck={false}
-                  autoComplete="off"
-                  placeholder="/root/.ssh/id_ed25519"
-                  value={form.keyFile}
-                  aria-invalid={problems.keyFile !== undefined}
-                  aria-describedby={problems.keyFile ? ids.keyError : undefined}
-                  onChange={(event) => setPushForm({ keyFile: event.target.value })}
-                />
+            <TextField
+              label={t('push.keyFile')}
+              placeholder="/root/.ssh/id_ed25519"
+              value={form.keyFile}
+              problem={problems.keyFile}
+              onChange={(keyFile) => setPushForm({ keyFile })}
+              beside={
                 <button type="button" onClick={() => void browseKeyFile()}>
                   {t('common.browse')}
                 </button>
-              </div>
-              <FieldError id={ids.keyError} text={problems.keyFile} />
-            </div>
+              }
+            />
           ) : (
-            <div className="field">
-              <label htmlFor={ids.password}>{t('push.password')}</label>
-              <div className="row">
-                <input
-                  id={ids.password}
-                  type={form.showPassword ? 'text' : 'password'}
-                  spellCheck={false}
-                  autoComplete="off"
-                  value={form.password}
-                  onChange={(event) => setPushForm({ password: event.target.value })}
-                />
-                <button
-                  type="button"
-                  aria-pressed={form.showPassword}
-                  aria-controls={ids.password}
-                  onClick={togglePasswordVisible}
-                >
-                  {t(form.showPassword ? 'push.password.hide' : 'push.password.show')}
-                </button>
-              </div>
-            </div>
+            <TextField
+              label={t('push.password')}
+              value={form.password}
+              onChange={(password) => setPushForm({ password })}
+              reveal={{
+                shown: form.showPassword,
+                toggle: togglePasswordVisible,
+                showLabel: t('push.password.show'),
+                hideLabel: t('push.password.hide'),
+              }}
+            />
           )}
         </fieldset>
         <fieldset>
@@ -238,68 +186,37 @@ export function PushServersPage() {
             {t('option.platform.azure')}
           </label>
         </fieldset>
-        <div className="field">
-          <label htmlFor={ids.location}>{t('option.location')}</label>
-          <input
-            id={ids.location}
-            type="text"
-            spellCheck={false}
-            autoComplete="off"
-            value={form.installLocation}
-            aria-invalid={problems.installLocation !== undefined}
-            aria-describedby={problems.installLocation ? ids.locationError : undefined}
-            onChange={(event) => setPushForm({ installLocation: event.target.value })}
-          />
-          <FieldError id={ids.locationError} text={problems.installLocation} />
-        </div>
+        <TextField
+          label={t('option.location')}
+          value={form.installLocation}
+          problem={problems.installLocation}
+          onChange={(installLocation) => setPushForm({ installLocation })}
+        />
         <fieldset>
           <legend>{t('push.cs')}</legend>
-          <div className="field">
-            <label htmlFor={ids.ip}>{t('config.ip')}</label>
-            <input
-              id={ids.ip}
-              type="text"
-              spellCheck={false}
-              autoComplete="off"
-              placeholder={t('config.ip.placeholder')}
-              value={form.csEndpoint}
-              aria-invalid={problems.csEndpoint !== undefined}
-              aria-describedby={problems.csEndpoint ? ids.ipError : undefined}
-              onChange={(event) => setPushForm({ csEndpoint: event.target.value })}
-            />
-            <FieldError id={ids.ipError} text={problems.csEndpoint} />
-          </div>
-          <div className="field">
-            <label htmlFor={ids.passphrase}>{t('config.passphrase')}</label>
-            <input
-              id={ids.passphrase}
-              type="password"
-              spellCheck={false}
-              autoComplete="off"
-              value={form.passphrase}
-              aria-describedby={ids.passphraseHint}
-              onChange={(event) => setPushForm({ passphrase: event.target.value })}
-            />
-            <p id={ids.passphraseHint} className="hint">
-              {t('push.passphrase.hint')}
-            </p>
-          </div>
-        </fieldset>
-        <div className="field">
-          <label htmlFor={ids.parallel}>{t('push.parallel')}</label>
-          <input
-            id={ids.parallel}
-            type="text"
-            inputMode="numeric"
-            className="short"
-            autoComplete="off"
-            value={form.parallel}
-            aria-invalid={problems.parallel !== undefined}
-            aria-describedby={problems.parallel ? ids.parallelError : undefined}
-            onChange={(event) => setPushForm({ parallel: event.target.value })}
+          <TextField
+            label={t('config.ip')}
+            placeholder={t('config.ip.placeholder')}
+            value={form.csEndpoint}
+            problem={problems.csEndpoint}
+            onChange={(csEndpoint) => setPushForm({ csEndpoint })}
           />
-          <FieldError id={ids.parallelError} text={problems.parallel} />
-        </div>
+          <TextField
+            label={t('config.passphrase')}
+            masked
+            value={form.passphrase}
+            hint={t('push.passphrase.hint')}
+            onChange={(passphrase) => setPushForm({ passphrase })}
+          />
+        </fieldset>
+        <TextField
+          label={t('push.parallel')}
+          inputMode="numeric"
+          className="short"
+          value={form.parallel}
+          problem={problems.parallel}
+          onChange={(parallel) => setPushForm({ parallel })}
+        />
         {startError ? <ErrorPanel error={startError} /> : null}
         <div className="actions">
           <button type="button" onClick={leavePush}>
