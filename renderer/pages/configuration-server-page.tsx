@@ -13,6 +13,7 @@ import { judgeEndpoint } from '../state/field-actions';
 import { registerMissing, registrationFieldErrors } from '../state/field-rules';
 import { useRegistration, useWizard } from '../state/stores';
 import { ErrorPanel } from '../components/error-panel';
+import { LoadFileButton } from '../components/load-file-button';
 import { TextField } from '../components/text-field';
 import { WizardFrame } from '../components/wizard-frame';
 import { useTranslator } from '../i18n/use-translator';
@@ -21,7 +22,6 @@ export function ConfigurationServerPage() {
   const { t, text } = useTranslator();
   const { endpoint, passphrase, showPassphrase, submitting, error, registered, endpointJudged } = useRegistration();
   const installed = useWizard((s) => s.app?.installed);
-  const fileInput = useRef<HTMLInputElement>(null);
   const errorBox = useRef<HTMLDivElement>(null);
   const missingId = useId();
   const valid = endpointProblem(endpoint) === undefined;
@@ -75,25 +75,7 @@ export function ConfigurationServerPage() {
             showLabel: t('config.passphrase.show'),
             hideLabel: t('config.passphrase.hide'),
           }}
-          beside={
-            <>
-              <button type="button" onClick={() => fileInput.current?.click()}>
-                {t('common.loadFromFile')}
-              </button>
-              <input
-                ref={fileInput}
-                type="file"
-                className="visually-hidden"
-                tabIndex={-1}
-                aria-hidden="true"
-                onChange={(event) => {
-                  const file = event.target.files?.[0];
-                  if (file) void loadPassphraseFile(file);
-                  event.target.value = '';
-                }}
-              />
-            </>
-          }
+          beside={<LoadFileButton onFile={(file) => void loadPassphraseFile(file)} />}
         />
         <div aria-live="polite" ref={errorBox} tabIndex={-1} className="error-focus">
           {error ? <ErrorPanel error={error} title={t('config.failed')} /> : null}

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId } from 'react';
 import {
   browseKeyFile,
   checkServers,
@@ -12,6 +12,7 @@ import {
 } from '../state/push-actions';
 import { usePush } from '../state/push-store';
 import { ErrorPanel } from '../components/error-panel';
+import { LoadFileButton } from '../components/load-file-button';
 import { TextField } from '../components/text-field';
 import { WizardFrame } from '../components/wizard-frame';
 import { useTranslator } from '../i18n/use-translator';
@@ -23,7 +24,6 @@ import './push.css';
 export function PushServersPage() {
   const { t, text } = useTranslator();
   const { form, servers, startError } = usePush();
-  const fileInput = useRef<HTMLInputElement>(null);
   const ids = { servers: useId(), serversHint: useId(), serversErrors: useId() };
   useEffect(() => {
     if (usePush.getState().servers.status === 'idle' && usePush.getState().form.serversText !== '') void checkServers();
@@ -58,21 +58,7 @@ export function PushServersPage() {
             onChange={(event) => setPushForm({ serversText: event.target.value })}
           />
           <div className="row">
-            <button type="button" onClick={() => fileInput.current?.click()}>
-              {t('common.loadFromFile')}
-            </button>
-            <input
-              ref={fileInput}
-              type="file"
-              className="visually-hidden"
-              tabIndex={-1}
-              aria-hidden="true"
-              onChange={(event) => {
-                const file = event.target.files?.[0];
-                if (file) void loadServersFile(file);
-                event.target.value = '';
-              }}
-            />
+            <LoadFileButton onFile={(file) => void loadServersFile(file)} />
             <p id={ids.serversHint} className="hint" aria-live="polite">
               {t('push.servers.hint')}
               {servers.status === 'done' && servers.hosts.length > 0
