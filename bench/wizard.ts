@@ -20,10 +20,10 @@ import { median } from './bench-stats';
 //   - the logs view on a 1,000,000-line log: time to show the tail, time per scroll jump, renderer heap,
 //     beside `tail -n 100` of the same file.
 // Targets: time to interactive <= 1.3x the bare page's, JS < 150 KB gzip, tail shown within 300 ms, heap < 150 MB.
-// Usage: npm run build && npm run -s bench:wizard [-- --runs 41]
+// Usage: npm run build && npm run -s bench:wizard [-- --runs 61]
 
 const args = process.argv.slice(2);
-const runs = Number(args[args.indexOf('--runs') + 1] ?? '') || 41;
+const runs = Number(args[args.indexOf('--runs') + 1] ?? '') || 61;
 const appRoot = path.resolve(__dirname, '..', '..');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const chromiumArgs = [
