@@ -186,6 +186,8 @@ export interface PushStarted {
 export interface InvokeChannels {
   'app:get-state': [void, AppState];
   'app:close': [void, void];
+  /** Puts text on the system clipboard (main's: a page is granted no clipboard permission). */
+  'app:copy-text': [{ readonly text: string }, void];
   'setup:preflight': [InstallOptions, PreflightSummary];
   'setup:browse-location': [{ readonly current: string }, { readonly path: string } | null];
   'setup:start-install': [InstallOptions, JobStarted];
@@ -241,6 +243,7 @@ const none = (): undefined => undefined;
 export const SETUP_API_TASKS = {
   getState: task('app:get-state', none),
   close: task('app:close', none),
+  copyText: task('app:copy-text', (text: string) => ({ text })),
   preflight: task('setup:preflight', (options: InstallOptions) => options),
   browseLocation: task('setup:browse-location', (current: string) => ({ current })),
   startInstall: task('setup:start-install', (options: InstallOptions) => options),

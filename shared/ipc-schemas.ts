@@ -62,6 +62,8 @@ export function localeTagOrEnglish(tag: string | undefined): string {
 export const INVOKE_SCHEMAS = {
   'app:get-state': z.undefined(),
   'app:close': z.undefined(),
+  // Copy details, a host id, a command line: small; a whole log goes through logs:copy, read by main itself.
+  'app:copy-text': z.strictObject({ text: z.string().check(z.minLength(1), z.maxLength(65_536)) }),
   'setup:preflight': installOptionsSchema,
   'setup:browse-location': z.strictObject({ current: z.string().check(z.maxLength(1024)) }),
   'setup:start-install': installOptionsSchema,

@@ -111,9 +111,8 @@ test('an uninstall whose configuration server cannot be reached ends with a warn
 test('Show command line gives the install and the register in both syntaxes, ready to copy', async ({
   wizard: page,
   env,
-  context,
+  mainClipboard,
 }, testInfo) => {
-  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await expect(page.getByRole('button', { name: 'Install', exact: true })).toBeEnabled();
   await page.getByRole('textbox', { name: 'Install location' }).fill('/opt/ASR agent');
   await page.getByRole('radio', { name: 'Install master target' }).check();
@@ -127,9 +126,9 @@ test('Show command line gives the install and the register in both syntaxes, rea
   await expectAccessible(page, testInfo, 'command-line-install');
   await dialog.getByRole('button', { name: 'Copy Linux command' }).click();
   await expect(dialog.getByRole('region', { name: 'Linux' }).getByRole('status')).toHaveText('Copied');
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(linux);
+  await expect.poll(mainClipboard).toBe(linux);
   await dialog.getByRole('button', { name: 'Copy Windows command' }).click();
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(windows);
+  await expect.poll(mainClipboard).toBe(windows);
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
 
@@ -151,7 +150,7 @@ test('Show command line gives the install and the register in both syntaxes, rea
   await expect(register).not.toContainText(env.passphrase);
   await expectAccessible(page, testInfo, 'command-line-register');
   await register.getByRole('button', { name: 'Copy Linux command' }).click();
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(linuxRegister);
+  await expect.poll(mainClipboard).toBe(linuxRegister);
   await register.getByRole('button', { name: 'Close' }).click();
   await expect(register).toHaveCount(0);
 });

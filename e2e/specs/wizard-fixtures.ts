@@ -1,4 +1,4 @@
-import { _electron, expect, test as base, type Page, type TestInfo } from '@playwright/test';
+import { _electron, expect, test as base, type ElectronApplication, type Page, type TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -48,7 +48,12 @@ interface Fixtures {
   failpoint: string | undefined;
   /** The wizard's language, as --lang gives it (de, en-XA); default English. */
   lang: string | undefined;
+  /** What main last put on the system clipboard (the page itself is granted no clipboard permission). */
+  mainClipboard: () => Promise<string | undefined>;
 }
+
+// The Electron app behind each wizard window, for what only main can see (its clipboard).
+const electronApps = new WeakMap<Page, ElectronApplication>();
 
 async function packSample(repository: string, changes: readonly PayloadChange[], workDir: string): Promise<void> {
   const payload = fs.mkdtempSync(path.join(workDir, 'payload-'));
@@ -149,6 +154,7 @@ export const test = base.extend<Fixtures>({
         args: [APP_ROOT, '--root', env.root, '--repository', env.repository, ...(lang ? ['--lang', lang] : [])],
       });
       const window = await app.firstWindow();
+      electronApps.set(window, app);
       await use(window);
       await app.close();
       return;
@@ -156,6 +162,10 @@ export const test = base.extend<Fixtures>({
     if (!harness) throw new Error('the harness project needs the harness fixture');
     await page.goto(harness.url);
     await use(page);
+  },
+  mainClipboard: async ({ wizard, harness }, use) => {
+    const app = electronApps.get(wizard);
+    await use(async () => (app ? app.evaluate(({ clipboard }) => clipboard.readText()) : harness?.clipboard.at(-1)));
   },
 });
 

@@ -173,10 +173,8 @@ test.describe('the plan', () => {
 test('Copy details on a failed install gives code, message, remedy, log, time and versions', async ({
   wizard: page,
   env,
-  context,
+  mainClipboard,
 }, testInfo) => {
-  test.skip(testInfo.project.name !== 'harness', 'reads the clipboard of the browser');
-  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await env.repackage([
     { file: 'setup/filter-driver.sh', content: FAILING_SCRIPT, mode: 0o755 },
     {
@@ -197,7 +195,8 @@ test('Copy details on a failed install gives code, message, remedy, log, time an
   await expect(alert).toContainText('docs/errors.md#component_failed');
   await alert.getByRole('button', { name: 'Copy details' }).click();
   await expect(alert.getByText('Copied')).toBeVisible();
-  const text = await page.evaluate(() => navigator.clipboard.readText());
+  // Main put it there: the page itself is granted no clipboard permission.
+  const text = (await mainClipboard()) ?? '';
   const lines = text.split('\n');
   expect(lines[0]).toBe('A required component failed to install (COMPONENT_FAILED)');
   expect(lines[1]).toContain('Replication filter driver (setup/filter-driver.sh)');
@@ -214,10 +213,8 @@ test('Copy details on a failed install gives code, message, remedy, log, time an
 test('Registered: success, its time with the zone, copy buttons, the fingerprint in groups, the next step', async ({
   wizard: page,
   env,
-  context,
+  mainClipboard,
 }, testInfo) => {
-  test.skip(testInfo.project.name !== 'harness', 'reads the clipboard of the browser');
-  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await expect(page.getByText('Mobility Service Setup 1.0.0 · Mobility service agent 9.60.0.0')).toBeVisible();
   await page.getByRole('button', { name: 'Install', exact: true }).click();
   await page.getByRole('button', { name: 'Proceed to Configuration' }).click();
@@ -235,13 +232,13 @@ test('Registered: success, its time with the zone, copy buttons, the fingerprint
 
   const hostId = env.cs.registeredHosts()[0]?.hostId ?? 'missing';
   await page.getByRole('button', { name: 'Copy host ID' }).click();
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(hostId);
+  await expect.poll(mainClipboard).toBe(hostId);
   const groups = page.locator('code.grouped .group');
   await expect(groups).toHaveCount(16);
   const fingerprint = (await groups.allTextContents()).join('');
   expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
   await page.getByRole('button', { name: 'Copy fingerprint' }).click();
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(fingerprint);
+  await expect.poll(mainClipboard).toBe(fingerprint);
   // Narrow, the fingerprint wraps between groups only: each group stays on one line.
   await page.setViewportSize({ width: 360, height: 700 });
   for (const group of await groups.all()) {

@@ -86,6 +86,7 @@ const PUSH_REQUEST = {
 const VALID_ARGS: Readonly<Record<InvokeChannel, unknown>> = {
   'app:get-state': undefined,
   'app:close': undefined,
+  'app:copy-text': { text: 'Host ID: 4f0c' },
   'setup:preflight': { role: 'MT', platform: 'Azure', installLocation: '/opt/ASR' },
   'setup:browse-location': { current: '' },
   'setup:start-install': { role: 'MS', platform: 'VmWare', installLocation: '/usr/local/ASR' },
@@ -118,7 +119,7 @@ describe('registerInvokeHandlers', () => {
   it('registers one handler for every channel of INVOKE_SCHEMAS and nothing else', () => {
     unregister = registerInvokeHandlers(recordingHandlers().handlers, isTrusted);
     expect([...fake.handlers.keys()].sort()).toEqual([...CHANNELS].sort());
-    expect(CHANNELS).toHaveLength(19);
+    expect(CHANNELS).toHaveLength(20);
   });
 
   it.each(CHANNELS)('refuses %s from an untrusted sender without calling the handler', async (channel) => {
@@ -225,9 +226,22 @@ describe('registerInvokeHandlers', () => {
     expect(calls).toEqual([]);
   });
 
+  it('refuses app:copy-text with nothing to copy or more than 64 KiB (a whole log goes through logs:copy)', async () => {
+    const { handlers, calls } = recordingHandlers();
+    unregister = registerInvokeHandlers(handlers, isTrusted);
+    for (const text of ['', 'x'.repeat(65_537)]) {
+      const error = failure(await call('app:copy-text', { text }));
+      expect(error.code).toBe('INVALID_ARGUMENT');
+      expect(error.message).toContain('text');
+    }
+    expect(calls).toEqual([]);
+    expect(await call('app:copy-text', { text: 'x'.repeat(65_536) })).toMatchObject({ ok: true });
+  });
+
   it.each([
     ['app:get-state', { anything: 1 }],
     ['app:close', 'now'],
+    ['app:copy-text', 'Host ID: 4f0c'],
     ['logs:open-folder', null],
     ['setup:preflight', undefined],
     ['setup:register', 'correct horse battery staple'],

@@ -173,6 +173,7 @@ describe('task-level calls', () => {
   const calls: readonly [keyof typeof SETUP_API_TASKS, (a: SetupApi) => Promise<unknown>, unknown][] = [
     ['getState', (a) => a.getState(), undefined],
     ['close', (a) => a.close(), undefined],
+    ['copyText', (a) => a.copyText('Host ID: 4f0c'), { text: 'Host ID: 4f0c' }],
     ['preflight', (a) => a.preflight(OPTIONS), OPTIONS],
     ['browseLocation', (a) => a.browseLocation('/x'), { current: '/x' }],
     ['startInstall', (a) => a.startInstall(OPTIONS), OPTIONS],

@@ -670,6 +670,12 @@ describe('the other calls', () => {
     expect(path.basename(info.path)).toBe('ASRPushInstall.log');
   });
 
+  it('app:copy-text puts the text on the clipboard through main, as it is', async () => {
+    const { service, calls } = makeService();
+    await service.handlers['app:copy-text']({ text: 'Host ID: 4f0c\nFingerprint: ab12' });
+    expect(calls).toEqual(['clipboard Host ID: 4f0c\nFingerprint: ab12']);
+  });
+
   it('app:close closes the app', async () => {
     const { service, calls } = makeService();
     await service.handlers['app:close']();

@@ -236,6 +236,7 @@ function setupHandlers(
       return { lines: copied.lines, bytes: Buffer.byteLength(copied.text) };
     },
     'logs:open-folder': async ({ log }) => deps.openFolder(path.dirname(logFiles[log])),
+    'app:copy-text': async ({ text }) => deps.writeClipboard(text),
     'logs:save-diagnostics': async () => {
       const file = await deps.saveFile(diagnosticsFileName(deps.probe.now()));
       if (!file) return null;

@@ -1,30 +1,9 @@
 import { useState } from 'react';
 import { useTranslator } from '../i18n/use-translator';
+import { copyText } from '../state/clipboard-actions';
 
 // A Copy button with its own polite confirmation (not a status role: each page keeps one status, its outcome).
-// The clipboard API can be refused (the app grants no permission), so the fallback is the copy command on a
-// selected, off-screen text area, which needs only the click itself.
-
-async function writeClipboard(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    const area = document.createElement('textarea');
-    area.value = text;
-    area.setAttribute('readonly', '');
-    area.className = 'visually-hidden';
-    document.body.append(area);
-    area.select();
-    try {
-      return document.execCommand('copy');
-    } catch {
-      return false;
-    } finally {
-      area.remove();
-    }
-  }
-}
+// Main puts the text on the clipboard (clipboard-actions.ts).
 
 export function CopyButton({
   text,
@@ -37,7 +16,7 @@ export function CopyButton({
   const { t } = useTranslator();
   const [said, setSaid] = useState<'copied' | 'unavailable' | undefined>(undefined);
   const copy = async (): Promise<void> => {
-    setSaid((await writeClipboard(text)) ? 'copied' : 'unavailable');
+    setSaid((await copyText(text)) ? 'copied' : 'unavailable');
   };
   return (
     <span className="copy">

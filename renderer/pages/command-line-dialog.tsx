@@ -6,6 +6,7 @@ import {
   registerCommandLines,
   type CommandLines,
 } from '../../shared/command-line-text';
+import { copyText } from '../state/clipboard-actions';
 import { closeDialog } from '../state/lifecycle-actions';
 import { useDialog, useInstall, useRegistration, useWizard } from '../state/stores';
 import { ModalDialog } from '../components/modal-dialog';
@@ -21,15 +22,14 @@ function CommandBlock({ label, text }: { readonly label: string; readonly text: 
   const code = useRef<HTMLElement>(null);
   const [copied, setCopied] = useState<'command.copied' | 'command.selected' | undefined>(undefined);
   const copy = async (): Promise<void> => {
-    try {
-      await navigator.clipboard.writeText(text);
+    if (await copyText(text)) {
       setCopied('command.copied');
-    } catch {
-      // The clipboard API may be refused: select the text so Ctrl+C copies it.
-      const selection = window.getSelection();
-      if (code.current && selection) selection.selectAllChildren(code.current);
-      setCopied('command.selected');
+      return;
     }
+    // Main could not reach the clipboard: select the text so Ctrl+C copies it.
+    const selection = window.getSelection();
+    if (code.current && selection) selection.selectAllChildren(code.current);
+    setCopied('command.selected');
   };
   return (
     <section className="command-block" aria-label={label}>

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import type { JobEvent, StepPlan } from '../../shared/job-events';
 import { setupError } from '../../shared/error-catalog';
@@ -161,7 +161,7 @@ describe('Installation Progress: Cancel', () => {
 
 describe('Copy details', () => {
   it('copies the code, message, remedy, log, time with its zone, and both versions as plain text', async () => {
-    start();
+    const api = start();
     useInstall.setState({
       preflight: {
         status: 'done',
@@ -174,8 +174,6 @@ describe('Copy details', () => {
         },
       },
     });
-    const writeText = vi.fn(async (_text: string) => undefined);
-    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
     render(<InstallationProgressPage />);
     planned();
     emit({ type: 'step-started', step: PLAN[0] as StepPlan, time: '2026-11-25T10:00:05.000Z' });
@@ -192,7 +190,7 @@ describe('Copy details', () => {
     const alert = screen.getByRole('alert');
     expect(alert.textContent).toContain('docs/errors.md#component_failed');
     await act(async () => fireEvent.click(within(alert).getByRole('button', { name: 'Copy details' })));
-    const text = writeText.mock.calls[0]?.[0] ?? '';
+    const text = api.clipboard ?? '';
     expect(text.split('\n')).toEqual([
       'A required component failed to install (COMPONENT_FAILED)',
       'Replication filter driver exited with code 9',
@@ -204,5 +202,19 @@ describe('Copy details', () => {
       'Agent version: 9.60.0.0',
     ]);
     expect(within(alert).getByText('Copied')).toBeTruthy();
+  });
+
+  it('says so when main cannot reach the clipboard, rather than claiming it copied', async () => {
+    const api = start();
+    api.clipboardFails = true;
+    render(<InstallationProgressPage />);
+    planned();
+    const error = setupError('COMPONENT_FAILED', 'Replication filter driver exited with code 9');
+    emit({ type: 'result', status: 'Failed', exitCode: 1, msiCode: 1603, error });
+    const alert = screen.getByRole('alert');
+    await act(async () => fireEvent.click(within(alert).getByRole('button', { name: 'Copy details' })));
+    expect(api.called('copyText')).toHaveLength(1);
+    expect(within(alert).queryByText('Copied')).toBeNull();
+    expect(within(alert).getByText(/The clipboard is not available here/)).toBeTruthy();
   });
 });

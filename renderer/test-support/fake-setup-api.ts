@@ -112,8 +112,15 @@ export class FakeSetupApi implements SetupApi {
     );
     return { total: matching.length, first, lines: matching.slice(first, first + count) };
   }
-  /** What main put on the clipboard for logs:copy: every matching line of the log, not just loaded ones. */
+  /** What main put on the clipboard: a Copy button's text, or for logs:copy every matching line of the log. */
   clipboard: string | undefined;
+  /** Set to make main's clipboard refuse (copyText rejects). */
+  clipboardFails = false;
+  async copyText(text: string) {
+    this.record('copyText', text);
+    if (this.clipboardFails) throw new Error('the clipboard cannot be written');
+    this.clipboard = text;
+  }
   async copyLog(query: Parameters<SetupApi['copyLog']>[0], run: number | null) {
     this.record('copyLog', { query, run });
     const lines = this.logLines.filter(
