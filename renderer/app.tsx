@@ -5,6 +5,7 @@ import { InstallationOptionPage } from './pages/installation-option-page';
 import { InstallationProgressPage } from './pages/installation-progress-page';
 import { lazy, Suspense } from 'react';
 import { useTranslator } from './i18n/use-translator';
+import { closeApp } from './state/actions';
 import { useDialog, useWizard, type WizardStep } from './state/stores';
 
 // The logs view (and its virtual list) loads on first use: it is not on the path to the first page.
@@ -113,6 +114,12 @@ function Page({ step }: { readonly step: WizardStep }) {
         <main className="page">
           <h1>{t('app.cannotStart')}</h1>
           <ErrorPanel error={step.error} />
+          {/* Nothing has started, so nothing is lost: Exit closes at once. */}
+          <div className="actions">
+            <button type="button" className="primary" onClick={() => void closeApp()}>
+              {t('frame.exit')}
+            </button>
+          </div>
         </main>
       );
     default: {
