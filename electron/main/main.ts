@@ -120,7 +120,7 @@ async function start(): Promise<void> {
     openFolder: async (folder) => {
       await shell.openPath(folder);
     },
-    // The page is denied clipboard permissions (window-security.ts); Copy in the logs view goes through main.
+    // The page is denied clipboard permissions (window-security.ts): every Copy goes through main.
     writeClipboard: (text) => clipboard.writeText(text),
     closeApp: () => window.close(),
     // Checked with the shared localeTagSchema by the service; one it cannot read means English.
