@@ -3,7 +3,7 @@ import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { english } from '../test-support/english';
 import { setupError } from '../../shared/error-catalog';
 import type { PreflightSummary } from '../../shared/ipc-contract';
-import { ALL_PASS, FakeSetupApi, NOT_INSTALLED } from '../test-support/fake-setup-api';
+import { ALL_PASS, FakeSetupApi, INSTALLED, NOT_INSTALLED } from '../test-support/fake-setup-api';
 import { useSetupApiForTests } from '../setup-api';
 import { boot, changeConfigurationServer, onJobEvent, runPreflight, setInstallOption } from '../state/actions';
 import { JUDGE_PAUSE_MS } from '../state/field-actions';
@@ -11,14 +11,6 @@ import { useDialog, useInstall, useRegistration, useWizard } from '../state/stor
 import { ConfigurationServerPage } from './configuration-server-page';
 import { ExitDialog } from './exit-dialog';
 import { InstallationOptionPage } from './installation-option-page';
-
-const INSTALLED = {
-  agentVersion: '9.60.0.0',
-  installLocation: '/usr/local/ASR',
-  role: 'MS',
-  platform: 'VmWare',
-  status: 'Succeeded',
-} as const;
 
 function fakeApi(): FakeSetupApi {
   const api = new FakeSetupApi();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeSetupApi, NOT_INSTALLED } from '../test-support/fake-setup-api';
+import { FakeSetupApi, INSTALLED, NOT_INSTALLED } from '../test-support/fake-setup-api';
 import { useSetupApiForTests } from '../setup-api';
 import { confirmExit, exitRisk, requestExit } from './exit-actions';
 import { newJob } from './job-state';
@@ -11,14 +11,6 @@ import { useDialog, useInstall, useRegistration, useWizard } from './stores';
 
 const JOB_ID = '3b0c9a4e-1f3a-4b6f-9a51-0c5f3d2e8a11';
 const PUSH_ID = '9d2f3c1a-6b7e-4f80-a1b2-c3d4e5f60718';
-const INSTALLED = {
-  agentVersion: '9.60.0.0',
-  installLocation: '/usr/local/ASR',
-  role: 'MS',
-  platform: 'VmWare',
-  status: 'Succeeded',
-} as const;
-
 function fakeApi(): FakeSetupApi {
   const api = new FakeSetupApi();
   useSetupApiForTests(api);

@@ -24,6 +24,15 @@ export const NOT_INSTALLED: AppState = {
   locale: 'en-US',
 };
 
+/** The agent as an install leaves it, for a machine where setup runs again. */
+export const INSTALLED = {
+  agentVersion: '9.60.0.0',
+  installLocation: '/usr/local/ASR',
+  role: 'MS',
+  platform: 'VmWare',
+  status: 'Succeeded',
+} as const;
+
 export const ALL_PASS: PreflightSummary = {
   installLocation: '/usr/local/ASR',
   mode: 'fresh',
