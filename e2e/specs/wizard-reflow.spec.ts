@@ -114,7 +114,10 @@ for (const mode of [
   { name: 'dark', media: { colorScheme: 'dark' } },
   { name: 'forced-colors', media: { forcedColors: 'active' } },
 ] as const) {
-  test(`every page is readable and axe-clean in ${mode.name} mode`, async ({ wizard: page, env }, testInfo) => {
+  test(`every page and dialog is readable and axe-clean in ${mode.name} mode`, async ({
+    wizard: page,
+    env,
+  }, testInfo) => {
     test.skip(testInfo.project.name !== 'harness', 'the push pages need the stand-in push CLI of the e2e harness');
     test.setTimeout(240_000);
     await page.emulateMedia(mode.media);
@@ -125,6 +128,22 @@ for (const mode of [
     }
     await walkWizard(page, env, async (name) => {
       await expectAccessible(page, testInfo, `${mode.name}-${name}`);
+      // The dialogs, in this mode too: the command line on the first page, Exit's confirmation once the agent
+      // is installed but not registered.
+      if (name === 'installation-option') {
+        await page.getByRole('button', { name: 'Show command line' }).click();
+        await expect(page.getByRole('dialog', { name: 'Install from the command line' })).toBeVisible();
+        await expectAccessible(page, testInfo, `${mode.name}-command-line-dialog`);
+        await page.keyboard.press('Escape');
+        await expect(page.getByRole('dialog')).toHaveCount(0);
+      }
+      if (name === 'configuration-server-details') {
+        await page.getByRole('button', { name: 'Exit' }).click();
+        await expect(page.getByRole('dialog', { name: 'Exit without registering?' })).toBeVisible();
+        await expectAccessible(page, testInfo, `${mode.name}-exit-dialog`);
+        await page.keyboard.press('Escape');
+        await expect(page.getByRole('dialog')).toHaveCount(0);
+      }
     });
   });
 }
