@@ -6,6 +6,7 @@ import { useTranslator } from '../i18n/use-translator';
 import { ErrorPanel } from '../components/error-panel';
 import { InstallOptionHelp } from '../components/install-option-help';
 import { Prerequisites } from '../components/prerequisites';
+import { PathText } from '../components/path-text';
 import { TextField } from '../components/text-field';
 import { WizardFrame } from '../components/wizard-frame';
 
@@ -85,7 +86,9 @@ export function InstallationOptionPage() {
               <dd>{installed.agentVersion}</dd>
               <dt>{t('option.installed.location')}</dt>
               <dd>
-                <code>{installed.installLocation}</code>
+                <code>
+                  <PathText path={installed.installLocation} />
+                </code>
               </dd>
               <dt>{t('option.installed.role')}</dt>
               <dd>{t('option.installed.roleName', { role: installed.role })}</dd>

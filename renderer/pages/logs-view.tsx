@@ -15,6 +15,7 @@ import { copyLog, selectRun, setWrapLines } from '../state/log-actions';
 import { BLOCK_LINES, useLogs } from '../state/stores';
 import type { MessageId } from '../i18n/messages-en';
 import { ErrorPanel } from '../components/error-panel';
+import { PathText } from '../components/path-text';
 import { useTranslator } from '../i18n/use-translator';
 import './logs-view.css';
 
@@ -160,7 +161,9 @@ export function LogsView() {
       <div aria-live="polite" className="diagnostics-status">
         {diagnostics.status === 'saving' ? <p className="hint">{t('logs.diagnostics.saving')}</p> : null}
         {diagnostics.status === 'saved' ? (
-          <p className="hint">{rich('logs.diagnostics.saved', { path: diagnostics.path })}</p>
+          <p className="hint">
+            {rich('logs.diagnostics.saved', { path: <PathText key="path" path={diagnostics.path} /> })}
+          </p>
         ) : null}
         {diagnostics.status === 'error' ? (
           <ErrorPanel error={diagnostics.error} title={t('logs.diagnostics.failed')} />
@@ -169,7 +172,11 @@ export function LogsView() {
       <p className="hint log-summary" aria-live="polite">
         {copied ? t('logs.summary.copied', { summary, copied: say(copied) }) : summary}
       </p>
-      {info ? <p className="hint log-summary log-path">{rich('logs.path', { path: info.path })}</p> : null}
+      {info ? (
+        <p className="hint log-summary log-path">
+          {rich('logs.path', { path: <PathText key="path" path={info.path} /> })}
+        </p>
+      ) : null}
       {error ? <ErrorPanel error={error} /> : null}
       <div
         ref={scroller}

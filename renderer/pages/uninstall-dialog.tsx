@@ -3,6 +3,7 @@ import { closeDialog, confirmUninstall, setUninstallPassphrase } from '../state/
 import { useDialog, useWizard } from '../state/stores';
 import { ErrorPanel } from '../components/error-panel';
 import { ModalDialog } from '../components/modal-dialog';
+import { PathText } from '../components/path-text';
 import { useTranslator } from '../i18n/use-translator';
 
 // The Uninstall confirmation: what goes (the install location, the service, the install record), what
@@ -32,7 +33,11 @@ export function UninstallDialog() {
       >
         <p>{t('uninstall.removes', { version: installed.agentVersion })}</p>
         <ul className="removal-list">
-          <li>{rich('uninstall.removes.files', { location: installed.installLocation })}</li>
+          <li>
+            {rich('uninstall.removes.files', {
+              location: <PathText key="location" path={installed.installLocation} />,
+            })}
+          </li>
           <li>{t('uninstall.removes.service')}</li>
           <li>{rich('uninstall.removes.record', { file: RECORD_FILE[app.hostPlatform] })}</li>
         </ul>
