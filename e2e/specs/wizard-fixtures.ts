@@ -182,7 +182,7 @@ export async function snap(page: Page, testInfo: TestInfo, name: string): Promis
 /** axe-core over the page: no serious or critical violation. */
 export async function expectAccessible(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const bad = results.violations.filter((v) => v.impact !== 'minor');
   await testInfo.attach(`axe-${name}.json`, {
     body: JSON.stringify(results.violations, null, 2),
     contentType: 'application/json',

@@ -84,7 +84,8 @@ export function LogsView() {
     : t('logs.summary.loading');
 
   return (
-    <div className="frame logs-frame">
+    // One main landmark holds the whole view: it replaces the page, header and all.
+    <main className="frame logs-frame">
       <header className="frame-header">
         <h1 tabIndex={-1} ref={heading}>
           {t('logs.title')}
@@ -208,6 +209,6 @@ export function LogsView() {
           })}
         </div>
       </div>
-    </div>
+    </main>
   );
 }
