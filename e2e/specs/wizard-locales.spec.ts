@@ -22,6 +22,8 @@ const LOCALES: readonly Locale[] = [
   { lang: 'en-XA', intl: createIntl({ locale: 'en', messages: pseudoMessages(messagesEn) }) },
 ];
 
+const FAILING_COMPONENT = '#!/bin/sh\necho "cannot load the replication driver" >&2\nexit 9\n';
+
 const SIZES = [
   { width: 1100, height: 800 },
   { width: 320, height: 480 },
@@ -67,6 +69,22 @@ async function layoutOf(page: Page): Promise<Layout> {
       spilling,
     };
   });
+}
+
+/** The page at both sizes: in the language asked for, no sideways scrolling, nothing cut off or spilling. */
+async function expectFits(page: Page, locale: Locale, name: string, heading: string): Promise<void> {
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const layout = await layoutOf(page);
+    const where = `${locale.lang} ${name} at ${size.width}x${size.height}`;
+    expect(layout.lang, where).toBe(locale.lang);
+    expect(layout.heading, where).toBe(heading);
+    expect(layout.scrollWidth, `${where} scrolls sideways`).toBeLessThanOrEqual(layout.clientWidth);
+    expect(layout.truncated, `${where}: text cut off`).toEqual([]);
+    expect(layout.spilling, `${where}: text wider than its box`).toEqual([]);
+  }
+  await page.setViewportSize({ width: 1100, height: 800 });
 }
 
 type Visit = (name: string, heading: string) => Promise<void>;
@@ -144,23 +162,45 @@ for (const locale of LOCALES) {
       test.skip(testInfo.project.name !== 'harness', 'the push pages need the stand-in push CLI of the e2e harness');
       test.setTimeout(240_000);
       await walkWizard(page, env, locale.intl, async (name, heading) => {
-        for (const size of SIZES) {
-          await page.setViewportSize(size);
-          await page.evaluate(() => window.scrollTo(0, 0));
-          const layout = await layoutOf(page);
-          const where = `${locale.lang} ${name} at ${size.width}x${size.height}`;
-          expect(layout.lang, where).toBe(locale.lang);
-          expect(layout.heading, where).toBe(heading);
-          expect(layout.scrollWidth, `${where} scrolls sideways`).toBeLessThanOrEqual(layout.clientWidth);
-          expect(layout.truncated, `${where}: text cut off`).toEqual([]);
-          expect(layout.spilling, `${where}: text wider than its box`).toEqual([]);
-        }
-        await page.setViewportSize({ width: 1100, height: 800 });
+        await expectFits(page, locale, name, heading);
         if (name === 'installation-option' || name === 'registered')
           await snap(page, testInfo, `${locale.lang}-${name}`);
         // axe checks the language too (html-has-lang, valid-lang): the German pages as German pages.
         if (locale.lang === 'de') await expectAccessible(page, testInfo, `de-${name}`);
       });
+    });
+
+    test('the error panels fit too: a failed install, a refused passphrase', async ({
+      wizard: page,
+      env,
+    }, testInfo) => {
+      test.setTimeout(120_000);
+      const t = (id: keyof typeof messagesEn, values?: Record<string, string | number>): string =>
+        locale.intl.formatMessage({ id }, values);
+      await env.repackage([
+        { file: 'setup/filter-driver.sh', content: FAILING_COMPONENT, mode: 0o755 },
+        {
+          file: 'setup/components.json',
+          content: JSON.stringify([
+            { id: 'filter-driver', title: 'Replication filter driver', optional: false, run: 'setup/filter-driver.sh' },
+          ]),
+        },
+      ]);
+      await page.reload();
+      await page.getByRole('button', { name: t('option.install'), exact: true }).click();
+      await expect(page.getByRole('alert')).toContainText('COMPONENT_FAILED');
+      await expectFits(page, locale, 'install-failed', t('progress.title', { kind: 'install' }));
+      if (locale.lang === 'de') await expectAccessible(page, testInfo, 'de-install-failed');
+
+      await env.repackage([]);
+      await env.installWithCli();
+      await page.reload();
+      await page.getByRole('textbox', { name: t('config.ip') }).fill(`127.0.0.1:${env.cs.port}`);
+      await page.getByLabel(t('config.passphrase'), { exact: true }).fill(`not-${env.passphrase}`);
+      await page.getByRole('button', { name: t('config.register'), exact: true }).click();
+      await expect(page.getByRole('alert')).toContainText('CS_AUTH_FAILED');
+      await expectFits(page, locale, 'register-failed', t('step.configurationServer'));
+      if (locale.lang === 'de') await expectAccessible(page, testInfo, 'de-register-failed');
     });
   });
 }
