@@ -39,6 +39,28 @@ describe('the logs view', () => {
     expect(screen.getByText(/Copied 1,000 lines of the whole log/)).toBeTruthy();
   });
 
+  it('with a run chosen, Copy run has main copy that run (from its header), not the whole log', async () => {
+    const api = fakeApi(1000);
+    api.logRuns = [
+      { line: 0, title: 'Run 1 · 2026-11-25 08:00' },
+      { line: 600, title: 'Run 2 · 2026-11-25 09:00' },
+    ];
+    await act(() => openLogs());
+    render(<LogsView />);
+    const runs = screen.getByRole('combobox', { name: 'Run' });
+    // The newest run first.
+    expect([...(runs as HTMLSelectElement).options].map((option) => option.textContent)).toEqual([
+      'Whole log',
+      'Run 2 · 2026-11-25 09:00',
+      'Run 1 · 2026-11-25 08:00',
+    ]);
+    await act(async () => fireEvent.change(runs, { target: { value: '600' } }));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Copy run' })));
+    expect(api.called('copyLog')).toEqual([{ query: { log: 'installer', level: 'all', text: '' }, run: 600 }]);
+    expect(api.clipboard?.split('\n')).toHaveLength(400);
+    expect(screen.getByText(/Copied 400 lines of the chosen run/)).toBeTruthy();
+  });
+
   it('says "No lines match" when the filter finds nothing', async () => {
     fakeApi(5);
     await act(() => openLogs());

@@ -102,6 +102,8 @@ export class FakeSetupApi implements SetupApi {
   async cancel(jobId: string) {
     this.record('cancel', jobId);
   }
+  /** The runs main found in the log (each from its header line). */
+  logRuns: { line: number; title: string }[] = [];
   async logInfo(log: Parameters<SetupApi['logInfo']>[0]) {
     this.record('logInfo', log);
     return {
@@ -111,7 +113,7 @@ export class FakeSetupApi implements SetupApi {
       exists: this.logLines.length > 0,
       size: this.logLines.length * 50,
       lineCount: this.logLines.length,
-      runs: [],
+      runs: this.logRuns,
     };
   }
   async readLog(query: Parameters<SetupApi['readLog']>[0], first: number, count: number) {
