@@ -138,7 +138,10 @@ describe('Installation Progress: Cancel', () => {
     ]);
     // Where it stopped: the bar is not full.
     expect(Number(screen.getByRole('progressbar').getAttribute('aria-valuenow'))).toBeLessThan(100);
-    expect(screen.getByRole('region', { name: /Setup was cancelled/ }).textContent).toContain('CANCELLED');
+    const panel = screen.getByRole('region', { name: /Setup was cancelled/ });
+    expect(panel.textContent).toContain('CANCELLED');
+    // What a deployment tool sees for it: exit code 4 on Linux, 1602 on Windows (an identifier, not "1,602").
+    expect(panel.querySelector('.error-help p')?.textContent).toMatch(/\b4\b.*\b1602\b/);
     expect(screen.queryByRole('alert')).toBeNull();
     expect(document.body.textContent).not.toMatch(/fail/i);
     expect(screen.getByRole('button', { name: 'Back' })).toBeTruthy();
