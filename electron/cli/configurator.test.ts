@@ -120,6 +120,8 @@ describe('registration with the reference configuration server', () => {
       const first = await configure(root, ['-i', `[::1]:${cs.port}`, '-P', cs.passphraseFile]);
       expect(first.code).toBe(0);
       expect(first.result?.summary).toMatchObject({ csEndpoint: `[::1]:${cs.port}`, fingerprint: cs.fingerprint });
+      // The time the record holds, for the Registered page.
+      expect(first.result?.summary?.registeredAt).toBe(registration(root)?.registeredAt);
       const hostId = registration(root)?.hostId;
       const again = await configure(root, ['-i', `[::1]:${cs.port}`, '-P', cs.passphraseFile]);
       expect(again.code).toBe(0);

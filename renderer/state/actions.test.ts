@@ -151,13 +151,19 @@ describe('register', () => {
         exitCode: 0,
         msiCode: 0,
         error: null,
-        summary: { csEndpoint: '10.0.0.5:8443', hostId: 'host-1', fingerprint: 'fp' },
+        summary: {
+          csEndpoint: '10.0.0.5:8443',
+          hostId: 'host-1',
+          fingerprint: 'fp',
+          registeredAt: '2026-11-25T10:00:07.000Z',
+        },
       },
     });
     expect(useRegistration.getState()).toMatchObject({
       passphrase: '',
       error: undefined,
-      registered: { csEndpoint: '10.0.0.5:8443', hostId: 'host-1' },
+      // When the engine registered it, not when the page heard of it.
+      registered: { csEndpoint: '10.0.0.5:8443', hostId: 'host-1', registeredAt: '2026-11-25T10:00:07.000Z' },
     });
     expect(useWizard.getState().step).toEqual({ type: 'finish' });
     expect(api.called('register')).toEqual([

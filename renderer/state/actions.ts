@@ -282,7 +282,7 @@ function onRegisterEvent(jobId: string, event: EventChannels['setup:job-event'][
         csEndpoint: summary.csEndpoint ?? '',
         hostId: summary.hostId ?? '',
         fingerprint: summary.fingerprint ?? '',
-        registeredAt: new Date().toISOString(),
+        registeredAt: summary.registeredAt ?? new Date().toISOString(),
       },
     });
     void refreshAppState();

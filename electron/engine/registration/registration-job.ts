@@ -217,6 +217,7 @@ async function register(
     job.finish(step, 'Failed', result.error.message, result.error);
     return job.outcome(result.error);
   }
+  const registeredAt = deps.probe.now().toISOString();
   writeRegistration(installation.hostLocation, {
     schema: 1,
     csEndpoint: endpoint.display,
@@ -224,7 +225,7 @@ async function register(
     fingerprint: result.fingerprint,
     hostName: host.hostName,
     agentVersion: host.agentVersion,
-    registeredAt: deps.probe.now().toISOString(),
+    registeredAt,
   });
   const agent = { ...installation.config, installLocation: installation.location };
   recordVxVersion(layout, agent, { csEndpoint: endpoint.display, hostId: result.hostId });
@@ -240,5 +241,7 @@ async function register(
     hostId: result.hostId,
     fingerprint: result.fingerprint,
     installLocation: installation.location,
+    // The time the record holds, so the Registered page shows when it happened, not when the page heard of it.
+    registeredAt,
   });
 }
