@@ -141,16 +141,18 @@ async function main(): Promise<void> {
     path.join(root, 'etc', 'os-release'),
     'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12"\n',
   );
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
-  const harness = await startHarness({ root, repository: path.join(appRoot, 'assets', 'repository'), appRoot });
-  const bareHarness = await startHarness({
-    root,
-    repository: path.join(appRoot, 'assets', 'repository'),
-    appRoot,
-    rendererDir: bareDir,
-  });
-  const bare = await serveStatic(bareDir);
+  // Everything started is closed however the run ends, the first failure to start included.
+  const closers: (() => Promise<void>)[] = [];
   try {
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+    closers.push(() => browser.close());
+    const repository = path.join(appRoot, 'assets', 'repository');
+    const harness = await startHarness({ root, repository, appRoot });
+    closers.push(() => harness.close());
+    const bareHarness = await startHarness({ root, repository, appRoot, rendererDir: bareDir });
+    closers.push(() => bareHarness.close());
+    const bare = await serveStatic(bareDir);
+    closers.push(() => bare.close());
     const wizardTimes: number[] = [];
     const bareTimes: number[] = [];
     const plainBareTimes: number[] = [];
@@ -221,9 +223,9 @@ async function main(): Promise<void> {
     const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
     await context.close();
 
-    // Each wizard load is set against the bare load just before it: machine noise that drifts (another
-    // process, the CPU's clock) falls on both of a pair, so the median of the pairs' ratios moves far less
-    // from run to run than the ratio of the two medians (printed too).
+    // Each wizard load is set against the bare load of its round (loaded next to it): machine noise that
+    // drifts (another process, the CPU's clock) falls on both of a pair, so the median of the pairs' ratios
+    // moves far less from run to run than the ratio of the two medians (printed too).
     const pairRatios = wizardTimes.map((time, i) => time / (bareTimes[i] as number));
     const ratio = median(pairRatios);
     const sortedRatios = [...pairRatios].sort((a, b) => a - b);
@@ -257,10 +259,7 @@ async function main(): Promise<void> {
       `    renderer heap after GC   ${(heap.usedSize / 1024 / 1024).toFixed(1)} MB (target < 150 MB: ${verdict(heap.usedSize < 150 * 1024 * 1024)})`,
     );
   } finally {
-    await bare.close();
-    await bareHarness.close();
-    await harness.close();
-    await browser.close();
+    for (const close of closers.reverse()) await close().catch(() => undefined);
     fs.rmSync(work, { recursive: true, force: true });
   }
 }

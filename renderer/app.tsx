@@ -114,9 +114,9 @@ function Page({ step }: { readonly step: WizardStep }) {
         <main className="page">
           <h1>{t('app.cannotStart')}</h1>
           <ErrorPanel error={step.error} />
-          {/* Nothing has started, so nothing is lost: Exit closes at once. */}
+          {/* Nothing has started, so nothing is lost: Exit closes at once, by itself if main cannot answer. */}
           <div className="actions">
-            <button type="button" className="primary" onClick={() => void closeApp()}>
+            <button type="button" className="primary" onClick={() => void closeApp().catch(() => window.close())}>
               {t('frame.exit')}
             </button>
           </div>

@@ -81,7 +81,8 @@ async function readBody(request: http.IncomingMessage, limit: number): Promise<s
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const host = options.host ?? '127.0.0.1';
   const token = randomBytes(32).toString('hex');
-  const rendererDir = options.rendererDir ?? path.join(options.appRoot, 'dist', 'renderer');
+  // Absolute, as the file lookup answers: a relative one would never match and the bridge not be put in.
+  const rendererDir = path.resolve(options.rendererDir ?? path.join(options.appRoot, 'dist', 'renderer'));
   const bridgeFile = path.join(options.appRoot, 'dist', 'e2e', 'bridge-client.js');
   for (const file of [path.join(rendererDir, 'index.html'), bridgeFile]) {
     if (!fs.existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);

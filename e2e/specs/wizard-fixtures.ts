@@ -179,7 +179,7 @@ export async function snap(page: Page, testInfo: TestInfo, name: string): Promis
   await testInfo.attach(name, { body, contentType: 'image/png' });
 }
 
-/** axe-core over the page: no serious or critical violation. */
+/** axe-core over the page: no violation above minor (moderate, serious or critical). */
 export async function expectAccessible(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact !== 'minor');

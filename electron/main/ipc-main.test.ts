@@ -226,7 +226,7 @@ describe('registerInvokeHandlers', () => {
     expect(calls).toEqual([]);
   });
 
-  it('refuses app:copy-text with nothing to copy or more than 64 KiB (a whole log goes through logs:copy)', async () => {
+  it('refuses app:copy-text with nothing to copy or more than 65,536 characters (a whole log goes through logs:copy)', async () => {
     const { handlers, calls } = recordingHandlers();
     unregister = registerInvokeHandlers(handlers, isTrusted);
     for (const text of ['', 'x'.repeat(65_537)]) {

@@ -18,6 +18,8 @@ export function CopyButton({
   const copy = async (): Promise<void> => {
     setSaid((await copyText(text)) ? 'copied' : 'unavailable');
   };
+  // Nothing to copy (a value the engine did not report): no button that could only fail.
+  if (text === '') return null;
   return (
     <span className="copy">
       <button type="button" className="copy-button" onClick={() => void copy()}>

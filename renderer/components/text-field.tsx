@@ -23,7 +23,7 @@ export interface TextFieldProps {
   readonly onBlur?: () => void;
   /** What is wrong with the value now; undefined when nothing is. */
   readonly problem?: Text;
-  readonly hint?: ReactNode;
+  readonly hint?: string;
   /** A password without a Show button; with `reveal` the button decides. */
   readonly masked?: boolean;
   readonly reveal?: Reveal;

@@ -76,9 +76,12 @@ describe('Exit asks first when something would be lost', () => {
         registeredAt: '2026-11-25T10:00:00.000Z',
       },
     });
-    useInstall.setState({ job: { ...newJob(JOB_ID), result: undefined }, jobKind: 'install' });
+    useInstall.setState({ job: newJob(JOB_ID), jobKind: 'install' });
     expect(await exitRisk()).toBe('install-running');
-    useInstall.setState({ job: undefined });
+    // The same job, ended: nothing runs any more.
+    useInstall.setState({
+      job: { ...newJob(JOB_ID), result: { status: 'Succeeded', error: null, summary: {} } },
+    });
     expect(await exitRisk()).toBeUndefined();
     await requestExit();
     expect(api.called('close')).toHaveLength(1);
