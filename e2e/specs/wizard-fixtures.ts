@@ -28,6 +28,21 @@ export interface PayloadChange {
   readonly mode?: number;
 }
 
+/** The sample agent with its one required component (the replication filter driver) failing with exit 9. */
+export const FAILING_FILTER_DRIVER: readonly PayloadChange[] = [
+  {
+    file: 'setup/filter-driver.sh',
+    content: '#!/bin/sh\necho "cannot load the replication driver" >&2\nexit 9\n',
+    mode: 0o755,
+  },
+  {
+    file: 'setup/components.json',
+    content: JSON.stringify([
+      { id: 'filter-driver', title: 'Replication filter driver', optional: false, run: 'setup/filter-driver.sh' },
+    ]),
+  },
+];
+
 export interface WizardEnv {
   readonly root: string;
   readonly repository: string;

@@ -5,7 +5,7 @@ import { createIntl, type IntlShape } from 'react-intl';
 import { messagesDe } from '../../renderer/i18n/messages-de';
 import { messagesEn } from '../../renderer/i18n/messages-en';
 import { pseudoMessages } from '../../renderer/i18n/pseudo-locale';
-import { expect, expectAccessible, snap, test, type WizardEnv } from './wizard-fixtures';
+import { expect, expectAccessible, FAILING_FILTER_DRIVER, snap, test, type WizardEnv } from './wizard-fixtures';
 
 // Issue 13, item 8: the wizard in German and in the pseudo-locale (accented, about 40% longer, each message
 // in brackets), every page at 1100x800 and at 320x480 (400% zoom of a small window): no sideways scrolling,
@@ -21,8 +21,6 @@ const LOCALES: readonly Locale[] = [
   { lang: 'de', intl: createIntl({ locale: 'de', messages: messagesDe }) },
   { lang: 'en-XA', intl: createIntl({ locale: 'en', messages: pseudoMessages(messagesEn) }) },
 ];
-
-const FAILING_COMPONENT = '#!/bin/sh\necho "cannot load the replication driver" >&2\nexit 9\n';
 
 const SIZES = [
   { width: 1100, height: 800 },
@@ -177,15 +175,7 @@ for (const locale of LOCALES) {
       test.setTimeout(120_000);
       const t = (id: keyof typeof messagesEn, values?: Record<string, string | number>): string =>
         locale.intl.formatMessage({ id }, values);
-      await env.repackage([
-        { file: 'setup/filter-driver.sh', content: FAILING_COMPONENT, mode: 0o755 },
-        {
-          file: 'setup/components.json',
-          content: JSON.stringify([
-            { id: 'filter-driver', title: 'Replication filter driver', optional: false, run: 'setup/filter-driver.sh' },
-          ]),
-        },
-      ]);
+      await env.repackage(FAILING_FILTER_DRIVER);
       await page.reload();
       await page.getByRole('button', { name: t('option.install'), exact: true }).click();
       await expect(page.getByRole('alert')).toContainText('COMPONENT_FAILED');

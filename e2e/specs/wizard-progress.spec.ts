@@ -2,13 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from '@playwright/test';
 import { startHarness } from '../harness/harness-server';
-import { APP_ROOT, expect, expectAccessible, snap, test } from './wizard-fixtures';
+import { APP_ROOT, expect, expectAccessible, FAILING_FILTER_DRIVER, snap, test } from './wizard-fixtures';
 
 // Issue 13, as an admin meets it on Installation Progress and Registered: Cancel asks first and ends in
 // Cancelled / CANCELLED however early or late it comes, the plan is on screen before the first step ends,
 // Copy details gives a ticket-ready text, and the Registered page has copy buttons and a grouped fingerprint.
-
-const FAILING_SCRIPT = '#!/bin/sh\necho "cannot load the replication driver" >&2\nexit 9\n';
 
 async function waitForFile(file: string): Promise<void> {
   await expect.poll(() => fs.existsSync(file), { timeout: 30_000 }).toBe(true);
@@ -175,15 +173,7 @@ test('Copy details on a failed install gives code, message, remedy, log, time an
   env,
   mainClipboard,
 }, testInfo) => {
-  await env.repackage([
-    { file: 'setup/filter-driver.sh', content: FAILING_SCRIPT, mode: 0o755 },
-    {
-      file: 'setup/components.json',
-      content: JSON.stringify([
-        { id: 'filter-driver', title: 'Replication filter driver', optional: false, run: 'setup/filter-driver.sh' },
-      ]),
-    },
-  ]);
+  await env.repackage(FAILING_FILTER_DRIVER);
   await page.reload();
   await page.getByRole('button', { name: 'Install', exact: true }).click();
   const alert = page.getByRole('alert');

@@ -1,12 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator } from '@playwright/test';
-import { expect, expectAccessible, snap, test } from './wizard-fixtures';
+import { expect, expectAccessible, FAILING_FILTER_DRIVER, snap, test } from './wizard-fixtures';
 
 // The wizard as an admin uses it: Installation Option -> Installation Progress -> Configuration Server
 // Details -> Register, in the seed's words, against the real engine on a temp root and the reference CS.
-
-const FAILING_SCRIPT = '#!/bin/sh\necho "cannot load the replication driver" >&2\nexit 9\n';
 
 test('happy path: install the mobility service and register it', async ({ wizard: page, env }, testInfo) => {
   await expect(page.getByRole('heading', { name: 'Installation Option' })).toBeVisible();
@@ -78,15 +76,7 @@ test('an optional component failing (VSS provider) ends in Warning and still pro
 });
 
 test('a failed install shows its remedy and leaves nothing installed', async ({ wizard: page, env }, testInfo) => {
-  await env.repackage([
-    { file: 'setup/filter-driver.sh', content: FAILING_SCRIPT, mode: 0o755 },
-    {
-      file: 'setup/components.json',
-      content: JSON.stringify([
-        { id: 'filter-driver', title: 'Replication filter driver', optional: false, run: 'setup/filter-driver.sh' },
-      ]),
-    },
-  ]);
+  await env.repackage(FAILING_FILTER_DRIVER);
   await page.reload();
   await page.getByRole('button', { name: 'Install' }).click();
   await expect(page.getByRole('status')).toContainText('Installation failed at step');
