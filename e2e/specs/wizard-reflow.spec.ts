@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { expect, expectAccessible, test, type WizardEnv } from './wizard-fixtures';
+import { expect, expectAccessible, FAILING_FILTER_DRIVER, test, type WizardEnv } from './wizard-fixtures';
 
 // Reflow (WCAG 1.4.10) and the contrast modes, page by page: Installation Option, the logs view, the three
 // push pages, Installation Progress, Configuration Server Details and Registered. Browser zoom divides the
@@ -145,5 +145,30 @@ for (const mode of [
         await expect(page.getByRole('dialog')).toHaveCount(0);
       }
     });
+  });
+
+  test(`a failed install's error panel and a refused passphrase are axe-clean in ${mode.name} mode`, async ({
+    wizard: page,
+    env,
+  }, testInfo) => {
+    await page.emulateMedia(mode.media);
+    await env.repackage(FAILING_FILTER_DRIVER);
+    await page.reload();
+    await page.getByRole('button', { name: 'Install', exact: true }).click();
+    await expect(page.getByRole('alert')).toContainText('COMPONENT_FAILED');
+    await page
+      .getByRole('alert')
+      .getByText(/About COMPONENT_FAILED/)
+      .click();
+    await expectAccessible(page, testInfo, `${mode.name}-install-failed`);
+
+    await env.repackage([]);
+    await env.installWithCli();
+    await page.reload();
+    await page.getByRole('textbox', { name: 'IP address' }).fill(`127.0.0.1:${env.cs.port}`);
+    await page.getByLabel('Passphrase', { exact: true }).fill(`not-${env.passphrase}`);
+    await page.getByRole('button', { name: 'Register' }).click();
+    await expect(page.getByRole('alert')).toContainText('CS_AUTH_FAILED');
+    await expectAccessible(page, testInfo, `${mode.name}-register-failed`);
   });
 }
