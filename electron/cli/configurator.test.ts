@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,6 @@ import {
   type ScriptedHandler,
 } from '../engine/test-support/fake-servers';
 import { CLI, runCli, startCli, stepStatuses, waitForFile, type CliRun } from '../engine/test-support/run-cli';
-import type { JobEvent } from '../../shared/job-events';
 import { LOGIN_START_PATH, REGISTER_PATH } from '../../shared/registration-protocol';
 
 // UnifiedAgentConfigurator against the reference configuration server on loopback, and against peers that
@@ -293,26 +292,12 @@ describe('registration with the reference configuration server', () => {
 
 describe('--proceed-on-stdin (push-install overlaps the login with the install)', () => {
   /** The configurator with stdin held open: the passphrase line now, the rest when the test says. */
-  function startHeld(
-    root: string,
-    port: number,
-  ): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string }> } {
-    const child = spawn(
-      process.execPath,
-      [CLI.configurator, '-i', `127.0.0.1:${port}`, '-P', '-', '--proceed-on-stdin', '--json', '--root', root],
-      { env: { PATH: process.env.PATH }, stdio: ['pipe', 'pipe', 'pipe'] },
+  function startHeld(root: string, port: number): { child: ChildProcess; done: Promise<CliRun> } {
+    return startCli(
+      CLI.configurator,
+      ['-i', `127.0.0.1:${port}`, '-P', '-', '--proceed-on-stdin', '--json', '--root', root],
+      { input: 'held-passphrase\n', keepStdinOpen: true },
     );
-    let stdout = '';
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stdin?.write('held-passphrase\n');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    const done = new Promise<{ code: number | null; stdout: string }>((resolve) =>
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout });
-      }),
-    );
-    return { child, done };
   }
 
   async function untilLoggedIn(logLines: readonly string[]): Promise<void> {
@@ -320,13 +305,6 @@ describe('--proceed-on-stdin (push-install overlaps the login with the install)'
       await new Promise((resolve) => setTimeout(resolve, 50));
     expect(logLines.some((line) => /login start: 200/.test(line))).toBe(true);
   }
-
-  const resultOf = (stdout: string): Extract<JobEvent, { type: 'result' }> | undefined =>
-    stdout
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as JobEvent)
-      .find((event): event is Extract<JobEvent, { type: 'result' }> => event.type === 'result');
 
   it('logs in at once, and checks the agent and registers only after "proceed"', async () => {
     const root = await installedRoot();
@@ -339,9 +317,9 @@ describe('--proceed-on-stdin (push-install overlaps the login with the install)'
       expect(cs.registeredHosts()).toHaveLength(0);
       expect(registration(root)).toBeUndefined();
       run.child.stdin?.end('proceed\n');
-      const { code, stdout } = await run.done;
+      const { code, stdout, result } = await run.done;
       expect(code).toBe(0);
-      expect(resultOf(stdout)?.status).toBe('Succeeded');
+      expect(result?.status).toBe('Succeeded');
       expect(cs.registeredHosts()).toHaveLength(1);
       expect(registration(root)?.hostId).toBe(cs.registeredHosts()[0]?.hostId);
       // One login: the one made while it waited finished the registration.
@@ -359,10 +337,10 @@ describe('--proceed-on-stdin (push-install overlaps the login with the install)'
       const run = startHeld(root, cs.port);
       await untilLoggedIn(cs.logLines);
       run.child.stdin?.end();
-      const { code, stdout } = await run.done;
+      const { code, result } = await run.done;
       expect(code).toBe(4);
-      expect(resultOf(stdout)?.error?.code).toBe('CANCELLED');
-      expect(resultOf(stdout)?.error?.message).toMatch(/closed before the go-ahead/);
+      expect(result?.error?.code).toBe('CANCELLED');
+      expect(result?.error?.message).toMatch(/closed before the go-ahead/);
       expect(cs.registeredHosts()).toHaveLength(0);
       expect(registration(root)).toBeUndefined();
     } finally {

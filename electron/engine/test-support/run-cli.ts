@@ -28,6 +28,8 @@ export interface CliOptions {
   readonly gid?: number;
   readonly timeoutMs?: number;
   readonly input?: string;
+  /** Writes the input but leaves stdin open, for a test that says more (or closes it) later. */
+  readonly keepStdinOpen?: boolean;
 }
 
 export function startCli(
@@ -46,7 +48,8 @@ export function startCli(
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  child.stdin?.end(options.input ?? '');
+  if (options.keepStdinOpen) child.stdin?.write(options.input ?? '');
+  else child.stdin?.end(options.input ?? '');
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   const done = new Promise<CliRun>((resolve) => {
     child.on('close', (code, signal) => {
