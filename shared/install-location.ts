@@ -17,6 +17,7 @@ export type LocationProblem =
   | { readonly kind: 'system-folder'; readonly path: string; readonly suggestion: string | null }
   | { readonly kind: 'inside-system-folder'; readonly path: string; readonly folder: string }
   | { readonly kind: 'windows-character'; readonly path: string }
+  | { readonly kind: 'list-separator'; readonly path: string }
   | { readonly kind: 'windows-name-end'; readonly path: string };
 
 export type LocationCheck =
@@ -54,6 +55,8 @@ export function locationReason(problem: LocationProblem): string {
       return `"${problem.path}" contains a character Windows does not allow in folder names (< > : " | ? *)`;
     case 'windows-name-end':
       return `"${problem.path}" has a folder name ending in a space or a dot`;
+    case 'list-separator':
+      return `"${problem.path}" contains ":" or ";", which the agent's runtime loader reads as list separators; choose a path without them`;
     default: {
       const unreachable: never = problem;
       return unreachable;
@@ -118,6 +121,8 @@ function checkPosix(raw: string): LocationCheck {
   if (!raw.startsWith('/')) return refused({ kind: 'not-absolute', path: raw, platform: 'linux' });
   const parts = raw.split('/').filter((part) => part !== '');
   if (parts.some((part) => part === '..' || part === '.')) return refused({ kind: 'dot-components', path: raw });
+  // The release starts its runtime with --library-path <location>/.asrsetup/runtime/lib, a list split at : and ;.
+  if (/[:;]/.test(raw)) return refused({ kind: 'list-separator', path: raw });
   const path = `/${parts.join('/')}`;
   if (POSIX_EXACT_DENY.includes(path))
     return refused({ kind: 'system-folder', path, suggestion: `${path === '/' ? '' : path}/ASR` });

@@ -1,13 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
 import { setupError } from '../../shared/error-catalog';
 import { PACKAGE_LABELS, supportRowByLabel } from '../../shared/support-matrix';
 import { parseAgentVersion } from '../../shared/package-name';
 import { buildPackage, PackError, type ExtraFile } from '../engine/package/package-builder';
-import { RELEASE_ENGINE, RELEASE_INSTALLER, RELEASE_NODE } from '../engine/package/package-manifest';
+import { ElfError } from '../engine/package/elf-dynamic';
+import { RuntimeLibraryError } from '../engine/package/runtime-libraries';
+import { currentRuntime } from '../engine/system/runtime-command';
+import { releaseRuntimeFiles } from './release-runtime';
 import { formatFailure } from './cli-output';
 import { resultCodes } from '../../shared/exit-codes';
 import { formatHelp, parseCommandLine, wantsHelp, type OptionSpec } from './command-line';
@@ -61,7 +62,7 @@ const OPTIONS: readonly OptionSpec[] = [
     key: 'withInstaller',
     windows: [],
     posix: ['--with-installer'],
-    description: 'Make the self-contained Linux release (install, Node runtime, bundled engine)',
+    description: 'Make the self-contained Linux release (install, Node runtime with its C library, bundled engine)',
   },
   {
     key: 'node',
@@ -71,81 +72,6 @@ const OPTIONS: readonly OptionSpec[] = [
     description: 'With --with-installer: the Node binary to ship (default: the one running pack-agent)',
   },
 ];
-
-/**
- * The release's ./install. It is what root runs first, from a folder that may sit in /tmp, so before it
- * executes anything it checks that nobody but root (or the caller) can have changed what it will run: the
- * script, its folder, runtime/ and the files in it must be theirs and not writable by group or others, and
- * the runtime and the engine must have the sha256 sums written into the script here. Its own PATH, not the
- * caller's, finds stat, id and openssl or sha256sum.
- */
-export function installScript(sums: { readonly node: string; readonly engine: string }): string {
-  return [
-    '#!/bin/sh',
-    '# Mobility service installer (self-contained release). As the seed has it, from the release folder:',
-    '#   tar -xvf Microsoft-ASR_UA*release.tar.gz && cd Microsoft-ASR_UA*release && sudo ./install -d <Install Location> -r MS -v VmWare -q',
-    '# It needs no system Node: it runs the runtime shipped beside it, and installs from this folder.',
-    'PATH=/usr/sbin:/usr/bin:/sbin:/bin',
-    // glibc gives each thread (the engine has writer threads) its own malloc arena; two are enough and keep
-    // ~5 MB of the peak memory on 100,000-file packages.
-    'MALLOC_ARENA_MAX=2',
-    'export PATH MALLOC_ARENA_MAX',
-    'refuse() { echo "Error INSTALL_FAILED: $1" >&2; echo "Remedy: $2" >&2; exit 1; }',
-    'again="Extract the release again, as root, into a folder of its own (sudo tar -xf <release>.tar.gz), then run ./install there."',
-    'case "$0" in */*) ;; *) refuse "install was found through PATH, so it cannot tell which folder it is in" "Run it as ./install from the release folder." ;; esac',
-    'here=$(cd "${0%/*}" && pwd -P) || exit 1',
-    'me=$(id -u) || exit 1',
-    'check() {',
-    '  [ -L "$1" ] && refuse "$1 is a symbolic link" "$again"',
-    '  [ -e "$1" ] || refuse "$1 is missing" "$again"',
-    '  info=$(stat -c "%u %a" "$1") || refuse "cannot read the owner and mode of $1" "$again"',
-    '  owner=${info% *}; mode=${info#* }',
-    '  [ "$owner" = 0 ] || [ "$owner" = "$me" ] || refuse "$1 belongs to uid $owner, neither root nor you: someone else could have changed it" "$again"',
-    '  [ $(( 0$mode & 022 )) -eq 0 ] || refuse "$1 can be written by group or others (mode $mode)" "$again"',
-    '}',
-    'for path in "$here/${0##*/}" "$here" "$here/runtime" "$here/runtime/node" "$here/runtime/asr-setup.cjs"; do check "$path"; done',
-    // OpenSSL's sha256 uses the CPU's SHA instructions where coreutils' may not (0.05 s instead of 0.2 s for
-    // the 95 MB runtime, on every server of a push); coreutils is the fallback.
-    'sum_of() { if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r "$1" | cut -d " " -f 1; else sha256sum "$1" | cut -d " " -f 1; fi; }',
-    'command -v openssl >/dev/null 2>&1 || command -v sha256sum >/dev/null 2>&1 || refuse "neither openssl nor sha256sum is installed, so the runtime cannot be verified" "Install coreutils, then run ./install again."',
-    `[ "$(sum_of "$here/runtime/node")" = ${sums.node} ] && [ "$(sum_of "$here/runtime/asr-setup.cjs")" = ${sums.engine} ] ||`,
-    '  refuse "runtime/node or runtime/asr-setup.cjs in $here is not the file this release was built with" "$again"',
-    'node="$here/runtime/node"',
-    // Whether the runtime can run here: asking the dynamic loader to resolve its libraries and symbol versions
-    // costs a millisecond; starting Node to find out costs 0.09 core-s on every server of a push. Where there is
-    // no x86-64 glibc loader, or it names a problem, Node is started once to be sure, and refused if it fails.
-    'loader=/lib64/ld-linux-x86-64.so.2',
-    'if [ -x "$loader" ] && problems=$("$loader" --list "$node" 2>&1 >/dev/null) && [ -z "$problems" ]; then',
-    '  :',
-    'elif ! "$node" -e 0 >/dev/null 2>&1; then',
-    '  echo "Error INSTALL_FAILED: the bundled Node runtime ($node) cannot run on this system." >&2',
-    '  echo "Remedy: it needs 64-bit x86 Linux with glibc 2.28 or later (RHEL/OL 8+, SLES 15, Ubuntu 18.04+, Debian 10+); see README, Distribution." >&2',
-    '  exit 1',
-    'fi',
-    'exec "$node" --max-semi-space-size=1 "$here/runtime/asr-setup.cjs" install --package-dir "$here" "$@"',
-    '',
-  ].join('\n');
-}
-
-/**
- * The runtime as the release ships it: without its static symbol table and debug sections where binutils'
- * strip is here (Debian's node: 99 MB to 86 MB, so every server of a push receives, unpacks, verifies and
- * copies 13% less; the dynamic symbols native modules link against stay). Kept as it is when strip is
- * missing or its result does not run.
- */
-function shippedRuntime(node: string, scratch: string): string {
-  const stripped = path.join(scratch, 'node');
-  const strip = spawnSync('strip', ['--strip-all', '-o', stripped, node], { stdio: 'ignore' });
-  if (strip.status !== 0 || !fs.existsSync(stripped)) return node;
-  const runs = spawnSync(
-    stripped,
-    ['-e', 'process.exit(typeof require("node:crypto").createHash === "function" ? 0 : 1)'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  return runs.status === 0 ? stripped : node;
-}
 
 async function packAgentMain(args: readonly string[], cli: CliEnvironment): Promise<number> {
   if (wantsHelp(args)) {
@@ -192,19 +118,19 @@ async function packAgentMain(args: readonly string[], cli: CliEnvironment): Prom
   let scratch: string | undefined;
   if (o.withInstaller === true) {
     const engine = path.join(path.dirname(cli.scriptPath), 'asr-setup.cjs');
-    let node = path.resolve(typeof o.node === 'string' ? o.node : process.execPath);
+    // Started through a release's own loader, process.execPath is that loader: the runtime is node beside it.
+    const node = path.resolve(typeof o.node === 'string' ? o.node : currentRuntime().node);
     if (!fs.existsSync(engine)) return fail(`the bundled engine ${engine} is missing; run npm run build first`);
     if (!fs.existsSync(node)) return fail(`--node "${node}" does not exist`);
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pack-agent-'));
-    node = shippedRuntime(node, scratch);
-    const install = path.join(scratch, 'install');
-    const sha256 = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-    fs.writeFileSync(install, installScript({ node: sha256(node), engine: sha256(engine) }), { mode: 0o755 });
-    extras = [
-      { archivePath: RELEASE_INSTALLER, sourcePath: install, mode: 0o755 },
-      { archivePath: RELEASE_NODE, sourcePath: node, mode: 0o755 },
-      { archivePath: RELEASE_ENGINE, sourcePath: engine, mode: 0o644 },
-    ];
+    try {
+      extras = releaseRuntimeFiles(node, engine, scratch);
+    } catch (error) {
+      fs.rmSync(scratch, { recursive: true, force: true });
+      if (error instanceof RuntimeLibraryError || error instanceof ElfError)
+        return fail(`the runtime ${node} cannot be shipped: ${error.message}`, 'PACKAGE_INVALID');
+      throw error;
+    }
   }
   try {
     const built = await buildPackage({

@@ -111,6 +111,8 @@ export const messagesDeWizard: Readonly<Record<keyof typeof messagesEnWizard, st
   'location.insideSystemFolder': '„{path}“ liegt im Systemordner {folder}',
   'location.windowsCharacter': '„{path}“ enthält ein Zeichen, das Windows in Ordnernamen nicht erlaubt ({characters})',
   'location.windowsNameEnd': '„{path}“ hat einen Ordnernamen, der mit einem Leerzeichen oder Punkt endet',
+  'location.listSeparator':
+    '„{path}“ enthält „:“ oder „;“, die die Laufzeit des Agenten als Listentrenner liest; wählen Sie einen Pfad ohne sie',
 
   'endpoint.expected':
     'erwartet wird eine IPv4-Adresse (10.0.0.5), eine IPv6-Adresse (fd00::5) oder eine davon mit Port (10.0.0.5:443, [fd00::5]:443)',

@@ -106,6 +106,8 @@ export const messagesEnWizard = {
   'location.insideSystemFolder': '"{path}" is inside the system folder {folder}',
   'location.windowsCharacter': '"{path}" contains a character Windows does not allow in folder names ({characters})',
   'location.windowsNameEnd': '"{path}" has a folder name ending in a space or a dot',
+  'location.listSeparator':
+    '"{path}" contains ":" or ";", which the agent\'s runtime reads as list separators; choose a path without them',
 
   'endpoint.expected':
     'expected an IPv4 address (10.0.0.5), an IPv6 address (fd00::5) or either with a port (10.0.0.5:443, [fd00::5]:443)',

@@ -38,6 +38,8 @@ export function locationProblemMessage(problem: LocationProblem): Message {
       return message('location.windowsCharacter', { path: problem.path, characters: '< > : " | ? *' });
     case 'windows-name-end':
       return message('location.windowsNameEnd', { path: problem.path });
+    case 'list-separator':
+      return message('location.listSeparator', { path: problem.path });
     default: {
       const unreachable: never = problem;
       return unreachable;

@@ -1,10 +1,20 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RELEASE_ENGINE, RELEASE_NODE } from '../package/package-manifest';
+import { RELEASE_ENGINE, RUNTIME_ROOT } from '../package/package-manifest';
+import { runtimeShellCommand } from '../system/runtime-command';
 import { SETUP_DIR_NAME } from '../system/system-layout';
 
 /** Where the seed's registration step looks for the configurator: <install location>/Vx/bin. */
 export const CONFIGURATOR_LAUNCHER = path.join('Vx', 'bin', 'UnifiedAgentConfigurator.sh');
+
+/** How a script starts the kept runtime: through its own loader where the release ships one. */
+export interface KeptRuntime {
+  readonly throughLoader: boolean;
+}
+
+function keptRuntimeCommand(runtime: KeptRuntime): string {
+  return `${runtimeShellCommand(`$top/${SETUP_DIR_NAME}/${RUNTIME_ROOT}`, runtime.throughLoader)} --max-semi-space-size=1 "$top/${SETUP_DIR_NAME}/${RELEASE_ENGINE}"`;
+}
 
 /** A word for sh: single-quoted, with each ' written as '\''. */
 export function shellQuote(text: string): string {
@@ -18,7 +28,7 @@ export function shellQuote(text: string): string {
  * relative call from another folder could make root run that folder's runtime. Under --root it names the
  * tree where it was laid down on this machine (`installedAt`).
  */
-export function writeConfiguratorLauncher(tree: string, installedAt: string): void {
+export function writeConfiguratorLauncher(tree: string, installedAt: string, runtime: KeptRuntime): void {
   const launcher = path.join(tree, CONFIGURATOR_LAUNCHER);
   if (fs.existsSync(launcher)) return;
   fs.mkdirSync(path.dirname(launcher), { recursive: true, mode: 0o755 });
@@ -30,7 +40,7 @@ export function writeConfiguratorLauncher(tree: string, installedAt: string): vo
     '# UnifiedAgentConfigurator.sh -i <CS IP[:port]> -P <passphrase file>: registers this agent with a configuration',
     '# server. Written by Mobility Service Setup; it runs the Node runtime installed with the agent.',
     `top=${shellQuote(top)}`,
-    `exec "$top/${SETUP_DIR_NAME}/${RELEASE_NODE}" --max-semi-space-size=1 "$top/${SETUP_DIR_NAME}/${RELEASE_ENGINE}" configure "$@"`,
+    `exec ${keptRuntimeCommand(runtime)} configure "$@"`,
     '',
   ].join('\n');
   writeExecutable(launcher, script);
@@ -49,7 +59,7 @@ export const UNINSTALL_SCRIPT = 'uninstall.sh';
  * Writes <install location>/uninstall.sh for a self-contained release: it runs the kept runtime's
  * `install --uninstall`; -Y answers yes, and on a terminal without -Y it asks first.
  */
-export function writeUninstallScript(tree: string, installedAt: string): void {
+export function writeUninstallScript(tree: string, installedAt: string, runtime: KeptRuntime): void {
   const file = path.join(tree, UNINSTALL_SCRIPT);
   if (fs.existsSync(file)) return;
   const top = path.resolve(installedAt);
@@ -73,15 +83,15 @@ export function writeUninstallScript(tree: string, installedAt: string): void {
     '# Drop -Y, keeping every other argument whole (spaces included).',
     'n=$#',
     'while [ "$n" -gt 0 ]; do a=$1; shift; n=$((n - 1)); [ "$a" = "-Y" ] || set -- "$@" "$a"; done',
-    `exec "$top/${SETUP_DIR_NAME}/${RELEASE_NODE}" --max-semi-space-size=1 "$top/${SETUP_DIR_NAME}/${RELEASE_ENGINE}" install --uninstall "$@"`,
+    `exec ${keptRuntimeCommand(runtime)} install --uninstall "$@"`,
     '',
   ].join('\n');
   writeExecutable(file, script);
 }
 
 /** Both scripts of a release; returns what setup wrote, relative to the install location. */
-export function writeReleaseScripts(tree: string, installedAt: string): string[] {
-  writeConfiguratorLauncher(tree, installedAt);
-  writeUninstallScript(tree, installedAt);
+export function writeReleaseScripts(tree: string, installedAt: string, runtime: KeptRuntime): string[] {
+  writeConfiguratorLauncher(tree, installedAt, runtime);
+  writeUninstallScript(tree, installedAt, runtime);
   return ['Vx', 'Vx/bin', CONFIGURATOR_LAUNCHER, UNINSTALL_SCRIPT];
 }

@@ -11,7 +11,7 @@ import type { PreflightReport } from './preflight';
 import { ExtractError, type ExtractProgress } from '../package/extract-error';
 import { extractPackage } from '../package/safe-extract';
 import { extractPackageDirectory } from '../package/directory-package';
-import { PAYLOAD_ROOT, RELEASE_ENGINE, RUNTIME_ROOT } from '../package/package-manifest';
+import { PAYLOAD_ROOT, RELEASE_ENGINE, RELEASE_LOADER, RUNTIME_ROOT } from '../package/package-manifest';
 import {
   captureService,
   registerService,
@@ -312,7 +312,11 @@ export class InstallTransaction {
     writeInstalledFiles(
       journal.stagingDir,
       this.manifest,
-      release ? writeReleaseScripts(journal.stagingDir, this.hostLocation) : [],
+      release
+        ? writeReleaseScripts(journal.stagingDir, this.hostLocation, {
+            throughLoader: this.manifest.indexOf(RELEASE_LOADER) !== -1,
+          })
+        : [],
     );
     fs.writeFileSync(path.join(journal.stagingDir, TRANSACTION_MARKER), `${this.transactionId}\n`, { mode: 0o644 });
     if (journal.backupDir) {
