@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { setupError } from '../../../shared/error-catalog';
-import { syncDirectory, syncFileSystem, writeFileAtomic } from '../system/atomic-file';
+import { syncDirectory, writeFileAtomic } from '../system/atomic-file';
+import { describeFlush, flushToDisk } from '../system/disk-flush';
 import { planJournal, settleJournal, TRANSACTION_MARKER, writeJournal, type InstallJournal } from './install-journal';
 import { writeInstallRecord, type InstallRecord } from './install-record';
 import type { JobOutcome, JobRecorder } from '../log/job-recorder';
@@ -262,12 +263,10 @@ export class InstallTransaction {
         0o644,
       );
       // Durable commit: the new files reach the disk before the record that says they are installed.
-      const flushed = syncFileSystem(this.hostLocation);
-      job.detail(
-        flushed === undefined
-          ? 'the payload could not be flushed to disk (no syncfs here)'
-          : `payload flushed to disk in ${Math.round(flushed)} ms`,
-      );
+      const flushed = flushToDisk(this.hostLocation);
+      // A fallback is worth an admin's notice (it flushed more, or took longer); the usual syncfs is a detail.
+      if (flushed.method === 'syncfs') job.detail(describeFlush(flushed));
+      else job.note('info', describeFlush(flushed));
       writeInstallRecord(this.layout.recordFile, record);
       recordVxVersion(this.layout, record, readRegistrationStatus(this.hostLocation));
     } catch (error) {

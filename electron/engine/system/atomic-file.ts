@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import type * as z from 'zod/mini';
 import '../../../shared/zod-english';
@@ -101,16 +100,4 @@ export function readStateFile<T>(
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw makeError(`${what} ${file} is damaged: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return parsed.data;
-}
-
-/**
- * Flushes a whole file system to disk in one call (syncfs(2), through coreutils' `sync -f`, since Node has
- * no syncfs): one pass for a tree of any size instead of an fsync per file. Returns the time it took, or
- * undefined where it cannot run (not Linux, no `sync -f`).
- */
-export function syncFileSystem(anyPathOnIt: string): number | undefined {
-  if (process.platform !== 'linux') return undefined;
-  const started = performance.now();
-  const result = spawnSync('sync', ['-f', anyPathOnIt], { stdio: 'ignore', env: { PATH: '/usr/bin:/bin' } });
-  return result.status === 0 ? performance.now() - started : undefined;
 }
