@@ -53,6 +53,8 @@ describe('--collect-diagnostics', () => {
         'diagnostics/os/etc/os-release',
         'diagnostics/preflight.json',
         'diagnostics/repository-packages.txt',
+        // How the service is set up (here a unit, under --root in a root without SysV init scripts).
+        'diagnostics/service/asr-mobility.service',
         'diagnostics/state/install-record.json',
         'diagnostics/state/registration-status.json',
         'diagnostics/status.json',

@@ -82,7 +82,7 @@ describe('the self-contained Linux release', () => {
     // Every library this machine's loader loads for node (ldd), and the loader itself, byte for byte: none is left
     // to the system where the release runs.
     const ldd = spawnSync('ldd', [process.execPath], { encoding: 'utf8' }).stdout;
-    const expected = [...ldd.matchAll(/^\s*(\S+) => (\S+)/gm)].map((m) => [m[1], m[2]] as const);
+    const expected = [...ldd.matchAll(/^\s*(\S+) => (\S+)/gm)].map((m) => [m[1] ?? '', m[2] ?? ''] as const);
     const loader = /^\s*(\/\S*ld-linux-x86-64\.so\.2) /m.exec(ldd)?.[1];
     expect(loader).toBeDefined();
     expect(expected.map(([name]) => name)).toEqual(expect.arrayContaining(['libc.so.6', 'libstdc++.so.6']));
@@ -98,7 +98,7 @@ describe('the self-contained Linux release', () => {
     expect(version.stdout).toMatch(/^v\d+\./);
   });
 
-  it('./install starts the runtime through the shipped loader: every shared object it maps is the release\'s own', async () => {
+  it("./install starts the runtime through the shipped loader: every shared object it maps is the release's own", async () => {
     const root = makeRoot(scratch);
     const failpoints = scratch.path('maps-failpoints');
     fs.mkdirSync(failpoints);
@@ -437,7 +437,14 @@ describe("./install's kernel floor (2.6.32)", () => {
       // "$@" must come through untouched: the function's set -- splits only its own parameters.
       const run = spawnSync(
         shell ?? '',
-        [...flags, '-c', `${fn}\nif below_floor "$1"; then echo below "$2"; else echo ok "$2"; fi`, 'sh', release, 'kept'],
+        [
+          ...flags,
+          '-c',
+          `${fn}\nif below_floor "$1"; then echo below "$2"; else echo ok "$2"; fi`,
+          'sh',
+          release,
+          'kept',
+        ],
         { encoding: 'utf8' },
       );
       expect(run.stdout.trim(), `${shell}: ${run.stderr}`).toBe(`${below ? 'below' : 'ok'} kept`);

@@ -1,9 +1,12 @@
+import * as fs from 'node:fs';
 import { readInstallRecord, RecordError } from './install-record';
 import { readRegistrationStatus } from '../registration/registration-store';
 import type { ProcessRunner } from '../system/process-runner';
 import { scrubbedEnv } from '../system/process-runner';
 import type { SystemLayout } from '../system/system-layout';
 import type { SystemProbe } from '../system/system-probe';
+import { serviceBackend } from './service-registration';
+import { initScriptPath } from './sysv-init-script';
 
 // What is installed, for deployment tools (`--status --json`) and admins: from the install record, the
 // registration's public status and, on a live system, the service manager. Read-only, no privileges needed
@@ -69,13 +72,29 @@ async function serviceState(
   runner: ProcessRunner,
   name: string,
 ): Promise<AgentStatus['service']> {
-  // Under --root, or where systemd does not run (a container), nothing can be asked.
-  if (!layout.liveRoot || layout.platform === 'win32' || !probe.systemdRunning()) return 'unknown';
-  const outcome = await runner.run('systemctl', ['is-active', '--quiet', `${name}.service`], {
-    cwd: '/',
-    env: scrubbedEnv({}),
-    timeoutMs: 30_000,
-  });
+  // Under --root nothing runs that could be asked.
+  if (!layout.liveRoot) return 'unknown';
+  const backend = serviceBackend(layout, probe);
+  let command: string;
+  let args: string[];
+  switch (backend) {
+    case 'windows':
+      return 'unknown';
+    case 'systemd':
+      [command, args] = ['systemctl', ['is-active', '--quiet', `${name}.service`]];
+      break;
+    case 'sysv':
+      [command, args] = [initScriptPath(layout, name), ['status']];
+      if (!fs.existsSync(command)) return 'absent';
+      break;
+    default: {
+      const unreachable: never = backend;
+      return unreachable;
+    }
+  }
+  const outcome = await runner.run(command, args, { cwd: '/', env: scrubbedEnv({}), timeoutMs: 30_000 });
   if (outcome.kind !== 'exited') return 'unknown';
-  return outcome.code === 0 ? 'active' : 'inactive';
+  // systemctl is-active: 0 or not; an LSB status: 0 running, 1-3 stopped (dead or not running), 4 unknown.
+  if (outcome.code === 0) return 'active';
+  return backend === 'sysv' && outcome.code > 3 ? 'unknown' : 'inactive';
 }

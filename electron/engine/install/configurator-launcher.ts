@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RELEASE_ENGINE, RUNTIME_ROOT } from '../package/package-manifest';
+import { RELEASE_ENGINE, RELEASE_LOADER, RUNTIME_ROOT, type PackageManifest } from '../package/package-manifest';
 import { runtimeShellCommand } from '../system/runtime-command';
 import { SETUP_DIR_NAME } from '../system/system-layout';
 
@@ -89,8 +89,17 @@ export function writeUninstallScript(tree: string, installedAt: string, runtime:
   writeExecutable(file, script);
 }
 
-/** Both scripts of a release; returns what setup wrote, relative to the install location. */
-export function writeReleaseScripts(tree: string, installedAt: string, runtime: KeptRuntime): string[] {
+/**
+ * Both scripts of a self-contained release (a package with the engine beside its payload; none for a plain
+ * package); returns what setup wrote, relative to the install location.
+ */
+export function writeReleaseScripts(
+  tree: string,
+  installedAt: string,
+  manifest: Pick<PackageManifest, 'indexOf'>,
+): string[] {
+  if (manifest.indexOf(RELEASE_ENGINE) === -1) return [];
+  const runtime = { throughLoader: manifest.indexOf(RELEASE_LOADER) !== -1 };
   writeConfiguratorLauncher(tree, installedAt, runtime);
   writeUninstallScript(tree, installedAt, runtime);
   return ['Vx', 'Vx/bin', CONFIGURATOR_LAUNCHER, UNINSTALL_SCRIPT];

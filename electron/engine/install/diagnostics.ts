@@ -15,10 +15,12 @@ import { readAgentStatus } from './agent-status';
 import { readInstallRecord } from './install-record';
 import { runPreflight } from './preflight';
 import { uninstallJournalFile } from './uninstall-journal';
+import { initScriptPath, runlevelLinks } from './sysv-init-script';
+import { systemdUnitPath } from './systemd-unit';
 
 // `UnifiedAgent --collect-diagnostics FILE`: what support asks for, in one gzip tar (mode 0600): the setup
 // logs and their rotations, the install record and any journal, the public registration status, the OS
-// release files, a fresh preflight, the service's state and the repository's package list. Named files
+// release files, a fresh preflight, the service's definition and state and the repository's package list. Named files
 // only, never whole folders, and every line through the log redactor and control-character escaping.
 
 export interface DiagnosticsRequest {
@@ -57,6 +59,22 @@ function readText(file: string): string | undefined {
   }
 }
 
+/** How the service is set up: its unit, or its init script, runlevel links and the daemon's own output (SysV). */
+function serviceEntries(layout: SystemLayout, name: string): [string, string][] {
+  const entries: [string, string][] = [];
+  const add = (entry: string, file: string): void => {
+    const text = readText(file);
+    if (text !== undefined) entries.push([entry, text]);
+  };
+  add(`service/${name}.service`, systemdUnitPath(layout, { name }));
+  add(`service/init.d/${name}`, initScriptPath(layout, name));
+  const links = runlevelLinks(layout, name);
+  if (links.length > 0)
+    entries.push(['service/runlevel-links.txt', links.map((l) => `${l.path} -> ${l.target}\n`).join('')]);
+  add(`service/${name}.log`, layout.hostPath(`/var/log/${name}.log`));
+  return entries;
+}
+
 export async function collectDiagnostics(request: DiagnosticsRequest): Promise<string[]> {
   const { layout } = request;
   const redactor = new Redactor();
@@ -82,6 +100,7 @@ export async function collectDiagnostics(request: DiagnosticsRequest): Promise<s
   } catch {
     record = undefined;
   }
+  if (record?.serviceName) entries.push(...serviceEntries(layout, record.serviceName));
   const registration = record ? readRegistrationStatus(layout.hostPath(record.installLocation)) : undefined;
   entries.push(['state/registration-status.json', `${JSON.stringify(registration ?? null, null, 2)}\n`]);
   for (const file of LINUX_RELEASE_FILES) {

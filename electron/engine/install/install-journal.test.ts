@@ -37,8 +37,11 @@ function upgradeInProgress(): { journal: InstallJournal; journalFile: string; lo
     service: {
       name: 'asr-mobility',
       platform: 'linux',
+      initSystem: 'systemd',
       unitPath,
       previousUnit: 'old unit\n',
+      previousLinks: [],
+      rcTool: null,
       windowsConfig: null,
       managed: true,
       existed: true,

@@ -12,7 +12,7 @@ import type { PreflightReport } from './preflight';
 import { ExtractError, type ExtractProgress } from '../package/extract-error';
 import { extractPackage } from '../package/safe-extract';
 import { extractPackageDirectory } from '../package/directory-package';
-import { PAYLOAD_ROOT, RELEASE_ENGINE, RELEASE_LOADER, RUNTIME_ROOT } from '../package/package-manifest';
+import { PAYLOAD_ROOT, RUNTIME_ROOT } from '../package/package-manifest';
 import {
   captureService,
   registerService,
@@ -307,16 +307,8 @@ export class InstallTransaction {
     const setupDir = path.join(journal.stagingDir, SETUP_DIR_NAME);
     fs.mkdirSync(setupDir, { mode: 0o755, recursive: true });
     fs.chmodSync(setupDir, 0o755);
-    const release = this.manifest.indexOf(RELEASE_ENGINE) !== -1;
-    writeInstalledFiles(
-      journal.stagingDir,
-      this.manifest,
-      release
-        ? writeReleaseScripts(journal.stagingDir, this.hostLocation, {
-            throughLoader: this.manifest.indexOf(RELEASE_LOADER) !== -1,
-          })
-        : [],
-    );
+    const scripts = writeReleaseScripts(journal.stagingDir, this.hostLocation, this.manifest);
+    writeInstalledFiles(journal.stagingDir, this.manifest, scripts);
     fs.writeFileSync(path.join(journal.stagingDir, TRANSACTION_MARKER), `${this.transactionId}\n`, { mode: 0o644 });
     if (journal.backupDir) {
       const kept = carryOverRegistration(this.hostLocation, journal.stagingDir);

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ProcessOutcome, ProcessRunner, RunOptions } from '../system/process-runner';
+import type { ProcessRunner } from '../system/process-runner';
+import { recordingRunner as record, type RunnerAnswer } from '../test-support/recording-runner';
 import {
   captureService,
   quiesceForUndo,
@@ -17,9 +18,9 @@ import { systemLayout, type SystemLayout } from '../system/system-layout';
 import { fakeProbe, makeRoot, Scratch } from '../test-support/fixtures';
 
 // The agent service across a transaction, on each kind of system: under --root (written, never started), a
-// live system without systemd (a container: written, Warning), a live system with systemd (captured,
-// stopped, restarted on the new files, and put back exactly on undo), and Windows (sc.exe). A recording
-// runner stands in for systemctl and sc.exe and answers what the test says.
+// live system with systemd (captured, stopped, restarted on the new files, and put back exactly on undo), and
+// Windows (sc.exe); SysV init is in sysv-service.test.ts. A recording runner stands in for systemctl and sc.exe
+// and answers what the test says.
 
 const scratch = new Scratch();
 afterAll(() => scratch.cleanup());
@@ -31,7 +32,7 @@ const spec = {
   args: ['--config', 'etc/my conf'],
 };
 
-type Answer = (command: string, args: readonly string[]) => ProcessOutcome | { output: string; code: number };
+type Answer = RunnerAnswer;
 
 const RUNNING = 'ActiveState=active\nSubState=running\nNRestarts=0\nExecMainStatus=0';
 const SETTLE_QUERY = [
@@ -47,25 +48,17 @@ const allWell: Answer = (_command, args) =>
     ? { output: RUNNING, code: 0 }
     : { kind: 'exited', code: 0 };
 
-function recordingRunner(answer: Answer = allWell): ProcessRunner & { calls: string[][] } {
-  const calls: string[][] = [];
-  return {
-    calls,
-    run: async (command: string, args: readonly string[], options: RunOptions) => {
-      calls.push([command, ...args]);
-      const reply = answer(command, args);
-      if ('output' in reply) {
-        for (const line of reply.output.split('\n')) options.onOutput?.(line, 'stdout');
-        return { kind: 'exited', code: reply.code };
-      }
-      return reply;
-    },
-  };
+function recordingRunner(answer: Answer = allWell): ReturnType<typeof record> {
+  return record(answer);
 }
 
-/** A layout that is "live" (root /) but keeps its unit folder inside a temp folder. */
+/** A layout that is "live" (root /) but keeps its unit folder (and /etc) inside a temp folder. */
 function liveLayoutIn(dir: string): SystemLayout {
-  return { ...systemLayout('linux', undefined), unitDir: path.join(dir, 'etc', 'systemd', 'system') };
+  return {
+    ...systemLayout('linux', undefined),
+    unitDir: path.join(dir, 'etc', 'systemd', 'system'),
+    etcDir: path.join(dir, 'etc'),
+  };
 }
 
 /** A temp folder laid out as a live system whose unit folder already holds the previous version's unit. */
@@ -135,22 +128,6 @@ describe('under --root', () => {
     expect(fs.existsSync(unit)).toBe(true);
     await restoreService(snapshot, ctx);
     expect(fs.existsSync(unit)).toBe(false);
-    expect(runner.calls).toEqual([]);
-  });
-});
-
-describe('a live system without systemd (a container)', () => {
-  it('writes the unit and ends in Warning, saying why it did not start', async () => {
-    const dir = scratch.path('container');
-    const runner = recordingRunner();
-    const ctx = context(liveLayoutIn(dir), runner, false);
-    const snapshot = await captureService(spec.name, ctx);
-    const outcome = await registerService(spec, '/usr/local/ASR', snapshot, ctx);
-    expect(outcome.status).toBe('Warning');
-    expect(outcome.message).toMatch(/systemd is not running here .* was not started/);
-    expect(fs.readFileSync(path.join(dir, 'etc/systemd/system/asr-mobility.service'), 'utf8')).toContain(
-      'ExecStart=/usr/local/ASR/bin/svagentsd',
-    );
     expect(runner.calls).toEqual([]);
   });
 });
@@ -400,8 +377,11 @@ describe('Windows', () => {
     const snapshot: ServiceSnapshot = {
       name: 'asr-mobility',
       platform: 'win32',
+      initSystem: 'systemd',
       unitPath: null,
       previousUnit: null,
+      previousLinks: [],
+      rcTool: null,
       windowsConfig: { binPath: 'C:\\old\\svagentsd.exe', startType: 'auto', displayName: 'Old Mobility service' },
       managed: true,
       existed: true,

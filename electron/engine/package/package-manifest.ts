@@ -1,3 +1,4 @@
+import { RUNTIME_LOADER_NAME } from '../system/runtime-command';
 import { checkArchivePath, checkLinkTarget, parentOf } from './archive-path';
 
 // The manifest is the first entry of every package. It names every entry the archive may hold, with its
@@ -24,8 +25,7 @@ export const RELEASE_ENGINE = `${RUNTIME_ROOT}/asr-setup.cjs`;
 export const RELEASE_NODE = `${RUNTIME_ROOT}/node`;
 /** The C library the runtime brings (loader and shared libraries), so none of the system's is loaded. */
 export const RELEASE_LIB_DIR = `${RUNTIME_ROOT}/lib`;
-/** glibc's loader for x86-64, the only one a release starts its runtime through. */
-export const RUNTIME_LOADER_NAME = 'ld-linux-x86-64.so.2';
+export { RUNTIME_LOADER_NAME };
 export const RELEASE_LOADER = `${RELEASE_LIB_DIR}/${RUNTIME_LOADER_NAME}`;
 export const RELEASE_INSTALLER = 'install';
 export const MANIFEST_FORMAT = 'asr-agent-package/1';

@@ -36,7 +36,8 @@ function resolvedByLoader(loader: string, binary: string): Map<string, string> {
   for (const line of listed.stdout.split('\n')) {
     const arrow = /^\s*(\S+) => (.+?)(?: \(0x[0-9a-f]+\))?$/.exec(line);
     if (!arrow?.[1] || !arrow[2]) continue;
-    if (arrow[2] === 'not found') throw new RuntimeLibraryError(`${binary} needs ${arrow[1]}, which is not on this machine`);
+    if (arrow[2] === 'not found')
+      throw new RuntimeLibraryError(`${binary} needs ${arrow[1]}, which is not on this machine`);
     resolved.set(arrow[1], arrow[2]);
   }
   return resolved;

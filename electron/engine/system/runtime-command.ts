@@ -1,10 +1,13 @@
 import * as path from 'node:path';
-import { RUNTIME_LOADER_NAME as LOADER } from '../package/package-manifest';
 
 // How to start a release's Node runtime again. The release ships its own C library and starts Node through
 // the loader it ships (runtime/lib/ld-linux-x86-64.so.2 --library-path runtime/lib runtime/node ...), so no
 // library of the system is loaded; everything that starts that runtime must go the same way. Inside such a
 // process, process.execPath is the loader, not node (the kernel ran the loader).
+
+/** glibc's loader for x86-64, the only one a release starts its runtime through. */
+export const RUNTIME_LOADER_NAME = 'ld-linux-x86-64.so.2';
+const LOADER = RUNTIME_LOADER_NAME;
 
 /** A runtime folder's start command as sh text; `runtimeDir` is sh text too (quoted here, so "$top/..." works). */
 export function runtimeShellCommand(runtimeDir: string, throughLoader: boolean): string {

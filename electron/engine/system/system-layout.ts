@@ -31,6 +31,8 @@ export interface SystemLayout {
   readonly recordFile: string;
   readonly defaultLogDir: string;
   readonly unitDir: string;
+  /** The system's /etc: SysV init scripts and their runlevel links live under it. */
+  readonly etcDir: string;
   readonly defaultInstallLocation: string;
 }
 
@@ -61,6 +63,7 @@ export function systemLayout(platform: 'linux' | 'win32', root: string | undefin
     recordFile: hostPath(pathApi.join(stateDir, 'install-record.json')),
     defaultLogDir: hostPath(logDir),
     unitDir: hostPath('/etc/systemd/system'),
+    etcDir: hostPath('/etc'),
     defaultInstallLocation: DEFAULT_INSTALL_LOCATION[platform],
   };
 }

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { SAFE_PATH } from './process-runner';
 
 // What the engine asks of the machine itself, behind one small interface so tests can be any machine.
 
@@ -18,6 +20,8 @@ export interface SystemProbe {
   windowsVersion(): WindowsVersion | undefined;
   /** Whether systemd manages this (live) system: /run/systemd/system exists, as sd_booted() checks. */
   systemdRunning(): boolean;
+  /** Where a root's tool (chkconfig, update-rc.d...) is, looked up in root's own PATH; undefined when absent. */
+  findCommand(name: string): string | undefined;
   hostName(): string;
   now(): Date;
 }
@@ -53,6 +57,16 @@ export function liveSystemProbe(): SystemProbe {
         return false;
       }
     },
+    findCommand: (name) =>
+      SAFE_PATH.split(path.delimiter)
+        .map((dir) => path.join(dir, name))
+        .find((file) => {
+          try {
+            return fs.statSync(file).isFile();
+          } catch {
+            return false;
+          }
+        }),
     hostName: () => os.hostname(),
     now: () => new Date(),
   };

@@ -224,6 +224,7 @@ export function fakeProbe(overrides: Partial<SystemProbe> = {}): SystemProbe {
     machineArch: () => 'x86_64',
     windowsVersion: () => undefined,
     systemdRunning: () => false,
+    findCommand: () => undefined,
     hostName: () => 'test-host',
     now: () => new Date(),
     ...overrides,
