@@ -266,7 +266,7 @@ function cgroupCpuFile(pid: number): { file: string; unit: 'ns' | 'stat' } | und
 
 /** Reads the CPU seconds all machines of the fleet have used so far (undefined when a cgroup cannot be read). */
 function fleetCpuReader(fleet: Fleet): () => number | undefined {
-  const files = fleet.machines.map((machine) => cgroupCpuFile(machine.systemdPid));
+  const files = fleet.machines.map((machine) => cgroupCpuFile(machine.initPid));
   return () => {
     let ns = 0;
     for (const found of files) {

@@ -2,7 +2,8 @@ import type { CgroupMode } from './host-cgroups';
 
 // The command line that boots one machine. The launcher shell joins the machine's cgroups first (`ip netns exec`
 // mounts a fresh /sys, which hides the host's cgroup trees), then enters the network namespace and new PID, mount,
-// UTS and cgroup namespaces, where the boot shell mounts the machine's file systems and execs systemd as PID 1.
+// UTS and cgroup namespaces, where the boot shell mounts the machine's file systems and execs its init as PID 1
+// (systemd, or /sbin/init: SysV init, or busybox's).
 
 export interface TmpfsMount {
   /** Absolute path inside the machine, e.g. '/opt'. */
@@ -19,16 +20,20 @@ export interface BootPlan {
   cgroupProcs: readonly string[];
   cgroupMode: CgroupMode;
   tmpfs: readonly TmpfsMount[];
+  /** The overlay's lower layers, topmost first, ':'-separated: '/' (this host's root) unless the machine has its own. */
+  lowerDirs: string;
+  init: 'systemd' | 'sbin-init';
 }
 
 export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-// Positional parameters: merged folder, machine folder, host name, cgroup mode, then (path, size) pairs.
+// Positional parameters: merged folder, machine folder, host name, cgroup mode, lower layers, init, then (path,
+// size) pairs.
 const BOOT = `set -eu
-R=$1; M=$2; H=$3; MODE=$4; shift 4
-mount -t overlay overlay -o "lowerdir=/,upperdir=$M/upper,workdir=$M/work" "$R"
+R=$1; M=$2; H=$3; MODE=$4; LOWER=$5; INIT=$6; shift 6
+mount -t overlay overlay -o "lowerdir=$LOWER,upperdir=$M/upper,workdir=$M/work" "$R"
 mount -t proc -o nosuid,nodev,noexec proc "$R/proc"
 mount -t sysfs -o ro,nosuid,nodev,noexec sysfs "$R/sys"
 if [ "$MODE" = hybrid ]; then
@@ -51,11 +56,14 @@ while [ $# -ge 2 ]; do
 done
 hostname "$H"
 export container=mobility-test
-exec chroot "$R" /lib/systemd/systemd --system --show-status=0 --log-target=console </dev/null`;
+if [ "$INIT" = systemd ]; then
+  exec chroot "$R" /lib/systemd/systemd --system --show-status=0 --log-target=console </dev/null
+fi
+exec chroot "$R" /sbin/init </dev/null`;
 
 export function launcherArgv(plan: BootPlan): string[] {
   const merged = `${plan.machineDir}/merged`;
-  const bootArgs = [merged, plan.machineDir, plan.hostname, plan.cgroupMode];
+  const bootArgs = [merged, plan.machineDir, plan.hostname, plan.cgroupMode, plan.lowerDirs, plan.init];
   for (const mount of plan.tmpfs) {
     if (!mount.path.startsWith('/') || mount.path.split('/').includes('..')) {
       throw new Error(`tmpfs path must be absolute: ${mount.path}`);

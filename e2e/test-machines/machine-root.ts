@@ -5,7 +5,8 @@ import { mustRun } from './run-command';
 
 // A test machine is this host's own root seen through an overlay; this turns that view into a distinct, minimal
 // machine before it boots: its own identity (os-release, hostname, machine-id, SSH host key), who may log in, and a
-// systemd that starts only what a container can run plus sshd. Node is removed so a release's own runtime is used.
+// systemd (or SysV init) that starts only what a container can run plus sshd. Node is removed so a release's own
+// runtime is used.
 
 export interface MachineUser {
   name: string;
@@ -23,6 +24,8 @@ export interface HostKey {
 }
 
 export interface RootSetup {
+  /** The machine's init: which of its configurations to write. */
+  init: 'systemd' | 'sysv';
   hostname: string;
   address: string;
   osRelease: string;
@@ -94,6 +97,27 @@ function configureSystemd(root: string): void {
   link(root, '/etc/systemd/system/default.target', '/lib/systemd/system/multi-user.target');
 }
 
+/** SysV init boots to runlevel 2 and starts only sshd there (as systemd's machines start only sshd). */
+function configureSysv(root: string): void {
+  replaceFile(root, '/etc/inittab', 'id:2:initdefault:\nsi::sysinit:/bin/true\nl2:2:wait:/etc/init.d/rc 2\n');
+  for (const level of ['0', '1', '2', '3', '4', '5', '6', 'S']) {
+    const dir = inRoot(root, `/etc/rc${level}.d`);
+    if (!fs.existsSync(dir)) continue;
+    for (const entry of fs.readdirSync(dir)) if (/^[SK]\d\d/.test(entry)) fs.rmSync(path.join(dir, entry), { force: true });
+  }
+  // insserv's order files, should this host have any, would name scripts no link starts any more.
+  for (const entry of fs.readdirSync(inRoot(root, '/etc/init.d')))
+    if (entry.startsWith('.depend.')) fs.rmSync(inRoot(root, `/etc/init.d/${entry}`), { force: true });
+  link(root, '/etc/rc2.d/S01ssh', '../init.d/ssh');
+}
+
+/** A root the test made itself (busybox): a name, and an inittab that starts nothing, so init only reaps. */
+export function prepareMinimalRoot(root: string, hostname: string): void {
+  replaceFile(root, '/etc/hostname', `${hostname}\n`);
+  replaceFile(root, '/etc/hosts', `127.0.0.1\tlocalhost\n127.0.1.1\t${hostname}\n`);
+  replaceFile(root, '/etc/inittab', '::sysinit:/bin/true\n');
+}
+
 export function fingerprintOf(publicKeyLine: string): string {
   const blob = publicKeyLine.trim().split(/\s+/)[1];
   if (blob === undefined) throw new Error(`not an OpenSSH public key: ${publicKeyLine}`);
@@ -160,7 +184,8 @@ export async function prepareRoot(root: string, setup: RootSetup): Promise<HostK
   ];
   replaceFile(root, '/etc/hosts', `${hosts.join('\n')}\n`);
   replaceFile(root, '/etc/machine-id', `${randomBytes(16).toString('hex')}\n`, 0o444);
-  configureSystemd(root);
+  if (setup.init === 'systemd') configureSystemd(root);
+  else configureSysv(root);
   const hostKey = await configureSsh(root, setup);
   for (const user of setup.users) await addUser(root, user);
   return hostKey;

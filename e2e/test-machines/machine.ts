@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { launcherArgv } from './boot-script';
 import { createMachineCgroups, hierarchiesFor, mountsUnder, removeCgroups, removeCgroupsSync } from './host-cgroups';
 import type { CgroupHierarchy, CgroupMode } from './host-cgroups';
-import { prepareRoot } from './machine-root';
+import { prepareMinimalRoot, prepareRoot } from './machine-root';
 import type { HostKey } from './machine-root';
 import { TOOL_ENV, mustRun, runCommand, runCommandSync } from './run-command';
 import type { ExecOptions, ExecResult, MachineSpec, TestMachine } from './test-machines';
@@ -81,6 +81,8 @@ export interface MachineContext {
   cgroupMode: CgroupMode;
   bootTimeoutMs: number;
   stopTimeoutMs: number;
+  /** The unpacked SysV init layer (sysv-layer.ts), when a machine of the fleet boots SysV init. */
+  sysvLayer?: string;
 }
 
 export class Machine implements TestMachine {
@@ -88,7 +90,7 @@ export class Machine implements TestMachine {
   readonly netns: string;
   readonly address: string;
   readonly consoleLog: string;
-  systemdPid = 0;
+  initPid = 0;
   hostKey: HostKey = { type: '', publicKey: '', fingerprint: '' };
   private readonly dir: string;
   private readonly hostVeth: string;
@@ -116,8 +118,23 @@ export class Machine implements TestMachine {
     await this.createNetwork();
     this.cgroups = createMachineCgroups(this.id, hierarchiesFor(this.context.cgroupMode, this.context.hierarchies));
     this.launch();
-    await this.waitForSystemd(deadline);
-    if (waitForSsh) await this.waitForSsh(Math.max(1_000, deadline - Date.now()));
+    await this.waitForInit(deadline);
+    // A busybox root has no sshd.
+    if (waitForSsh && this.init !== 'busybox') await this.waitForSsh(Math.max(1_000, deadline - Date.now()));
+  }
+
+  private get init(): 'systemd' | 'sysv' | 'busybox' {
+    const init = this.spec.init ?? 'systemd';
+    return typeof init === 'string' ? init : 'busybox';
+  }
+
+  /** The overlay's lower layers: this host's root, with SysV init above it, or the test's own busybox root. */
+  private get lowerDirs(): string {
+    const init = this.spec.init ?? 'systemd';
+    if (typeof init !== 'string') return init.busyboxRoot;
+    if (init === 'systemd') return '/';
+    if (!this.context.sysvLayer) throw new Error('a SysV-init machine needs the fleet to unpack SysV init first');
+    return `${this.context.sysvLayer}:/`;
   }
 
   private async prepareRoot(): Promise<void> {
@@ -131,11 +148,16 @@ export class Machine implements TestMachine {
       'overlay',
       'overlay',
       '-o',
-      `lowerdir=/,upperdir=${this.dir}/upper,workdir=${this.dir}/work`,
+      `lowerdir=${this.lowerDirs},upperdir=${this.dir}/upper,workdir=${this.dir}/work`,
       merged,
     ]);
     try {
+      if (this.init === 'busybox') {
+        prepareMinimalRoot(merged, this.id);
+        return;
+      }
       this.hostKey = await prepareRoot(merged, {
+        init: this.init,
         hostname: this.id,
         address: this.address,
         osRelease: this.spec.osRelease ?? fs.readFileSync('/etc/os-release', 'utf8'),
@@ -168,6 +190,8 @@ export class Machine implements TestMachine {
       machineDir: this.dir,
       cgroupProcs: this.cgroups.map((dir) => path.join(dir, 'cgroup.procs')),
       cgroupMode: this.context.cgroupMode,
+      lowerDirs: this.lowerDirs,
+      init: this.init === 'systemd' ? 'systemd' : 'sbin-init',
       tmpfs: [
         ...(this.spec.tmpfs?.some((mount) => mount.path === '/usr/local')
           ? []
@@ -199,10 +223,11 @@ export class Machine implements TestMachine {
     }
   }
 
-  private async waitForSystemd(deadline: number): Promise<void> {
+  private async waitForInit(deadline: number): Promise<void> {
+    const comm = this.init === 'systemd' ? 'systemd' : 'init';
     const pid = this.launcher?.pid;
     while (pid !== undefined && Date.now() < deadline && isAlive(this.launcher)) {
-      // The launcher ends as `unshare --fork`, whose only child becomes the machine's systemd.
+      // The launcher ends as `unshare --fork`, whose only child becomes the machine's init.
       let children: string[] = [];
       try {
         children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
@@ -211,8 +236,8 @@ export class Machine implements TestMachine {
       }
       for (const child of children) {
         try {
-          if (fs.readFileSync(`/proc/${child}/comm`, 'utf8').trim() === 'systemd') {
-            this.systemdPid = Number(child);
+          if (fs.readFileSync(`/proc/${child}/comm`, 'utf8').trim() === comm) {
+            this.initPid = Number(child);
             return;
           }
         } catch {
@@ -221,15 +246,15 @@ export class Machine implements TestMachine {
       }
       await sleep(20);
     }
-    const why = isAlive(this.launcher) ? 'did not start systemd in time' : 'exited during boot';
+    const why = isAlive(this.launcher) ? `did not start ${comm} in time` : 'exited during boot';
     throw new Error(`test machine ${this.id} ${why}:\n${this.consoleTail()}`);
   }
 
   exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    if (this.systemdPid <= 0 || !isAlive(this.launcher)) {
+    if (this.initPid <= 0 || !isAlive(this.launcher)) {
       return Promise.reject(new Error(`test machine ${this.id} is not running`));
     }
-    const enter = ['nsenter', '-t', String(this.systemdPid), '-m', '-p', '-u', '-n', '-r', '-w', '-C', '--'];
+    const enter = ['nsenter', '-t', String(this.initPid), '-m', '-p', '-u', '-n', '-r', '-w', '-C', '--'];
     return runCommand([...enter, ...argv], {
       ...options,
       env: { ...TOOL_ENV, HOME: '/root', USER: 'root', LOGNAME: 'root' },
@@ -279,14 +304,15 @@ export class Machine implements TestMachine {
       }
     };
     if (isAlive(this.launcher)) {
-      if (this.systemdPid > 0) tryKill(this.systemdPid, SIGRTMIN_PLUS_4);
+      // systemd powers off on SIGRTMIN+4; SysV and busybox init have nothing to save here, and go with SIGKILL.
+      if (this.initPid > 0) tryKill(this.initPid, this.init === 'systemd' ? SIGRTMIN_PLUS_4 : 'SIGKILL');
       else tryKill(this.launcher.pid ?? 0, 'SIGKILL');
       const exited = await Promise.race([
         this.launcherExit.then(() => true),
         sleep(this.context.stopTimeoutMs).then(() => false),
       ]);
       if (!exited) {
-        tryKill(this.systemdPid, 'SIGKILL');
+        tryKill(this.initPid, 'SIGKILL');
         tryKill(this.launcher.pid ?? 0, 'SIGKILL');
         await Promise.race([this.launcherExit, sleep(5_000)]);
       }
@@ -304,11 +330,11 @@ export class Machine implements TestMachine {
   /** Last resort from the process 'exit' handler: synchronous, kills instead of powering off. */
   stopSync(): void {
     if (isAlive(this.launcher)) {
-      tryKill(this.systemdPid, 'SIGKILL');
+      tryKill(this.initPid, 'SIGKILL');
       tryKill(this.launcher.pid ?? 0, 'SIGKILL');
       const deadline = Date.now() + 2_000;
       const pause = new Int32Array(new SharedArrayBuffer(4));
-      while (this.systemdPid > 0 && fs.existsSync(`/proc/${this.systemdPid}`) && Date.now() < deadline) {
+      while (this.initPid > 0 && fs.existsSync(`/proc/${this.initPid}`) && Date.now() < deadline) {
         Atomics.wait(pause, 0, 0, 20);
       }
     }

@@ -9,10 +9,12 @@ import type { HostKey, MachineUser } from './machine-root';
 import { TOOL_ENV, mustRun, runCommand, runCommandSync } from './run-command';
 import type { CommandResult } from './run-command';
 import { deleteUnlessGone, Machine, type MachineContext } from './machine';
+import { unpackSysvLayer } from './sysv-layer';
 
 // Push-installation tests need real Linux machines to SSH into: each one here is a network namespace on a bridge of
-// its own fleet, running a real systemd as PID 1 of fresh PID, mount, UTS and cgroup namespaces, over an overlay of
-// this host's root that keeps every write in memory. Everything a fleet creates carries the fleet's random id and is
+// its own fleet, running a real systemd (or SysV init) as PID 1 of fresh PID, mount, UTS and cgroup namespaces, over
+// an overlay of this host's root that keeps every write in memory; or, for the oldest systems, a root of the test's
+// own with busybox as its only tools. Everything a fleet creates carries the fleet's random id and is
 // torn down by that id (also from a process 'exit' handler), so concurrent test files and other sessions are untouched.
 
 export type { HostKey, MachineUser } from './machine-root';
@@ -33,6 +35,12 @@ export interface MachineSpec {
    * /usr/local is always a tmpfs; list it here to limit its size.
    */
   tmpfs?: readonly TmpfsMount[];
+  /**
+   * What boots as PID 1. 'systemd' (the default) and 'sysv' (Debian's sysvinit-core with sysv-rc, insserv and
+   * startpar, from Debian's packages, over this host's root) run sshd; a busybox root is a folder the test made
+   * (busybox-static as its only tools, no C library), booted by busybox init, with no sshd.
+   */
+  init?: 'systemd' | 'sysv' | { readonly busyboxRoot: string };
 }
 
 export interface FleetOptions {
@@ -62,8 +70,8 @@ export interface TestMachine {
   readonly index: number;
   readonly address: string;
   readonly netns: string;
-  /** The host's PID of the machine's systemd (PID 1 inside). */
-  readonly systemdPid: number;
+  /** The host's PID of the machine's init (PID 1 inside): systemd, SysV init or busybox init. */
+  readonly initPid: number;
   readonly hostKey: HostKey;
   /** Where systemd's console output goes, for diagnosing a machine that misbehaves. */
   readonly consoleLog: string;
@@ -275,6 +283,9 @@ export async function startFleet(specs: readonly MachineSpec[], options: FleetOp
     await mustRun(['mount', '-t', 'tmpfs', '-o', 'mode=700', 'tmpfs', dir]);
     const cgroups = await cgroupSetup(options.cgroupMode ?? 'auto', dir);
     await fleet.createBridge();
+    const sysvLayer = specs.some((spec) => spec.init === 'sysv')
+      ? await unpackSysvLayer(path.join(dir, 'sysv-layer'))
+      : undefined;
     const context: MachineContext = {
       fleetId: id,
       fleetDir: dir,
@@ -284,6 +295,7 @@ export async function startFleet(specs: readonly MachineSpec[], options: FleetOp
       cgroupMode: cgroups.mode,
       bootTimeoutMs: options.bootTimeoutMs ?? 60_000,
       stopTimeoutMs: options.stopTimeoutMs ?? 15_000,
+      sysvLayer,
     };
     specs.forEach((spec, index) => fleet.machines.push(new Machine(index, spec, context)));
     const results = await Promise.allSettled(fleet.machines.map((m) => m.boot(options.waitForSsh ?? true)));

@@ -92,7 +92,7 @@ describe.skipIf(unavailable !== undefined)('test machines', () => {
       expect(['running', 'degraded']).toContain(state.stdout.trim());
       expect((await machine.exec(['hostname'])).stdout.trim()).toBe(machine.id);
     }
-    expect(a.systemdPid).not.toBe(b.systemdPid);
+    expect(a.initPid).not.toBe(b.initPid);
   });
 
   it('answers SSH on port 22 of each address, from the host', async () => {
@@ -216,7 +216,7 @@ describe.skipIf(unavailable !== undefined)('test machines', () => {
 
   it('tears down everything it started', async () => {
     const fleetDir = path.dirname(path.dirname(a.consoleLog));
-    const pids = fleet.machines.map((machine) => machine.systemdPid);
+    const pids = fleet.machines.map((machine) => machine.initPid);
     await fleet.teardown();
     await fleet.teardown(); // idempotent
     const netns = await mustRun(['ip', 'netns', 'list']);

@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../shared/job-events';
@@ -9,7 +8,15 @@ import {
   type TestMachine,
 } from '../../e2e/test-machines/test-machines';
 import { Scratch } from '../engine/test-support/fixtures';
-import { CLI, startCli, TOP } from '../engine/test-support/run-cli';
+import { TOP } from '../engine/test-support/run-cli';
+import {
+  brokenAgent,
+  packRelease,
+  parseJobEvents,
+  resultOf,
+  unpackOn,
+  type PackedRelease,
+} from '../engine/test-support/machine-releases';
 
 // The agent's service under a real systemd (PID 1 of a test machine), installed by the release's own
 // ./install as an admin runs it: an upgrade killed with -9 while the new service already runs and the
@@ -24,68 +31,29 @@ const FAILPOINTS = '/root/failpoints';
 
 let fleet: Fleet | undefined;
 let machine: TestMachine;
-const releases = new Map<string, { file: string; top: string }>();
+const releases = new Map<string, PackedRelease>();
 
-async function packRelease(version: string, from: string): Promise<void> {
-  const out = scratch.path(`release-${version}`);
-  fs.mkdirSync(out);
-  const run = await startCli(CLI.packAgent, [
-    ...['--from', from, '--os', LABEL, '--agent-version', version],
-    ...['--out', out, '--with-installer', '--level', '1'],
-  ]).done;
-  expect(run.code, run.stderr).toBe(0);
-  const file = fs.readdirSync(out).find((name) => name.endsWith('.tar.gz'));
-  if (!file) throw new Error(`pack-agent wrote no release for ${version}`);
-  releases.set(version, { file: path.join(out, file), top: file.replace(/\.tar\.gz$/, '') });
-}
-
-/** A copy of the sample agent whose daemon exits at once, as one missing a library would. */
-function brokenAgent(): string {
-  const dir = scratch.path('broken-agent');
-  fs.cpSync(path.join(TOP, 'assets', 'sample-agent'), dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'bin', 'svagentsd'), '#!/bin/sh\necho "cannot load libagent.so" >&2\nexit 1\n', {
-    mode: 0o755,
-  });
-  return dir;
+async function packAgentRelease(version: string, from: string): Promise<void> {
+  releases.set(version, await packRelease(scratch, LABEL, version, from));
 }
 
 function sh(command: string): Promise<string> {
   return machine.sh(command, { timeoutMs: 120_000, check: true });
 }
 
-/** Unpacks a release on the machine (once) and returns the path of its ./install. */
-async function releaseInstaller(version: string): Promise<string> {
+function releaseInstaller(version: string): Promise<string> {
   const release = releases.get(version);
   if (!release) throw new Error(`no release ${version}`);
-  const dir = `/root/releases/${version}`;
-  if ((await machine.exec(['test', '-d', dir])).code !== 0) {
-    const unpack = await machine.exec(['sh', '-c', `mkdir -p ${dir} && tar -xzf - -C ${dir}`], {
-      input: fs.readFileSync(release.file),
-      timeoutMs: 120_000,
-    });
-    expect(unpack.code, unpack.stderr).toBe(0);
-  }
-  return `${dir}/${release.top}/install`;
+  return unpackOn(machine, version, release);
 }
 
 async function installCommand(version: string): Promise<string> {
   return `${await releaseInstaller(version)} -d /usr/local/ASR -r MS -v VmWare -q --json`;
 }
 
-function parseEvents(stdout: string): JobEvent[] {
-  return stdout
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as JobEvent);
-}
-
 async function install(version: string): Promise<{ code: number | null; events: JobEvent[]; stderr: string }> {
   const result = await machine.exec(['sh', '-c', await installCommand(version)], { timeoutMs: 180_000 });
-  return { code: result.code, events: parseEvents(result.stdout), stderr: result.stderr };
-}
-
-function resultOf(events: readonly JobEvent[]): Extract<JobEvent, { type: 'result' }> | undefined {
-  return events.find((event): event is Extract<JobEvent, { type: 'result' }> => event.type === 'result');
+  return { code: result.code, events: parseJobEvents(result.stdout), stderr: result.stderr };
 }
 
 async function mainPid(): Promise<number> {
@@ -105,9 +73,9 @@ async function installedVersion(): Promise<string> {
 
 beforeAll(async () => {
   if (unavailable) return;
-  await packRelease('9.61.0.0', path.join(TOP, 'assets', 'sample-agent'));
-  await packRelease('9.62.0.0', path.join(TOP, 'assets', 'sample-agent'));
-  await packRelease('9.63.0.0', brokenAgent());
+  await packAgentRelease('9.61.0.0', path.join(TOP, 'assets', 'sample-agent'));
+  await packAgentRelease('9.62.0.0', path.join(TOP, 'assets', 'sample-agent'));
+  await packAgentRelease('9.63.0.0', brokenAgent(scratch));
   fleet = await startFleet([{}]);
   const first = fleet.machines[0];
   if (!first) throw new Error('no machine');
