@@ -25,6 +25,7 @@ import { carryOverRegistration, readRegistrationStatus } from '../registration/r
 import { recordVxVersion } from './vx-version';
 import { cancelledError, extractFailure, JobFailure } from './job-failure';
 import { runComponents } from './components';
+import { restoreLabels } from './selinux-labels';
 import { writeReleaseScripts } from './configurator-launcher';
 import { writeInstalledFiles } from './installed-files';
 import type { EngineDeps, InstallRequest } from './install-job';
@@ -79,6 +80,7 @@ export class InstallTransaction {
     await this.deps.failpoints.reach('after-swap');
     this.checkCancelled();
     const { job, deps, hostLocation: installDir } = this;
+    await restoreLabels({ ...this.serviceContext(), job }, [installDir]);
     const { role, platform } = request;
     const { osLabel } = this.manifest;
     await runComponents({ job, runner: deps.runner, signal: deps.signal, installDir, osLabel, role, platform }, setup);
@@ -350,6 +352,7 @@ export class InstallTransaction {
       if (retired?.existed) outcomes.push(await removeService(retired, this.serviceContext()));
       if (spec && snapshot && outcomes.every((o) => o.status !== 'Failed'))
         outcomes.push(await registerService(spec, this.report.installLocation, snapshot, this.serviceContext()));
+      if (spec && snapshot?.unitPath) await restoreLabels({ ...this.serviceContext(), job }, [snapshot.unitPath]);
       const failed = outcomes.find((o) => o.status === 'Failed');
       const status = failed ? 'Failed' : outcomes.some((o) => o.status === 'Warning') ? 'Warning' : 'Succeeded';
       job.finish(step, status, outcomes.map((o) => o.message).join('; '), failed?.error);
