@@ -410,6 +410,38 @@ function sha256File(file: string): string {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
+describe('./install on a kernel older than the floor', () => {
+  it.skipIf(process.geteuid?.() !== 0)(
+    'refuses before it starts anything, naming the kernel and the floor (2.6.18, RHEL 5)',
+    () => {
+      // The system's own uname says 2.6.18: bound over /usr/bin/uname in a mount namespace of the run's own.
+      const fake = scratch.path('uname');
+      fs.writeFileSync(fake, '#!/bin/sh\ncase "$1" in -r) echo 2.6.18-398.el5 ;; *) echo x86_64 ;; esac\n', {
+        mode: 0o755,
+      });
+      const root = makeRoot(scratch);
+      const run = spawnSync(
+        'unshare',
+        [
+          '--mount',
+          '/bin/sh',
+          '-c',
+          'mount --bind "$0" /usr/bin/uname && exec ./install -r MS -v VmWare -q --root "$1"',
+          fake,
+          root,
+        ],
+        { cwd: extracted, env: { PATH: '/usr/bin:/bin' }, encoding: 'utf8' },
+      );
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(
+        /^Error UNSUPPORTED_OS: this system's kernel 2\.6\.18-398\.el5 is older than 2\.6\.32, the oldest kernel this release is proven to run on/,
+      );
+      expect(run.stderr).toMatch(/\nRemedy: .*or update the kernel\.\n$/);
+      expect(fs.readdirSync(root)).toEqual(['etc']);
+    },
+  );
+});
+
 // The kernel floor, as the shipped script decides it: the function is cut out of the release's own ./install and
 // run by each shell the seed's systems have here (dash as /bin/sh, bash, busybox ash).
 describe("./install's kernel floor (2.6.32)", () => {

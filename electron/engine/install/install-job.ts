@@ -68,7 +68,7 @@ export async function runInstall(request: InstallRequest, deps: EngineDeps): Pro
     if (!lock.ok) {
       // Without the lock nothing may change; preflight still runs so the admin learns every problem at once.
       job.note('warn', `cannot take the install lock: ${lock.reason}`);
-      return await reportOnly(request, deps, layout, job, lock.reason);
+      return await reportOnly(request, deps, layout, job, lock.reason, lock.remedy);
     }
     try {
       return await installLocked(request, deps, layout, job);
@@ -151,17 +151,13 @@ async function reportOnly(
   layout: SystemLayout,
   job: JobRecorder,
   reason: string,
+  remedy = `Make ${layout.stateDir} writable by root, then run setup again.`,
 ): Promise<JobOutcome> {
   const preflight = job.step('preflight', 'preflight', 'Check prerequisites');
   const report = await preflightFor(request, deps, layout);
   notePreflight(job, report);
   const error =
-    preflightError(report.problems) ??
-    setupError(
-      'INSTALL_FAILED',
-      `cannot take the install lock: ${reason}`,
-      `Make ${layout.stateDir} writable by root, then run setup again.`,
-    );
+    preflightError(report.problems) ?? setupError('INSTALL_FAILED', `cannot take the install lock: ${reason}`, remedy);
   job.finish(preflight, 'Failed', `${report.problems.length} of ${report.checks.length} checks failed`, error);
   return job.outcome(error);
 }

@@ -25,7 +25,7 @@ export type LockResult =
   | { readonly ok: true; readonly lock: InstallLock }
   | { readonly ok: false; readonly kind: 'busy'; readonly holder: LockHolder | undefined }
   /** The lock folder cannot be written (not elevated), or is not private: nothing may change, so the caller only reports. */
-  | { readonly ok: false; readonly kind: 'unavailable'; readonly reason: string };
+  | { readonly ok: false; readonly kind: 'unavailable'; readonly reason: string; readonly remedy?: string };
 
 export function readLockHolder(lockFile: string): LockHolder | undefined {
   try {
@@ -37,7 +37,12 @@ export function readLockHolder(lockFile: string): LockHolder | undefined {
   }
 }
 
-const unavailable = (reason: string): LockResult => ({ ok: false, kind: 'unavailable', reason });
+const unavailable = (reason: string, remedy?: string): LockResult => ({
+  ok: false,
+  kind: 'unavailable',
+  reason,
+  remedy,
+});
 
 /** The lock's folder: created 0700, and refused unless it is a real folder of ours that nobody else can enter. */
 function privateFolder(folder: string): string | undefined {
@@ -81,7 +86,12 @@ function acquirePosix(lockFile: string, command: string, now: Date): LockResult 
     fs.closeSync(fd);
     if (taken.status === 1) return { ok: false, kind: 'busy', holder: readLockHolder(lockFile) };
     const why = taken.error ? (taken.error as NodeJS.ErrnoException).code : `flock exited ${taken.status}`;
-    return unavailable(`cannot take the lock on ${lockFile} (${why}): util-linux's flock is needed`);
+    return unavailable(
+      `cannot take the lock on ${lockFile} (${why}): util-linux's flock is needed`,
+      taken.error
+        ? 'Install util-linux, which provides flock (every supported system has it), then run setup again.'
+        : undefined,
+    );
   }
   const holder: LockHolder = { pid: process.pid, startedAt: now.toISOString(), command };
   fs.ftruncateSync(fd, 0);
