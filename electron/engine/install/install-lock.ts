@@ -78,7 +78,8 @@ function acquirePosix(lockFile: string, command: string, now: Date): LockResult 
     fs.closeSync(fd);
     return unavailable(`${lockFile} is not a regular file of this user`);
   }
-  const taken = spawnSync('flock', ['--exclusive', '--nonblock', '3'], {
+  // Short options: every flock has them (util-linux 2.17 on RHEL 6 spells the long one --nonblocking).
+  const taken = spawnSync('flock', ['-x', '-n', '3'], {
     stdio: ['ignore', 'ignore', 'pipe', fd],
     env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' },
   });

@@ -142,6 +142,7 @@ export function initScriptText(spec: ServiceSpec, installLocation: string): stri
     '  [ -r "/proc/$1/stat" ] || { echo unknown; return; }',
     '  read -r stat < "/proc/$1/stat" || { echo gone; return; }',
     '  rest=${stat##*) }',
+    '  # shellcheck disable=SC2086 # the fields of /proc/PID/stat after the name, split on purpose',
     '  set -- $rest',
     '  [ "$1" = Z ] && { echo zombie; return; }',
     '  shift 19',

@@ -193,6 +193,9 @@ interface ReleaseUpload {
   readonly receive: string;
 }
 
+/** Reads exactly `size` bytes of gzip from stdin (coreutils' head -c reads no more) and inflates them. */
+export const gzipReceive = (size: number): string => `head -c ${size} | gzip -dc`;
+
 /** The zstd copy where there is one, otherwise the gzip release as it is. */
 function releaseUpload(file: string, zstd: StreamedRelease | undefined): ReleaseUpload {
   const size = fs.statSync(file).size;
@@ -211,8 +214,23 @@ function releaseUpload(file: string, zstd: StreamedRelease | undefined): Release
         codec: 'gzip',
         open: () => fs.createReadStream(file, { highWaterMark: 256 * 1024 }),
         total: () => size,
-        receive: `head -c ${size} | gzip -dc`,
+        receive: gzipReceive(size),
       };
+}
+
+/**
+ * The server's side of copy and install, one POSIX sh script for the oldest systems' tools (dash, bash 3.2,
+ * coreutils 8.4's mktemp and head, tar 1.23, which knows no zstd: zstd, where used, is a pipe of its own).
+ */
+export function remoteInstallScript(receive: string, topFolder: string, args: readonly string[]): string {
+  return [
+    'umask 077',
+    'd=$(mktemp -d /tmp/asr-push.XXXXXXXX) || exit 96',
+    'trap \'rm -rf "$d"\' EXIT HUP INT TERM PIPE',
+    `${receive} | tar -xf - -C "$d" || { echo "ASR-PUSH-COPY-FAILED" >&2; exit 97; }`,
+    `echo ASR-PUSH-COPIED`,
+    `"$d"/${shellQuote(topFolder)}/install ${args.map(shellQuote).join(' ')}`,
+  ].join('\n');
 }
 
 async function copyAndInstall(
@@ -245,14 +263,7 @@ async function copyAndInstall(
     '--json',
     '--cancel-on-stdin-eof',
   ];
-  const script = [
-    'umask 077',
-    'd=$(mktemp -d /tmp/asr-push.XXXXXXXX) || exit 96',
-    'trap \'rm -rf "$d"\' EXIT HUP INT TERM PIPE',
-    `${upload.receive} | tar -xf - -C "$d" || { echo "ASR-PUSH-COPY-FAILED" >&2; exit 97; }`,
-    `echo ASR-PUSH-COPIED`,
-    `"$d"/${shellQuote(topFolder)}/install ${args.map(shellQuote).join(' ')}`,
-  ].join('\n');
+  const script = remoteInstallScript(upload.receive, topFolder, args);
   let copied = false;
   let result: { status: 'Succeeded' | 'Warning' | 'Failed'; error: SetupError | null } | undefined;
   const stream = upload.open();

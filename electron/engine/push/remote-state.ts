@@ -14,6 +14,20 @@ const MARK = '\u0001ASR-PUSH-FILE ';
 
 const commandKey = (name: string): string => `command:${name}`;
 
+/** The server's side of readRemoteFiles: POSIX sh, head -c and command -v only. */
+export function remoteReadScript(files: readonly string[], commands: readonly string[]): string {
+  return [
+    ...files.map(
+      (file) =>
+        `if [ -r ${shellQuote(file)} ]; then printf '${MARK}%s\\n' ${shellQuote(file)}; head -c 65536 ${shellQuote(file)}; echo; fi`,
+    ),
+    ...commands.map(
+      (name) =>
+        `if command -v ${shellQuote(name)} >/dev/null 2>&1; then printf '${MARK}%s\\n' ${shellQuote(commandKey(name))}; fi`,
+    ),
+  ].join('; ');
+}
+
 /**
  * Reads several small files in one round trip; a missing file is absent from the result. `commands` are
  * looked up on the server's PATH in the same round trip: one found is present as `command:<name>`.
@@ -24,17 +38,7 @@ export async function readRemoteFiles(
   files: readonly string[],
   commands: readonly string[] = [],
 ): Promise<Map<string, string>> {
-  const script = [
-    ...files.map(
-      (file) =>
-        `if [ -r ${shellQuote(file)} ]; then printf '${MARK}%s\\n' ${shellQuote(file)}; head -c 65536 ${shellQuote(file)}; echo; fi`,
-    ),
-    ...commands.map(
-      (name) =>
-        `if command -v ${shellQuote(name)} >/dev/null 2>&1; then printf '${MARK}%s\\n' ${shellQuote(commandKey(name))}; fi`,
-    ),
-  ].join('; ');
-  const run = await ssh.exec(`${sudo}sh -c ${shellQuote(script)}`);
+  const run = await ssh.exec(`${sudo}sh -c ${shellQuote(remoteReadScript(files, commands))}`);
   const found = new Map<string, string>();
   let current: string | undefined;
   let lines: string[] = [];
