@@ -404,8 +404,12 @@ find_release() {
   for file in "$source_dir"/Microsoft-ASR_UA_*_release.tar.gz; do
     [ -f "$file" ] || continue
     name=${file##*/}
-    parsed=$(printf '%s\n' "$name" | sed -nE \
-      's/^Microsoft-ASR_UA_([0-9]{1,5}\.[0-9]{1,5}\.[0-9]{1,5}\.[0-9]{1,5})_([A-Za-z0-9.-]+)_GA_[0-9]{2}(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[0-9]{4}_release\.tar\.gz$/\1 \2/p')
+    # grep -E checks the whole name; sed then takes it apart with basic expressions only (RHEL 6's sed 4.2.1
+    # has no documented -E).
+    printf '%s\n' "$name" | grep -Eq \
+      '^Microsoft-ASR_UA_[0-9]{1,5}\.[0-9]{1,5}\.[0-9]{1,5}\.[0-9]{1,5}_[A-Za-z0-9.-]+_GA_[0-9]{2}(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[0-9]{4}_release\.tar\.gz$' ||
+      continue
+    parsed=$(printf '%s\n' "$name" | sed -n 's/^Microsoft-ASR_UA_\([0-9.]*\)_\([A-Za-z0-9.-]*\)_GA_.*$/\1 \2/p')
     [ -n "$parsed" ] || continue
     file_version=${parsed%% *}
     file_label=$(printf '%s' "${parsed#* }" | tr '[:lower:]' '[:upper:]')
@@ -456,7 +460,7 @@ run_json() {
   code=$?
   set -e
   result=$(grep '^{"type":"result"' "$output" | tail -n 1 || true)
-  status=$(printf '%s\n' "$result" | sed -nE 's/.*"status":"([A-Za-z]+)".*/\1/p')
+  status=$(printf '%s\n' "$result" | sed -n 's/.*"status":"\([A-Za-z]*\)".*/\1/p')
   if [ "$code" -eq 0 ]; then
     if [ "$status" = Warning ]; then
       say "$what finished with warnings; see its log in $LOG_DIR."

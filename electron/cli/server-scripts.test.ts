@@ -7,6 +7,7 @@ import { remoteReadScript } from '../engine/push/remote-state';
 import { writeReleaseScripts } from '../engine/install/configurator-launcher';
 import { initScriptText } from '../engine/install/sysv-init-script';
 import { Scratch } from '../engine/test-support/fixtures';
+import { TOP } from '../engine/test-support/run-cli';
 import { installScript } from './release-install-script';
 
 // What runs on a server must run with the oldest tools of the seed's systems: POSIX sh (dash; bash 3.2 and 4.1,
@@ -63,6 +64,27 @@ describe('scripts that run on servers', () => {
     expect(check.error, 'shellcheck is not installed (.ci/run installs it)').toBeUndefined();
     expect(check.stdout, check.stdout).toBe('');
     expect(check.status).toBe(0);
+  });
+});
+
+// What the oldest tools lack, by name: RHEL 6's sed 4.2.1 documents no -E, coreutils 8.4 has no realpath and no
+// sync -f, tar 1.23 no --zstd, util-linux 2.17's flock spells its long options differently.
+const TOO_NEW: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\bsed\s+-[a-zA-Z]*[Er]/, 'sed -E/-r'],
+  [/\brealpath\b/, 'realpath'],
+  [/\bsync\s+-f\b/, 'sync -f'],
+  [/\btar\b[^\n|]*(--zstd|-I)/, 'tar --zstd'],
+  [/\bflock\s+--/, 'flock --long-option'],
+];
+
+describe('server scripts use only what the oldest tools have', () => {
+  const all = {
+    ...scripts(),
+    'deploy/configmgr/install_linux.sh': fs.readFileSync(path.join(TOP, 'deploy/configmgr/install_linux.sh'), 'utf8'),
+  };
+  it.each(Object.keys(all))('%s', (name) => {
+    const text = all[name as keyof typeof all] ?? '';
+    expect(TOO_NEW.filter(([pattern]) => pattern.test(text)).map(([, what]) => what)).toEqual([]);
   });
 });
 
