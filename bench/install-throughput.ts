@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildPackage } from '../electron/engine/package/package-builder';
+import { runtimeLibraries } from '../electron/engine/package/runtime-libraries';
 import { median } from './bench-stats';
 
 // bench/install-throughput: the engine's verified install (the real CLI, silent, on a temp --root) beside
@@ -14,7 +15,9 @@ import { median } from './bench-stats';
 // The engine's time includes its durable commit (one syncfs before the install record); each workload is
 // also compared with `tar -xzf ... && sync -f`, the baseline that makes the same promise, and the commit's
 // own cost is read from the setup log.
-// Targets: (a) <= 0.8x GNU tar's time, (b) <= 1.5x, (c) <= 1.3x, engine peak RSS < 100 MB.
+// Each round also installs through the release's own loader and C library (as its ./install starts the engine):
+// that costs at most 5% more than node started directly.
+// Targets: (a) <= 0.8x GNU tar's time, (b) <= 1.5x, (c) <= 1.3x, engine peak RSS < 100 MB, loader <= 1.05x.
 // Usage: npm run build && npm run -s bench:install [-- --rounds 3 --work DIR --only abc]
 
 interface Measurement {
@@ -142,8 +145,10 @@ async function workload(
   const tarTimes: number[] = [];
   const tarSyncTimes: number[] = [];
   const engineTimes: number[] = [];
+  const loaderTimes: number[] = [];
   const commitTimes: number[] = [];
   let enginePeak = 0;
+  let loaderPeak = 0;
   let tarPeak = 0;
   for (let round = 0; round < rounds; round++) {
     const tarOut = path.join(baseDir, 'tar-out');
@@ -160,26 +165,20 @@ async function workload(
     tarSyncTimes.push((await measure('sh', ['-c', script, 'sh', tarOut, built.file])).seconds);
     fs.rmSync(tarOut, { recursive: true, force: true });
 
-    const root = path.join(baseDir, 'root');
-    fs.rmSync(root, { recursive: true, force: true });
-    fs.mkdirSync(path.join(root, 'etc'), { recursive: true });
-    fs.writeFileSync(path.join(root, 'etc', 'os-release'), OS_RELEASE);
-    execFileSync('sync');
-    // The CLI as npm run unified-agent and the release's ./install start it (see package.json): a small young
-    // generation keeps RSS flat, and two malloc arenas are enough for its threads.
-    const engine = await measure(
-      process.execPath,
-      ['--max-semi-space-size=1', cli, '-r', 'MS', '-v', 'VmWare', '-q', '--repository', repo, '--root', root],
-      { ...process.env, MALLOC_ARENA_MAX: '2' },
-    );
-    engineTimes.push(engine.seconds);
-    enginePeak = Math.max(enginePeak, engine.peakRssMb);
-    const commit = durableCommitMs(root);
-    if (commit !== undefined) commitTimes.push(commit);
-    const installed = countFiles(path.join(root, 'usr', 'local', 'ASR'), ['.asrsetup', 'Vx', 'uninstall.sh']);
-    if (installed !== expectedFiles)
-      throw new Error(`(${name}) the engine installed ${installed} files, expected ${expectedFiles}`);
-    fs.rmSync(root, { recursive: true, force: true });
+    // The engine as npm run unified-agent starts it, and as the release's ./install does (through the loader
+    // and libraries it ships), taking turns at going first.
+    const ways = round % 2 === 0 ? (['direct', 'loader'] as const) : (['loader', 'direct'] as const);
+    for (const way of ways) {
+      const measured = await installOnce(baseDir, repo, way, expectedFiles, name);
+      if (way === 'direct') {
+        engineTimes.push(measured.seconds);
+        enginePeak = Math.max(enginePeak, measured.peakRssMb);
+        if (measured.commitMs !== undefined) commitTimes.push(measured.commitMs);
+      } else {
+        loaderTimes.push(measured.seconds);
+        loaderPeak = Math.max(loaderPeak, measured.peakRssMb);
+      }
+    }
   }
   const ratio = median(engineTimes) / median(tarTimes);
   const syncedRatio = median(engineTimes) / median(tarSyncTimes);
@@ -193,9 +192,72 @@ async function workload(
       `    engine install median ${median(engineTimes).toFixed(2)} s  (peak RSS ${enginePeak.toFixed(0)} MB, every file sha256-verified; durable commit ${commit})`,
       `    ratio engine/tar ${ratio.toFixed(2)}x (target <= ${target}x: ${verdict(ratio <= target)}); engine/(tar && sync -f) ${syncedRatio.toFixed(2)}x (${verdict(syncedRatio <= target)})`,
       `    peak memory ${verdict(enginePeak < 100)} (< 100 MB)`,
+      `    through the release's loader and libraries: median ${median(loaderTimes).toFixed(2)} s (peak RSS ${loaderPeak.toFixed(0)} MB); loader/direct ${(median(loaderTimes) / median(engineTimes)).toFixed(3)}x (target <= 1.05x: ${verdict(median(loaderTimes) / median(engineTimes) <= 1.05)})`,
       '',
     ].join('\n'),
   );
+}
+
+/** The C library the release ships beside node (bench:install starts this node through it, as ./install does). */
+const releaseLib = path.join(work, 'release-lib');
+
+function prepareReleaseLib(): void {
+  const libraries = runtimeLibraries(fs.realpathSync(process.execPath));
+  fs.rmSync(releaseLib, { recursive: true, force: true });
+  fs.mkdirSync(releaseLib, { recursive: true });
+  let bytes = 0;
+  for (const file of [...(libraries.loader ? [libraries.loader] : []), ...libraries.libraries]) {
+    fs.copyFileSync(file.source, path.join(releaseLib, file.name));
+    bytes += fs.statSync(file.source).size;
+  }
+  const gzipped = execFileSync('sh', ['-c', 'tar -cf - -C "$1" . | gzip -6 | wc -c', 'sh', releaseLib], {
+    encoding: 'utf8',
+  });
+  process.stdout.write(
+    `release's C library: ${libraries.libraries.length} libraries and the loader, ${(bytes / 1e6).toFixed(1)} MB (${(Number(gzipped) / 1e6).toFixed(1)} MB gzip -6)\n`,
+  );
+}
+
+/** One install of the workload's package into a fresh root: directly (node) or through the release's loader. */
+async function installOnce(
+  baseDir: string,
+  repo: string,
+  way: 'direct' | 'loader',
+  expectedFiles: number,
+  name: string,
+): Promise<Measurement & { readonly commitMs: number | undefined }> {
+  const root = path.join(baseDir, 'root');
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.mkdirSync(path.join(root, 'etc'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'etc', 'os-release'), OS_RELEASE);
+  execFileSync('sync');
+  // The CLI as npm run unified-agent and the release's ./install start it (see package.json): a small young
+  // generation keeps RSS flat, and two malloc arenas are enough for its threads.
+  const nodeArgs = [
+    '--max-semi-space-size=1',
+    cli,
+    '-r',
+    'MS',
+    '-v',
+    'VmWare',
+    '-q',
+    '--repository',
+    repo,
+    '--root',
+    root,
+  ];
+  const loader = path.join(releaseLib, 'ld-linux-x86-64.so.2');
+  const [command, commandArgs] =
+    way === 'direct'
+      ? [process.execPath, nodeArgs]
+      : [loader, ['--library-path', releaseLib, fs.realpathSync(process.execPath), ...nodeArgs]];
+  const measured = await measure(command, commandArgs, { ...process.env, MALLOC_ARENA_MAX: '2' });
+  const commitMs = durableCommitMs(root);
+  const installed = countFiles(path.join(root, 'usr', 'local', 'ASR'), ['.asrsetup', 'Vx', 'uninstall.sh']);
+  if (installed !== expectedFiles)
+    throw new Error(`(${name}) the engine (${way}) installed ${installed} files, expected ${expectedFiles}`);
+  fs.rmSync(root, { recursive: true, force: true });
+  return { ...measured, commitMs };
 }
 
 async function main(): Promise<void> {
@@ -204,6 +266,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `install-throughput: work folder ${work}, ${os.cpus().length} cores, Node ${process.versions.node}\n`,
   );
+  prepareReleaseLib();
   if (only.includes('a')) {
     const disk = path.join(work, 'disk');
     fs.mkdirSync(disk, { recursive: true });
