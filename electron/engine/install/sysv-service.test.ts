@@ -32,7 +32,7 @@ const spec = {
 };
 
 /** A live layout ("/") whose /etc is a temp folder laid out as `kind` has it. */
-function liveSystem(kind: 'debian' | 'rhel' | 'none'): { layout: SystemLayout; etc: string } {
+function liveSystem(kind: 'debian' | 'rhel' | 'suse' | 'none'): { layout: SystemLayout; etc: string } {
   const etc = path.join(scratch.path(kind), 'etc');
   const levels = ['0', '1', '2', '3', '4', '5', '6'];
   if (kind === 'debian')
@@ -43,6 +43,9 @@ function liveSystem(kind: 'debian' | 'rhel' | 'none'): { layout: SystemLayout; e
       fs.mkdirSync(path.join(etc, dir), { recursive: true });
     fs.symlinkSync('rc.d/init.d', path.join(etc, 'init.d'));
   }
+  if (kind === 'suse')
+    for (const dir of ['init.d', ...levels.map((l) => `init.d/rc${l}.d`)])
+      fs.mkdirSync(path.join(etc, dir), { recursive: true });
   if (kind === 'none') fs.mkdirSync(path.join(etc, 'init.d'), { recursive: true });
   return { layout: { ...systemLayout('linux', undefined), etcDir: etc }, etc };
 }
@@ -244,6 +247,27 @@ describe('RHEL/CentOS/OL 6 and SLES 11 (chkconfig)', () => {
     runner.calls.length = 0;
     await removeService(await captureService(spec.name, ctx), ctx);
     expect(runner.calls).toContainEqual(['/sbin/chkconfig', '--del', 'asr-mobility']);
+  });
+});
+
+describe('SLES 11 (its runlevels in /etc/init.d/rcN.d)', () => {
+  it('finds the links chkconfig made there, and puts them back exactly on undo', async () => {
+    const { layout, etc } = liveSystem('suse');
+    const script = path.join(etc, 'init.d', 'asr-mobility');
+    fs.writeFileSync(script, `#!/bin/sh\n${SCRIPT_MARKER}\n# old\n`, { mode: 0o755 });
+    fs.symlinkSync('../asr-mobility', path.join(etc, 'init.d/rc3.d/S05asr-mobility'));
+    fs.symlinkSync('../asr-mobility', path.join(etc, 'init.d/rc3.d/K01asr-mobility'));
+    const ctx = context(layout, recordingRunner(scripted([0])), { chkconfig: '/sbin/chkconfig' });
+    const snapshot = await captureService(spec.name, ctx);
+    expect(snapshot.previousLinks.map((l) => path.relative(etc, l.path))).toEqual([
+      'init.d/rc3.d/K01asr-mobility',
+      'init.d/rc3.d/S05asr-mobility',
+    ]);
+    expect(snapshot.wasEnabled).toBe(true);
+    await registerService(spec, '/usr/local/ASR', snapshot, ctx);
+    fs.rmSync(path.join(etc, 'init.d/rc3.d/S05asr-mobility'));
+    await restoreService(snapshot, ctx);
+    expect(fs.readdirSync(path.join(etc, 'init.d/rc3.d')).sort()).toEqual(['K01asr-mobility', 'S05asr-mobility']);
   });
 });
 
