@@ -103,7 +103,8 @@ function configureSysv(root: string): void {
   for (const level of ['0', '1', '2', '3', '4', '5', '6', 'S']) {
     const dir = inRoot(root, `/etc/rc${level}.d`);
     if (!fs.existsSync(dir)) continue;
-    for (const entry of fs.readdirSync(dir)) if (/^[SK]\d\d/.test(entry)) fs.rmSync(path.join(dir, entry), { force: true });
+    for (const entry of fs.readdirSync(dir))
+      if (/^[SK]\d\d/.test(entry)) fs.rmSync(path.join(dir, entry), { force: true });
   }
   // insserv's order files, should this host have any, would name scripts no link starts any more.
   for (const entry of fs.readdirSync(inRoot(root, '/etc/init.d')))
