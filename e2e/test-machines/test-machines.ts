@@ -308,3 +308,14 @@ export async function startFleet(specs: readonly MachineSpec[], options: FleetOp
     throw error;
   }
 }
+
+/** A fleet of one: the machine and the fleet to tear down. */
+export async function startMachine(
+  spec: MachineSpec = {},
+  options: FleetOptions = {},
+): Promise<{ readonly fleet: Fleet; readonly machine: TestMachine }> {
+  const fleet = await startFleet([spec], options);
+  const machine = fleet.machines[0];
+  if (!machine) throw new Error('a fleet of one booted no machine');
+  return { fleet, machine };
+}

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceConfigServer } from '../../e2e/config-server/reference-config-server';
 import {
-  startFleet,
+  startMachine,
   testMachinesUnavailable,
   type Fleet,
   type TestMachine,
@@ -64,10 +64,7 @@ beforeAll(async () => {
   const root = busyboxRoot();
   fs.mkdirSync(path.join(root, RELEASE.slice(1)));
   execFileSync('tar', ['-xzf', release.file, '-C', path.join(root, RELEASE.slice(1))]);
-  fleet = await startFleet([{ init: { busyboxRoot: root } }]);
-  const first = fleet.machines[0];
-  if (!first) throw new Error('no machine');
-  machine = first;
+  ({ fleet, machine } = await startMachine({ init: { busyboxRoot: root } }));
 }, 300_000);
 
 afterAll(async () => {

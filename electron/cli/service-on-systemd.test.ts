@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../shared/job-events';
 import {
-  startFleet,
+  startMachine,
   testMachinesUnavailable,
   type Fleet,
   type TestMachine,
@@ -76,10 +76,7 @@ beforeAll(async () => {
   await packAgentRelease('9.61.0.0', path.join(TOP, 'assets', 'sample-agent'));
   await packAgentRelease('9.62.0.0', path.join(TOP, 'assets', 'sample-agent'));
   await packAgentRelease('9.63.0.0', brokenAgent(scratch));
-  fleet = await startFleet([{}]);
-  const first = fleet.machines[0];
-  if (!first) throw new Error('no machine');
-  machine = first;
+  ({ fleet, machine } = await startMachine());
 }, 300_000);
 
 afterAll(async () => {

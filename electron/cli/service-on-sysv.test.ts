@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushEvent } from '../../shared/push-events';
 import { startReferenceConfigServer } from '../../e2e/config-server/reference-config-server';
 import {
-  startFleet,
+  startMachine,
   testMachinesUnavailable,
   type Fleet,
   type TestMachine,
@@ -79,12 +79,11 @@ beforeAll(async () => {
   key = path.join(scratch.path('ssh'), 'id_ed25519');
   fs.mkdirSync(path.dirname(key), { mode: 0o700 });
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
-  fleet = await startFleet([
-    { init: 'sysv', osRelease: DEBIAN7, authorizedKeys: [fs.readFileSync(`${key}.pub`, 'utf8')] },
-  ]);
-  const first = fleet.machines[0];
-  if (!first) throw new Error('no machine');
-  machine = first;
+  ({ fleet, machine } = await startMachine({
+    init: 'sysv',
+    osRelease: DEBIAN7,
+    authorizedKeys: [fs.readFileSync(`${key}.pub`, 'utf8')],
+  }));
 }, 300_000);
 
 afterAll(async () => {
