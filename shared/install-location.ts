@@ -64,6 +64,13 @@ export function locationReason(problem: LocationProblem): string {
   }
 }
 
+/** INSTALL_LOCATION_INVALID's remedy, with an example path of the platform the install is on. */
+export function locationRemedy(platform: PathPlatform): string {
+  const example =
+    platform === 'win32' ? 'C:\\Program Files (x86)\\Microsoft Azure Site Recovery or D:\\ASR' : '/usr/local/ASR';
+  return `Choose an absolute path to a new or empty folder outside the system folders, for example ${example}.`;
+}
+
 function refused(problem: LocationProblem): LocationCheck {
   return { ok: false, reason: locationReason(problem), problem };
 }

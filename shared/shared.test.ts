@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CATALOG, ERROR_CODES, setupError } from './error-catalog';
 import { exitCodesFor, exitCodeStyleFor } from './exit-codes';
-import { checkInstallLocationText } from './install-location';
+import { checkInstallLocationText, locationRemedy } from './install-location';
 import { compareAgentVersions, packageFileName, parseAgentVersion, parsePackageName } from './package-name';
 import { PACKAGE_LABELS, SUPPORT_MATRIX, supportRowByLabel, supportRowFor } from './support-matrix';
 
@@ -150,6 +150,9 @@ describe('install location text', () => {
     [`/opt/${'é'.repeat(100)}`, true],
     [`/opt/${'é'.repeat(101)}`, false],
     ['/opt/asr\uFFFD', false],
+    // The release's loader reads its library path as a list split at : and ;.
+    ['/opt/a:b/ASR', false],
+    ['/opt/a;b', false],
   ])('linux %j -> %s', (value, ok) => {
     expect(checkInstallLocationText(value, 'linux').ok).toBe(ok);
   });
@@ -164,6 +167,18 @@ describe('install location text', () => {
     ['C:\\a|b', false],
   ])('windows %j -> %s', (value, ok) => {
     expect(checkInstallLocationText(value, 'win32').ok).toBe(ok);
+  });
+
+  it("says the remedy with the platform's own example path", () => {
+    expect(locationRemedy('win32')).toMatch(
+      /for example C:\\Program Files \(x86\)\\Microsoft Azure Site Recovery or D:\\ASR\.$/,
+    );
+    expect(locationRemedy('win32')).not.toContain('/usr/local');
+    expect(locationRemedy('linux')).toMatch(/for example \/usr\/local\/ASR\.$/);
+    expect(checkInstallLocationText('/opt/a:b', 'linux')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/list separators/),
+    });
   });
 
   it('names the over-long folder name and the invalid text', () => {

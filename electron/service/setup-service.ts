@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseCsEndpoint } from '../../shared/cs-endpoint';
 import { setupError } from '../../shared/error-catalog';
-import { checkInstallLocationText } from '../../shared/install-location';
+import { checkInstallLocationText, locationRemedy } from '../../shared/install-location';
 import type {
   ElevationMode,
   EventChannels,
@@ -187,7 +187,10 @@ function setupHandlers(
       // The renderer's one path: checked here as the CLI checks it, before any child is started (the
       // elevated child checks it again in its own preflight).
       const location = checkInstallLocationText(options.installLocation, deps.probe.platform);
-      if (!location.ok) throw new IpcError(setupError('INSTALL_LOCATION_INVALID', location.reason));
+      if (!location.ok)
+        throw new IpcError(
+          setupError('INSTALL_LOCATION_INVALID', location.reason, locationRemedy(deps.probe.platform)),
+        );
       return jobs.start('install', deps.scripts.unifiedAgent, [
         '-r',
         options.role,

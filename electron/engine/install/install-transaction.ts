@@ -3,7 +3,6 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { setupError } from '../../../shared/error-catalog';
 import { syncDirectory, writeFileAtomic } from '../system/atomic-file';
-import { describeFlush, flushToDisk } from '../system/disk-flush';
 import { planJournal, settleJournal, TRANSACTION_MARKER, writeJournal, type InstallJournal } from './install-journal';
 import { writeInstallRecord, type InstallRecord } from './install-record';
 import type { JobOutcome, JobRecorder } from '../log/job-recorder';
@@ -26,6 +25,7 @@ import { recordVxVersion } from './vx-version';
 import { cancelledError, extractFailure, JobFailure } from './job-failure';
 import { runComponents } from './components';
 import { restoreLabels } from './selinux-labels';
+import { flushPayload } from './payload-flush';
 import { writeReleaseScripts } from './configurator-launcher';
 import { writeInstalledFiles } from './installed-files';
 import type { EngineDeps, InstallRequest } from './install-job';
@@ -167,6 +167,7 @@ export class InstallTransaction {
     await this.stopServices(step, setup);
     this.checkCancelled();
     await this.moveIntoPlace(step);
+    flushPayload(job, step, this.hostLocation);
     const verb =
       report.mode === 'fresh'
         ? 'installed'
@@ -264,11 +265,6 @@ export class InstallTransaction {
         `${JSON.stringify(agentConfig, null, 2)}\n`,
         0o644,
       );
-      // Durable commit: the new files reach the disk before the record that says they are installed.
-      const flushed = flushToDisk(this.hostLocation);
-      // A fallback is worth an admin's notice (it flushed more, or took longer); the usual syncfs is a detail.
-      if (flushed.method === 'syncfs') job.detail(describeFlush(flushed));
-      else job.note('info', describeFlush(flushed));
       writeInstallRecord(this.layout.recordFile, record);
       recordVxVersion(this.layout, record, readRegistrationStatus(this.hostLocation));
     } catch (error) {

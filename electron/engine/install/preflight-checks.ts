@@ -1,3 +1,4 @@
+import { locationRemedy } from '../../../shared/install-location';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lstatOrUndefined } from '../system/atomic-file';
@@ -203,7 +204,7 @@ export function checkLocation(
   installed: InstallRecord | undefined,
 ): { error?: SetupError; message: string; mode: InstallMode } {
   const hostLocation = layout.hostPath(location);
-  const invalid = (message: string, remedy?: string) => ({
+  const invalid = (message: string, remedy = locationRemedy(layout.platform)) => ({
     error: setupError('INSTALL_LOCATION_INVALID', message, remedy),
     message,
     mode: 'fresh' as InstallMode,
@@ -289,7 +290,11 @@ export function checkDisk(layout: SystemLayout, installLocation: string, manifes
     return {
       check: failed(
         'disk',
-        setupError('INSTALL_LOCATION_INVALID', `cannot measure free space at ${where}: ${(error as Error).message}`),
+        setupError(
+          'INSTALL_LOCATION_INVALID',
+          `cannot measure free space at ${where}: ${(error as Error).message}`,
+          locationRemedy(layout.platform),
+        ),
       ),
     };
   }

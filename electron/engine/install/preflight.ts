@@ -1,5 +1,5 @@
 import { setupError, type SetupError } from '../../../shared/error-catalog';
-import { checkInstallLocationText } from '../../../shared/install-location';
+import { checkInstallLocationText, locationRemedy } from '../../../shared/install-location';
 import { readInstallRecord, RecordError, type InstallRecord } from './install-record';
 import type { DetectedOs } from '../system/os-detect';
 import type { LocatedPackage } from '../package/package-locate';
@@ -88,7 +88,9 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
   let installLocation = requested;
   let mode: InstallMode = 'fresh';
   if (!text.ok) {
-    checks.push(failed('location', setupError('INSTALL_LOCATION_INVALID', text.reason)));
+    checks.push(
+      failed('location', setupError('INSTALL_LOCATION_INVALID', text.reason, locationRemedy(layout.platform))),
+    );
   } else {
     installLocation = text.path;
     const location = checkLocation(layout, installLocation, installed);

@@ -10,16 +10,14 @@ import {
   removeService,
   restoreService,
   stopForReplacement,
-  windowsBinPath,
-  type ServiceSnapshot,
 } from './service-registration';
 import { systemdUnitText } from './systemd-unit';
 import { systemLayout, type SystemLayout } from '../system/system-layout';
 import { fakeProbe, makeRoot, Scratch } from '../test-support/fixtures';
 
 // The agent service across a transaction, on each kind of system: under --root (written, never started), a
-// live system with systemd (captured, stopped, restarted on the new files, and put back exactly on undo), and
-// Windows (sc.exe); SysV init is in sysv-service.test.ts. A recording runner stands in for systemctl and sc.exe
+// live system with systemd (captured, stopped, restarted on the new files, and put back exactly on undo); SysV
+// init is in sysv-service.test.ts, Windows in windows-service.test.ts. A recording runner stands in for systemctl and sc.exe
 // and answers what the test says.
 
 const scratch = new Scratch();
@@ -278,137 +276,6 @@ describe('a live system with systemd', () => {
     const ctx = context(liveLayoutIn(dir), runner, true);
     expect(await stopForReplacement(await captureService(spec.name, ctx), ctx)).toMatch(
       /systemctl stop asr-mobility.service exited with code 1/,
-    );
-  });
-});
-
-describe('Windows', () => {
-  const installLocation = 'C:\\Program Files (x86)\\Microsoft Azure Site Recovery';
-  const binPath = '"C:\\Program Files (x86)\\Microsoft Azure Site Recovery\\bin\\svagentsd" --config "etc/my conf"';
-  const oldConfig =
-    'SERVICE_NAME: asr-mobility\n        START_TYPE         : 3   DEMAND_START\n        BINARY_PATH_NAME   : C:\\old\\svagentsd.exe\n        DISPLAY_NAME       : Old Mobility service';
-
-  it('fresh install: creates and starts the service with sc.exe (argv only); an undo stops and deletes it', async () => {
-    let exists = false;
-    const runner = recordingRunner((_command, args) => {
-      if (args[0] === 'query')
-        return exists ? { output: 'STATE              : 1  STOPPED', code: 0 } : { kind: 'exited', code: 1060 };
-      if (args[0] === 'create') exists = true;
-      return { kind: 'exited', code: 0 };
-    });
-    const ctx = context(systemLayout('win32', undefined), runner, false, 'win32');
-    const snapshot = await captureService(spec.name, ctx);
-    expect(snapshot).toMatchObject({ managed: true, existed: false, windowsConfig: null });
-    runner.calls.length = 0;
-    const outcome = await registerService(spec, installLocation, snapshot, ctx);
-    expect(outcome.status).toBe('Succeeded');
-    expect(runner.calls).toEqual([
-      [
-        'sc.exe',
-        'create',
-        'asr-mobility',
-        'binPath=',
-        binPath,
-        'start=',
-        'auto',
-        'DisplayName=',
-        'Azure Site Recovery Mobility service',
-      ],
-      ['sc.exe', 'start', 'asr-mobility'],
-    ]);
-    runner.calls.length = 0;
-    await quiesceForUndo(snapshot, ctx);
-    await restoreService(snapshot, ctx);
-    expect(runner.calls).toEqual([
-      ['sc.exe', 'stop', 'asr-mobility'],
-      ['sc.exe', 'query', 'asr-mobility'],
-      ['sc.exe', 'query', 'asr-mobility'],
-      ['sc.exe', 'delete', 'asr-mobility'],
-    ]);
-  });
-
-  it('upgrade: waits for the running service to stop, reconfigures instead of creating; an undo puts its old configuration back and starts it', async () => {
-    let polls = 0;
-    const runner = recordingRunner((_command, args) => {
-      if (args[0] === 'qc') return { output: oldConfig, code: 0 };
-      if (args[0] === 'query')
-        return { output: `STATE              : ${polls++ < 2 ? '4  RUNNING' : '1  STOPPED'}`, code: 0 };
-      return { kind: 'exited', code: 0 };
-    });
-    const ctx = context(systemLayout('win32', undefined), runner, false, 'win32');
-    const snapshot: ServiceSnapshot = await captureService(spec.name, ctx);
-    expect(snapshot).toMatchObject({
-      existed: true,
-      wasActive: true,
-      windowsConfig: { binPath: 'C:\\old\\svagentsd.exe', startType: 'demand', displayName: 'Old Mobility service' },
-    });
-    runner.calls.length = 0;
-    expect(await stopForReplacement(snapshot, ctx)).toBeUndefined();
-    // sc stop only asks: setup polls until the service reports STOPPED before it touches the files.
-    expect(runner.calls).toEqual([
-      ['sc.exe', 'stop', 'asr-mobility'],
-      ['sc.exe', 'query', 'asr-mobility'],
-      ['sc.exe', 'query', 'asr-mobility'],
-    ]);
-    runner.calls.length = 0;
-    await registerService(spec, installLocation, snapshot, ctx);
-    expect(runner.calls).toEqual([
-      ['sc.exe', 'config', 'asr-mobility', 'binPath=', binPath, 'start=', 'auto'],
-      ['sc.exe', 'start', 'asr-mobility'],
-    ]);
-    runner.calls.length = 0;
-    expect(await restoreService(snapshot, ctx)).toEqual([]);
-    expect(runner.calls).toEqual([
-      ['sc.exe', 'query', 'asr-mobility'],
-      ['sc.exe', 'config', 'asr-mobility', 'binPath=', 'C:\\old\\svagentsd.exe', 'start=', 'demand'],
-      ['sc.exe', 'start', 'asr-mobility'],
-    ]);
-  });
-
-  it('an undo recreates a service that the update removed', async () => {
-    const runner = recordingRunner((_command, args) =>
-      args[0] === 'qc'
-        ? { output: oldConfig, code: 0 }
-        : args[0] === 'query'
-          ? { kind: 'exited', code: 1060 }
-          : { kind: 'exited', code: 0 },
-    );
-    const ctx = context(systemLayout('win32', undefined), runner, false, 'win32');
-    const snapshot: ServiceSnapshot = {
-      name: 'asr-mobility',
-      platform: 'win32',
-      initSystem: 'systemd',
-      unitPath: null,
-      previousUnit: null,
-      previousLinks: [],
-      rcTool: null,
-      windowsConfig: { binPath: 'C:\\old\\svagentsd.exe', startType: 'auto', displayName: 'Old Mobility service' },
-      managed: true,
-      existed: true,
-      wasEnabled: true,
-      wasActive: true,
-    };
-    expect(await restoreService(snapshot, ctx)).toEqual([]);
-    expect(runner.calls).toEqual([
-      ['sc.exe', 'query', 'asr-mobility'],
-      [
-        'sc.exe',
-        'create',
-        'asr-mobility',
-        'binPath=',
-        'C:\\old\\svagentsd.exe',
-        'start=',
-        'auto',
-        'DisplayName=',
-        'Old Mobility service',
-      ],
-      ['sc.exe', 'start', 'asr-mobility'],
-    ]);
-  });
-
-  it('quotes arguments with spaces or quotes in the service command line', () => {
-    expect(windowsBinPath({ ...spec, args: ['--name', 'say "hi"'] }, 'C:\\ASR')).toBe(
-      'C:\\ASR\\bin\\svagentsd --name "say \\"hi\\""',
     );
   });
 });

@@ -13,6 +13,11 @@ const windowsConfigSchema = z.object({
   binPath: z.string(),
   startType: z.enum(['auto', 'demand', 'disabled', 'boot', 'system']),
   displayName: z.string(),
+  /** What a re-created service must keep (journals from before these were read have none). */
+  description: z._default(z.nullable(z.string()), null),
+  /** The FailureActions value as hex, and the program its "run" action runs. */
+  failureActions: z._default(z.nullable(z.string()), null),
+  failureCommand: z._default(z.nullable(z.string()), null),
 });
 
 export type WindowsServiceConfig = z.infer<typeof windowsConfigSchema>;
