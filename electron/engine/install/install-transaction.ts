@@ -11,7 +11,7 @@ import type { PreflightReport } from './preflight';
 import { ExtractError, type ExtractProgress } from '../package/extract-error';
 import { extractPackage } from '../package/safe-extract';
 import { extractPackageDirectory } from '../package/directory-package';
-import { PAYLOAD_ROOT, RUNTIME_ROOT } from '../package/package-manifest';
+import { PAYLOAD_ROOT } from '../package/package-manifest';
 import {
   captureService,
   registerService,
@@ -26,7 +26,7 @@ import { cancelledError, extractFailure, JobFailure } from './job-failure';
 import { runComponents } from './components';
 import { restoreLabels } from './selinux-labels';
 import { flushPayload } from './payload-flush';
-import { writeReleaseScripts } from './configurator-launcher';
+import { releaseFileTarget, writeReleaseScripts } from './configurator-launcher';
 import { writeInstalledFiles } from './installed-files';
 import type { EngineDeps, InstallRequest } from './install-job';
 import type { LocatedPackage } from '../package/package-locate';
@@ -132,11 +132,7 @@ export class InstallTransaction {
         await deps.failpoints.reach('mid-extract');
       }
     };
-    // A self-contained release's runtime goes with the agent, so its configurator runs without a checkout.
-    const placeExtra = (archivePath: string): string | undefined =>
-      archivePath === RUNTIME_ROOT || archivePath.startsWith(`${RUNTIME_ROOT}/`)
-        ? path.join(stagingDir, SETUP_DIR_NAME, archivePath)
-        : undefined;
+    const placeExtra = (archivePath: string): string | undefined => releaseFileTarget(stagingDir, archivePath);
     const common = {
       stagingDir,
       manifest: this.manifest,

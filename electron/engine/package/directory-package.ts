@@ -98,7 +98,8 @@ export async function extractPackageDirectory(
         continue;
       }
       // A file: opened without following links, hashed as it is copied, refused if it differs in any way.
-      if ((stat.mode & 0o7777) !== mode)
+      // Windows keeps no POSIX modes (Node reports 666 or 444): there the sha256 alone stands for the file.
+      if (process.platform !== 'win32' && (stat.mode & 0o7777) !== mode)
         throw new ExtractError(
           'invalid-package',
           `"${entryPath}" has mode ${(stat.mode & 0o7777).toString(8)}; the manifest says ${mode.toString(8)}`,

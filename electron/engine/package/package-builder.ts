@@ -171,7 +171,16 @@ export interface BuiltPackage {
   readonly payloadBytes: number;
 }
 
-export async function buildPackage(options: BuildPackageOptions): Promise<BuiltPackage> {
+interface PlannedPackage {
+  readonly label: string;
+  readonly date: Date;
+  readonly payload: readonly PlannedEntry[];
+  /** Payload and extras, in manifest (path) order. */
+  readonly entries: readonly PlannedEntry[];
+  readonly manifestText: string;
+}
+
+async function planPackage(options: Omit<BuildPackageOptions, 'outDir'>): Promise<PlannedPackage> {
   if (!supportRowByLabel(options.osLabel))
     throw new PackError(`--os "${options.osLabel}" is not a label of the support matrix`);
   const label = supportRowByLabel(options.osLabel)?.label ?? options.osLabel;
@@ -187,6 +196,31 @@ export async function buildPackage(options: BuildPackageOptions): Promise<BuiltP
     created: date.toISOString(),
     entries: entries.map((e) => e.tuple),
   });
+  return { label, date, payload, entries, manifestText };
+}
+
+/**
+ * A release laid out as a folder (what the Windows self-extractor holds, and what extracting a Linux release
+ * gives): the manifest, then every entry at its path, files with their modes. `dir` must not exist.
+ */
+export async function writeReleaseFolder(options: Omit<BuildPackageOptions, 'outDir'>, dir: string): Promise<void> {
+  const planned = await planPackage(options);
+  fs.mkdirSync(dir, { mode: 0o755 });
+  fs.writeFileSync(path.join(dir, MANIFEST_NAME), planned.manifestText, { mode: 0o644 });
+  for (const entry of planned.entries) {
+    const target = path.join(dir, ...entry.archivePath.split('/'));
+    const tuple = entry.tuple;
+    if (tuple[1] === 'd') fs.mkdirSync(target, { mode: tuple[2] });
+    else if (tuple[1] === 'l') fs.symlinkSync(tuple[3], target);
+    else {
+      fs.copyFileSync(entry.sourcePath, target);
+      fs.chmodSync(target, tuple[2]);
+    }
+  }
+}
+
+export async function buildPackage(options: BuildPackageOptions): Promise<BuiltPackage> {
+  const { label, date, payload, entries, manifestText } = await planPackage(options);
   fs.mkdirSync(options.outDir, { recursive: true });
   const file = path.join(options.outDir, packageFileName(options.agentVersion, label, date));
   const partial = `${file}.partial-${process.pid}`;

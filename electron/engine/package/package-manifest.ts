@@ -28,6 +28,9 @@ export const RELEASE_LIB_DIR = `${RUNTIME_ROOT}/lib`;
 export { RUNTIME_LOADER_NAME };
 export const RELEASE_LOADER = `${RELEASE_LIB_DIR}/${RUNTIME_LOADER_NAME}`;
 export const RELEASE_INSTALLER = 'install';
+/** The Windows release: its launcher (the seed's UnifiedAgent.exe) at the top, and Node's Windows runtime. */
+export const RELEASE_WINDOWS_LAUNCHER = 'UnifiedAgent.exe';
+export const RELEASE_WINDOWS_NODE = `${RUNTIME_ROOT}/node.exe`;
 export const MANIFEST_FORMAT = 'asr-agent-package/1';
 /** Large enough for a million entries; a bigger "manifest" is an attack on memory. */
 export const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
