@@ -71,10 +71,14 @@ export async function mustRun(argv: readonly string[], options: CommandOptions =
 }
 
 /** Synchronous and failure-tolerant: for the process 'exit' handler, where nothing asynchronous runs. */
-export function runCommandSync(argv: readonly string[], timeoutMs = 10_000): number | null {
+export function runCommandSync(
+  argv: readonly string[],
+  timeoutMs = 10_000,
+  env: NodeJS.ProcessEnv = TOOL_ENV,
+): number | null {
   const [file, ...args] = argv;
   if (file === undefined) return null;
-  const result = spawnSync(file, args, { env: TOOL_ENV, stdio: 'ignore', timeout: timeoutMs });
+  const result = spawnSync(file, args, { env, stdio: 'ignore', timeout: timeoutMs });
   return result.status;
 }
 

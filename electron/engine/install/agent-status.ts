@@ -79,7 +79,8 @@ async function serviceState(
   let args: string[];
   switch (backend) {
     case 'windows':
-      return 'unknown';
+      [command, args] = ['sc.exe', ['query', name]];
+      break;
     case 'systemd':
       [command, args] = ['systemctl', ['is-active', '--quiet', `${name}.service`]];
       break;
@@ -92,8 +93,20 @@ async function serviceState(
       return unreachable;
     }
   }
-  const outcome = await runner.run(command, args, { cwd: '/', env: scrubbedEnv({}), timeoutMs: 30_000 });
+  let output = '';
+  const outcome = await runner.run(command, args, {
+    cwd: layout.root,
+    env: scrubbedEnv({}),
+    timeoutMs: 30_000,
+    onOutput: (line) => (output += `${line}\n`),
+  });
   if (outcome.kind !== 'exited') return 'unknown';
+  if (backend === 'windows') {
+    // sc query: 1060 is "no such service"; otherwise its STATE says.
+    if (outcome.code === 1060) return 'absent';
+    if (outcome.code !== 0) return 'unknown';
+    return /STATE\s*:\s*\d+\s+(RUNNING|START_PENDING)/i.test(output) ? 'active' : 'inactive';
+  }
   // systemctl is-active: 0 or not; an LSB status: 0 running, 1-3 stopped (dead or not running), 4 unknown.
   if (outcome.code === 0) return 'active';
   return backend === 'sysv' && outcome.code > 3 ? 'unknown' : 'inactive';
