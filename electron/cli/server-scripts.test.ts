@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { gzipReceive, remoteInstallScript } from '../engine/push/push-host';
 import { remoteReadScript } from '../engine/push/remote-state';
 import { writeReleaseScripts } from '../engine/install/configurator-launcher';
+import { RELEASE_ENGINE, RELEASE_LOADER } from '../engine/package/package-manifest';
 import { initScriptText } from '../engine/install/sysv-init-script';
 import { Scratch } from '../engine/test-support/fixtures';
 import { TOP } from '../engine/test-support/run-cli';
@@ -24,7 +25,10 @@ const PUSH_ARGS = ['-d', '/usr/local/ASR', '-r', 'MS', '-v', 'VmWare', '-q', '--
 function scripts(): Record<string, string> {
   const tree = scratch.path('installed');
   fs.mkdirSync(tree);
-  writeReleaseScripts(tree, '/usr/local/ASR', { indexOf: () => 0 });
+  // A Linux release: the engine and the loader, no Windows launcher.
+  writeReleaseScripts(tree, '/usr/local/ASR', {
+    indexOf: (entry) => ([RELEASE_ENGINE, RELEASE_LOADER].includes(entry) ? 0 : -1),
+  });
   return {
     install: installScript({
       loader: true,
