@@ -22,6 +22,7 @@ const nodeBundles = [
   ['scripts/generate-error-docs.ts', 'dist/scripts/generate-error-docs.cjs'],
   ['bench/install-throughput.ts', 'dist/bench/install-throughput.cjs'],
   ['bench/push-install.ts', 'dist/bench/push-install.cjs'],
+  ['bench/windows-install.ts', 'dist/bench/windows-install.cjs'],
 ];
 
 await Promise.all(

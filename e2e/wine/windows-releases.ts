@@ -8,20 +8,12 @@ import * as path from 'node:path';
 
 export type WindowsPayload = 'sample' | 'failing-component' | 'dies-at-start';
 
-/** Builds the stand-in service once into `dir`; returns its path. */
-export function buildStandInService(dir: string): string {
+/** Builds the stand-in service once into `dir`; returns its path. `source` is for bundles, whose __dirname differs. */
+export function buildStandInService(dir: string, source = path.join(__dirname, 'stand-in-service.c')): string {
   const exe = path.join(dir, 'svagentsd.exe');
   fs.mkdirSync(dir, { recursive: true });
   if (!fs.existsSync(exe))
-    execFileSync('x86_64-w64-mingw32-gcc', [
-      '-O2',
-      '-s',
-      '-municode',
-      '-o',
-      exe,
-      path.join(__dirname, 'stand-in-service.c'),
-      '-ladvapi32',
-    ]);
+    execFileSync('x86_64-w64-mingw32-gcc', ['-O2', '-s', '-municode', '-o', exe, source, '-ladvapi32']);
   return exe;
 }
 
