@@ -102,6 +102,16 @@ export const ERROR_CATALOG_DE: Readonly<Record<ErrorCode, ErrorText>> = {
     remedy:
       'Prüfen Sie, ob der Server läuft, ob Adresse und SSH-Port stimmen und ob eine Firewall SSH von diesem Computer durchlässt (wie ASR-Push-Fehler 95117: der Quellcomputer ist nicht erreichbar).',
   },
+  PUSH_TIMEOUT: {
+    title: 'Der Server ist nicht innerhalb der Zeitgrenze fertig geworden',
+    remedy:
+      'Prüfen Sie den Server (Last, Datenträger, Netzwerk dorthin); sein Setup-Protokoll zeigt, wie weit er gekommen ist. Geben Sie ein längeres --host-timeout an, wenn er nur langsam ist.',
+  },
+  PUSH_NOT_STARTED: {
+    title: 'Die Verteilung wurde vor diesem Server angehalten',
+    remedy:
+      'Beheben Sie, was auf den oben genannten Servern fehlgeschlagen ist, und führen Sie denselben Befehl mit --resume ERGEBNISDATEI erneut aus, um nur die Server zu bearbeiten, bei denen es nicht gelungen ist.',
+  },
   PUSH_AUTH_FAILED: {
     title: 'Der Server hat die SSH-Anmeldedaten abgelehnt',
     remedy:

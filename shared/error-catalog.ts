@@ -119,6 +119,18 @@ export const ERROR_CATALOG = {
     remedy:
       'Check that the server is running, that its address and SSH port are right and that a firewall lets SSH through from this machine (as ASR push error 95117: the source machine is not reachable).',
   },
+  PUSH_TIMEOUT: {
+    outcome: 'failed',
+    title: 'The server did not finish within the time limit',
+    remedy:
+      'Check the server (its load, its disk, the network to it); its setup log says how far it got. Give a longer --host-timeout if it is only slow.',
+  },
+  PUSH_NOT_STARTED: {
+    outcome: 'failed',
+    title: 'The push stopped before this server',
+    remedy:
+      'Fix what failed on the servers named above, then run the same command again with --resume RESULTS-FILE to push only to the servers that did not succeed.',
+  },
   PUSH_AUTH_FAILED: {
     outcome: 'failed',
     title: 'The server refused the SSH credentials',

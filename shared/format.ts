@@ -28,3 +28,16 @@ export function escapeControls(text: string, options: { keepNewlines?: boolean; 
     )
     .join('\n');
 }
+
+/**
+ * Every string inside a value (an event, a status row) through escapeControls, newlines included: for what came
+ * from a server (its PRETTY_NAME, the steps and errors its installer reports) on its way to a terminal, JSON
+ * lines and a log, where escape sequences or a forged line must not reach.
+ */
+export function withoutControls<T>(value: T): T {
+  if (typeof value === 'string') return escapeControls(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => withoutControls(item)) as T;
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withoutControls(item)])) as T;
+  return value;
+}

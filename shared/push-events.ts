@@ -7,7 +7,8 @@ import type { JobEvent, StepStatus } from './job-events';
 export const PUSH_STEPS = ['connect', 'detect', 'copy', 'install', 'register'] as const;
 export type PushStep = (typeof PUSH_STEPS)[number];
 
-export type HostStatus = 'Succeeded' | 'Warning' | 'Unchanged' | 'Failed';
+/** NotStarted: a staged rollout stopped (a canary failed, or --max-failures was passed) before this server. */
+export type HostStatus = 'Succeeded' | 'Warning' | 'Unchanged' | 'Failed' | 'NotStarted';
 
 export interface HostResult {
   readonly host: string;
@@ -48,8 +49,8 @@ export type PushEvent =
       readonly error?: SetupError;
     };
 
-/** The push's status: Failed if any server failed, Warning if any ended in Warning, else Succeeded. */
+/** The push's status: Failed if any server failed or was not started, Warning if any ended in Warning, else Succeeded. */
 export function pushStatusOf(hosts: readonly HostResult[]): 'Succeeded' | 'Warning' | 'Failed' {
-  if (hosts.some((host) => host.status === 'Failed')) return 'Failed';
+  if (hosts.some((host) => host.status === 'Failed' || host.status === 'NotStarted')) return 'Failed';
   return hosts.some((host) => host.status === 'Warning') ? 'Warning' : 'Succeeded';
 }

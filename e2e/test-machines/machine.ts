@@ -9,7 +9,7 @@ import type { CgroupHierarchy, CgroupMode } from './host-cgroups';
 import { prepareMinimalRoot, prepareRoot } from './machine-root';
 import type { HostKey } from './machine-root';
 import { TOOL_ENV, mustRun, runCommand, runCommandSync } from './run-command';
-import type { ExecOptions, ExecResult, MachineSpec, TestMachine } from './test-machines';
+import type { ExecOptions, ExecResult, MachineSpec, TestMachine } from './machine-types';
 
 // One test machine: its root prepared on the fleet's tmpfs, its veth on the fleet's bridge, its cgroups, and
 // its systemd booted (and stopped) in namespaces of its own.

@@ -10,7 +10,12 @@ import type { JobOutcome } from '../engine/log/job-recorder';
 export type OutputMode = 'json' | 'tty' | 'plain' | 'silent';
 
 export interface ConsoleStreams {
-  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean; readonly columns?: number };
+  readonly stdout: {
+    write(text: string): unknown;
+    readonly isTTY?: boolean;
+    readonly columns?: number;
+    readonly rows?: number;
+  };
   readonly stderr: { write(text: string): unknown };
 }
 

@@ -4,69 +4,18 @@ import { setupError } from '../../shared/error-catalog';
 import { SETUP_VERSION } from '../../shared/product';
 import { untrustedArgument } from './trusted-arguments';
 import { systemLayout } from '../engine/system/system-layout';
-import { runRegistration, type ConfiguratorDeps } from '../engine/registration/registration-job';
+import { runRegistration } from '../engine/registration/registration-job';
 import { liveSystemProbe } from '../engine/system/system-probe';
-import { emitOutcome, emitResult, type ConsoleRenderer } from './cli-output';
-import { formatHelp, wantsHelp, wantsVersion, type OptionSpec } from './command-line';
-import type { CliEnvironment } from './unified-agent-cli';
+import { emitOutcome, emitResult } from './cli-output';
+import { formatHelp, wantsHelp, wantsVersion } from './command-line';
+import type { CliEnvironment } from './cli-environment';
 import { parseSubcommand, passphraseOption, readStdinThenProceed } from './subcommand';
 import { unregisterMain, wantsUnregister } from './unregister-cli';
+import { CONFIGURATOR_OPTIONS, configuratorDeps } from './configurator-options';
+
+export { CONFIGURATOR_OPTIONS, configuratorDeps } from './configurator-options';
 
 // UnifiedAgentConfigurator (Windows syntax) and UnifiedAgentConfigurator.sh (Linux syntax).
-
-export const CONFIGURATOR_OPTIONS: readonly OptionSpec[] = [
-  {
-    key: 'csEndpoint',
-    windows: ['/CSEndPoint'],
-    posix: ['-i', '--cs-endpoint'],
-    value: 'IP[:PORT]',
-    required: true,
-    description: 'Configuration server IP address, optionally with a port (10.0.0.5, 10.0.0.5:443, [fd00::5]:443)',
-  },
-  {
-    key: 'passphraseFile',
-    windows: ['/PassphraseFilePath'],
-    posix: ['-P', '--passphrase-file'],
-    value: 'FILE',
-    required: true,
-    description: 'File holding the configuration server passphrase ("-" reads it from standard input)',
-  },
-  {
-    key: 'installLocation',
-    windows: ['/InstallLocation'],
-    posix: ['-d', '--install-location'],
-    value: 'DIR',
-    description: 'Where the agent is installed (default: as recorded by setup)',
-  },
-  {
-    key: 'logDir',
-    windows: ['/LogDir'],
-    posix: ['--log-dir'],
-    value: 'DIR',
-    description: 'Folder for ASRUnifiedAgentConfigurator.log',
-  },
-  {
-    key: 'root',
-    windows: ['/Root'],
-    posix: ['--root'],
-    value: 'DIR',
-    description: 'Treat DIR as the system root, as rpm --root does',
-  },
-  {
-    key: 'json',
-    windows: ['/Json'],
-    posix: ['--json'],
-    description: 'Print one JSON event per line; the last line is the result',
-  },
-  { key: 'silent', windows: ['/Silent'], posix: ['-q', '--silent'], description: 'Print only the outcome' },
-  {
-    key: 'proceedOnStdin',
-    windows: ['/ProceedOnStdin'],
-    posix: ['--proceed-on-stdin'],
-    description:
-      'With -P -: log in at once, but check the agent and register only after a line "proceed" follows the passphrase on standard input (stdin closed without it: Cancelled, nothing registered); push-install overlaps the login with the install this way',
-  },
-];
 
 const USAGE = [
   'UnifiedAgentConfigurator /CSEndPoint IP[:PORT] /PassphraseFilePath FILE [/InstallLocation DIR] [/LogDir DIR] [/Root DIR] [/Json]',
@@ -157,14 +106,4 @@ export async function configuratorMain(args: readonly string[], cli: CliEnvironm
     configuratorDeps(cli, renderer),
   );
   return emitOutcome(renderer, outcome);
-}
-
-/** What the configurator's jobs (register, unregister) run with: this system, the console, Ctrl-C, the CS timeout. */
-export function configuratorDeps(cli: CliEnvironment, renderer: ConsoleRenderer): ConfiguratorDeps {
-  return {
-    probe: liveSystemProbe(),
-    emit: (event) => renderer.event(event),
-    signal: cli.signal,
-    timeoutMs: cli.env.ASRSETUP_CS_TIMEOUT_MS ? Number(cli.env.ASRSETUP_CS_TIMEOUT_MS) : undefined,
-  };
 }

@@ -9,7 +9,7 @@ import { emitResult } from './cli-output';
 import { parseSubcommand } from './subcommand';
 import { RELEASE_PACKAGE_DIR_OPTION, type OptionSpec } from './command-line';
 import { untrustedArgument } from './trusted-arguments';
-import { defaultRepository, type CliEnvironment } from './unified-agent-cli';
+import { defaultRepository, type CliEnvironment } from './cli-environment';
 
 // `UnifiedAgent --collect-diagnostics FILE` (/CollectDiagnostics FILE): the bundle support asks for.
 

@@ -14,7 +14,7 @@ import { formatFailure } from './cli-output';
 import { resultCodes } from '../../shared/exit-codes';
 import { formatHelp, parseCommandLine, wantsHelp, type OptionSpec } from './command-line';
 import { runEntry } from './run-entry';
-import type { CliEnvironment } from './unified-agent-cli';
+import type { CliEnvironment } from './cli-environment';
 
 // pack-agent: builds an agent package (manifest + payload, .tar.gz) from a payload folder.
 

@@ -1,67 +1,80 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { PUSH_INSTALL_OPTIONS } from './push-install-options';
-import { utils as sshUtils } from 'ssh2';
-import { AGENT_PLATFORMS, ROLES } from '../../shared/agent-kinds';
-import { parseCsEndpoint } from '../../shared/cs-endpoint';
 import { setupError, type SetupError } from '../../shared/error-catalog';
-import { checkInstallLocationText } from '../../shared/install-location';
-import { fingerprintOf, keyTypeOf, KnownHosts } from '../engine/push/known-hosts';
+import type { FleetRow } from '../../shared/fleet-status';
+import { readServerStatus } from '../engine/push/fleet-status';
+import { JumpPool } from '../engine/push/jump-hosts';
+import { keyTypeOf, fingerprintOf } from '../engine/push/known-hosts';
 import { ReleaseCatalog } from '../engine/push/release-catalog';
 import { PUSH_LOG_NAME, runPush } from '../engine/push/push-run';
-import { parseHostsFile, parseTarget, type PushTarget } from '../engine/push/push-targets';
-import { scanHostKey, type Credentials } from '../engine/push/ssh-connection';
+import type { PushTarget } from '../engine/push/push-targets';
+import { scanHostKey } from '../engine/push/ssh-connection';
 import { chooseOutputMode, formatFailure } from './cli-output';
+import { writeFleetStatus } from './fleet-status-output';
+import { ArgumentError, parsePushArguments, PassphraseNeeded, type PushArguments } from './push-install-arguments';
 import { PushConsole } from './push-output';
-import type { CliEnvironment } from './unified-agent-cli';
+import { askHidden } from './terminal-prompt';
+import type { CliEnvironment } from './cli-environment';
 
 // push-install: installs (and registers) the agent on many Linux servers over SSH, from an admin's machine,
-// without local privileges. Every argument is checked before any connection; invalid ones exit 2.
+// without local privileges; --status reads what a fleet has. Every argument is checked before any
+// connection; invalid ones exit 2.
 
-const USAGE = `push-install --hosts FILE | --host [USER@]HOST[:PORT] (repeatable)
-             [--user root] (--identity KEYFILE | --password-file FILE|-)
-             [--known-hosts FILE] [--accept-new-host-keys]
-             --repository DIR --role MS|MT --platform VmWare|Azure [--install-location DIR]
-             [--cs-endpoint IP[:PORT] --passphrase-file FILE|-]
-             [--parallel N] [--host-timeout SECONDS] [--log-dir DIR] [--json]
+const USAGE = `push-install SERVERS LOGIN --repository DIR --role MS|MT --platform VmWare|Azure [options]
+push-install SERVERS LOGIN --status [--repository DIR] [--json | --csv]
 
---repository holds self-contained releases (pack-agent ... --with-installer), one per OS label; each
-server's OS is detected on the server. Without --cs-endpoint the agent is only installed. A server already
-at that version, role and platform and registered with that CS is left Unchanged. Host keys are checked
-against --known-hosts (default ~/.ssh/known_hosts); an unknown key is refused unless --accept-new-host-keys,
-which records it; a changed key is always refused. Exit 0 when every server Succeeded, ended in Warning or
-was Unchanged; 1 when any failed; 2 for invalid arguments.
+SERVERS: --hosts FILE | --host [USER@]HOST[:PORT] (repeatable) | --inventory FILE [--limit PATTERN]
+LOGIN:   [--user USER] [--identity KEYFILE [--identity-passphrase-file FILE|-]] [--password-file FILE|-]
+         [--jump [USER@]HOST[:PORT] (repeatable, a chain)] [--ssh-config FILE|none]
+         [--known-hosts FILE] [--accept-new-host-keys]
+Install: [--install-location DIR] [--cs-endpoint IP[:PORT] --passphrase-file FILE|-]
+         [--canary N] [--max-failures N|P%] [--results FILE] [--resume FILE]
+         [--parallel N] [--host-timeout SECONDS] [--log-dir DIR] [--json]
+
+Servers are reached as the admin's OpenSSH reaches them: ~/.ssh/config and /etc/ssh/ssh_config (or
+--ssh-config FILE; none for neither) give each name its HostName, User, Port, IdentityFile, ProxyJump and
+known hosts; the command line wins. Keys come from ssh-agent (SSH_AUTH_SOCK), --identity, the config or
+~/.ssh/id_*; an encrypted key's passphrase from --identity-passphrase-file or, on a terminal, a prompt. The
+user is root unless given. --inventory reads an Ansible inventory (INI or YAML; ansible_host, ansible_user,
+ansible_port, ansible_ssh_private_key_file, ansible_become), --limit selects as ansible --limit does.
+--repository holds self-contained releases (pack-agent ... --with-installer), one per OS label. A server
+already at that version, role and platform and registered with that CS is left Unchanged. Host keys,
+jump hosts' too, are checked against the known hosts; an unknown key is refused unless
+--accept-new-host-keys (or StrictHostKeyChecking accept-new), which records it; a changed key is always
+refused. --canary N pushes to the first N servers first and stops if one fails; --max-failures starts no
+new server once more than N (or P% of them) failed; --results FILE keeps the results as servers finish;
+--resume FILE pushes only to those that did not succeed there. Exit 0 when every server Succeeded, ended
+in Warning or was Unchanged; 1 when any failed or was not started (--status: unreachable); 2 for invalid
+arguments.
 `;
-
-class ArgumentError extends Error {}
-
-function readSecret(file: string, what: string, stdin: () => Buffer): string {
-  let data: Buffer;
-  try {
-    data = file === '-' ? stdin() : fs.readFileSync(file);
-  } catch (error) {
-    throw new ArgumentError(`${what} ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  const text = data.toString('utf8').replace(/[\r\n]+$/, '');
-  if (text === '') throw new ArgumentError(`${what} ${file === '-' ? 'on standard input' : file} is empty`);
-  return text;
-}
-
-function pick<T extends string>(value: string | undefined, choices: readonly T[], option: string): T {
-  const found = choices.find((choice) => choice.toLowerCase() === (value ?? '').toLowerCase());
-  if (!found)
-    throw new ArgumentError(
-      `${option} ${value === undefined ? 'is required' : `"${value}" is not one of ${choices.join(', ')}`}`,
-    );
-  return found;
-}
 
 function defaultLogDir(env: NodeJS.ProcessEnv): string {
   if (process.geteuid?.() === 0) return '/var/log/ASRSetupLogs';
   const state = env.XDG_STATE_HOME ?? path.join(os.homedir(), '.local', 'state');
   return path.join(state, 'mobility-service-setup');
+}
+
+async function readArguments(args: readonly string[], cli: CliEnvironment): Promise<PushArguments> {
+  let stdinUsed = false;
+  const stdin = (): Buffer => {
+    if (stdinUsed)
+      throw new ArgumentError(
+        'only one of --password-file, --passphrase-file and --identity-passphrase-file can be - (standard input)',
+      );
+    stdinUsed = true;
+    return fs.readFileSync(0);
+  };
+  const home = cli.env.HOME || os.homedir();
+  const canAsk = process.stdin.isTTY === true && !args.includes('--json');
+  try {
+    return parsePushArguments(args, { env: cli.env, home, stdin, canAsk });
+  } catch (error) {
+    if (!(error instanceof PassphraseNeeded)) throw error;
+    const asked = await askHidden('Passphrase for the encrypted SSH key: ');
+    stdinUsed = false;
+    return parsePushArguments(args, { env: cli.env, home, stdin, canAsk: false, askedKeyPassphrase: asked });
+  }
 }
 
 export async function pushInstallMain(args: readonly string[], cli: CliEnvironment): Promise<number> {
@@ -70,125 +83,9 @@ export async function pushInstallMain(args: readonly string[], cli: CliEnvironme
     return 0;
   }
   const json = args.includes('--json');
-  let stdinUsed = false;
-  const stdin = (): Buffer => {
-    if (stdinUsed)
-      throw new ArgumentError('only one of --password-file and --passphrase-file can be - (standard input)');
-    stdinUsed = true;
-    return fs.readFileSync(0);
-  };
-  let run: Parameters<typeof runPush>[0];
-  let output: PushConsole;
+  let parsed: PushArguments;
   try {
-    const { values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: PUSH_INSTALL_OPTIONS,
-    });
-    const user = values.user ?? 'root';
-    const targets: PushTarget[] = [];
-    const problems: string[] = [];
-    if (values.hosts) {
-      let text: string;
-      try {
-        text = fs.readFileSync(values.hosts, 'utf8');
-      } catch (error) {
-        throw new ArgumentError(`--hosts ${values.hosts} cannot be read (${(error as NodeJS.ErrnoException).code})`);
-      }
-      const parsed = parseHostsFile(text, user);
-      targets.push(...parsed.targets);
-      problems.push(...parsed.problems.map((problem) => `${values.hosts} ${problem}`));
-    }
-    for (const spec of values.host ?? []) {
-      const parsed = parseTarget(spec, user);
-      if (parsed.ok) targets.push(parsed.target);
-      else problems.push(`--host ${parsed.reason}`);
-    }
-    if (problems.length > 0) throw new ArgumentError(problems.join('; '));
-    if (targets.length === 0) throw new ArgumentError('no server given: use --hosts FILE or --host HOST');
-    const duplicate = targets.find((t, i) => targets.findIndex((u) => u.host === t.host && u.port === t.port) !== i);
-    if (duplicate) throw new ArgumentError(`the server ${duplicate.host}:${duplicate.port} is given twice`);
-    const knownHosts = new KnownHosts(values['known-hosts'] ?? path.join(os.homedir(), '.ssh', 'known_hosts'));
-    if (values['scan-host-keys'] === true) return await scanKeys(targets, knownHosts, cli);
-
-    if (!values.identity === !values['password-file'])
-      throw new ArgumentError('give exactly one of --identity KEYFILE and --password-file FILE|-');
-    let credentials: Credentials;
-    const secrets: string[] = [];
-    if (values.identity) {
-      try {
-        credentials = { privateKey: fs.readFileSync(values.identity) };
-      } catch (error) {
-        throw new ArgumentError(
-          `--identity ${values.identity} cannot be read (${(error as NodeJS.ErrnoException).code})`,
-        );
-      }
-      const parsedKey = sshUtils.parseKey(credentials.privateKey);
-      if (parsedKey instanceof Error)
-        throw new ArgumentError(`--identity ${values.identity}: ${parsedKey.message} (use a key without a passphrase)`);
-    } else {
-      const password = readSecret(values['password-file'] as string, '--password-file', stdin);
-      credentials = { password };
-      secrets.push(password);
-    }
-    if (!values.repository) throw new ArgumentError('--repository DIR is required');
-    if (!fs.existsSync(values.repository) || !fs.statSync(values.repository).isDirectory())
-      throw new ArgumentError(`--repository ${values.repository} is not a folder`);
-    const role = pick(values.role, ROLES, '--role');
-    const platform = pick(values.platform, AGENT_PLATFORMS, '--platform');
-    const location = checkInstallLocationText(values['install-location'] ?? '/usr/local/ASR', 'linux');
-    if (!location.ok) throw new ArgumentError(`--install-location: ${location.reason}`);
-
-    let cs: { endpoint: string; passphrase: string } | undefined;
-    if (values['cs-endpoint'] !== undefined || values['passphrase-file'] !== undefined) {
-      const endpoint = parseCsEndpoint(values['cs-endpoint'] ?? '');
-      if (!endpoint.ok) throw new ArgumentError(`--cs-endpoint: ${endpoint.reason}`);
-      if (!values['passphrase-file']) throw new ArgumentError('--cs-endpoint needs --passphrase-file FILE|-');
-      const passphrase = readSecret(values['passphrase-file'], '--passphrase-file', stdin);
-      cs = { endpoint: endpoint.endpoint.display, passphrase };
-      secrets.push(passphrase);
-    }
-    const parallel = Number(values.parallel ?? 10);
-    if (!Number.isInteger(parallel) || parallel < 1 || parallel > 256)
-      throw new ArgumentError(`--parallel "${values.parallel}" is not a whole number from 1 to 256`);
-    const timeout = Number(values['host-timeout'] ?? 1800);
-    if (!Number.isFinite(timeout) || timeout < 10)
-      throw new ArgumentError(`--host-timeout "${values['host-timeout']}" is not a number of seconds (10 or more)`);
-    const acceptNew = values['accept-new-host-keys'] === true;
-    // HOST=SHA256:... : this key, and no other, is accepted for that server (the wizard's "accept" list).
-    const accepted = (values['accept-host-key'] ?? []).map((entry) => {
-      const match = /^(.+)=(SHA256:[A-Za-z0-9+/]{43})$/.exec(entry);
-      if (!match) throw new ArgumentError(`--accept-host-key "${entry}" is not HOST=SHA256:<fingerprint>`);
-      return { spec: match[1] as string, fingerprint: match[2] as string };
-    });
-    output = new PushConsole(chooseOutputMode(json, false, cli.streams.stdout.isTTY === true), cli.streams);
-    run = {
-      targets,
-      settings: {
-        role,
-        platform,
-        installLocation: location.path,
-        cs,
-        credentials,
-        hostKeys: {
-          judge: (target, key) => knownHosts.verdict(target.host, target.port, key),
-          acceptsUnknown: (target, key) =>
-            acceptNew ||
-            accepted.some((entry) => entry.spec === target.spec && entry.fingerprint === fingerprintOf(key)),
-          record: (target, key) => knownHosts.add(target.host, target.port, key),
-        },
-        releases: new ReleaseCatalog(path.resolve(values.repository)),
-        connectTimeoutMs: 20_000,
-      },
-      parallel,
-      hostTimeoutMs: timeout * 1000,
-      logFile: path.join(values['log-dir'] ?? defaultLogDir(cli.env), PUSH_LOG_NAME),
-      argv: ['push-install', ...args],
-      secrets,
-      emit: (event) => output.event(event),
-      signal: cli.signal,
-    };
+    parsed = await readArguments(args, cli);
   } catch (error) {
     const message =
       error instanceof ArgumentError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
@@ -201,12 +98,89 @@ export async function pushInstallMain(args: readonly string[], cli: CliEnvironme
       setupError('INVALID_ARGUMENT', message, 'Run push-install --help for the expected options.'),
     );
   }
+  const routes = new JumpPool();
   try {
-    run.settings.releases.prepareSoleRelease();
-    return (await runPush(run)).exitCode;
+    switch (parsed.mode) {
+      case 'scan-host-keys':
+        return await scanKeys(parsed.targets, routes, cli);
+      case 'status':
+        return await fleetStatus(parsed, routes, cli);
+      case 'install':
+        return await install(parsed, args, routes, cli);
+      default: {
+        const unreachable: never = parsed.mode;
+        return unreachable;
+      }
+    }
   } finally {
-    run.settings.releases.dispose();
+    routes.close();
   }
+}
+
+async function install(
+  parsed: PushArguments,
+  args: readonly string[],
+  routes: JumpPool,
+  cli: CliEnvironment,
+): Promise<number> {
+  const output = new PushConsole(chooseOutputMode(parsed.json, false, cli.streams.stdout.isTTY === true), cli.streams);
+  if (parsed.resumedDone.length > 0 && !parsed.json)
+    cli.streams.stdout.write(`Resuming: ${parsed.resumedDone.length} server(s) already done are left out\n`);
+  if (parsed.targets.length === 0) {
+    if (!parsed.json) cli.streams.stdout.write('Nothing to resume: every server succeeded there\n');
+    return 0;
+  }
+  const releases = new ReleaseCatalog(parsed.repository as string);
+  try {
+    releases.prepareSoleRelease();
+    return (
+      await runPush({
+        targets: parsed.targets,
+        settings: {
+          role: parsed.role as string,
+          platform: parsed.platform as string,
+          installLocation: parsed.installLocation,
+          cs: parsed.cs,
+          releases,
+          routes,
+          hostTimeoutMs: parsed.hostTimeoutMs,
+        },
+        parallel: parsed.parallel,
+        hostTimeoutMs: parsed.hostTimeoutMs,
+        logFile: path.join(parsed.logDir ?? defaultLogDir(cli.env), PUSH_LOG_NAME),
+        argv: ['push-install', ...args],
+        secrets: parsed.secrets,
+        emit: (event) => output.event(event),
+        ...(cli.signal ? { signal: cli.signal } : {}),
+        ...(parsed.canary !== undefined ? { canary: parsed.canary } : {}),
+        ...(parsed.maxFailures ? { maxFailures: parsed.maxFailures } : {}),
+        ...(parsed.resultsFile ? { resultsFile: parsed.resultsFile } : {}),
+      })
+    ).exitCode;
+  } finally {
+    releases.dispose();
+  }
+}
+
+/** --status: every server read at once (up to --parallel), printed in the order given. */
+async function fleetStatus(parsed: PushArguments, routes: JumpPool, cli: CliEnvironment): Promise<number> {
+  const releases = parsed.repository ? new ReleaseCatalog(parsed.repository) : undefined;
+  const latest = async (label: string): Promise<string | undefined> =>
+    releases ? (await releases.forLabel(label, label)).agentVersion : undefined;
+  const rows: FleetRow[] = new Array(parsed.targets.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < parsed.targets.length; i = next++)
+      rows[i] = await readServerStatus(parsed.targets[i] as PushTarget, routes, latest, parsed.hostTimeoutMs);
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(parsed.parallel, parsed.targets.length) }, worker));
+  } finally {
+    releases?.dispose();
+  }
+  const format = parsed.json ? 'json' : parsed.csv ? 'csv' : cli.streams.stdout.isTTY === true ? 'tty' : 'plain';
+  writeFleetStatus(rows, format, cli.streams);
+  return rows.some((row) => !row.reachable) ? 1 : 0;
 }
 
 function invalid(cli: CliEnvironment, json: boolean, error: SetupError): number {
@@ -218,21 +192,36 @@ function invalid(cli: CliEnvironment, json: boolean, error: SetupError): number 
   return 2;
 }
 
-/** --scan-host-keys: each server's key and what the known hosts say of it, one JSON line a server. */
-async function scanKeys(targets: readonly PushTarget[], knownHosts: KnownHosts, cli: CliEnvironment): Promise<number> {
+/** --scan-host-keys: each server's key (and its jump hosts') and what the known hosts say of it, one JSON line each. */
+async function scanKeys(targets: readonly PushTarget[], routes: JumpPool, cli: CliEnvironment): Promise<number> {
+  const hops = new Map<string, { hop: PushTarget['jumps'][number]; target?: PushTarget }>();
+  for (const target of targets) {
+    for (const jump of target.jumps) if (!hops.has(jump.spec)) hops.set(jump.spec, { hop: jump });
+    hops.set(target.spec, { hop: target, target });
+  }
   const lines = await Promise.all(
-    targets.map(async (target) => {
-      const scanned = await scanHostKey(target, 20_000);
-      if ('error' in scanned)
-        return { type: 'host-key', host: target.spec, verdict: 'unreachable', error: scanned.error };
-      const verdict = knownHosts.verdict(target.host, target.port, scanned.key);
+    [...hops.values()].map(async ({ hop, target }) => {
+      // A server behind a jump host is scanned through it (whose own key must then be known or accepted).
+      const sock =
+        target && target.jumps.length > 0 ? await routes.streamTo(target).catch((error: Error) => error) : undefined;
+      if (sock instanceof Error)
+        return {
+          type: 'host-key',
+          host: hop.spec,
+          verdict: 'unreachable',
+          error: (sock as { error?: SetupError }).error ?? setupError('PUSH_UNREACHABLE', sock.message),
+        };
+      const scanned = await scanHostKey(hop, 20_000, sock);
+      if ('error' in scanned) return { type: 'host-key', host: hop.spec, verdict: 'unreachable', error: scanned.error };
+      const verdict = hop.hostKeys.judge(hop, scanned.key);
       return {
         type: 'host-key',
-        host: target.spec,
+        host: hop.spec,
         verdict: verdict.kind,
         keyType: keyTypeOf(scanned.key),
         fingerprint: fingerprintOf(scanned.key),
         ...(verdict.kind === 'changed' ? { recorded: verdict.recorded } : {}),
+        ...(target ? {} : { jumpHost: true }),
       };
     }),
   );

@@ -2,6 +2,17 @@
 // harness's stand-in for it, so the wizard is tested against the arguments the real CLI takes.
 export const PUSH_INSTALL_OPTIONS = {
   hosts: { type: 'string' },
+  inventory: { type: 'string' },
+  limit: { type: 'string' },
+  'ssh-config': { type: 'string' },
+  jump: { type: 'string', multiple: true },
+  'identity-passphrase-file': { type: 'string' },
+  canary: { type: 'string' },
+  'max-failures': { type: 'string' },
+  results: { type: 'string' },
+  resume: { type: 'string' },
+  status: { type: 'boolean' },
+  csv: { type: 'boolean' },
   host: { type: 'string', multiple: true },
   user: { type: 'string' },
   identity: { type: 'string' },

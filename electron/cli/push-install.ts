@@ -1,4 +1,4 @@
 import { pushInstallMain } from './push-install-cli';
 import { runEntry } from './run-entry';
 
-runEntry(pushInstallMain);
+runEntry(pushInstallMain, process.argv.slice(2), 'exit');

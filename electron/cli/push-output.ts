@@ -2,8 +2,9 @@ import { formatBytes } from '../../shared/format';
 import type { HostResult, PushEvent, PushStep } from '../../shared/push-events';
 import type { ConsoleStreams, OutputMode } from './cli-output';
 
-// How a push looks on the console: one JSON event per line (--json), a live table with a row a server on
-// a terminal, plain lines when piped.
+// How a push looks on the console: one JSON event per line (--json), a live table on a terminal, plain lines
+// when piped. The live table fits the terminal whatever the fleet's size: a line of counts, then the servers
+// running and the latest to fail or finish, as many as there are rows; redrawn at most ten times a second.
 
 interface Row {
   host: string;
@@ -15,7 +16,11 @@ interface Row {
 
 export class PushConsole {
   private readonly rows = new Map<string, Row>();
+  /** Servers in the order they last changed, the latest last. */
+  private readonly recent: string[] = [];
   private drawn = 0;
+  private lastDraw = 0;
+  private pending: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly mode: OutputMode,
@@ -29,8 +34,13 @@ export class PushConsole {
     }
     this.track(event);
     if (this.mode === 'tty') {
-      if (event.type !== 'result') this.draw();
-      else this.summary(event.hosts);
+      if (event.type !== 'result') this.scheduleDraw();
+      else {
+        clearTimeout(this.pending);
+        this.pending = undefined;
+        this.draw();
+        this.summary(event.hosts);
+      }
       return;
     }
     const line = this.plainLine(event);
@@ -43,6 +53,11 @@ export class PushConsole {
       if (!found) {
         found = { host, os: '', step: '', progress: '', status: 'waiting' };
         this.rows.set(host, found);
+      }
+      if (event.type !== 'push-started' && this.recent[this.recent.length - 1] !== host) {
+        const at = this.recent.indexOf(host);
+        if (at !== -1) this.recent.splice(at, 1);
+        this.recent.push(host);
       }
       return found;
     };
@@ -76,21 +91,55 @@ export class PushConsole {
     }
   }
 
+  private scheduleDraw(): void {
+    if (this.pending) return;
+    const wait = Math.max(0, this.lastDraw + 100 - Date.now());
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.draw();
+    }, wait);
+  }
+
   private draw(): void {
+    this.lastDraw = Date.now();
     const width = this.streams.stdout.columns ?? 120;
-    const lines = [...this.rows.values()].map((r) =>
-      `${r.host.padEnd(24).slice(0, 24)} ${r.os.padEnd(28).slice(0, 28)} ${r.step.padEnd(9)} ${r.status.padEnd(10)} ${r.progress}`.slice(
-        0,
-        width - 1,
+    const height = Math.max(5, (this.streams.stdout.rows ?? 24) - 2);
+    const counts = new Map<string, number>();
+    for (const r of this.rows.values()) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+    const header = `${this.rows.size} server(s): ${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')}`;
+    // Running servers first, then the latest to change; all of them when they fit.
+    const all = [...this.rows.values()];
+    const shown =
+      all.length < height
+        ? all
+        : [
+            ...all.filter((r) => r.status === 'running'),
+            ...this.recent
+              .slice()
+              .reverse()
+              .map((host) => this.rows.get(host) as Row)
+              .filter((r) => r.status !== 'running'),
+          ].slice(0, height - 1);
+    const lines = [
+      header,
+      ...shown.map(
+        (r) =>
+          `${r.host.padEnd(24).slice(0, 24)} ${r.os.padEnd(28).slice(0, 28)} ${r.step.padEnd(9)} ${r.status.padEnd(10)} ${r.progress}`,
       ),
-    );
+    ].map((line) => line.slice(0, width - 1));
     const up = this.drawn > 0 ? `\u001b[${this.drawn}F` : '';
-    this.streams.stdout.write(`${up}${lines.map((line) => `\u001b[2K${line}`).join('\n')}\n`);
+    const clearRest = lines.length < this.drawn ? '\u001b[J' : '';
+    this.streams.stdout.write(`${up}${lines.map((line) => `\u001b[2K${line}`).join('\n')}\n${clearRest}`);
     this.drawn = lines.length;
   }
 
   private summary(hosts: readonly HostResult[]): void {
-    for (const host of hosts.filter((h) => h.error)) {
+    const notStarted = hosts.filter((h) => h.status === 'NotStarted');
+    if (notStarted[0]?.error)
+      this.streams.stderr.write(
+        `${notStarted.length} server(s) not started: ${notStarted[0].error.message.replace(/^[^:]*: not started: /, '')}\n  Remedy: ${notStarted[0].error.remedy}\n`,
+      );
+    for (const host of hosts.filter((h) => h.error && h.status !== 'NotStarted')) {
       const error = host.error as NonNullable<HostResult['error']>;
       this.streams.stderr.write(`${host.host}: ${error.code}: ${error.message}\n  Remedy: ${error.remedy}\n`);
     }
@@ -106,6 +155,7 @@ export class PushConsole {
           : `${event.host}: ${event.step}: ${event.status}: ${event.message}`;
       case 'host-result': {
         const r = event.result;
+        if (r.status === 'NotStarted' && r.error) return `${r.host}: Not started: ${r.error.message}`;
         return r.error
           ? `${r.host}: Failed at ${r.stoppedAt}: ${r.error.code}: ${r.error.message}\n  Remedy: ${r.error.remedy}`
           : `${r.host}: ${r.status}${r.agentVersion ? ` (agent ${r.agentVersion}${r.hostId ? `, host id ${r.hostId}` : ''})` : ''}`;

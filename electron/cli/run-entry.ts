@@ -1,4 +1,4 @@
-import type { CliEnvironment } from './unified-agent-cli';
+import type { CliEnvironment } from './cli-environment';
 
 // Shared start-up for every CLI entry point: signals cancel the job (which then rolls back) instead of
 // killing the process mid-change, and the exit code is set only after stdout has drained.
@@ -6,6 +6,11 @@ import type { CliEnvironment } from './unified-agent-cli';
 export function runEntry(
   main: (args: readonly string[], cli: CliEnvironment) => Promise<number>,
   args: readonly string[] = process.argv.slice(2),
+  /**
+   * What a second signal does: nothing for an install here (its rollback must finish), exit at once for a push,
+   * whose installs roll back on the servers when their connections close.
+   */
+  secondSignal: 'wait' | 'exit' = 'wait',
 ): void {
   const controller = new AbortController();
   let signals = 0;
@@ -15,6 +20,9 @@ export function runEntry(
       if (signals === 1) {
         process.stderr.write(`\n${signal} received: cancelling and rolling back; this can take a moment.\n`);
         controller.abort();
+      } else if (secondSignal === 'exit') {
+        process.stderr.write(`\n${signal} received again: stopping now.\n`);
+        process.exit(130);
       }
     });
   }

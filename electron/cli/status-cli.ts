@@ -6,7 +6,7 @@ import { systemLayout } from '../engine/system/system-layout';
 import { liveSystemProbe } from '../engine/system/system-probe';
 import { ConsoleRenderer, emitResult } from './cli-output';
 import { parseCommandLine, RELEASE_PACKAGE_DIR_OPTION, type OptionSpec } from './command-line';
-import type { CliEnvironment } from './unified-agent-cli';
+import type { CliEnvironment } from './cli-environment';
 
 // `UnifiedAgent --status` (/Status): what is installed, for deployment tools deciding what to do next.
 // One JSON line with --json; exit 0 unless the state cannot be read.

@@ -4,7 +4,7 @@ import { setupError, type SetupError } from '../../shared/error-catalog';
 import type { PassphraseSource } from '../engine/registration/passphrase-source';
 import { chooseOutputMode, ConsoleRenderer, emitResult } from './cli-output';
 import { parseCommandLine, wantsJson, type OptionSpec, type ParsedOptions } from './command-line';
-import type { CliEnvironment } from './unified-agent-cli';
+import type { CliEnvironment } from './cli-environment';
 
 // What every command line of the installer and the configurator does first: parse the options (a bad one
 // is INVALID_ARGUMENT, as a result line with --json), choose how to print, and read a -P option without

@@ -9,10 +9,13 @@ import { liveSystemProbe } from '../engine/system/system-probe';
 import { preflightError, runPreflight } from '../engine/install/preflight';
 import { systemLayout } from '../engine/system/system-layout';
 import { untrustedArgument } from './trusted-arguments';
+import { defaultRepository, type CliEnvironment } from './cli-environment';
+
+export { defaultRepository, type CliEnvironment } from './cli-environment';
 import { statusMain, wantsStatus } from './status-cli';
 import { uninstallMain, wantsUninstall } from './uninstall-cli';
 import { diagnosticsMain, wantsDiagnostics } from './diagnostics-cli';
-import { chooseOutputMode, ConsoleRenderer, type ConsoleStreams, emitOutcome, emitResult } from './cli-output';
+import { chooseOutputMode, ConsoleRenderer, emitOutcome, emitResult } from './cli-output';
 import { formatHelp, parseCommandLine, wantsHelp, wantsJson, wantsVersion, type OptionSpec } from './command-line';
 import { AGENT_PLATFORMS, ROLES } from '../../shared/agent-kinds';
 
@@ -112,20 +115,6 @@ const FOOTER = [
   '  sudo ./install -d /usr/local/ASR -r MS -v VmWare -q',
   '  UnifiedAgent.exe /Role "MS" /InstallLocation "C:\\Program Files (x86)\\Microsoft Azure Site Recovery" /Platform "VmWare" /Silent',
 ];
-
-export function defaultRepository(scriptPath: string): string {
-  // Built CLIs live in dist/cli/; the bundled repository is assets/repository at the top of the app.
-  return path.resolve(path.dirname(scriptPath), '..', '..', 'assets', 'repository');
-}
-
-export interface CliEnvironment {
-  readonly streams: ConsoleStreams;
-  readonly env: NodeJS.ProcessEnv;
-  readonly scriptPath: string;
-  readonly signal?: AbortSignal;
-  /** Cancels the run as a signal would (rolls back). */
-  readonly cancel?: () => void;
-}
 
 export async function unifiedAgentMain(args: readonly string[], cli: CliEnvironment): Promise<number> {
   if (wantsHelp(args)) {

@@ -6,7 +6,7 @@ import { liveSystemProbe } from '../engine/system/system-probe';
 import { emitOutcome, emitResult } from './cli-output';
 import { RELEASE_PACKAGE_DIR_OPTION, type OptionSpec } from './command-line';
 import { parseSubcommand, passphraseOption } from './subcommand';
-import type { CliEnvironment } from './unified-agent-cli';
+import type { CliEnvironment } from './cli-environment';
 
 // UnifiedAgent --uninstall [-P FILE|-] [-q] [--json] [--root DIR] and /Uninstall [/PassphraseFilePath FILE]
 // [/Silent] [/Json] [/Root DIR]; also what <install location>/uninstall.sh and the release's

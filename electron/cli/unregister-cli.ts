@@ -2,9 +2,9 @@ import { runUnregistration } from '../engine/registration/unregistration-job';
 import { liveSystemProbe } from '../engine/system/system-probe';
 import { emitOutcome, emitResult } from './cli-output';
 import { type OptionSpec } from './command-line';
-import { CONFIGURATOR_OPTIONS, configuratorDeps } from './configurator-cli';
+import { CONFIGURATOR_OPTIONS, configuratorDeps } from './configurator-options';
 import { parseSubcommand, passphraseOption } from './subcommand';
-import type { CliEnvironment } from './unified-agent-cli';
+import type { CliEnvironment } from './cli-environment';
 import { untrustedArgument } from './trusted-arguments';
 import { systemLayout } from '../engine/system/system-layout';
 

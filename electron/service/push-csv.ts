@@ -1,4 +1,7 @@
+import { csvField } from '../../shared/csv';
 import type { HostResult } from '../../shared/push-events';
+
+export { csvField } from '../../shared/csv';
 
 // A push's results as CSV (RFC 4180): one row a server, for the admin's records or a spreadsheet.
 
@@ -11,11 +14,6 @@ export const PUSH_CSV_COLUMNS = [
   'errorCode',
   'errorMessage',
 ] as const;
-
-/** A field quoted when it holds a comma, a quote, a line break or edge spaces; quotes doubled inside. */
-export function csvField(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
 
 export function pushResultsCsv(hosts: readonly HostResult[]): string {
   const rows = hosts.map((host) => [

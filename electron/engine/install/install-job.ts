@@ -1,46 +1,23 @@
 import { setupError } from '../../../shared/error-catalog';
-import type { Failpoints } from '../failpoints';
 import { acquireInstallLock } from './install-lock';
 import { readJournal, settleJournal, type InstallJournal, JournalError } from './install-journal';
-import { startJob, type EventSink, type JobOutcome, type JobRecorder } from '../log/job-recorder';
+import { startJob, type JobOutcome, type JobRecorder } from '../log/job-recorder';
 import { preflightError, runPreflight, type PreflightReport } from './preflight';
 import { type ProcessRunner } from '../system/process-runner';
 import { Redactor } from '../log/setup-log';
 import { installerLogFile, systemLayout, type SystemLayout } from '../system/system-layout';
 import { SETUP_VERSION } from '../../../shared/product';
-import type { SystemProbe } from '../system/system-probe';
 import { cancelledError, JobFailure } from './job-failure';
 import { finishInterruptedUninstall } from './uninstall-journal';
 import { InstallTransaction } from './install-transaction';
 import { INSTALL_PLAN } from './job-plans';
-import type { AgentPlatform, Role } from '../../../shared/agent-kinds';
+import type { EngineDeps, InstallRequest } from './install-request';
+
+export type { EngineDeps, InstallRequest } from './install-request';
 
 // The install job, docs/architecture.md's steps 1-6: locate, preflight, verify and extract into private staging,
 // swap into place, components, service; then the agent config and the install record, which commits.
 // Until the commit a failure, a cancel or a kill leaves the machine as it was (the journal undoes it).
-
-export interface InstallRequest {
-  readonly role: Role;
-  readonly platform: AgentPlatform;
-  /** As given; undefined means the installed location, or the default. */
-  readonly installLocation: string | undefined;
-  readonly repository: string;
-  readonly logDir: string | undefined;
-  readonly root: string | undefined;
-  /** For the log header; already free of secrets. */
-  readonly argv: readonly string[];
-  /** Install from an extracted self-contained release (its ./install passes its own folder). */
-  readonly packageDir?: string;
-}
-
-export interface EngineDeps {
-  readonly probe: SystemProbe;
-  readonly runner: ProcessRunner;
-  readonly failpoints: Failpoints;
-  readonly emit: EventSink;
-  readonly signal?: AbortSignal;
-  readonly writerThreads?: number;
-}
 
 /** Runs a whole install and returns its outcome; events go to deps.emit as they happen. */
 export async function runInstall(request: InstallRequest, deps: EngineDeps): Promise<JobOutcome> {

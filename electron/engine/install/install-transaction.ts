@@ -28,7 +28,7 @@ import { restoreLabels } from './selinux-labels';
 import { flushPayload } from './payload-flush';
 import { releaseFileTarget, writeReleaseScripts } from './configurator-launcher';
 import { writeInstalledFiles } from './installed-files';
-import type { EngineDeps, InstallRequest } from './install-job';
+import type { EngineDeps, InstallRequest } from './install-request';
 import type { LocatedPackage } from '../package/package-locate';
 import type { StepPlan } from '../../../shared/job-events';
 

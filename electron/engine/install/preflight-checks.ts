@@ -15,7 +15,7 @@ import { readPackageManifest } from '../package/safe-extract';
 import { readDirectoryManifest } from '../package/directory-package';
 import { SETUP_DIR_NAME, type SystemLayout } from '../system/system-layout';
 import { isSupportedArch, type SystemProbe } from '../system/system-probe';
-import type { InstallMode, PreflightCheck, PreflightCheckId } from './preflight';
+import type { InstallMode, PreflightCheck, PreflightCheckId } from './preflight-types';
 
 // The preflight checks, one function each. A check never throws for a failing system: it returns its
 // PreflightCheck (passed, failed with a catalog error, or not evaluated) and what it learned.

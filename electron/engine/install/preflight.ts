@@ -19,22 +19,12 @@ import {
   passed,
   type DiskCheck,
 } from './preflight-checks';
+import type { InstallMode, PreflightCheck } from './preflight-types';
+
+export type { InstallMode, PreflightCheck, PreflightCheckId } from './preflight-types';
 
 // Preflight: every check runs and every failure is reported, before anything on the system changes. The
 // wizard shows the same report as its summary on the Installation Option page.
-
-export type PreflightCheckId = 'elevation' | 'architecture' | 'os' | 'package' | 'location' | 'disk' | 'version';
-
-export interface PreflightCheck {
-  readonly id: PreflightCheckId;
-  readonly title: string;
-  /** null when the check could not be evaluated because an earlier one failed. */
-  readonly ok: boolean | null;
-  readonly message: string;
-  readonly error?: SetupError;
-}
-
-export type InstallMode = 'fresh' | 'upgrade' | 'repair';
 
 export interface PreflightReport {
   readonly checks: readonly PreflightCheck[];

@@ -14,7 +14,7 @@ import { ManifestParser } from './manifest-parser';
 import { checkArchivePath } from './archive-path';
 import type { FileWriterPool, OpenFile } from './file-writer-pool';
 import { ExtractError } from './extract-error';
-import type { ExtractOptions } from './safe-extract';
+import type { ExtractOptions } from './extract-options';
 
 // The per-entry checks of verify-and-extract, as a tar visitor: each entry is checked against the manifest
 // (type, mode, size, sha256) and refused if unsafe, before its data reaches the staging folder.

@@ -1,35 +1,15 @@
 import { TarFormatError, TarReader } from './tar-reader';
 import type { PackageManifest } from './package-manifest';
 import { FileWriterPool, WriterError, writerThreadsFor } from './file-writer-pool';
-import { InflateError, inflateGzipFile, type InflateOptions } from './gzip-inflater';
-import { ExtractError, type ExtractProgress } from './extract-error';
+import { InflateError, inflateGzipFile } from './gzip-inflater';
+import { ExtractError } from './extract-error';
 import { PackageVisitor, StopReading } from './package-visitor';
+import type { ExtractOptions } from './extract-options';
+
+export type { ExtractOptions } from './extract-options';
 
 // Verify-and-extract: one pass over the package, refusing anything unsafe before it reaches the disk, into a
 // private staging folder that the caller moves into place only when every entry has been verified.
-
-export interface ExtractOptions {
-  readonly archivePath: string;
-  /** An existing, empty, private folder that receives the payload tree. */
-  readonly stagingDir: string;
-  readonly expect?: { readonly osLabel: string; readonly agentVersion: string };
-  readonly writerThreads?: number;
-  readonly signal?: AbortSignal;
-  readonly onManifest?: (manifest: PackageManifest) => void;
-  /** May return a promise; extraction waits for it (a test failpoint pauses here). */
-  readonly onProgress?: (progress: ExtractProgress) => void | Promise<void>;
-  readonly inflate?: InflateOptions;
-  /**
-   * The manifest preflight already read from this file. Extraction then only checks that the archive's
-   * manifest has the same sha256 (a package swapped after preflight is refused) instead of parsing it again.
-   */
-  readonly manifest?: PackageManifest;
-  /**
-   * Where to put an entry outside payload/ (the self-contained release's runtime), or undefined to verify
-   * and discard it. Payload entries always go to the staging folder.
-   */
-  readonly placeExtra?: (archivePath: string) => string | undefined;
-}
 
 function translate(error: unknown): ExtractError {
   if (error instanceof ExtractError) return error;

@@ -83,6 +83,20 @@ describe('known_hosts', () => {
     expect(found.stdout).toContain(keyA.toString('base64'));
   });
 
+  it('matches host names as OpenSSH does, case-insensitively: a changed key under another spelling is still changed', () => {
+    const known = new KnownHosts(
+      scratch.path('kh-case'),
+      `${line('[localhost]:2299', keyA)}\n${line(hashed('web01.corp'), keyA)}\n`,
+    );
+    expect(known.verdict('LOCALHOST', 2299, keyB).kind).toBe('changed');
+    expect(known.verdict('Web01.CORP', 22, keyA).kind).toBe('known');
+    expect(known.verdict('[localhost]', 2299, keyA).kind).toBe('known');
+    // A key accepted under an uppercase name is recorded as OpenSSH looks it up: lowercase.
+    const file = scratch.path('kh-add');
+    new KnownHosts(file).add('DB01.Corp', 22, keyA);
+    expect(new KnownHosts(file).verdict('db01.corp', 22, keyA).kind).toBe('known');
+  });
+
   it('prints fingerprints as OpenSSH does', () => {
     const file = scratch.path('key.pub');
     fs.writeFileSync(file, `${line('', keyA).trim()}\n`);

@@ -33,9 +33,14 @@ export function fingerprintOf(blob: Buffer): string {
   return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
 }
 
-/** How known_hosts names a host: bare on port 22, `[host]:port` otherwise. */
+/**
+ * How known_hosts names a host: bare on port 22, `[host]:port` otherwise; lowercased and without brackets of its
+ * own first, as OpenSSH does, so that `LOCALHOST` is the `localhost` whose key is recorded (a changed key must not
+ * pass for a new server's) and a recorded hash is one OpenSSH matches.
+ */
 export function hostName(host: string, port: number): string {
-  return port === 22 ? host : `[${host}]:${port}`;
+  const canonical = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return port === 22 ? canonical : `[${canonical}]:${port}`;
 }
 
 function wildcardMatch(pattern: string, name: string): boolean {

@@ -4,11 +4,14 @@ import type { Readable } from 'node:stream';
 import { setupError, type SetupError } from '../../../shared/error-catalog';
 import type { HostResult, PushEvent, PushStep } from '../../../shared/push-events';
 import { shellQuote } from '../install/configurator-launcher';
-import { RECEIVE_FRAMED, type ReleaseCatalog, type StreamedRelease } from './release-catalog';
+import { RECEIVE_FRAMED, type StreamedRelease } from './release-catalog';
 import { parseJobEventLine, register, startConfigurator, type Configurator } from './remote-configurator';
 import { pendingWork, readRemoteSystem } from './remote-state';
-import { PushFailure, SshConnection, type Credentials, type HostKeyPolicy } from './ssh-connection';
+import { PushFailure, SshConnection } from './ssh-connection';
 import type { PushTarget } from './push-targets';
+import type { PushSettings } from './push-settings';
+
+export type { PushSettings } from './push-settings';
 
 // One server's push, on its own connection: connect (host key first), act as root (directly or through
 // `sudo -n`), detect the OS by the engine's rules, read what is installed, and then only what is left:
@@ -16,16 +19,11 @@ import type { PushTarget } from './push-targets';
 // removes the folder whatever happens (a cut connection included), then register with the passphrase on
 // standard input.
 
-export interface PushSettings {
-  readonly role: string;
-  readonly platform: string;
-  readonly installLocation: string;
-  readonly cs: { readonly endpoint: string; readonly passphrase: string } | undefined;
-  readonly credentials: Credentials;
-  readonly hostKeys: HostKeyPolicy;
-  readonly releases: ReleaseCatalog;
-  readonly connectTimeoutMs: number;
-}
+/** The abort reason of a server's own time limit (any other abort is a cancel). */
+export const HOST_TIMEOUT = 'host-timeout';
+
+/** How long an install told to stop (its stdin closed) may take to roll back before its connection is cut, at most. */
+const INSTALL_GRACE_MS = 60_000;
 
 /** The setup log a failed server's tail is fetched from (as the CS keeps push logs). */
 export const REMOTE_INSTALLER_LOG = '/var/log/ASRSetupLogs/ASRUnifiedAgentInstaller.log';
@@ -66,8 +64,19 @@ export async function pushHost(
   let ssh: SshConnection | undefined;
   let early: Configurator | undefined;
   try {
-    step('connect', 'started', `${target.user}@${target.host}:${target.port}`);
-    ssh = await SshConnection.connect(target, settings.credentials, settings.hostKeys, settings.connectTimeoutMs);
+    const through = target.jumps.length > 0 ? ` through ${target.jumps.map((jump) => jump.spec).join(', ')}` : '';
+    step('connect', 'started', `${target.user}@${target.host}:${target.port}${through}`);
+    ssh = await SshConnection.connect(target, settings.routes, signal);
+    // The host timeout or a cancel: before the install, the connection ends at once (nothing to roll back, and a
+    // hostile server must not hold the push); during it, the install is told (its stdin closes) and given a
+    // grace period to roll back before the connection is cut.
+    const connection = ssh;
+    const cut = (): void => {
+      if (state.step !== 'install') connection.destroy();
+      else setTimeout(() => connection.destroy(), Math.min(INSTALL_GRACE_MS, settings.hostTimeoutMs)).unref();
+    };
+    if (signal.aborted) cut();
+    else signal.addEventListener('abort', cut, { once: true });
     const sudo = await rootPrefix(ssh, target);
     step('connect', 'Succeeded', sudo ? `as ${target.user}, through sudo` : `as ${target.user}`);
     if (signal.aborted) throw new PushFailure(cancelled('before anything changed'));
@@ -140,10 +149,19 @@ export async function pushHost(
     } else if (settings.cs) step('register', 'Skipped', `already registered with ${settings.cs.endpoint}`);
     return result(warning ? 'Warning' : 'Succeeded', null);
   } catch (error) {
+    // Stopped from outside before the install (whose own result says how it ended): say so, not what the cut
+    // connection made of the step that was running.
+    const stopped =
+      signal.aborted && state.step !== 'install'
+        ? signal.reason === HOST_TIMEOUT
+          ? setupError('PUSH_TIMEOUT', `${host}: stopped at the ${state.step} step, when --host-timeout ran out`)
+          : cancelled(`at the ${state.step} step`)
+        : undefined;
     const failure =
-      error instanceof PushFailure
+      stopped ??
+      (error instanceof PushFailure
         ? error.error
-        : setupError('PUSH_COPY_FAILED', `${host}: ${(error as Error).message}`);
+        : setupError('PUSH_COPY_FAILED', `${host}: ${(error as Error).message}`));
     step(state.step, 'Failed', failure.message);
     return result('Failed', failure);
   } finally {
@@ -167,9 +185,16 @@ function describeAgent(version: string | undefined, csEndpoint: string | undefin
 }
 
 /** '' as root, 'sudo -n -- ' for a user sudo lets in without a password; otherwise PUSH_NOT_ROOT. */
-async function rootPrefix(ssh: SshConnection, target: PushTarget): Promise<string> {
+export async function rootPrefix(ssh: SshConnection, target: PushTarget): Promise<string> {
   const id = await ssh.exec('id -u');
   if (id.stdout.trim() === '0') return '';
+  if (!target.become)
+    throw new PushFailure(
+      setupError(
+        'PUSH_NOT_ROOT',
+        `${target.spec}: user ${target.user} is not root, and the inventory says ansible_become=false`,
+      ),
+    );
   const sudo = await ssh.exec('sudo -n true');
   if (sudo.code === 0) return 'sudo -n -- ';
   throw new PushFailure(

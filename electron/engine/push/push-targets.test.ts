@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHostsFile, parseTarget } from './push-targets';
+import { parseHostsFile, parseServerSpec, parseTarget } from './push-targets';
 
 describe('a server as the admin writes it', () => {
   it.each([
@@ -40,5 +40,18 @@ describe('a server as the admin writes it', () => {
       'line 5: "bad host": "bad host" is neither an IP address nor a host name',
       'line 6: "10.0.0.7:x": "x" is not a port from 1 to 65535',
     ]);
+  });
+});
+
+describe('a server entry, before the SSH config is read', () => {
+  it.each([
+    ['web-1', { host: 'web-1' }],
+    ['ops@web-1', { host: 'web-1', user: 'ops' }],
+    ['web-1:2222', { host: 'web-1', port: 2222 }],
+    ['fd00::5', { host: 'fd00::5' }],
+    ['[fd00::5]:2200', { host: 'fd00::5', port: 2200 }],
+    ['ops@[fd00::5]', { host: 'fd00::5', user: 'ops' }],
+  ])('%s keeps only the user and port written, so the config can supply the rest', (spec, expected) => {
+    expect(parseServerSpec(spec)).toEqual({ ok: true, entry: { spec, ...expected } });
   });
 });

@@ -1,18 +1,85 @@
+import type { ParsedKey } from 'ssh2';
 import { isIPv4, isIPv6 } from '../../../shared/cs-endpoint';
+import type { HostKeyVerdict } from './known-hosts';
 
 // The servers to push to, as admins write them: `[user@]host[:port]`, one a line in a hosts file (with `#`
-// comments), or repeated --host. IPv6 literals take brackets when a port follows (`[fd00::5]:2222`).
+// comments), or repeated --host. IPv6 literals take brackets when a port follows (`[fd00::5]:2222`). And what a
+// server resolves to once the admin's SSH setup is read (server-routes.ts): how to log in, through which jump
+// hosts, and which host keys to trust; here because the connection, the push and the CLI all share them.
 
-export interface PushTarget {
-  /** As the admin wrote it, for messages and results. */
+export interface ServerAddress {
+  /** As the admin wrote it (or the inventory or SSH config names it), for messages and results. */
   readonly spec: string;
   readonly host: string;
   readonly port: number;
   readonly user: string;
 }
 
+/** What a login may offer, tried in OpenSSH's order: the agent's keys, then key files, then the password. */
+export interface Credentials {
+  /** An ssh-agent socket (SSH_AUTH_SOCK or IdentityAgent). */
+  readonly agentSocket?: string;
+  readonly keys: readonly { readonly file: string; readonly key: ParsedKey }[];
+  readonly password?: string;
+}
+
+export interface HostKeyPolicy {
+  /** Judges the server's key against the known hosts. */
+  judge(server: ServerAddress, key: Buffer): HostKeyVerdict;
+  /** Whether an unknown key is accepted (accept-new, or this very fingerprint accepted for it). */
+  acceptsUnknown(server: ServerAddress, key: Buffer): boolean;
+  /** Records an accepted key. */
+  record(server: ServerAddress, key: Buffer): void;
+}
+
+/** One SSH hop: a jump host or the server itself, with its own login and host-key rules. */
+export interface SshHop extends ServerAddress {
+  readonly credentials: Credentials;
+  readonly hostKeys: HostKeyPolicy;
+  readonly connectTimeoutMs: number;
+}
+
+export interface PushTarget extends SshHop {
+  /** The jump hosts to go through, the first one reached directly. */
+  readonly jumps: readonly SshHop[];
+  /** false when the inventory says ansible_become=false: the login must then be root itself. */
+  readonly become: boolean;
+}
+
+/** A server as a hosts file, --host or an inventory names it, before the SSH config is read. */
+export interface ServerEntry {
+  /** How results name it. */
+  readonly spec: string;
+  /** The name looked up in the SSH config (an alias, a host name or an address). */
+  readonly host: string;
+  /** Only when given (`user@host`, ansible_user): the config's User applies otherwise. */
+  readonly user?: string;
+  /** Only when given (`host:port`, ansible_port): the config's Port applies otherwise. */
+  readonly port?: number;
+  /** ansible_ssh_private_key_file. */
+  readonly keyFile?: string;
+  /** ansible_become; undefined: sudo is used where the login is not root. */
+  readonly become?: boolean;
+}
+
+/** `[user@]host[:port]` as an entry: user and port only where written, so the SSH config can supply them. */
+export function parseServerSpec(
+  spec: string,
+): { readonly ok: true; readonly entry: ServerEntry } | { readonly ok: false; readonly reason: string } {
+  const parsed = parseTarget(spec, '');
+  if (!parsed.ok) return parsed;
+  const { host, user, port } = parsed.target;
+  const text = parsed.target.spec;
+  const portGiven =
+    text.startsWith('[') || text.includes('@[') ? /\]:\d+$/.test(text) : !isIPv6(host) && /:\d+$/.test(text);
+  return {
+    ok: true,
+    entry: { spec: text, host, ...(user ? { user } : {}), ...(portGiven ? { port } : {}) },
+  };
+}
+
 export type TargetParse =
-  { readonly ok: true; readonly target: PushTarget } | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly target: ServerAddress } | { readonly ok: false; readonly reason: string };
 
 // RFC 1123 host names: labels of letters, digits and hyphens, not starting or ending with a hyphen.
 const HOST_NAME =
@@ -72,8 +139,8 @@ function parsePort(text: string): number | undefined {
 export function parseHostsFile(
   text: string,
   defaultUser: string,
-): { readonly targets: PushTarget[]; readonly problems: string[] } {
-  const targets: PushTarget[] = [];
+): { readonly targets: ServerAddress[]; readonly problems: string[] } {
+  const targets: ServerAddress[] = [];
   const problems: string[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.replace(/#.*$/, '').trim();

@@ -1,9 +1,10 @@
+import { HOST_ID_PATTERN } from '../../../shared/csv';
 import { PassThrough } from 'node:stream';
 import { setupError, type SetupError } from '../../../shared/error-catalog';
 import type { JobEvent } from '../../../shared/job-events';
 import type { PushEvent, PushStep } from '../../../shared/push-events';
 import { shellQuote } from '../install/configurator-launcher';
-import type { PushSettings } from './push-host';
+import type { PushSettings } from './push-settings';
 import type { SshConnection } from './ssh-connection';
 
 // The registration of a pushed server: Vx/bin/UnifiedAgentConfigurator.sh run over the connection, the
@@ -93,7 +94,9 @@ export async function register(
     step('register', 'Failed', outcome.error.message);
     return { hostId: null, error: outcome.error };
   }
-  const hostId = outcome.summary?.hostId ?? null;
+  // From the server: only a host id of the protocol's form goes into results, logs and CSV files.
+  const reported = outcome.summary?.hostId;
+  const hostId = typeof reported === 'string' && HOST_ID_PATTERN.test(reported) ? reported : null;
   step('register', 'Succeeded', `registered as host ${hostId ?? '?'}`);
   return { hostId, error: null };
 }

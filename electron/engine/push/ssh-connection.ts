@@ -1,24 +1,19 @@
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { setupError, type SetupError } from '../../../shared/error-catalog';
-import { fingerprintOf, type HostKeyVerdict } from './known-hosts';
-import type { PushTarget } from './push-targets';
+import { fingerprintOf } from './known-hosts';
+import type { PushTarget, ServerAddress, SshHop } from './push-targets';
+import { authHandler } from './ssh-credentials';
 
 // One SSH connection to a server, over ssh2 (pure JavaScript, maintained; chosen over the system's OpenSSH
 // client so that host keys, credentials and every channel stay in this process: the password and the
 // passphrase never touch an argv or a file, and a hundred servers are a hundred sockets, not processes).
 // The host key is judged before any credential is sent; a key the admin has not accepted ends the
-// connection right there.
+// connection right there. Jump hosts are hops of the same kind, each judged the same way (jump-hosts.ts).
 
-export type Credentials = { readonly privateKey: Buffer } | { readonly password: string };
-
-export interface HostKeyPolicy {
-  /** Judges the server's key against the known hosts. */
-  judge(target: PushTarget, key: Buffer): HostKeyVerdict;
-  /** Whether an unknown key is accepted (--accept-new-host-keys, or this very fingerprint accepted for it). */
-  acceptsUnknown(target: PushTarget, key: Buffer): boolean;
-  /** Records an accepted key. */
-  record(target: PushTarget, key: Buffer): void;
+/** Opens the stream to a server through jump hosts; undefined when it is reached directly. */
+export interface JumpRoutes {
+  streamTo(target: PushTarget): Promise<Duplex | undefined>;
 }
 
 export interface ExecResult {
@@ -47,62 +42,27 @@ export class PushFailure extends Error {
   }
 }
 
-export class SshConnection {
-  private constructor(private readonly client: Client) {}
+/** The longest line of a server's output taken whole; a longer one is cut (a hostile server sends no newline). */
+const MAX_LINE = 64 * 1024;
+/** The most of a command's output kept; the rest is dropped, so a server cannot fill this process's memory. */
+const MAX_OUTPUT = 4 * 1024 * 1024;
 
-  static connect(
-    target: PushTarget,
-    credentials: Credentials,
-    hostKeys: HostKeyPolicy,
-    timeoutMs: number,
-  ): Promise<SshConnection> {
-    return new Promise((resolve, reject) => {
-      const client = new Client();
-      let keyProblem: SetupError | undefined;
-      const config: ConnectConfig = {
-        host: target.host,
-        port: target.port,
-        username: target.user,
-        readyTimeout: timeoutMs,
-        keepaliveInterval: 10_000,
-        keepaliveCountMax: 3,
-        ...('privateKey' in credentials
-          ? { privateKey: credentials.privateKey }
-          : { password: credentials.password, tryKeyboard: true }),
-        hostVerifier: (key: Buffer) => {
-          const verdict = hostKeys.judge(target, key);
-          if (verdict.kind === 'known') return true;
-          const fingerprint = fingerprintOf(key);
-          if (verdict.kind === 'unknown' && hostKeys.acceptsUnknown(target, key)) {
-            hostKeys.record(target, key);
-            return true;
-          }
-          keyProblem =
-            verdict.kind === 'unknown'
-              ? setupError(
-                  'PUSH_HOST_KEY_UNKNOWN',
-                  `${target.spec}: the server's host key ${fingerprint} is not in the known hosts file; nothing was sent`,
-                )
-              : setupError(
-                  'PUSH_HOST_KEY_CHANGED',
-                  verdict.kind === 'revoked'
-                    ? `${target.spec}: the server's host key ${fingerprint} is marked revoked; nothing was sent`
-                    : `${target.spec}: the server's host key is now ${fingerprint}, but ${verdict.recorded} is recorded for it; nothing was sent`,
-                );
-          return false;
-        },
-      };
-      client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
-        // Password servers often ask through keyboard-interactive: the one answer they want is the password.
-        finish(prompts.map(() => ('password' in credentials ? credentials.password : '')));
-      });
-      client.once('ready', () => resolve(new SshConnection(client)));
-      client.once('error', (error: Error & { level?: string; code?: string }) => {
-        client.end();
-        reject(new PushFailure(keyProblem ?? connectionError(target, error)));
-      });
-      client.connect(config);
-    });
+export class SshConnection {
+  private readonly closed: Promise<void>;
+
+  private constructor(private readonly client: Client) {
+    this.closed = new Promise((resolve) => client.once('close', () => resolve()));
+  }
+
+  /** Connects; an abort (the host timeout, a cancel) ends the attempt at once, whatever the server does. */
+  static async connect(target: PushTarget, routes: JumpRoutes, signal?: AbortSignal): Promise<SshConnection> {
+    const sock = target.jumps.length > 0 ? await routes.streamTo(target) : undefined;
+    return new SshConnection(await openClient(target, sock, signal));
+  }
+
+  /** Ends the connection now, without waiting for the server: every command running on it returns. */
+  destroy(): void {
+    this.client.destroy();
   }
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
@@ -115,27 +75,38 @@ export class SshConnection {
         let stdout = '';
         let stderr = '';
         let carry = '';
+        let done = false;
         const onAbort = (): void => {
           channel.end();
         };
         options.signal?.addEventListener('abort', onAbort, { once: true });
         channel.on('data', (chunk: Buffer) => {
           const text = chunk.toString('utf8');
-          stdout += text.length + stdout.length > 4 * 1024 * 1024 ? '' : text;
+          if (stdout.length < MAX_OUTPUT) stdout += text.slice(0, MAX_OUTPUT - stdout.length);
           if (!options.onStdoutLine) return;
-          const lines = (carry + text).split('\n');
-          carry = lines.pop() ?? '';
-          for (const line of lines) options.onStdoutLine(line);
+          // Only the new text is split; a line past MAX_LINE is cut there and the rest of it dropped.
+          const lines = text.split('\n');
+          const last = lines.pop() ?? '';
+          for (const line of lines) {
+            options.onStdoutLine((carry + line).slice(0, MAX_LINE));
+            carry = '';
+          }
+          if (carry.length < MAX_LINE) carry += last.slice(0, MAX_LINE - carry.length);
         });
         channel.stderr.on('data', (chunk: Buffer) => {
           if (stderr.length < 1024 * 1024) stderr += chunk.toString('utf8');
         });
-        channel.on('close', (code: number | null, signal?: string) => {
+        const finish = (code: number | null, signal: string | undefined): void => {
+          if (done) return;
+          done = true;
           options.signal?.removeEventListener('abort', onAbort);
           options.inputStream?.destroy();
           if (carry && options.onStdoutLine) options.onStdoutLine(carry);
-          resolve({ code: code ?? null, signal, stdout, stderr });
-        });
+          resolve({ code, signal, stdout, stderr });
+        };
+        channel.on('close', (code: number | null, signal?: string) => finish(code ?? null, signal));
+        // A destroyed connection may never close its channels: the command has ended all the same.
+        void this.closed.then(() => finish(null, 'connection closed'));
         if (options.inputStream) {
           const input = options.inputStream;
           let sent = 0;
@@ -158,7 +129,70 @@ export class SshConnection {
   }
 }
 
-function connectionError(target: PushTarget, error: Error & { level?: string; code?: string }): SetupError {
+/** Logs in to one hop (directly, or over `sock` through a jump host), its host key judged before any credential. */
+export function openClient(hop: SshHop, sock: Duplex | undefined, signal?: AbortSignal): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    const onAbort = (): void => {
+      client.destroy();
+      reject(
+        new PushFailure(
+          setupError('PUSH_UNREACHABLE', `${hop.spec}: no SSH session before the time limit or a cancel`),
+        ),
+      );
+    };
+    if (signal?.aborted) {
+      onAbort();
+      return;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let keyProblem: SetupError | undefined;
+    const config: ConnectConfig = {
+      host: hop.host,
+      port: hop.port,
+      username: hop.user,
+      readyTimeout: hop.connectTimeoutMs,
+      keepaliveInterval: 10_000,
+      keepaliveCountMax: 3,
+      ...(sock ? { sock } : {}),
+      authHandler: authHandler(hop.user, hop.credentials),
+      hostVerifier: (key: Buffer) => {
+        const verdict = hop.hostKeys.judge(hop, key);
+        if (verdict.kind === 'known') return true;
+        const fingerprint = fingerprintOf(key);
+        if (verdict.kind === 'unknown' && hop.hostKeys.acceptsUnknown(hop, key)) {
+          hop.hostKeys.record(hop, key);
+          return true;
+        }
+        keyProblem =
+          verdict.kind === 'unknown'
+            ? setupError(
+                'PUSH_HOST_KEY_UNKNOWN',
+                `${hop.spec}: the server's host key ${fingerprint} is not in the known hosts file; nothing was sent`,
+              )
+            : setupError(
+                'PUSH_HOST_KEY_CHANGED',
+                verdict.kind === 'revoked'
+                  ? `${hop.spec}: the server's host key ${fingerprint} is marked revoked; nothing was sent`
+                  : `${hop.spec}: the server's host key is now ${fingerprint}, but ${verdict.recorded} is recorded for it; nothing was sent`,
+              );
+        return false;
+      },
+    };
+    client.once('ready', () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(client);
+    });
+    client.once('error', (error: Error & { level?: string; code?: string }) => {
+      signal?.removeEventListener('abort', onAbort);
+      client.end();
+      reject(new PushFailure(keyProblem ?? connectionError(hop, error)));
+    });
+    client.connect(config);
+  });
+}
+
+function connectionError(target: ServerAddress, error: Error & { level?: string; code?: string }): SetupError {
   const where = `${target.spec} (${target.host} port ${target.port})`;
   if (error.level === 'client-authentication')
     return setupError('PUSH_AUTH_FAILED', `${where}: the server refused user ${target.user} with these credentials`);
@@ -187,7 +221,11 @@ function connectionError(target: PushTarget, error: Error & { level?: string; co
  * The server's host key, fetched without logging in (as ssh-keyscan does): the connection is dropped at the
  * key exchange, so no user name or credential is ever offered.
  */
-export function scanHostKey(target: PushTarget, timeoutMs: number): Promise<{ key: Buffer } | { error: SetupError }> {
+export function scanHostKey(
+  target: ServerAddress,
+  timeoutMs: number,
+  sock?: Duplex,
+): Promise<{ key: Buffer } | { error: SetupError }> {
   return new Promise((resolve) => {
     const client = new Client();
     let key: Buffer | undefined;
@@ -204,6 +242,7 @@ export function scanHostKey(target: PushTarget, timeoutMs: number): Promise<{ ke
       port: target.port,
       username: 'host-key-scan',
       readyTimeout: timeoutMs,
+      ...(sock ? { sock } : {}),
       hostVerifier: (offered: Buffer) => {
         key = Buffer.from(offered);
         return false;
