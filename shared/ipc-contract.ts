@@ -158,6 +158,8 @@ export interface HostKeyScan {
   /** The fingerprint the known hosts file holds for a changed key. */
   readonly recorded?: string;
   readonly error?: string;
+  /** A bastion the servers are reached through (its key is accepted like a server's). */
+  readonly jumpHost?: boolean;
 }
 
 /** How the push logs in: a key file (a path main checks) or a password (held in memory, then a 0600 file). */
@@ -174,6 +176,12 @@ export interface PushRequest {
   /** Install only when null; otherwise register too (the passphrase goes on the child's stdin). */
   readonly cs: { readonly endpoint: string; readonly passphrase: string } | null;
   readonly parallel: number;
+  /** The bastion(s) every server is reached through, `[user@]host[:port]`, a comma between hops; '' for none. */
+  readonly jump: string;
+  /** The first N servers first; the push stops if one of them fails. */
+  readonly canary: number | null;
+  /** N or P%: no new server starts once more than that failed. */
+  readonly maxFailures: string | null;
   /** Unknown host keys the admin accepted after the scan: this fingerprint, and no other, per server. */
   readonly acceptedHostKeys: readonly { readonly host: string; readonly fingerprint: string }[];
 }
@@ -201,7 +209,7 @@ export interface InvokeChannels {
   'logs:save-diagnostics': [void, { readonly path: string } | null];
   'push:check-servers': [{ readonly lines: readonly string[]; readonly user: string }, PushServerCheck];
   'push:browse-key-file': [{ readonly current: string }, { readonly path: string } | null];
-  'push:scan-host-keys': [{ readonly hosts: readonly string[] }, readonly HostKeyScan[]];
+  'push:scan-host-keys': [{ readonly hosts: readonly string[]; readonly jump: string }, readonly HostKeyScan[]];
   'push:start': [PushRequest, PushStarted];
   'push:cancel': [{ readonly pushId: string }, void];
   'push:save-results-csv': [{ readonly pushId: string }, { readonly path: string } | null];
@@ -257,7 +265,7 @@ export const SETUP_API_TASKS = {
   saveDiagnostics: task('logs:save-diagnostics', none),
   checkPushServers: task('push:check-servers', (lines: readonly string[], user: string) => ({ lines, user })),
   browseKeyFile: task('push:browse-key-file', (current: string) => ({ current })),
-  scanHostKeys: task('push:scan-host-keys', (hosts: readonly string[]) => ({ hosts })),
+  scanHostKeys: task('push:scan-host-keys', (hosts: readonly string[], jump: string) => ({ hosts, jump })),
   startPush: task('push:start', (request: PushRequest) => request),
   cancelPush: task('push:cancel', (pushId: string) => ({ pushId })),
   savePushResults: task('push:save-results-csv', (pushId: string) => ({ pushId })),

@@ -45,6 +45,9 @@ export const pushRequestSchema = z.strictObject({
     }),
   ),
   parallel: z.int().check(z.minimum(1), z.maximum(256)),
+  jump: z.string().check(z.maxLength(600)),
+  canary: z.nullable(z.int().check(z.minimum(1), z.maximum(10_000))),
+  maxFailures: z.nullable(z.string().check(z.regex(/^\d{1,5}%?$/))),
   acceptedHostKeys: z
     .array(z.strictObject({ host: hostSpec, fingerprint: z.string().check(z.regex(/^SHA256:[A-Za-z0-9+/]{43}$/)) }))
     .check(z.maxLength(1000)),
@@ -89,7 +92,10 @@ export const INVOKE_SCHEMAS = {
   'logs:save-diagnostics': z.undefined(),
   'push:check-servers': z.strictObject({ lines: serverLines, user: sshUser }),
   'push:browse-key-file': z.strictObject({ current: z.string().check(z.maxLength(1024)) }),
-  'push:scan-host-keys': z.strictObject({ hosts: z.array(hostSpec).check(z.minLength(1), z.maxLength(1000)) }),
+  'push:scan-host-keys': z.strictObject({
+    hosts: z.array(hostSpec).check(z.minLength(1), z.maxLength(1000)),
+    jump: z.string().check(z.maxLength(600)),
+  }),
   'push:start': pushRequestSchema,
   'push:cancel': z.strictObject({ pushId }),
   'push:save-results-csv': z.strictObject({ pushId }),

@@ -28,6 +28,17 @@ const fingerprintOf = (spec: string): string =>
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function scan(): void {
+  // Bastions first, as push-install --scan-host-keys lists them, marked as such.
+  const jumps = (values.jump ?? []).flatMap((jump) => jump.split(','));
+  for (const jump of jumps)
+    print({
+      type: 'host-key',
+      host: jump,
+      verdict: 'unknown',
+      keyType: 'ssh-ed25519',
+      fingerprint: fingerprintOf(jump),
+      jumpHost: true,
+    });
   for (const host of hosts) {
     const name = nameOf(host);
     if (name.startsWith('down-')) {

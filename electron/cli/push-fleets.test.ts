@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,7 +147,13 @@ describe.skipIf(unavailable)('push-install with the admin’s OpenSSH setup and 
     expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(run.hosts[0]).toMatchObject({ host: 'web-0', status: 'Succeeded', agentVersion: '9.61.0.0' });
     // accept-new from the config recorded the key in the config's known hosts file, not ~/.ssh/known_hosts.
-    expect(fs.readFileSync(path.join(home, '.ssh', 'fleet_known_hosts'), 'utf8')).toContain(addresses[0]);
+    const lookup = spawnSync('ssh-keygen', [
+      '-F',
+      addresses[0] as string,
+      '-f',
+      path.join(home, '.ssh', 'fleet_known_hosts'),
+    ]);
+    expect(lookup.status).toBe(0);
     expect(fs.existsSync(path.join(home, '.ssh', 'known_hosts'))).toBe(false);
     expect(cs.registeredHosts()).toHaveLength(1);
   }, 240_000);

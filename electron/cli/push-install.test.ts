@@ -96,7 +96,8 @@ function parsePush(code: number | null, stdout: string, stderr: string): PushRun
   const hosts = result?.type === 'result' ? result.hosts : [];
   const byHost = (host: string): HostResult => {
     const found = hosts.find((h) => h.host === host);
-    if (!found) throw new Error(`no result for ${host}: ${stdout}\n${stderr}`);
+    if (!found)
+      throw new Error(`no result for ${host}: ${JSON.stringify(stdout.slice(-3000))} ${JSON.stringify(stderr)}`);
     return found;
   };
   return { code, stdout, stderr, events, hosts, byHost };
@@ -520,6 +521,7 @@ describe.skipIf(unavailable)('push-install to real test machines', () => {
       },
     );
     const slow = new Set<string>();
+    let interrupted = false;
     let carry = '';
     run.child.stdout?.on('data', (chunk: Buffer) => {
       const lines = (carry + chunk.toString('utf8')).split('\n');
@@ -527,7 +529,11 @@ describe.skipIf(unavailable)('push-install to real test machines', () => {
       for (const line of lines) {
         if (line.includes('"type":"host-job-event"') && line.includes('"id":"component:slow-step"')) {
           slow.add((JSON.parse(line) as { host: string }).host);
-          if (slow.size === addresses.length) run.child.kill('SIGINT');
+          // One Ctrl-C (a second one would end the push at once, without waiting for the rollbacks).
+          if (slow.size === addresses.length && !interrupted) {
+            interrupted = true;
+            run.child.kill('SIGINT');
+          }
         }
       }
     });

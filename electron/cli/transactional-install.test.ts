@@ -207,6 +207,33 @@ describe('one installation at a time', () => {
     expect(snapshotTree(path.join(root, 'usr/local/ASR'), SETUP_FILES)).toEqual(snapshotTree(pkg.payloadDir));
   });
 
+  it('a lock that cannot be taken says so in the prerequisites step, not "0 of 7 checks failed"', async () => {
+    const root = makeRoot(scratch);
+    const repo = scratch.path('repo');
+    await makePackage(scratch, repo, '9.60.0.0', bigPayload('9.60.0.0'));
+    // The lock folder reached through a symbolic link: refused, so nothing may change.
+    const elsewhere = scratch.path('elsewhere');
+    fs.mkdirSync(elsewhere, { mode: 0o700 });
+    fs.mkdirSync(path.join(root, STATE), { recursive: true, mode: 0o700 });
+    fs.symlinkSync(elsewhere, path.join(root, STATE, 'lock'));
+    const run = await runCli(CLI.unifiedAgent, [
+      '-r',
+      'MS',
+      '-v',
+      'VmWare',
+      '--json',
+      '--repository',
+      repo,
+      '--root',
+      root,
+    ]);
+    expect(run.code).not.toBe(0);
+    const finished = run.events.find((e) => e.type === 'step-finished' && e.stepId === 'preflight');
+    expect(finished?.type === 'step-finished' && finished.message).toMatch(
+      /^the install lock could not be taken: .*symbolic link.* \(all \d+ checks passed\)$/,
+    );
+  });
+
   it('the lock of a killed holder is taken over at once', async () => {
     const root = makeRoot(scratch);
     const repo = scratch.path('repo');

@@ -166,6 +166,9 @@ const PUSH_REQUEST: PushRequest = {
   installLocation: '/usr/local/ASR',
   cs: null,
   parallel: 4,
+  jump: '',
+  canary: null,
+  maxFailures: null,
   acceptedHostKeys: [],
 };
 
@@ -191,7 +194,7 @@ describe('task-level calls', () => {
     ['saveDiagnostics', (a) => a.saveDiagnostics(), undefined],
     ['checkPushServers', (a) => a.checkPushServers(['10.0.0.7'], 'root'), { lines: ['10.0.0.7'], user: 'root' }],
     ['browseKeyFile', (a) => a.browseKeyFile('/k'), { current: '/k' }],
-    ['scanHostKeys', (a) => a.scanHostKeys(['10.0.0.7']), { hosts: ['10.0.0.7'] }],
+    ['scanHostKeys', (a) => a.scanHostKeys(['10.0.0.7'], ''), { hosts: ['10.0.0.7'], jump: '' }],
     ['startPush', (a) => a.startPush(PUSH_REQUEST), PUSH_REQUEST],
     ['cancelPush', (a) => a.cancelPush(JOB_ID), { pushId: JOB_ID }],
     ['savePushResults', (a) => a.savePushResults(JOB_ID), { pushId: JOB_ID }],

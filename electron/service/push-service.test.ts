@@ -61,6 +61,7 @@ process.stdin.on('end', () => {
   emit({ type: 'host-step', host: hosts[0], step: 'connect', status: 'started', message: 'm', time: 't' });
   emit({ type: 'host-result', result: results[0] });
   if (mode === 'die') process.exit(9);
+  if (mode === 'dies-on-term') { setInterval(() => {}, 1000); return; }
   for (const result of results.slice(1)) emit({ type: 'host-result', result });
   emit({ type: 'result', status: results.length > 1 ? 'Failed' : 'Succeeded', exitCode: results.length > 1 ? 1 : 0, hosts: results });
 });
@@ -135,6 +136,9 @@ const REQUEST: PushRequest = {
   installLocation: '/usr/local/ASR',
   cs: { endpoint: '10.0.0.5:8443', passphrase: PASSPHRASE },
   parallel: 4,
+  jump: '',
+  canary: null,
+  maxFailures: null,
   acceptedHostKeys: [{ host: '10.0.0.7', fingerprint: FINGERPRINT }],
 };
 
@@ -249,6 +253,40 @@ describe('push:start', () => {
     expect((await dispatchInvoke(fixture.service.handlers, 'push:start', REQUEST)).ok).toBe(true);
   });
 
+  it('a cancelled push ends CANCELLED even when its child dies before it writes a result', async () => {
+    const fixture = makePushService('dies-on-term');
+    const pushId = await start(fixture);
+    await expect.poll(() => fs.existsSync(fixture.reportFile)).toBe(true);
+    await dispatchInvoke(fixture.service.handlers, 'push:cancel', { pushId });
+    const result = await fixture.ended(pushId);
+    // The first server had finished before the cancel; the other is Cancelled, not "stopped unexpectedly".
+    expect(result.hosts.map((host) => [host.status, host.error?.code ?? null])).toEqual([
+      ['Succeeded', null],
+      ['Failed', 'CANCELLED'],
+    ]);
+  });
+
+  it('passes the bastion, the canary and the failure limit to the CLI; refuses a bad bastion', async () => {
+    const fixture = makePushService();
+    const pushId = await start(fixture, {
+      ...REQUEST,
+      jump: ' ops@bastion.corp:2222 , 10.0.0.2 ',
+      canary: 2,
+      maxFailures: '10%',
+      acceptedHostKeys: [...REQUEST.acceptedHostKeys, { host: 'ops@bastion.corp:2222', fingerprint: FINGERPRINT }],
+    });
+    await fixture.ended(pushId);
+    const args = fixture.report().argv.slice(2) as string[];
+    expect(args).toContain('--jump=ops@bastion.corp:2222,10.0.0.2');
+    expect(args).toContain('--canary=2');
+    expect(args).toContain('--max-failures=10%');
+    expect(args).toContain(`--accept-host-key=ops@bastion.corp:2222=${FINGERPRINT}`);
+    const bad = await dispatchInvoke(fixture.service.handlers, 'push:start', { ...REQUEST, jump: 'bad host!' });
+    expect(bad.ok ? 'started' : bad.error.message).toMatch(/the bastion "bad host!"/);
+    const limit = await dispatchInvoke(fixture.service.handlers, 'push:start', { ...REQUEST, maxFailures: '150%' });
+    expect(limit.ok ? 'started' : limit.error.code).toBe('INVALID_ARGUMENT');
+  });
+
   it.each([
     ['no server', { ...REQUEST, hosts: [] }],
     ['an empty password', { ...REQUEST, credentials: { kind: 'password', password: '' } }],
@@ -315,6 +353,7 @@ describe('push:check-servers and push:scan-host-keys', () => {
     const fixture = makePushService();
     const envelope = await dispatchInvoke(fixture.service.handlers, 'push:scan-host-keys', {
       hosts: ['new-web', '10.0.0.7'],
+      jump: '',
     });
     expect(envelope).toEqual({
       ok: true,

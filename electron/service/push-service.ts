@@ -14,7 +14,7 @@ import type {
   PushRequest,
 } from '../../shared/ipc-contract';
 import type { HostResult, PushEvent } from '../../shared/push-events';
-import { parseTarget } from '../engine/push/push-targets';
+import { parseServerSpec, parseTarget } from '../engine/push/push-targets';
 import { IpcError, type InvokeHandlers } from './ipc-dispatch';
 import type { CliRuntime } from './job-launcher';
 import { spawnPushCli, type PushChild } from './push-child';
@@ -114,6 +114,28 @@ function checkedHosts(hosts: readonly string[], user: string): string[] {
   return valid;
 }
 
+/** The bastion field: '' or `[user@]host[:port]` hops with commas between, by the CLI's --jump rules. */
+export function checkedJump(jump: string): string | undefined {
+  const text = jump.trim();
+  if (text === '') return undefined;
+  for (const hop of text.split(',')) {
+    const parsed = parseServerSpec(hop.trim());
+    if (!parsed.ok) throw invalid(`the bastion ${parsed.reason}`);
+  }
+  return text
+    .split(',')
+    .map((hop) => hop.trim())
+    .join(',');
+}
+
+/** --max-failures: a number of servers or a percentage. */
+function checkedMaxFailures(value: string | null): string | undefined {
+  if (value === null) return undefined;
+  const percent = /^(\d{1,3})%$/.exec(value);
+  if ((percent && Number(percent[1]) <= 100) || /^\d{1,5}$/.test(value)) return value;
+  throw invalid(`"${value}" is neither a number of servers nor a percentage up to 100%`);
+}
+
 function readableFile(file: string): void {
   try {
     if (!path.isAbsolute(file)) throw new Error('not an absolute path');
@@ -140,12 +162,15 @@ function scanLine(value: Record<string, unknown>): HostKeyScan | undefined {
     ...text('fingerprint'),
     ...text('recorded'),
     ...text('error'),
+    ...(value.jumpHost === true ? { jumpHost: true } : {}),
   };
 }
 
 interface Running {
   readonly pushId: string;
   readonly child: PushChild;
+  /** Marks the push as cancelled by the admin. */
+  readonly cancel: () => void;
 }
 
 export function createPushService(deps: PushServiceDeps): PushService {
@@ -161,9 +186,20 @@ export function createPushService(deps: PushServiceDeps): PushService {
     const hosts = checkedHosts(request.hosts, request.user);
     const location = checkInstallLocationText(request.installLocation, 'linux');
     if (!location.ok) throw new IpcError(setupError('INSTALL_LOCATION_INVALID', location.reason));
+    const jump = checkedJump(request.jump);
+    const jumpHosts = jump ? jump.split(',') : [];
     for (const accepted of request.acceptedHostKeys)
-      if (!hosts.includes(accepted.host)) throw invalid(`an accepted host key names "${accepted.host}", not pushed to`);
-    const args = ['--json', ...hosts.map((host) => `--host=${host}`), `--user=${request.user}`];
+      if (!hosts.includes(accepted.host) && !jumpHosts.includes(accepted.host))
+        throw invalid(`an accepted host key names "${accepted.host}", not pushed to`);
+    const maxFailures = checkedMaxFailures(request.maxFailures);
+    const args = [
+      '--json',
+      ...hosts.map((host) => `--host=${host}`),
+      `--user=${request.user}`,
+      ...(jump ? [`--jump=${jump}`] : []),
+      ...(request.canary !== null ? [`--canary=${request.canary}`] : []),
+      ...(maxFailures !== undefined ? [`--max-failures=${maxFailures}`] : []),
+    ];
     let secretDir: string | undefined;
     if (request.credentials.kind === 'key') {
       readableFile(request.credentials.keyFile);
@@ -195,6 +231,7 @@ export function createPushService(deps: PushServiceDeps): PushService {
       `--log-dir=${logDir}`,
     );
     const pushId = randomUUID();
+    let cancelled = false;
     const finished = new Map<string, HostResult>();
     let started: readonly string[] = hosts;
     let result: Extract<PushEvent, { type: 'result' }> | undefined;
@@ -216,15 +253,21 @@ export function createPushService(deps: PushServiceDeps): PushService {
       if (secretDir) fs.rmSync(secretDir, { recursive: true, force: true });
       throw error;
     }
-    running = { pushId, child };
+    running = { pushId, child, cancel: () => (cancelled = true) };
     void child.done.then(({ why, stderrTail }) => {
       if (secretDir) fs.rmSync(secretDir, { recursive: true, force: true });
       if (!result) {
-        // The child died without a result line: every server it had not finished is Failed, and says why.
-        const error = setupError(
-          'INSTALL_FAILED',
-          `the push stopped unexpectedly (${why})${stderrTail ? `: ${stderrTail.split('\n').slice(-3).join(' ')}` : ''}`,
-        );
+        // The child died without a result line: every server it had not finished is Failed, and says why; a
+        // push the admin cancelled is Cancelled however its child ended.
+        const error = cancelled
+          ? setupError(
+              'CANCELLED',
+              `the push was cancelled (${why}); a server's install rolls back when its connection closes`,
+            )
+          : setupError(
+              'INSTALL_FAILED',
+              `the push stopped unexpectedly (${why})${stderrTail ? `: ${stderrTail.split('\n').slice(-3).join(' ')}` : ''}`,
+            );
         const hostResults = started.map(
           (host): HostResult =>
             finished.get(host) ?? {
@@ -252,14 +295,21 @@ export function createPushService(deps: PushServiceDeps): PushService {
       const chosen = await deps.browseFile(current);
       return chosen ? { path: chosen } : null;
     },
-    'push:scan-host-keys': async ({ hosts }) => {
+    'push:scan-host-keys': async ({ hosts, jump }) => {
       const valid = checkedHosts(hosts, 'root');
+      const bastion = checkedJump(jump);
       const lines: HostKeyScan[] = [];
       let failure: unknown;
       const child = spawnPushCli(
         deps.runtime,
         deps.script,
-        ['--scan-host-keys', '--json', ...valid.map((host) => `--host=${host}`), `--known-hosts=${deps.knownHosts}`],
+        [
+          '--scan-host-keys',
+          '--json',
+          ...valid.map((host) => `--host=${host}`),
+          ...(bastion ? [`--jump=${bastion}`] : []),
+          `--known-hosts=${deps.knownHosts}`,
+        ],
         {
           onLine: (value) => {
             const line = scanLine(value);
@@ -275,11 +325,15 @@ export function createPushService(deps: PushServiceDeps): PushService {
         throw new IpcError(
           setupError('INSTALL_FAILED', `the host key scan stopped (${why})${stderrTail ? `: ${stderrTail}` : ''}`),
         );
-      return valid.map((host) => lines.find((line) => line.host === host) as HostKeyScan);
+      // The bastions first (their keys are checked before anything reaches the servers), then the servers.
+      const bastions = lines.filter((line) => line.jumpHost && !valid.includes(line.host));
+      return [...bastions, ...valid.map((host) => lines.find((line) => line.host === host) as HostKeyScan)];
     },
     'push:start': async (request) => start(request),
     'push:cancel': async ({ pushId }) => {
-      if (running?.pushId === pushId) running.child.terminate();
+      if (running?.pushId !== pushId) return;
+      running.cancel();
+      running.child.terminate();
     },
     'push:save-results-csv': async ({ pushId }) => {
       if (last?.pushId !== pushId)
@@ -298,6 +352,9 @@ export function createPushService(deps: PushServiceDeps): PushService {
     get running() {
       return running?.pushId;
     },
-    cancel: () => running?.child.terminate(),
+    cancel: () => {
+      running?.cancel();
+      running?.child.terminate();
+    },
   };
 }

@@ -26,6 +26,19 @@ export const messagesDePush: Readonly<Record<keyof typeof messagesEnPush, string
     'Jeder Server beweist dem Konfigurationsserver, dass er die Passphrase kennt; sie wird nie gesendet oder protokolliert.',
   'push.parallel': 'Parallele Installationen',
   'push.parallel.problem': 'Geben Sie eine ganze Zahl von 1 bis 256 ein.',
+  'push.jump': 'Über Bastion (optional)',
+  'push.jump.hint':
+    '[Benutzer@]Host[:Port]; bei einer Kette ein Komma zwischen den Stationen. Ihr Hostschlüssel wird wie der eines Servers geprüft.',
+  'push.jump.problem': 'Geben Sie [Benutzer@]Host[:Port] ein, mit einem Komma zwischen den Stationen.',
+  'push.rollout': 'Gestaffelte Verteilung (optional)',
+  'push.canary': 'Kanarienserver',
+  'push.canary.hint': 'Diese ersten Server kommen zuerst; schlägt einer fehl, wird kein weiterer gestartet.',
+  'push.canary.problem': 'Geben Sie eine ganze Zahl von 1 bis 10000 ein oder lassen Sie das Feld leer.',
+  'push.maxFailures': 'Höchstens Fehlschläge',
+  'push.maxFailures.hint': 'Eine Anzahl Server oder ein Prozentsatz (10%); darüber hinaus startet kein neuer Server.',
+  'push.maxFailures.problem':
+    'Geben Sie eine Zahl (2) oder einen Prozentsatz bis 100% (10%) ein oder lassen Sie das Feld leer.',
+  'push.keys.bastion': '{host} (Bastion)',
   'push.next': 'Weiter',
 
   'push.keys.intro':
@@ -57,7 +70,7 @@ export const messagesDePush: Readonly<Record<keyof typeof messagesEnPush, string
   'push.step.install': 'Installieren',
   'push.step.register': 'Registrieren',
   'push.status':
-    '{status, select, Waiting {Wartet} Running {Läuft} Succeeded {Erfolgreich} Warning {Warnung} Unchanged {Unverändert} other {Fehlgeschlagen}}',
+    '{status, select, Waiting {Wartet} Running {Läuft} Succeeded {Erfolgreich} Warning {Warnung} Unchanged {Unverändert} NotStarted {Nicht gestartet} other {Fehlgeschlagen}}',
   'push.finished':
     'Verteilung beendet: <b>{status}</b> ({done} von {total, plural, one {# Server} other {# Servern}} fertig, {failed} fehlgeschlagen)',
   'push.running':

@@ -24,6 +24,17 @@ export const messagesEnPush = {
     'Each server proves to the configuration server that it knows the passphrase; it is never sent or logged.',
   'push.parallel': 'Parallel installations',
   'push.parallel.problem': 'Enter a whole number from 1 to 256.',
+  'push.jump': 'Through bastion (optional)',
+  'push.jump.hint': '[user@]host[:port]; a comma between hops for a chain. Its host key is checked like a server’s.',
+  'push.jump.problem': 'Enter [user@]host[:port], with a comma between hops.',
+  'push.rollout': 'Staged rollout (optional)',
+  'push.canary': 'Canary servers',
+  'push.canary.hint': 'These first servers go first; if one fails, no other is started.',
+  'push.canary.problem': 'Enter a whole number from 1 to 10000, or leave it empty.',
+  'push.maxFailures': 'Max failures',
+  'push.maxFailures.hint': 'A number of servers or a percentage (10%); past it, no new server starts.',
+  'push.maxFailures.problem': 'Enter a number (2) or a percentage up to 100% (10%), or leave it empty.',
+  'push.keys.bastion': '{host} (bastion)',
   'push.next': 'Next',
 
   'push.keys.intro':
@@ -54,7 +65,7 @@ export const messagesEnPush = {
   'push.step.install': 'Install',
   'push.step.register': 'Register',
   'push.status':
-    '{status, select, Waiting {Waiting} Running {Running} Succeeded {Succeeded} Warning {Warning} Unchanged {Unchanged} other {Failed}}',
+    '{status, select, Waiting {Waiting} Running {Running} Succeeded {Succeeded} Warning {Warning} Unchanged {Unchanged} NotStarted {Not started} other {Failed}}',
   'push.finished':
     'Push finished: <b>{status}</b> ({done} of {total, plural, one {# server} other {# servers}} done, {failed} failed)',
   'push.running': 'Pushing to {total, plural, one {# server} other {# servers}}: {running} running, {waiting} waiting.',

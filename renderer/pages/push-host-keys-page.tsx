@@ -94,7 +94,7 @@ export function PushHostKeysPage() {
             <tbody>
               {keys.map((scan) => (
                 <tr key={scan.host}>
-                  <th scope="row">{scan.host}</th>
+                  <th scope="row">{scan.jumpHost ? t('push.keys.bastion', { host: scan.host }) : scan.host}</th>
                   <td>{scan.keyType ?? '–'}</td>
                   <td>
                     <code className="wrap">{scan.fingerprint ?? '–'}</code>

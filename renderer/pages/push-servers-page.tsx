@@ -83,6 +83,14 @@ export function PushServersPage() {
           problem={problems.user}
           onChange={(user) => setPushForm({ user })}
         />
+        <TextField
+          label={t('push.jump')}
+          placeholder="root@bastion.contoso.local"
+          value={form.jump}
+          hint={t('push.jump.hint')}
+          problem={problems.jump}
+          onChange={(jump) => setPushForm({ jump })}
+        />
         <fieldset>
           <legend>{t('push.signIn')}</legend>
           <label className="choice">
@@ -203,6 +211,26 @@ export function PushServersPage() {
           problem={problems.parallel}
           onChange={(parallel) => setPushForm({ parallel })}
         />
+        <fieldset>
+          <legend>{t('push.rollout')}</legend>
+          <TextField
+            label={t('push.canary')}
+            inputMode="numeric"
+            className="short"
+            value={form.canary}
+            hint={t('push.canary.hint')}
+            problem={problems.canary}
+            onChange={(canary) => setPushForm({ canary })}
+          />
+          <TextField
+            label={t('push.maxFailures')}
+            className="short"
+            value={form.maxFailures}
+            hint={t('push.maxFailures.hint')}
+            problem={problems.maxFailures}
+            onChange={(maxFailures) => setPushForm({ maxFailures })}
+          />
+        </fieldset>
         {startError ? <ErrorPanel error={startError} /> : null}
         <div className="actions">
           <button type="button" onClick={leavePush}>

@@ -136,10 +136,47 @@ describe('host keys, the push and its results', () => {
         installLocation: '/usr/local/ASR',
         cs: { endpoint: '10.0.0.5', passphrase: 'pp' },
         parallel: 10,
+        jump: '',
+        canary: null,
+        maxFailures: null,
         acceptedHostKeys: [{ host: 'new-web', fingerprint: FP }],
       },
     ]);
     expect(useWizard.getState().step).toEqual({ type: 'push-progress' });
+  });
+
+  it('a bastion, a canary and a failure limit: checked as typed, the bastion key accepted like a server key, all passed on', async () => {
+    const api = fakeApi();
+    api.hostKeys = [
+      { host: 'ops@bastion.corp', verdict: 'unknown', keyType: 'ssh-ed25519', fingerprint: FP, jumpHost: true },
+    ];
+    await fillForm('10.0.0.7');
+    for (const [change, field] of [
+      [{ jump: 'ops@bad host' }, 'jump'],
+      [{ canary: '0' }, 'canary'],
+      [{ maxFailures: '150%' }, 'maxFailures'],
+      [{ maxFailures: 'two' }, 'maxFailures'],
+    ] as const) {
+      expect(Object.keys(pushFormProblems({ ...usePush.getState().form, ...change }))).toEqual([field]);
+    }
+    setPushForm({ jump: 'ops@bastion.corp', canary: '1', maxFailures: '10%' });
+    expect(pushFormReady()).toBe(true);
+    await scanHostKeys();
+    expect(api.called('scanHostKeysJump')).toEqual(['ops@bastion.corp']);
+    // The bastion's unknown key blocks the push until it is accepted.
+    expect(canStartPush()).toBe(false);
+    acceptHostKey('ops@bastion.corp', FP, true);
+    expect(canStartPush()).toBe(true);
+    await startPush();
+    expect(api.called('startPush')).toEqual([
+      expect.objectContaining({
+        hosts: ['10.0.0.7'],
+        jump: 'ops@bastion.corp',
+        canary: 1,
+        maxFailures: '10%',
+        acceptedHostKeys: [{ host: 'ops@bastion.corp', fingerprint: FP }],
+      }),
+    ]);
   });
 
   it('a changed key blocks the push', async () => {

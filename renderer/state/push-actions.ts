@@ -106,7 +106,14 @@ export interface PushFormProblems {
   readonly csEndpoint?: Message;
   readonly passphrase?: Message;
   readonly parallel?: Message;
+  readonly jump?: Message;
+  readonly canary?: Message;
+  readonly maxFailures?: Message;
 }
+
+// A bastion hop as push-install's --jump takes it: [user@]host[:port] (IPv6 in brackets when a port follows).
+const JUMP_HOP =
+  /^([a-z_][a-z0-9_.-]{0,31}@)?(\[[0-9a-f:.]+\](:\d{1,5})?|[0-9a-f:]*:[0-9a-f:.]+|[A-Za-z0-9.-]+(:\d{1,5})?)$/i;
 
 /** What is wrong with the form besides the servers (which main checks): shown at each field. */
 export function pushFormProblems(form: PushForm): PushFormProblems {
@@ -125,6 +132,17 @@ export function pushFormProblems(form: PushForm): PushFormProblems {
   const parallel = Number(form.parallel);
   if (!/^\d+$/.test(form.parallel.trim()) || parallel < 1 || parallel > 256)
     problems.parallel = message('push.parallel.problem');
+  if (form.jump.trim() !== '' && !form.jump.split(',').every((hop) => JUMP_HOP.test(hop.trim())))
+    problems.jump = message('push.jump.problem');
+  const canary = Number(form.canary.trim());
+  if (form.canary.trim() !== '' && (!/^\d+$/.test(form.canary.trim()) || canary < 1 || canary > 10_000))
+    problems.canary = message('push.canary.problem');
+  const percent = /^(\d{1,3})%$/.exec(form.maxFailures.trim());
+  if (
+    form.maxFailures.trim() !== '' &&
+    !(percent ? Number(percent[1]) <= 100 : /^\d{1,5}$/.test(form.maxFailures.trim()))
+  )
+    problems.maxFailures = message('push.maxFailures.problem');
   return problems;
 }
 
@@ -146,7 +164,7 @@ export async function scanHostKeys(): Promise<void> {
   usePush.setState({ hostKeys: { status: 'scanning', hosts }, accepted: {}, startError: undefined });
   goTo({ type: 'push-host-keys' });
   try {
-    const keys = await setupApi().scanHostKeys(hosts);
+    const keys = await setupApi().scanHostKeys(hosts, usePush.getState().form.jump.trim());
     usePush.setState({ hostKeys: { status: 'done', keys } });
   } catch (error) {
     usePush.setState({ hostKeys: { status: 'error', error: errorOf(error) } });
@@ -176,6 +194,10 @@ export function canStartPush(): boolean {
   );
 }
 
+function bastions(jump: string): string[] {
+  return jump.trim() === '' ? [] : jump.split(',').map((hop) => hop.trim());
+}
+
 function pushRequest(hosts: readonly string[]): PushRequest {
   const { form, accepted } = usePush.getState();
   const endpoint = form.csEndpoint.trim();
@@ -191,10 +213,13 @@ function pushRequest(hosts: readonly string[]): PushRequest {
     installLocation: form.installLocation.trim(),
     cs: endpoint === '' ? null : { endpoint, passphrase: form.passphrase },
     parallel: Number(form.parallel),
-    acceptedHostKeys: hosts.flatMap((host) => {
-      const fingerprint = accepted[host];
-      return fingerprint ? [{ host, fingerprint }] : [];
-    }),
+    jump: form.jump.trim(),
+    canary: form.canary.trim() === '' ? null : Number(form.canary.trim()),
+    maxFailures: form.maxFailures.trim() === '' ? null : form.maxFailures.trim(),
+    // The servers' accepted keys and the bastions'.
+    acceptedHostKeys: Object.entries(accepted)
+      .filter(([host]) => hosts.includes(host) || bastions(form.jump).includes(host))
+      .map(([host, fingerprint]) => ({ host, fingerprint })),
   };
 }
 
@@ -216,7 +241,7 @@ async function start(hosts: readonly string[]): Promise<void> {
 export async function startPush(): Promise<void> {
   const { hostKeys } = usePush.getState();
   if (!canStartPush() || hostKeys.status !== 'done') return;
-  await start(hostKeys.keys.map((key) => key.host));
+  await start(hostKeys.keys.filter((key) => !key.jumpHost).map((key) => key.host));
 }
 
 /** A new push with the servers that failed, and only those, with the same settings. */

@@ -115,5 +115,6 @@ export function rowPercent(row: PushRow): number {
 }
 
 export function failedHosts(run: PushRunView): string[] {
-  return run.rows.filter((row) => row.status === 'Failed').map((row) => row.host);
+  // Not started (a canary failed, or too many did) is retried with the failed ones.
+  return run.rows.filter((row) => row.status === 'Failed' || row.status === 'NotStarted').map((row) => row.host);
 }

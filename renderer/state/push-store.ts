@@ -24,6 +24,12 @@ export interface PushForm {
   /** Only ever in memory; cleared when the admin leaves the push path. */
   readonly passphrase: string;
   readonly parallel: string;
+  /** Through bastion: `[user@]host[:port]`, a comma between hops; '' for none. */
+  readonly jump: string;
+  /** Canary servers: '' for none. */
+  readonly canary: string;
+  /** Max failures: a number, a percentage, or '' for no limit. */
+  readonly maxFailures: string;
 }
 
 /** A line's problem: main's (the push CLI's rules, in English as the CLI says it) or the page's own limits. */
@@ -69,6 +75,9 @@ export const PUSH_FORM_DEFAULTS: PushForm = {
   csEndpoint: '',
   passphrase: '',
   parallel: '10',
+  jump: '',
+  canary: '',
+  maxFailures: '',
 };
 
 const pushInitial: PushSlice = {

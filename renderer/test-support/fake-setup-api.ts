@@ -157,12 +157,18 @@ export class FakeSetupApi implements SetupApi {
     this.record('browseKeyFile', current);
     return { path: '/root/.ssh/id_ed25519' };
   }
-  async scanHostKeys(hosts: readonly string[]) {
+  async scanHostKeys(hosts: readonly string[], jump: string) {
     this.record('scanHostKeys', hosts);
-    return hosts.map(
-      (host) =>
-        this.hostKeys.find((key) => key.host === host) ?? { host, verdict: 'known' as const, keyType: 'ssh-ed25519' },
-    );
+    if (jump !== '') this.record('scanHostKeysJump', jump);
+    // As push-install lists them: the bastions' keys first, then the servers'.
+    const bastions = jump === '' ? [] : this.hostKeys.filter((key) => key.jumpHost);
+    return [
+      ...bastions,
+      ...hosts.map(
+        (host) =>
+          this.hostKeys.find((key) => key.host === host) ?? { host, verdict: 'known' as const, keyType: 'ssh-ed25519' },
+      ),
+    ];
   }
   async startPush(request: Parameters<SetupApi['startPush']>[0]) {
     this.record('startPush', request);

@@ -135,7 +135,16 @@ async function reportOnly(
   notePreflight(job, report);
   const error =
     preflightError(report.problems) ?? setupError('INSTALL_FAILED', `cannot take the install lock: ${reason}`, remedy);
-  job.finish(preflight, 'Failed', `${report.problems.length} of ${report.checks.length} checks failed`, error);
+  // The step fails for the lock whatever preflight found: its summary says so, with any problems besides.
+  const lockFailure = `the install lock could not be taken: ${reason}`;
+  job.finish(
+    preflight,
+    'Failed',
+    report.problems.length > 0
+      ? `${lockFailure}; and ${report.problems.length} of ${report.checks.length} checks failed`
+      : `${lockFailure} (all ${report.checks.length} checks passed)`,
+    error,
+  );
   return job.outcome(error);
 }
 

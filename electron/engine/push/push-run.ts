@@ -132,8 +132,9 @@ export async function runPush(options: PushRunOptions): Promise<PushOutcome> {
         results[index] = result;
         if (result.status === 'Failed' && ++failures > tolerated && stopReason === undefined)
           stopReason = `${failures} server(s) failed, more than --max-failures allows`;
-        emit({ type: 'host-result', result });
+        // Saved before it is told: whoever sees the result and kills the push finds it in the file.
         saveResults(false);
+        emit({ type: 'host-result', result });
       }
     };
     const width = Math.max(1, Math.min(options.parallel, to - from));
