@@ -2,16 +2,13 @@ import * as path from 'node:path';
 import { parseCsEndpoint } from '../../shared/cs-endpoint';
 import { setupError } from '../../shared/error-catalog';
 import { SETUP_VERSION } from '../../shared/product';
-import { untrustedArgument } from './trusted-arguments';
-import { systemLayout } from '../engine/system/system-layout';
 import { runRegistration } from '../engine/registration/registration-job';
-import { liveSystemProbe } from '../engine/system/system-probe';
 import { emitOutcome, emitResult } from './cli-output';
 import { formatHelp, wantsHelp, wantsVersion } from './command-line';
 import type { CliEnvironment } from './cli-environment';
 import { parseSubcommand, passphraseOption, readStdinThenProceed } from './subcommand';
 import { unregisterMain, wantsUnregister } from './unregister-cli';
-import { CONFIGURATOR_OPTIONS, configuratorDeps } from './configurator-options';
+import { CONFIGURATOR_OPTIONS, configuratorDeps, untrustedConfiguratorFolders } from './configurator-options';
 
 export { CONFIGURATOR_OPTIONS, configuratorDeps } from './configurator-options';
 
@@ -69,12 +66,7 @@ export async function configuratorMain(args: readonly string[], cli: CliEnvironm
         ),
       );
   }
-  const logDir = str('logDir');
-  const untrusted = untrustedArgument({
-    '--root': str('root'),
-    '--log-dir':
-      logDir === undefined ? undefined : systemLayout(liveSystemProbe().platform, str('root')).hostPath(logDir),
-  });
+  const untrusted = untrustedConfiguratorFolders(str);
   if (untrusted) return emitResult(renderer, 'Failed', untrusted);
   let proceed: Promise<boolean> | undefined;
   let passphrase: Awaited<ReturnType<typeof passphraseOption>>;

@@ -1,5 +1,8 @@
 import type { ConfiguratorDeps } from '../engine/registration/registration-job';
 import { liveSystemProbe } from '../engine/system/system-probe';
+import { systemLayout } from '../engine/system/system-layout';
+import type { SetupError } from '../../shared/error-catalog';
+import { untrustedArgument } from './trusted-arguments';
 import type { ConsoleRenderer } from './cli-output';
 import type { CliEnvironment } from './cli-environment';
 import type { OptionSpec } from './command-line';
@@ -69,4 +72,20 @@ export function configuratorDeps(cli: CliEnvironment, renderer: ConsoleRenderer)
     signal: cli.signal,
     timeoutMs: cli.env.ASRSETUP_CS_TIMEOUT_MS ? Number(cli.env.ASRSETUP_CS_TIMEOUT_MS) : undefined,
   };
+}
+
+/**
+ * The folders the configurator's command line hands root (--root, --log-dir, -d), held to the install's
+ * trusted-path rules. -d matters most: root writes the registration there, and .vx_version then names it as the
+ * agent's folder, whose scripts deployment tools run as root.
+ */
+export function untrustedConfiguratorFolders(str: (key: string) => string | undefined): SetupError | undefined {
+  const layout = systemLayout(liveSystemProbe().platform, str('root'));
+  const logDir = str('logDir');
+  const installLocation = str('installLocation');
+  return untrustedArgument({
+    '--root': str('root'),
+    '--log-dir': logDir === undefined ? undefined : layout.hostPath(logDir),
+    '-d': installLocation === undefined ? undefined : layout.hostPath(installLocation),
+  });
 }

@@ -584,6 +584,32 @@ describe('bad input is refused before any network traffic', () => {
     }
   });
 
+  it('refuses a -d folder another user can change, before anything is written (its scripts would run as root)', async () => {
+    const root = await installedRoot();
+    const cs = await referenceServer('untrusted-location-passphrase');
+    try {
+      const theirs = path.join(root, 'home', 'mallory', 'asr');
+      fs.mkdirSync(theirs, { recursive: true });
+      fs.chownSync(path.join(root, 'home', 'mallory'), 65534, 65534);
+      const run = await configure(root, [
+        '-i',
+        `127.0.0.1:${cs.port}`,
+        '-P',
+        cs.passphraseFile,
+        '-d',
+        '/home/mallory/asr',
+      ]);
+      expect(run.code).toBe(2);
+      expect(run.result?.error?.code).toBe('INVALID_ARGUMENT');
+      expect(run.result?.error?.message).toMatch(/^-d .*belongs to uid 65534/);
+      expect(fs.readdirSync(theirs)).toEqual([]);
+      expect(fs.readFileSync(path.join(root, 'usr/local/.vx_version'), 'utf8')).not.toContain('mallory');
+      expect(cs.registeredHosts()).toEqual([]);
+    } finally {
+      await cs.close();
+    }
+  });
+
   it('NOT_INSTALLED when no agent is installed at the location', async () => {
     const root = makeRoot(scratch);
     const cs = await referenceServer('not-installed-passphrase');

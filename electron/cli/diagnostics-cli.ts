@@ -42,10 +42,13 @@ export async function diagnosticsMain(args: readonly string[], cli: CliEnvironme
   const root = str('root') === undefined ? undefined : path.resolve(str('root') as string);
   const layout = systemLayout(probe.platform, root);
   const logDir = str('logDir') === undefined ? layout.defaultLogDir : layout.hostPath(str('logDir') as string);
+  const repository = path.resolve(str('repository') ?? defaultRepository(cli.scriptPath));
   const untrusted = untrustedArgument({
     '--collect-diagnostics': path.dirname(file),
     '--root': root,
     '--log-dir': logDir,
+    // Its packages are opened by root (the preflight in the bundle), as --preflight's are.
+    '--repository': str('repository') === undefined ? undefined : repository,
   });
   if (untrusted) return emitResult(renderer, 'Failed', untrusted);
   if (fs.existsSync(file))
@@ -63,7 +66,7 @@ export async function diagnosticsMain(args: readonly string[], cli: CliEnvironme
       file,
       layout,
       logDir,
-      repository: path.resolve(str('repository') ?? defaultRepository(cli.scriptPath)),
+      repository,
       probe,
       runner: liveProcessRunner,
     });

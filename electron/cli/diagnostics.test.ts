@@ -77,3 +77,39 @@ describe('--collect-diagnostics', () => {
     expect(again.stdout).toMatch(/exists already/);
   });
 });
+
+describe('--collect-diagnostics with a repository root does not own', () => {
+  it('refuses a --repository another user can change, and never opens a FIFO named like a package', async () => {
+    const root = makeRoot(scratch);
+    const userRepo = scratch.path('user-repo');
+    fs.mkdirSync(userRepo, { mode: 0o755 });
+    fs.chownSync(userRepo, 65534, 65534);
+    // A FIFO named like a package would block whoever opened it.
+    execFileSync('mkfifo', [path.join(userRepo, 'Microsoft-ASR_UA_9.60.0.0_DEBIAN12-64_GA_01Dec2026_release.tar.gz')]);
+    const out = path.join(scratch.path('support'), 'bundle.tar.gz');
+    fs.mkdirSync(path.dirname(out), { mode: 0o700 });
+    const refused = await runCli(CLI.unifiedAgent, [
+      '--collect-diagnostics',
+      out,
+      '--json',
+      '--root',
+      root,
+      '--repository',
+      userRepo,
+    ]);
+    expect(refused.code).toBe(2);
+    expect(refused.result?.error?.message).toMatch(/--repository .*belongs to uid 65534/);
+    // In a repository root owns, a FIFO is not a package: it is left alone, never opened.
+    const rootRepo = scratch.path('root-repo');
+    fs.mkdirSync(rootRepo, { mode: 0o755 });
+    execFileSync('mkfifo', [path.join(rootRepo, 'Microsoft-ASR_UA_9.60.0.0_DEBIAN12-64_GA_01Dec2026_release.tar.gz')]);
+    const run = await runCli(
+      CLI.unifiedAgent,
+      ['--collect-diagnostics', out, '--json', '--root', root, '--repository', rootRepo],
+      { timeoutMs: 30_000 },
+    );
+    expect(run.code, run.stdout).toBe(0);
+    const packages = execFileSync('tar', ['-xzOf', out, 'diagnostics/repository-packages.txt'], { encoding: 'utf8' });
+    expect(packages.trim()).toBe('');
+  });
+});

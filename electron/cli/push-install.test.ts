@@ -224,6 +224,17 @@ describe.skipIf(unavailable)('push-install to real test machines', () => {
       expect(done.stdout).toMatch(message);
       expect(done.stdout).toContain('"code":"INVALID_ARGUMENT"');
     }
+    // A secret typed where its file belongs is never echoed back.
+    const typed = 'Tr0ub4dor&3-typed-in-place';
+    for (const option of ['--passphrase-file', '--password-file', '--identity-passphrase-file']) {
+      const run = await startCli(CLI.pushInstall, [
+        ...['--host', '10.0.0.1', '--identity', key, '--cs-endpoint', '10.0.0.5', option, typed],
+        ...['--repository', repository, '--role', 'MS', '--platform', 'VmWare', '--json'],
+      ]).done;
+      expect(run.code).toBe(2);
+      expect(run.stdout).toMatch(new RegExp(`the file given to ${option} cannot be read \\(ENOENT\\)`));
+      expect(run.stdout + run.stderr).not.toContain(typed);
+    }
   });
 
   it('names the failure of each server by its code, and one failing server does not stop the others', async () => {

@@ -1,3 +1,5 @@
+import { untrustedArgument } from './trusted-arguments';
+import { systemLayout } from '../engine/system/system-layout';
 import * as path from 'node:path';
 import { failpointsFromEnv } from '../engine/failpoints';
 import { runUninstall } from '../engine/install/uninstall-job';
@@ -40,6 +42,13 @@ export async function uninstallMain(args: readonly string[], cli: CliEnvironment
   const passphrase = file === undefined ? undefined : await passphraseOption(file);
   if (passphrase && !passphrase.ok) return emitResult(renderer, 'Failed', passphrase.error);
   const root = str('root');
+  const logDir = str('logDir');
+  // As the install and diagnostics do: root must not act on a root or log folder another user can change.
+  const untrusted = untrustedArgument({
+    '--root': root,
+    '--log-dir': logDir === undefined ? undefined : systemLayout(liveSystemProbe().platform, root).hostPath(logDir),
+  });
+  if (untrusted) return emitResult(renderer, 'Failed', untrusted);
   const outcome = await runUninstall(
     {
       passphrase: passphrase?.ok ? passphrase.source : undefined,

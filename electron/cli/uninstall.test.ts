@@ -73,6 +73,29 @@ describe('--uninstall', () => {
     expect(planAt).toBeLessThan(run.events.findIndex((event) => event.type === 'step-started'));
   });
 
+  it('refuses a --root another user owns, and a recorded location that is a symbolic link: nothing is moved', async () => {
+    const theirs = await installed();
+    fs.chownSync(theirs, 65534, 65534);
+    const refused = await runCli(CLI.unifiedAgent, ['--uninstall', '-q', '--json', '--root', theirs]);
+    expect(refused.code).toBe(2);
+    expect(refused.result?.error?.message).toMatch(/^--root .*belongs to uid 65534/);
+    expect(fs.existsSync(location(theirs))).toBe(true);
+
+    // The record names /usr/local/ASR, which is now a link to a root-only folder holding someone's secrets.
+    const root = await installed();
+    const secrets = scratch.path('root-only');
+    fs.mkdirSync(secrets, { mode: 0o700 });
+    fs.writeFileSync(path.join(secrets, 'id_rsa'), 'private');
+    fs.rmSync(location(root), { recursive: true });
+    fs.symlinkSync(secrets, location(root));
+    const run = await runCli(CLI.unifiedAgent, ['--uninstall', '-q', '--json', '--root', root]);
+    expect(run.code).not.toBe(0);
+    expect(run.result?.error?.code).toBe('INSTALL_LOCATION_INVALID');
+    expect(run.result?.error?.message).toMatch(/symbolic link.*nothing was removed/);
+    expect(fs.readdirSync(secrets)).toEqual(['id_rsa']);
+    expect(fs.lstatSync(location(root)).isSymbolicLink()).toBe(true);
+  });
+
   it('keeps what setup did not put there, names it, and removes the folder only when empty', async () => {
     const root = await installed();
     fs.writeFileSync(path.join(location(root), 'notes.txt'), 'mine');

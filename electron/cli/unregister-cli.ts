@@ -1,12 +1,9 @@
 import { runUnregistration } from '../engine/registration/unregistration-job';
-import { liveSystemProbe } from '../engine/system/system-probe';
 import { emitOutcome, emitResult } from './cli-output';
 import { type OptionSpec } from './command-line';
-import { CONFIGURATOR_OPTIONS, configuratorDeps } from './configurator-options';
+import { CONFIGURATOR_OPTIONS, configuratorDeps, untrustedConfiguratorFolders } from './configurator-options';
 import { parseSubcommand, passphraseOption } from './subcommand';
 import type { CliEnvironment } from './cli-environment';
-import { untrustedArgument } from './trusted-arguments';
-import { systemLayout } from '../engine/system/system-layout';
 
 // UnifiedAgentConfigurator /Unregister /PassphraseFilePath F, and UnifiedAgentConfigurator.sh -u -P F: the
 // stored endpoint and host id say which server and which host; the passphrase proves it is the admin.
@@ -31,12 +28,7 @@ export async function unregisterMain(args: readonly string[], cli: CliEnvironmen
   const parsed = parseSubcommand(args, unregisterOptions(), cli);
   if (!parsed.ok) return parsed.exitCode;
   const { str, renderer } = parsed.command;
-  const logDir = str('logDir');
-  const untrusted = untrustedArgument({
-    '--root': str('root'),
-    '--log-dir':
-      logDir === undefined ? undefined : systemLayout(liveSystemProbe().platform, str('root')).hostPath(logDir),
-  });
+  const untrusted = untrustedConfiguratorFolders(str);
   if (untrusted) return emitResult(renderer, 'Failed', untrusted);
   const passphrase = await passphraseOption(str('passphraseFile') as string);
   if (!passphrase.ok) return emitResult(renderer, 'Failed', passphrase.error);

@@ -26,6 +26,19 @@ export interface AgentStatus {
 
 export class StatusError extends Error {}
 
+/** What --status says where no agent is installed. */
+export const NOT_INSTALLED: AgentStatus = {
+  type: 'status',
+  installed: false,
+  agentVersion: null,
+  installLocation: null,
+  role: null,
+  platform: null,
+  registration: null,
+  service: 'absent',
+  lastResult: null,
+};
+
 export async function readAgentStatus(
   layout: SystemLayout,
   probe: SystemProbe,
@@ -38,18 +51,7 @@ export async function readAgentStatus(
     if (error instanceof RecordError) throw new StatusError(error.message);
     throw error;
   }
-  if (!record)
-    return {
-      type: 'status',
-      installed: false,
-      agentVersion: null,
-      installLocation: null,
-      role: null,
-      platform: null,
-      registration: null,
-      service: 'absent',
-      lastResult: null,
-    };
+  if (!record) return NOT_INSTALLED;
   const registration = readRegistrationStatus(layout.hostPath(record.installLocation));
   return {
     type: 'status',

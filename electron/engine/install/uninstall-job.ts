@@ -10,6 +10,7 @@ import { unregisterFromCs } from '../registration/cs-client';
 import { readPassphrase, type PassphraseSource } from '../registration/passphrase-source';
 import { readRegistration } from '../registration/registration-store';
 import { installerLogFile, systemLayout, type SystemLayout } from '../system/system-layout';
+import { untrustedComponent } from '../system/trusted-path';
 import { acquireInstallLock } from './install-lock';
 import { readInstallRecord, type InstallRecord } from './install-record';
 import { recoverInterrupted, type EngineDeps } from './install-job';
@@ -155,6 +156,18 @@ async function removeStep(
 ): Promise<string[]> {
   const step = job.step('remove', 'install', `Remove the agent from ${record.installLocation}`);
   const location = layout.hostPath(record.installLocation);
+  // The location as the record names it is held to the install's rules: a link (to a root-only folder, say) or
+  // a folder another user can change would have root move someone else's files into reach.
+  const untrusted = untrustedComponent(location, 'the install location');
+  if (untrusted) {
+    const error = setupError(
+      'INSTALL_LOCATION_INVALID',
+      `${record.installLocation}: ${untrusted}; nothing was removed`,
+      'Check the install record and the install location: the location must be a real folder that only root can change.',
+    );
+    job.finish(step, 'Failed', error.message, error);
+    throw new JobFailure(error);
+  }
   const journal = {
     schema: 1 as const,
     installLocation: location,
@@ -169,7 +182,19 @@ async function removeStep(
   // Root-only while it holds the old tree: nobody can reach into it while it is sorted and deleted.
   fs.mkdirSync(journal.removedDir, { mode: 0o700 });
   await deps.failpoints.reach('uninstall-after-journal');
-  if (fs.existsSync(location)) fs.renameSync(location, removedTree(journal));
+  if (fs.existsSync(location)) {
+    fs.renameSync(location, removedTree(journal));
+    // Replaced by a link between the check and the rename: put it back as it was and stop.
+    if (fs.lstatSync(removedTree(journal)).isSymbolicLink()) {
+      fs.renameSync(removedTree(journal), location);
+      const error = setupError(
+        'INSTALL_LOCATION_INVALID',
+        `${record.installLocation} became a symbolic link while it was removed; nothing was removed`,
+      );
+      job.finish(step, 'Failed', error.message, error);
+      throw new JobFailure(error);
+    }
+  }
   await deps.failpoints.reach('uninstall-after-move');
   const kept = completeUninstall(layout, journal);
   job.finish(

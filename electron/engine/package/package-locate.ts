@@ -16,10 +16,15 @@ function releaseDateValue(text: string): number {
   return Date.parse(`${text.slice(0, 2)} ${text.slice(2, 5)} ${text.slice(5)} UTC`) || 0;
 }
 
+/**
+ * The packages in a repository: regular files and folders only. A FIFO or device named like a package would
+ * block whoever opened it (root, for ever); a link is not followed.
+ */
 export function listPackages(repository: string): PackageName[] {
   return fs
-    .readdirSync(repository)
-    .map((file) => parsePackageName(file))
+    .readdirSync(repository, { withFileTypes: true })
+    .filter((entry) => entry.isFile() || entry.isDirectory())
+    .map((entry) => parsePackageName(entry.name))
     .filter((name): name is PackageName => name !== undefined);
 }
 

@@ -5,6 +5,7 @@ import { setupError, type SetupError } from '../../../shared/error-catalog';
 import { withoutControls } from '../../../shared/format';
 import { compareAgentVersions, parseAgentVersion } from '../../../shared/package-name';
 import { shellQuote } from '../install/configurator-launcher';
+import { NOT_INSTALLED } from '../install/agent-status';
 import { VX_VERSION_FILE } from '../install/vx-version';
 import { RELEASE_ENGINE, RUNTIME_ROOT } from '../package/package-manifest';
 import { RUNTIME_LOADER_NAME } from '../system/runtime-command';
@@ -55,6 +56,9 @@ function parseVxVersion(text: string): Record<string, string> {
 }
 
 /** The engine's install record on a Linux server: its own layout, with no --root. */
+/** A row's agent fields where none is installed (or none could be read): --status's own answer. */
+const { type: _type, ...nothingInstalled } = NOT_INSTALLED;
+
 const RECORD_FILE = systemLayout('linux', undefined).recordFile;
 
 /** One server's status. `latest` is the repository's version for its OS, when a repository was given. */
@@ -104,18 +108,7 @@ export async function readServerStatus(
         lastResult: null,
       };
     }
-    row ??= {
-      reachable: true,
-      source: 'none',
-      installed: false,
-      agentVersion: null,
-      installLocation: null,
-      role: null,
-      platform: null,
-      registration: null,
-      service: 'absent',
-      lastResult: null,
-    };
+    row ??= { reachable: true, source: 'none', ...nothingInstalled };
     return withoutControls({
       ...base,
       ...row,
@@ -134,14 +127,8 @@ export async function readServerStatus(
       ...base,
       reachable: false,
       source: 'none',
-      installed: false,
-      agentVersion: null,
-      installLocation: null,
-      role: null,
-      platform: null,
-      registration: null,
+      ...nothingInstalled,
       service: 'unknown',
-      lastResult: null,
       osLabel: null,
       latestVersion: null,
       outdated: false,
