@@ -22,7 +22,7 @@ test('push to servers: validate, accept a new host key, run, retry the failed on
 
   // The form: servers checked as typed, one error per bad line, at the field.
   await expect(page.getByRole('heading', { name: 'Push to servers' })).toBeVisible();
-  const servers = page.getByRole('textbox', { name: 'Servers' });
+  const servers = page.getByRole('textbox', { name: 'Servers', exact: true });
   const next = page.getByRole('button', { name: 'Next' });
   await servers.fill('10.0.0.7\nweb 01');
   await expect(page.getByText('Line 2: "web 01": "web 01" is neither an IP address nor a host name')).toBeVisible();
@@ -110,7 +110,7 @@ test('push to servers: validate, accept a new host key, run, retry the failed on
 test('a changed host key is refused before anything runs', async ({ wizard: page }, testInfo) => {
   test.skip(testInfo.project.name !== 'harness', 'the stand-in push CLI is wired through the e2e harness');
   await page.getByRole('button', { name: 'Push to servers' }).click();
-  await page.getByRole('textbox', { name: 'Servers' }).fill('moved-db\n10.0.0.7');
+  await page.getByRole('textbox', { name: 'Servers', exact: true }).fill('moved-db\n10.0.0.7');
   await page.getByRole('radio', { name: 'SSH password' }).check();
   await page.getByLabel('Password', { exact: true }).fill('stand-in-password');
   await page.getByRole('button', { name: 'Next' }).click();

@@ -109,7 +109,7 @@ async function walkWizard(page: Page, env: WizardEnv, intl: IntlShape, visit: Vi
   fs.writeFileSync(path.join(env.workDir, 'id_ed25519'), 'stand-in key\n', { mode: 0o600 });
   await button('step.pushServers').click();
   await page
-    .getByRole('textbox', { name: t('push.servers') })
+    .getByRole('textbox', { name: t('push.servers'), exact: true })
     .fill('10.0.0.7\nnew-web-with-a-rather-long-host-name-01');
   await button('common.browse').click();
   await expect(button('push.next')).toBeEnabled();
