@@ -38,7 +38,9 @@ async function walkWizard(page: Page, env: WizardEnv, visit: Visit): Promise<voi
 
   fs.writeFileSync(path.join(env.workDir, 'id_ed25519'), 'stand-in key\n', { mode: 0o600 });
   await page.getByRole('button', { name: 'Push to servers' }).click();
-  await page.getByRole('textbox', { name: 'Servers', exact: true }).fill('10.0.0.7\nnew-web-with-a-rather-long-host-name-01');
+  await page
+    .getByRole('textbox', { name: 'Servers', exact: true })
+    .fill('10.0.0.7\nnew-web-with-a-rather-long-host-name-01');
   await page.getByRole('button', { name: 'Browse…' }).click();
   await expect(page.getByRole('button', { name: 'Next' })).toBeEnabled();
   await visit('push-servers', page.getByRole('button', { name: 'Next' }));
