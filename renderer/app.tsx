@@ -17,6 +17,9 @@ const PushServersPage = lazy(() =>
 const PushHostKeysPage = lazy(() =>
   import('./pages/push-host-keys-page').then((module) => ({ default: module.PushHostKeysPage })),
 );
+const FleetStatusPage = lazy(() =>
+  import('./pages/fleet-status-page').then((module) => ({ default: module.FleetStatusPage })),
+);
 const PushProgressPage = lazy(() =>
   import('./pages/push-progress-page').then((module) => ({ default: module.PushProgressPage })),
 );
@@ -107,6 +110,12 @@ function Page({ step }: { readonly step: WizardStep }) {
       return (
         <Suspense fallback={pushFallback}>
           <PushProgressPage />
+        </Suspense>
+      );
+    case 'push-fleet-status':
+      return (
+        <Suspense fallback={pushFallback}>
+          <FleetStatusPage />
         </Suspense>
       );
     case 'unavailable':

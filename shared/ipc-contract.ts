@@ -1,6 +1,7 @@
 import type { ErrorCode, SetupError } from './error-catalog';
 import type { JobEvent } from './job-events';
 import type { AgentPlatform, Role } from './agent-kinds';
+import type { FleetRow } from './fleet-status';
 import type { PushEvent } from './push-events';
 
 // The one IPC contract between the wizard (renderer) and the main process, as GitHub Desktop keeps
@@ -186,6 +187,25 @@ export interface PushRequest {
   readonly acceptedHostKeys: readonly { readonly host: string; readonly fingerprint: string }[];
 }
 
+/** push-install --status for these servers: what each has; nothing is installed, no passphrase is needed. */
+export type FleetStatusRequest = Pick<
+  PushRequest,
+  'hosts' | 'user' | 'credentials' | 'jump' | 'acceptedHostKeys' | 'parallel'
+>;
+
+/** An Ansible inventory the admin loaded in the page (its text, its file's name), with an optional --limit. */
+export interface InventoryRequest {
+  readonly name: string;
+  readonly text: string;
+  readonly limit: string;
+}
+
+/** The inventory's servers as lines for the servers field, and those whose own key file the wizard does not use. */
+export interface InventoryServers {
+  readonly lines: readonly string[];
+  readonly ownKeys: readonly string[];
+}
+
 export interface PushStarted {
   readonly pushId: string;
 }
@@ -213,6 +233,8 @@ export interface InvokeChannels {
   'push:start': [PushRequest, PushStarted];
   'push:cancel': [{ readonly pushId: string }, void];
   'push:save-results-csv': [{ readonly pushId: string }, { readonly path: string } | null];
+  'push:read-inventory': [InventoryRequest, InventoryServers];
+  'push:fleet-status': [FleetStatusRequest, readonly FleetRow[]];
 }
 
 /** Events from main: the job's events, and log growth for the live tail. */
@@ -269,6 +291,8 @@ export const SETUP_API_TASKS = {
   startPush: task('push:start', (request: PushRequest) => request),
   cancelPush: task('push:cancel', (pushId: string) => ({ pushId })),
   savePushResults: task('push:save-results-csv', (pushId: string) => ({ pushId })),
+  readInventory: task('push:read-inventory', (request: InventoryRequest) => request),
+  fleetStatus: task('push:fleet-status', (request: FleetStatusRequest) => request),
 } as const;
 
 /** Event subscriptions: each returns a function that removes the listener. */

@@ -28,13 +28,21 @@ const hostSpec = z.string().check(z.minLength(1), z.maxLength(300));
 const sshUser = z.string().check(z.minLength(1), z.maxLength(64));
 const pushId = jobId;
 
+const pushHosts = z.array(hostSpec).check(z.minLength(1), z.maxLength(1000));
+const credentials = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('key'), keyFile: z.string().check(z.minLength(1), z.maxLength(1024)) }),
+  z.strictObject({ kind: z.literal('password'), password: z.string().check(z.minLength(1), z.maxLength(1024)) }),
+]);
+const parallel = z.int().check(z.minimum(1), z.maximum(256));
+const jump = z.string().check(z.maxLength(600));
+const acceptedHostKeys = z
+  .array(z.strictObject({ host: hostSpec, fingerprint: z.string().check(z.regex(/^SHA256:[A-Za-z0-9+/]{43}$/)) }))
+  .check(z.maxLength(1000));
+
 export const pushRequestSchema = z.strictObject({
-  hosts: z.array(hostSpec).check(z.minLength(1), z.maxLength(1000)),
+  hosts: pushHosts,
   user: sshUser,
-  credentials: z.discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('key'), keyFile: z.string().check(z.minLength(1), z.maxLength(1024)) }),
-    z.strictObject({ kind: z.literal('password'), password: z.string().check(z.minLength(1), z.maxLength(1024)) }),
-  ]),
+  credentials,
   role,
   platform: agentPlatform,
   installLocation: z.string().check(z.minLength(1), z.maxLength(1024)),
@@ -44,13 +52,27 @@ export const pushRequestSchema = z.strictObject({
       passphrase: z.string().check(z.minLength(1), z.maxLength(1024)),
     }),
   ),
-  parallel: z.int().check(z.minimum(1), z.maximum(256)),
-  jump: z.string().check(z.maxLength(600)),
+  parallel,
+  jump,
   canary: z.nullable(z.int().check(z.minimum(1), z.maximum(10_000))),
   maxFailures: z.nullable(z.string().check(z.regex(/^\d{1,5}%?$/))),
-  acceptedHostKeys: z
-    .array(z.strictObject({ host: hostSpec, fingerprint: z.string().check(z.regex(/^SHA256:[A-Za-z0-9+/]{43}$/)) }))
-    .check(z.maxLength(1000)),
+  acceptedHostKeys,
+});
+
+export const fleetStatusSchema = z.strictObject({
+  hosts: pushHosts,
+  user: sshUser,
+  credentials,
+  parallel,
+  jump,
+  acceptedHostKeys,
+});
+
+// An inventory is read by main from the text the page loaded: a file's name, at most 1 MiB of text.
+export const inventorySchema = z.strictObject({
+  name: z.string().check(z.maxLength(255)),
+  text: z.string().check(z.maxLength(1_048_576)),
+  limit: z.string().check(z.maxLength(1024)),
 });
 
 /** A language tag as --lang and app.getLocale() give it (de, de-AT, en_US); nothing else reaches the page. */
@@ -99,4 +121,6 @@ export const INVOKE_SCHEMAS = {
   'push:start': pushRequestSchema,
   'push:cancel': z.strictObject({ pushId }),
   'push:save-results-csv': z.strictObject({ pushId }),
+  'push:read-inventory': inventorySchema,
+  'push:fleet-status': fleetStatusSchema,
 } as const satisfies Record<InvokeChannel, z.ZodMiniType>;

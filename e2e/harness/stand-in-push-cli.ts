@@ -11,7 +11,8 @@ import { pushStatusOf, type HostResult, type PushEvent, type PushStep } from '..
 //   new-*   its host key is unknown on --scan-host-keys, and the push fails with PUSH_HOST_KEY_UNKNOWN
 //           unless --accept-host-key names it with that fingerprint;
 //   moved-* its host key has changed; down-* is unreachable;
-//   *fail*  the SSH credentials are refused (PUSH_AUTH_FAILED); anything else succeeds.
+//   *fail*  the SSH credentials are refused (PUSH_AUTH_FAILED); anything else succeeds;
+//   on --status: old-* has an older agent, bare-* none, idle-* is not registered.
 // It logs to <--log-dir>/ASRPushInstall.log in the setup log's format. Real servers: e2e/test-machines/.
 
 const { values } = parseArgs({
@@ -154,7 +155,42 @@ async function push(): Promise<number> {
   return exitCode;
 }
 
+/** --status: old-* has an older agent, bare-* none, idle-* is not registered, down-* does not answer. */
+function status(): void {
+  for (const host of hosts) {
+    const name = nameOf(host);
+    const reachable = !name.startsWith('down-');
+    const installed = reachable && !name.startsWith('bare-');
+    print({
+      type: 'server-status',
+      host,
+      address: name,
+      reachable,
+      source: installed ? 'agent' : 'none',
+      osLabel: reachable ? 'RHEL7-64' : null,
+      installed,
+      agentVersion: installed ? (name.startsWith('old-') ? '9.59.0.0' : '9.60.0.0') : null,
+      installLocation: installed ? '/usr/local/ASR' : null,
+      role: installed ? 'MS' : null,
+      platform: installed ? 'VmWare' : null,
+      registration:
+        installed && !name.startsWith('idle-')
+          ? { csEndpoint: '10.0.0.5:443', hostId: '8c1f3a52-6d7e-4f10-9a3b-2c4d5e6f7a8b' }
+          : null,
+      service: installed ? 'active' : 'absent',
+      lastResult: installed ? { status: 'Succeeded', time: '2026-12-01T10:00:00.000Z' } : null,
+      latestVersion: values.repository ? '9.60.0.0' : null,
+      outdated: installed && name.startsWith('old-'),
+      error: reachable
+        ? null
+        : { code: 'PUSH_UNREACHABLE', message: `${name}: connect ECONNREFUSED`, remedy: 'Check the server.' },
+    });
+  }
+  process.exitCode = hosts.some((host) => nameOf(host).startsWith('down-')) ? 1 : 0;
+}
+
 if (values['scan-host-keys']) scan();
+else if (values.status) status();
 else
   void push().then((code) => {
     process.exitCode = code;

@@ -120,3 +120,25 @@ test('a changed host key is refused before anything runs', async ({ wizard: page
   await expect(page.getByRole('button', { name: 'Start push' })).toBeDisabled();
   await expectAccessible(page, testInfo, 'push-host-key-changed');
 });
+
+test('fleet status: what each server has, filtered, and a push to the ones the filter shows', async ({
+  wizard: page,
+}, testInfo) => {
+  test.skip(testInfo.project.name !== 'harness', 'the stand-in push CLI is wired through the e2e harness');
+  await page.getByRole('button', { name: 'Push to servers' }).click();
+  await page.getByRole('textbox', { name: 'Servers', exact: true }).fill('web-01\nold-web-02\nbare-db-01');
+  await page.getByRole('radio', { name: 'SSH password' }).check();
+  await page.getByLabel('Password', { exact: true }).fill('stand-in-password');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Check status' }).click();
+  const table = page.getByRole('table', { name: 'Status of the servers' });
+  await expect(table.getByRole('row', { name: /old-web-02/ })).toContainText('9.60.0.0 in the repository');
+  await expect(table.getByRole('row', { name: /bare-db-01/ })).toContainText('Not installed');
+  await expectAccessible(page, testInfo, 'fleet-status');
+  await page.getByRole('radio', { name: 'Outdated (1)' }).check();
+  await expect(table.getByRole('row')).toHaveCount(2);
+  await page.getByRole('button', { name: 'Push to this server' }).click();
+  await expect(page.getByRole('status').getByText('Push finished')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Servers' }).getByRole('row')).toHaveCount(2);
+  await expect(page.getByRole('row', { name: /old-web-02/ })).toContainText('Succeeded');
+});

@@ -47,6 +47,10 @@ async function walkWizard(page: Page, env: WizardEnv, visit: Visit): Promise<voi
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByRole('checkbox', { name: /Accept the host key of new-web/ }).check();
   await visit('push-host-keys', page.getByRole('button', { name: 'Start push' }));
+  await page.getByRole('button', { name: 'Check status' }).click();
+  await expect(page.getByRole('table', { name: 'Status of the servers' })).toBeVisible();
+  await visit('fleet-status', page.getByRole('button', { name: /^Push to/ }));
+  await page.getByRole('button', { name: 'Back', exact: true }).click();
   await page.getByRole('button', { name: 'Start push' }).click();
   await expect(page.getByRole('status').getByText('Push finished')).toBeVisible();
   await visit('push-progress', page.getByRole('button', { name: 'Back to servers' }));

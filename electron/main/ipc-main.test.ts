@@ -107,6 +107,15 @@ const VALID_ARGS: Readonly<Record<InvokeChannel, unknown>> = {
   'push:start': PUSH_REQUEST,
   'push:cancel': { pushId: JOB_ID },
   'push:save-results-csv': { pushId: JOB_ID },
+  'push:read-inventory': { name: 'hosts.ini', text: '[web]\nweb-01 ansible_host=10.0.0.7\n', limit: 'web' },
+  'push:fleet-status': {
+    hosts: ['10.0.0.7'],
+    user: 'root',
+    credentials: { kind: 'key', keyFile: '/root/.ssh/id_ed25519' },
+    parallel: 10,
+    jump: '',
+    acceptedHostKeys: [],
+  },
 };
 
 let unregister: (() => void) | undefined;

@@ -9,7 +9,8 @@ import { makeRoot, Scratch } from '../engine/test-support/fixtures';
 import { CLI } from '../engine/test-support/run-cli';
 import { dispatchInvoke } from './ipc-dispatch';
 import { csvField, pushResultsCsv } from './push-csv';
-import { checkServerLines, PUSH_LOG_FILE_NAME, pushLogFolder } from './push-service';
+import { PUSH_LOG_FILE_NAME, pushLogFolder } from './push-service';
+import { checkServerLines } from './push-request-checks';
 import { createSetupService, type SetupService } from './setup-service';
 
 // "Push to servers" in the setup service, with a stand-in push CLI: a tiny Node script that reports its
@@ -160,11 +161,11 @@ describe('push:start', () => {
       '--host=10.0.0.7',
       '--host=admin@web-01:2222',
       '--user=root',
-      '--cs-endpoint=10.0.0.5:8443',
-      '--passphrase-file=-',
       `--password-file=${report.passwordFile as string}`,
       '--known-hosts=/tmp/known_hosts',
       `--accept-host-key=10.0.0.7=${FINGERPRINT}`,
+      '--cs-endpoint=10.0.0.5:8443',
+      '--passphrase-file=-',
       `--repository=${scratch.dir}`,
       '--role=MS',
       '--platform=VmWare',

@@ -5,20 +5,21 @@ import * as path from 'node:path';
 import { parseCsEndpoint } from '../../shared/cs-endpoint';
 import { setupError } from '../../shared/error-catalog';
 import { checkInstallLocationText } from '../../shared/install-location';
-import type {
-  EventChannels,
-  HostKeyScan,
-  HostKeyVerdict,
-  InvokeChannel,
-  PushLineProblem,
-  PushRequest,
-} from '../../shared/ipc-contract';
+import type { EventChannels, HostKeyScan, HostKeyVerdict, InvokeChannel, PushRequest } from '../../shared/ipc-contract';
 import type { HostResult, PushEvent } from '../../shared/push-events';
-import { parseServerSpec, parseTarget } from '../engine/push/push-targets';
 import { IpcError, type InvokeHandlers } from './ipc-dispatch';
 import type { CliRuntime } from './job-launcher';
 import { spawnPushCli, type PushChild } from './push-child';
 import { pushResultsCsv } from './push-csv';
+import { createFleetHandlers } from './push-fleet-handlers';
+import {
+  checkedHosts,
+  checkedJump,
+  checkedMaxFailures,
+  checkServerLines,
+  invalid,
+  loginArguments,
+} from './push-request-checks';
 
 // The wizard's "Push to servers": the push CLI (the same code an admin runs) in an unprivileged child, one
 // push at a time. Main checks what the renderer typed with the CLI's own rules before any child starts; the
@@ -74,81 +75,6 @@ const PUSH_EVENT_TYPES: readonly PushEvent['type'][] = [
 ];
 const VERDICTS: readonly HostKeyVerdict[] = ['known', 'unknown', 'changed', 'revoked', 'unreachable'];
 
-/** The servers field, line by line, with the CLI's rules (comments and blank lines allowed, no duplicates). */
-export function checkServerLines(
-  lines: readonly string[],
-  user: string,
-): { hosts: string[]; problems: PushLineProblem[] } {
-  const hosts: string[] = [];
-  const problems: PushLineProblem[] = [];
-  const seen = new Map<string, number>();
-  lines.forEach((raw, index) => {
-    const text = raw.replace(/#.*$/, '').trim();
-    if (text === '') return;
-    const parsed = parseTarget(text, user);
-    if (!parsed.ok) {
-      problems.push({ line: index + 1, message: parsed.reason });
-      return;
-    }
-    const key = `${parsed.target.host}:${parsed.target.port}`;
-    const first = seen.get(key);
-    if (first !== undefined) {
-      problems.push({ line: index + 1, message: `"${text}": the server ${key} is already on line ${first}` });
-      return;
-    }
-    seen.set(key, index + 1);
-    hosts.push(parsed.target.spec);
-  });
-  return { hosts, problems };
-}
-
-function invalid(message: string): IpcError {
-  return new IpcError(setupError('INVALID_ARGUMENT', message));
-}
-
-function checkedHosts(hosts: readonly string[], user: string): string[] {
-  if (!parseTarget(`${user}@localhost`, user).ok) throw invalid(`"${user}" is not a valid user name`);
-  const { hosts: valid, problems } = checkServerLines(hosts, user);
-  if (problems.length > 0 || valid.length !== hosts.length)
-    throw invalid(problems.map((problem) => problem.message).join('; ') || 'a server is given twice');
-  return valid;
-}
-
-/** The bastion field: '' or `[user@]host[:port]` hops with commas between, by the CLI's --jump rules. */
-export function checkedJump(jump: string): string | undefined {
-  const text = jump.trim();
-  if (text === '') return undefined;
-  for (const hop of text.split(',')) {
-    const parsed = parseServerSpec(hop.trim());
-    if (!parsed.ok) throw invalid(`the bastion ${parsed.reason}`);
-  }
-  return text
-    .split(',')
-    .map((hop) => hop.trim())
-    .join(',');
-}
-
-/** --max-failures: a number of servers or a percentage. */
-function checkedMaxFailures(value: string | null): string | undefined {
-  if (value === null) return undefined;
-  const percent = /^(\d{1,3})%$/.exec(value);
-  if ((percent && Number(percent[1]) <= 100) || /^\d{1,5}$/.test(value)) return value;
-  throw invalid(`"${value}" is neither a number of servers nor a percentage up to 100%`);
-}
-
-function readableFile(file: string): void {
-  try {
-    if (!path.isAbsolute(file)) throw new Error('not an absolute path');
-    if (!fs.statSync(file).isFile()) throw new Error('not a file');
-    fs.accessSync(file, fs.constants.R_OK);
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new IpcError(
-      setupError('INVALID_ARGUMENT', `the key file ${file} cannot be read (${reason})`, 'Choose a private key file.'),
-    );
-  }
-}
-
 function scanLine(value: Record<string, unknown>): HostKeyScan | undefined {
   if (value.type !== 'host-key' || typeof value.host !== 'string') return undefined;
   const verdict = VERDICTS.find((v) => v === value.verdict);
@@ -183,53 +109,33 @@ export function createPushService(deps: PushServiceDeps): PushService {
       throw new IpcError(
         setupError('ANOTHER_INSTALL_RUNNING', 'a push is already running in this window', 'Wait for it, or cancel it.'),
       );
-    const hosts = checkedHosts(request.hosts, request.user);
     const location = checkInstallLocationText(request.installLocation, 'linux');
     if (!location.ok) throw new IpcError(setupError('INSTALL_LOCATION_INVALID', location.reason));
-    const jump = checkedJump(request.jump);
-    const jumpHosts = jump ? jump.split(',') : [];
-    for (const accepted of request.acceptedHostKeys)
-      if (!hosts.includes(accepted.host) && !jumpHosts.includes(accepted.host))
-        throw invalid(`an accepted host key names "${accepted.host}", not pushed to`);
     const maxFailures = checkedMaxFailures(request.maxFailures);
-    const args = [
-      '--json',
-      ...hosts.map((host) => `--host=${host}`),
-      `--user=${request.user}`,
-      ...(jump ? [`--jump=${jump}`] : []),
-      ...(request.canary !== null ? [`--canary=${request.canary}`] : []),
-      ...(maxFailures !== undefined ? [`--max-failures=${maxFailures}`] : []),
-    ];
-    let secretDir: string | undefined;
-    if (request.credentials.kind === 'key') {
-      readableFile(request.credentials.keyFile);
-      args.push(`--identity=${request.credentials.keyFile}`);
-    }
     let stdin = '';
+    const csArgs: string[] = [];
     if (request.cs) {
       const endpoint = parseCsEndpoint(request.cs.endpoint);
       if (!endpoint.ok) throw invalid(endpoint.reason);
-      args.push(`--cs-endpoint=${endpoint.endpoint.display}`, '--passphrase-file=-');
+      csArgs.push(`--cs-endpoint=${endpoint.endpoint.display}`, '--passphrase-file=-');
       stdin = `${request.cs.passphrase}\n`;
     }
-    if (request.credentials.kind === 'password') {
-      // A private folder only this user can enter, a file only this user can read; gone once the child exits.
-      secretDir = fs.mkdtempSync(path.join(os.tmpdir(), 'asr-push-'));
-      fs.chmodSync(secretDir, 0o700);
-      const file = path.join(secretDir, 'password');
-      fs.writeFileSync(file, `${request.credentials.password}\n`, { mode: 0o600, flag: 'wx' });
-      args.push(`--password-file=${file}`);
-    }
-    args.push(
-      `--known-hosts=${deps.knownHosts}`,
-      ...request.acceptedHostKeys.map((key) => `--accept-host-key=${key.host}=${key.fingerprint}`),
+    // Last: it writes the password's file, which nothing may leave behind.
+    const login = loginArguments(request, deps.knownHosts);
+    const hosts = login.hosts;
+    const args = [
+      '--json',
+      ...login.args,
+      ...(request.canary !== null ? [`--canary=${request.canary}`] : []),
+      ...(maxFailures !== undefined ? [`--max-failures=${maxFailures}`] : []),
+      ...csArgs,
       `--repository=${deps.repository}`,
       `--role=${request.role}`,
       `--platform=${request.platform}`,
       `--install-location=${location.path}`,
       `--parallel=${request.parallel}`,
       `--log-dir=${logDir}`,
-    );
+    ];
     const pushId = randomUUID();
     let cancelled = false;
     const finished = new Map<string, HostResult>();
@@ -250,12 +156,12 @@ export function createPushService(deps: PushServiceDeps): PushService {
         },
       });
     } catch (error) {
-      if (secretDir) fs.rmSync(secretDir, { recursive: true, force: true });
+      login.dispose();
       throw error;
     }
     running = { pushId, child, cancel: () => (cancelled = true) };
     void child.done.then(({ why, stderrTail }) => {
-      if (secretDir) fs.rmSync(secretDir, { recursive: true, force: true });
+      login.dispose();
       if (!result) {
         // The child died without a result line: every server it had not finished is Failed, and says why; a
         // push the admin cancelled is Cancelled however its child ended.
@@ -290,6 +196,7 @@ export function createPushService(deps: PushServiceDeps): PushService {
   };
 
   const handlers: PushHandlers = {
+    ...createFleetHandlers(deps),
     'push:check-servers': async ({ lines, user }) => checkServerLines(lines, user),
     'push:browse-key-file': async ({ current }) => {
       const chosen = await deps.browseFile(current);

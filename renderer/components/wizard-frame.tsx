@@ -22,6 +22,18 @@ const PUSH_STEPS: Steps = [
   { type: 'push-host-keys', label: 'step.pushHostKeys' },
   { type: 'push-progress', label: 'step.pushProgress' },
 ];
+// The fleet's status is read instead of pushing (and pushes on from there).
+const FLEET_STEPS: Steps = [
+  { type: 'installation-option', label: 'step.installationOption' },
+  { type: 'push-servers', label: 'step.pushServers' },
+  { type: 'push-host-keys', label: 'step.pushHostKeys' },
+  { type: 'push-fleet-status', label: 'step.fleetStatus' },
+];
+
+function stepsOf(current: WizardStep['type']): Steps {
+  if (current === 'push-fleet-status') return FLEET_STEPS;
+  return current.startsWith('push-') ? PUSH_STEPS : STEPS;
+}
 
 /** On a narrow window (a VM console, 200% zoom) the step list gives way to one line (reflow.css). */
 function StepCount({ steps, current }: { readonly steps: Steps; readonly current: WizardStep['type'] }) {
@@ -55,9 +67,9 @@ export function WizardFrame({ title, children }: { readonly title: string; reado
         </div>
       </header>
       <nav aria-label={t('frame.steps')} className="steps">
-        <StepCount steps={step.type.startsWith('push-') ? PUSH_STEPS : STEPS} current={step.type} />
+        <StepCount steps={stepsOf(step.type)} current={step.type} />
         <ol>
-          {(step.type.startsWith('push-') ? PUSH_STEPS : STEPS).map((s) => (
+          {stepsOf(step.type).map((s) => (
             <li
               key={s.type}
               aria-current={s.type === step.type ? 'step' : undefined}

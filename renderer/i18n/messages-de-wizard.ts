@@ -32,6 +32,7 @@ export const messagesDeWizard: Readonly<Record<keyof typeof messagesEnWizard, st
   'step.pushServers': 'Auf Server verteilen',
   'step.pushHostKeys': 'Hostschlüssel der Server',
   'step.pushProgress': 'Verteilungsfortschritt',
+  'step.fleetStatus': 'Flottenstatus',
 
   'option.whatToInstall': 'Was installiert wird',
   'option.role.ms': 'Mobility Service installieren',

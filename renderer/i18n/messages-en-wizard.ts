@@ -30,6 +30,7 @@ export const messagesEnWizard = {
   'step.pushServers': 'Push to servers',
   'step.pushHostKeys': 'Server host keys',
   'step.pushProgress': 'Push progress',
+  'step.fleetStatus': 'Fleet status',
 
   'option.whatToInstall': 'What to install',
   'option.role.ms': 'Install mobility service',

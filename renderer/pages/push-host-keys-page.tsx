@@ -1,3 +1,4 @@
+import { readFleetStatus } from '../state/fleet-actions';
 import { ERROR_CATALOG } from '../../shared/error-catalog';
 import type { HostKeyScan } from '../../shared/ipc-contract';
 import { acceptHostKey, backToServers, canStartPush, scanHostKeys, startPush } from '../state/push-actions';
@@ -119,6 +120,9 @@ export function PushHostKeysPage() {
         </button>
         <button type="button" disabled={hostKeys.status === 'scanning'} onClick={() => void scanHostKeys()}>
           {t('push.keys.scanAgain')}
+        </button>
+        <button type="button" disabled={!ready} onClick={() => void readFleetStatus()}>
+          {t('push.keys.status')}
         </button>
         <button type="button" className="primary" disabled={!ready} onClick={() => void startPush()}>
           {t('push.keys.start')}

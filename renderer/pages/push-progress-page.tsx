@@ -1,8 +1,9 @@
-import type { ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
 import { cancelPush, backToServers, openPushLog, retryFailed, savePushResults } from '../state/push-actions';
 import { failedHosts, rowPercent, type PushRow } from '../state/push-state';
 import { usePush } from '../state/push-store';
 import { ErrorPanel } from '../components/error-panel';
+import { VirtualTableBody } from '../components/virtual-table-body';
 import { WizardFrame } from '../components/wizard-frame';
 import type { MessageId } from '../i18n/messages-en';
 import { useTranslator } from '../i18n/use-translator';
@@ -38,12 +39,51 @@ function StatusCell({ row }: { readonly row: PushRow }) {
   );
 }
 
+// A row's height before it is measured: one line of text and a progress bar.
+const ROW_ESTIMATE = 48;
+
+function PushRowCells({ row }: { readonly row: PushRow }) {
+  const { t, rich } = useTranslator();
+  const percent = rowPercent(row);
+  return (
+    <>
+      <th scope="row">{row.host}</th>
+      <td>{row.os ?? '–'}</td>
+      <td>
+        {row.step ? t(STEP_LABEL[row.step]) : '–'}
+        {row.message && row.status === 'Running' ? <span className="step-message">{row.message}</span> : null}
+      </td>
+      <td>
+        <div
+          role="progressbar"
+          aria-label={t('push.progressOf', { host: row.host })}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={percent}
+          className="progress-track"
+        >
+          <div className="progress-fill" style={{ width: `${percent}%` }} />
+        </div>
+      </td>
+      <td>
+        <StatusCell row={row} />
+      </td>
+      <td>
+        <button type="button" onClick={() => void openPushLog(row.host)}>
+          {rich('push.viewLog', { host: row.host })}
+        </button>
+      </td>
+    </>
+  );
+}
+
 export function PushProgressPage() {
   const { t, rich } = useTranslator();
   const run = usePush((s) => s.run);
   const saved = usePush((s) => s.saved);
   const saveError = usePush((s) => s.saveError);
   const startError = usePush((s) => s.startError);
+  const scroller = useRef<HTMLDivElement>(null);
   if (!run) return null;
   const result = run.result;
   const failed = failedHosts(run).length;
@@ -66,11 +106,11 @@ export function PushProgressPage() {
           </p>
         )}
       </div>
-      <div className="table-scroll" role="region" aria-label={t('push.table')} tabIndex={0}>
-        <table className="push-table">
+      <div ref={scroller} className="table-scroll tall" role="region" aria-label={t('push.table')} tabIndex={0}>
+        <table className="push-table" aria-rowcount={run.rows.length + 1}>
           <caption className="visually-hidden">{t('push.table')}</caption>
           <thead>
-            <tr>
+            <tr aria-rowindex={1}>
               <th scope="col">{t('push.col.server')}</th>
               <th scope="col">{t('push.col.os')}</th>
               <th scope="col">{t('push.col.step')}</th>
@@ -79,43 +119,14 @@ export function PushProgressPage() {
               <th scope="col">{t('push.col.log')}</th>
             </tr>
           </thead>
-          <tbody>
-            {run.rows.map((row) => {
-              const percent = rowPercent(row);
-              return (
-                <tr key={row.host}>
-                  <th scope="row">{row.host}</th>
-                  <td>{row.os ?? '–'}</td>
-                  <td>
-                    {row.step ? t(STEP_LABEL[row.step]) : '–'}
-                    {row.message && row.status === 'Running' ? (
-                      <span className="step-message">{row.message}</span>
-                    ) : null}
-                  </td>
-                  <td>
-                    <div
-                      role="progressbar"
-                      aria-label={t('push.progressOf', { host: row.host })}
-                      aria-valuemin={0}
-                      aria-valuemax={100}
-                      aria-valuenow={percent}
-                      className="progress-track"
-                    >
-                      <div className="progress-fill" style={{ width: `${percent}%` }} />
-                    </div>
-                  </td>
-                  <td>
-                    <StatusCell row={row} />
-                  </td>
-                  <td>
-                    <button type="button" onClick={() => void openPushLog(row.host)}>
-                      {rich('push.viewLog', { host: row.host })}
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
+          <VirtualTableBody
+            rows={run.rows}
+            scroller={scroller}
+            columns={6}
+            estimate={ROW_ESTIMATE}
+            rowKey={(row) => row.host}
+            renderCells={(row) => <PushRowCells row={row} />}
+          />
         </table>
       </div>
       {result?.error ? <ErrorPanel error={result.error} title={t('push.notStarted')} /> : null}

@@ -1,4 +1,5 @@
-import { useEffect, useId } from 'react';
+import { useEffect, useId, type ReactNode } from 'react';
+import { forgetInventory, loadInventoryFile, setInventoryLimit } from '../state/fleet-actions';
 import {
   browseKeyFile,
   checkServers,
@@ -10,7 +11,7 @@ import {
   setPushForm,
   togglePasswordVisible,
 } from '../state/push-actions';
-import { usePush } from '../state/push-store';
+import { usePush, type LoadedInventory } from '../state/push-store';
 import { ErrorPanel } from '../components/error-panel';
 import { LoadFileButton } from '../components/load-file-button';
 import { TextField } from '../components/text-field';
@@ -21,9 +22,45 @@ import './push.css';
 // "Push to servers": the servers (typed one per line or loaded from a file, checked by main as typed with the
 // push CLI's rules), how to sign in, what to install where, the configuration server, how many at a time.
 
+/** The loaded inventory: its name, the limit that narrows it, and what the wizard cannot take from it. */
+function InventoryFields({ inventory }: { readonly inventory: LoadedInventory }) {
+  const { t, rich } = useTranslator();
+  return (
+    <div className="stack">
+      <p className="hint">
+        {rich('push.inventory.loaded', {
+          name: inventory.name,
+          code: (chunks: ReactNode[]) => <code key="code">{chunks}</code>,
+        })}
+      </p>
+      <TextField
+        label={t('push.inventory.limit')}
+        placeholder="webservers:!canary"
+        value={inventory.limit}
+        hint={t('push.inventory.limit.hint')}
+        onChange={setInventoryLimit}
+      />
+      {inventory.ownKeys.length > 0 ? (
+        <p className="hint" role="status">
+          {t('push.inventory.ownKeys', {
+            count: inventory.ownKeys.length,
+            hosts: inventory.ownKeys.slice(0, 5).join(', ') + (inventory.ownKeys.length > 5 ? ', …' : ''),
+          })}
+        </p>
+      ) : null}
+      {inventory.error ? <ErrorPanel error={inventory.error} /> : null}
+      <div className="row">
+        <button type="button" onClick={forgetInventory}>
+          {t('push.inventory.forget')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
 export function PushServersPage() {
   const { t, text } = useTranslator();
-  const { form, servers, startError } = usePush();
+  const { form, servers, startError, inventory } = usePush();
   const ids = { servers: useId(), serversHint: useId(), serversErrors: useId() };
   useEffect(() => {
     if (usePush.getState().servers.status === 'idle' && usePush.getState().form.serversText !== '') void checkServers();
@@ -59,6 +96,7 @@ export function PushServersPage() {
           />
           <div className="row">
             <LoadFileButton onFile={(file) => void loadServersFile(file)} />
+            <LoadFileButton label={t('push.inventory.load')} onFile={(file) => void loadInventoryFile(file)} />
             <p id={ids.serversHint} className="hint" aria-live="polite">
               {t('push.servers.hint')}
               {servers.status === 'done' && servers.hosts.length > 0
@@ -77,6 +115,7 @@ export function PushServersPage() {
           ) : null}
           {servers.status === 'error' ? <ErrorPanel error={servers.error} /> : null}
         </div>
+        {inventory ? <InventoryFields inventory={inventory} /> : null}
         <TextField
           label={t('push.user')}
           value={form.user}

@@ -83,6 +83,7 @@ export async function checkServers(): Promise<void> {
 
 /** A hosts file, read in the page (one server a line, # comments), replaces the field. */
 export async function loadServersFile(file: Blob): Promise<void> {
+  usePush.setState({ inventory: undefined });
   setPushForm({ serversText: (await file.text()).replace(/[\r\n]+$/, '') });
 }
 
@@ -198,7 +199,8 @@ function bastions(jump: string): string[] {
   return jump.trim() === '' ? [] : jump.split(',').map((hop) => hop.trim());
 }
 
-function pushRequest(hosts: readonly string[]): PushRequest {
+/** The push as the form and the accepted keys describe it, for these servers. */
+export function pushRequest(hosts: readonly string[]): PushRequest {
   const { form, accepted } = usePush.getState();
   const endpoint = form.csEndpoint.trim();
   return {
@@ -223,7 +225,8 @@ function pushRequest(hosts: readonly string[]): PushRequest {
   };
 }
 
-async function start(hosts: readonly string[]): Promise<void> {
+/** A push to these servers with the form's settings; the live table follows. */
+export async function pushTo(hosts: readonly string[]): Promise<void> {
   usePush.setState({ startError: undefined, saved: undefined, saveError: undefined });
   listen();
   try {
@@ -241,7 +244,7 @@ async function start(hosts: readonly string[]): Promise<void> {
 export async function startPush(): Promise<void> {
   const { hostKeys } = usePush.getState();
   if (!canStartPush() || hostKeys.status !== 'done') return;
-  await start(hostKeys.keys.filter((key) => !key.jumpHost).map((key) => key.host));
+  await pushTo(hostKeys.keys.filter((key) => !key.jumpHost).map((key) => key.host));
 }
 
 /** A new push with the servers that failed, and only those, with the same settings. */
@@ -249,7 +252,7 @@ export async function retryFailed(): Promise<void> {
   const run = usePush.getState().run;
   if (!run?.result) return;
   const failed = failedHosts(run);
-  if (failed.length > 0) await start(failed);
+  if (failed.length > 0) await pushTo(failed);
 }
 
 export async function cancelPush(): Promise<void> {

@@ -50,8 +50,19 @@ export type HostKeysState =
   | { readonly status: 'done'; readonly keys: readonly HostKeyScan[] }
   | { readonly status: 'error'; readonly error: SetupError };
 
+/** An Ansible inventory loaded into the servers field: its text is kept to read again with another limit. */
+export interface LoadedInventory {
+  readonly name: string;
+  readonly text: string;
+  readonly limit: string;
+  /** Servers with their own key file (ansible_ssh_private_key_file): the wizard signs in to all with one. */
+  readonly ownKeys: readonly string[];
+  readonly error: SetupError | undefined;
+}
+
 interface PushSlice {
   readonly form: PushForm;
+  readonly inventory: LoadedInventory | undefined;
   readonly servers: ServersCheck;
   readonly hostKeys: HostKeysState;
   /** Servers whose unknown host key the admin accepted, by the fingerprint accepted. */
@@ -82,6 +93,7 @@ export const PUSH_FORM_DEFAULTS: PushForm = {
 
 const pushInitial: PushSlice = {
   form: PUSH_FORM_DEFAULTS,
+  inventory: undefined,
   servers: { status: 'idle' },
   hostKeys: { status: 'idle' },
   accepted: {},

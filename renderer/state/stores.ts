@@ -24,6 +24,7 @@ export type WizardStep =
   | { readonly type: 'push-servers' }
   | { readonly type: 'push-host-keys' }
   | { readonly type: 'push-progress' }
+  | { readonly type: 'push-fleet-status' }
   | { readonly type: 'unavailable'; readonly error: SetupError };
 
 interface WizardSlice {

@@ -1,7 +1,10 @@
 import type {
   AppState,
   EventChannels,
+  FleetStatusRequest,
   HostKeyScan,
+  InventoryRequest,
+  InventoryServers,
   LogLine,
   PreflightSummary,
   PushServerCheck,
@@ -9,6 +12,7 @@ import type {
 } from '../../shared/ipc-contract';
 import { encodeIpcError } from '../../shared/ipc-contract';
 import type { SetupError } from '../../shared/error-catalog';
+import type { FleetRow } from '../../shared/fleet-status';
 
 // A scriptable SetupApi for renderer tests: records calls, answers from fields the test sets, and lets the
 // test emit job and log events as main would.
@@ -51,6 +55,10 @@ export class FakeSetupApi implements SetupApi {
   startPushFailure: SetupError | undefined;
   savedPath: string | null = '/home/admin/push-results.csv';
   uninstallFailure: SetupError | undefined;
+  /** What push:read-inventory answers: the servers' lines, or an error. */
+  inventoryAnswer: InventoryServers | SetupError = { lines: [], ownKeys: [] };
+  /** What push:fleet-status answers: a row a server, or an error. */
+  fleetRows: readonly FleetRow[] | SetupError = [];
   /** What logs:save-diagnostics answers: a path, null (the dialog was cancelled) or an error. */
   diagnosticsAnswer: string | null | SetupError = '/home/admin/asr-setup-diagnostics.tar.gz';
   readonly calls: { method: string; arg: unknown }[] = [];
@@ -181,6 +189,16 @@ export class FakeSetupApi implements SetupApi {
   async savePushResults(pushId: string) {
     this.record('savePushResults', pushId);
     return this.savedPath === null ? null : { path: this.savedPath };
+  }
+  async readInventory(request: InventoryRequest) {
+    this.record('readInventory', request);
+    if ('code' in this.inventoryAnswer) throw new Error(encodeIpcError(this.inventoryAnswer));
+    return this.inventoryAnswer;
+  }
+  async fleetStatus(request: FleetStatusRequest) {
+    this.record('fleetStatus', request);
+    if ('code' in this.fleetRows) throw new Error(encodeIpcError(this.fleetRows));
+    return this.fleetRows;
   }
   onPushEvent(listener: (payload: EventChannels['push:event']) => void) {
     this.pushListeners.add(listener);
