@@ -9,6 +9,8 @@ import { SUPPORT_MATRIX, type SupportRow } from '../shared/support-matrix';
 
 export const ANSIBLE_LABELS_FILE = 'deploy/ansible/roles/mobility_service/vars/main.yml';
 export const CONFIGMGR_SCRIPT = 'deploy/configmgr/install_linux.sh';
+/** The OS label rules install_linux.sh sources, with the generated support matrix block. */
+export const CONFIGMGR_OS_LABELS = 'deploy/configmgr/os_label.sh';
 const BEGIN = '# BEGIN OS LABELS: generated from shared/support-matrix.ts by npm run build; do not edit';
 const END = '# END OS LABELS';
 
@@ -48,13 +50,13 @@ export function configMgrLabelBlock(): string {
 export function withLabelBlock(script: string): string {
   const start = script.indexOf(BEGIN);
   const end = script.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`${CONFIGMGR_SCRIPT} has no "${BEGIN}" ... "${END}" block`);
+  if (start < 0 || end < start) throw new Error(`${CONFIGMGR_OS_LABELS} has no "${BEGIN}" ... "${END}" block`);
   return script.slice(0, start) + configMgrLabelBlock() + script.slice(end + END.length);
 }
 
 export function writeDeployLabels(top: string): void {
   fs.writeFileSync(path.join(top, ANSIBLE_LABELS_FILE), ansibleLabels());
-  const script = path.join(top, CONFIGMGR_SCRIPT);
+  const script = path.join(top, CONFIGMGR_OS_LABELS);
   if (fs.existsSync(script)) fs.writeFileSync(script, withLabelBlock(fs.readFileSync(script, 'utf8')));
 }
 

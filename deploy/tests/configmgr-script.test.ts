@@ -14,7 +14,7 @@ import {
 } from '../../e2e/test-machines/test-machines';
 import { DEBIAN12, Scratch } from '../../electron/engine/test-support/fixtures';
 import { TOP } from '../../electron/engine/test-support/run-cli';
-import { CONFIGMGR_SCRIPT } from '../../scripts/generate-deploy-labels';
+import { CONFIGMGR_OS_LABELS, CONFIGMGR_SCRIPT } from '../../scripts/generate-deploy-labels';
 import { copyFolder, vxVersion, watchArgv, writeMachineFile } from './configmgr-support';
 import { filesContaining, packReleases, sh, UBUNTU } from './deploy-support';
 
@@ -110,6 +110,7 @@ beforeAll(async () => {
   await packReleases(newerDir, '9.62.0.0', LABELS);
   fs.copyFileSync(path.join(TOP, CONFIGMGR_SCRIPT), path.join(packageDir, 'install_linux.sh'));
   fs.chmodSync(path.join(packageDir, 'install_linux.sh'), 0o755);
+  fs.copyFileSync(path.join(TOP, CONFIGMGR_OS_LABELS), path.join(packageDir, 'os_label.sh'));
   fleet = await startFleet([{ osRelease: DEBIAN12 }, { osRelease: UBUNTU }, { osRelease: FEDORA }]);
   [debian, ubuntu, fedora] = fleet.machines as [TestMachine, TestMachine, TestMachine];
   const passphraseFile = scratch.path('cs-passphrase');
@@ -136,19 +137,34 @@ describe('install_linux.sh on this host', () => {
       context.skip('shellcheck is not installed (apt-get install -y shellcheck)');
       return;
     }
-    const run = spawnSync('shellcheck', ['--shell=sh', '--severity=style', path.join(TOP, CONFIGMGR_SCRIPT)], {
-      encoding: 'utf8',
-    });
+    // -x follows the script into the os_label.sh it sources.
+    const run = spawnSync(
+      'shellcheck',
+      ['-x', '--shell=sh', '--severity=style', path.join(TOP, CONFIGMGR_SCRIPT), path.join(TOP, CONFIGMGR_OS_LABELS)],
+      { encoding: 'utf8', cwd: path.join(TOP, 'deploy', 'configmgr') },
+    );
     expect(run.stdout + run.stderr).toBe('');
     expect(run.status).toBe(0);
   });
 
   it('parses under dash and bash', () => {
-    for (const shell of ['dash', 'bash']) {
-      const run = spawnSync(shell, ['-n', path.join(TOP, CONFIGMGR_SCRIPT)], { encoding: 'utf8' });
-      expect(run.stderr, shell).toBe('');
-      expect(run.status, shell).toBe(0);
-    }
+    for (const shell of ['dash', 'bash'])
+      for (const file of [CONFIGMGR_SCRIPT, CONFIGMGR_OS_LABELS]) {
+        const run = spawnSync(shell, ['-n', path.join(TOP, file)], { encoding: 'utf8' });
+        expect(run.stderr, `${shell} ${file}`).toBe('');
+        expect(run.status, `${shell} ${file}`).toBe(0);
+      }
+  });
+
+  it('copied without the os_label.sh it sources, it says so and exits 1 before doing anything', () => {
+    const alone = scratch.path('alone');
+    fs.mkdirSync(alone);
+    fs.copyFileSync(path.join(TOP, CONFIGMGR_SCRIPT), path.join(alone, 'install_linux.sh'));
+    const run = spawnSync('sh', [path.join(alone, 'install_linux.sh'), '--print-os-label'], { encoding: 'utf8' });
+    expect(run.stderr).toContain(`Error PACKAGE_NOT_FOUND: ${alone}/os_label.sh is missing`);
+    expect(run.stderr).toContain('Copy the whole deploy/configmgr folder into the package');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
   });
 
   it('documents its exit codes in its header', () => {

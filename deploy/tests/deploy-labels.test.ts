@@ -5,6 +5,7 @@ import { SUPPORT_MATRIX } from '../../shared/support-matrix';
 import {
   ANSIBLE_LABELS_FILE,
   ansibleLabels,
+  CONFIGMGR_OS_LABELS,
   CONFIGMGR_SCRIPT,
   withLabelBlock,
 } from '../../scripts/generate-deploy-labels';
@@ -22,15 +23,15 @@ describe('the generated OS label tables', () => {
     expect(read(ANSIBLE_LABELS_FILE), REGENERATE).toBe(ansibleLabels());
   });
 
-  it("the Configuration Manager script's label block is what the generator writes now", () => {
-    const script = read(CONFIGMGR_SCRIPT);
+  it("the Configuration Manager script's label block (in os_label.sh) is what the generator writes now", () => {
+    const script = read(CONFIGMGR_OS_LABELS);
     expect(script, REGENERATE).toBe(withLabelBlock(script));
   });
 
   it('both hold every Linux label of the support matrix, in its order', () => {
     const linux = SUPPORT_MATRIX.filter((row) => row.family === 'linux').map((row) => row.label);
     const fromVars = [...read(ANSIBLE_LABELS_FILE).matchAll(/^ {2}- label: (\S+)$/gm)].map((match) => match[1]);
-    const block = /^OS_LABELS='\n([\s\S]*?)\n'$/m.exec(read(CONFIGMGR_SCRIPT))?.[1] ?? '';
+    const block = /^OS_LABELS='\n([\s\S]*?)\n'$/m.exec(read(CONFIGMGR_OS_LABELS))?.[1] ?? '';
     const fromScript = block.split('\n').map((line) => line.split(' ')[0]);
     expect(fromVars).toEqual(linux);
     expect(fromScript).toEqual(linux);
