@@ -177,6 +177,7 @@ async function removeStep(
     ),
     startedAt: deps.probe.now().toISOString(),
     pid: process.pid,
+    phase: 'moving' as const,
   };
   writeUninstallJournal(layout, journal);
   // Root-only while it holds the old tree: nobody can reach into it while it is sorted and deleted.

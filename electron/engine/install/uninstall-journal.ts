@@ -10,7 +10,10 @@ import { removeVxVersion } from './vx-version';
 // An uninstall is a transaction too. Its one change to the payload is a rename of the install location
 // into a private folder beside it, so after a kill -9 the payload is either whole (not yet moved) or gone
 // (moved); the journal, written first, lets the next run (uninstall or install) finish what was started:
-// move back what setup did not put there, delete the rest, drop the record.
+// move back what setup did not put there, delete the rest, drop the record. Every step can be killed and
+// done again: the tree is sorted (the admin's files moved back, by setup's list in the tree) before anything is
+// deleted, and the journal says 'sorted' before the deletion starts, so a deletion that a kill cut short (the
+// list perhaps among what went) is finished as a deletion, never sorted again without its list.
 
 const journalSchema = z.object({
   schema: z.literal(1),
@@ -19,6 +22,8 @@ const journalSchema = z.object({
   removedDir: z.string(),
   startedAt: z.string(),
   pid: z.number(),
+  /** 'sorted': the admin's files are back at the location; what is left in the removal folder is setup's. */
+  phase: z.optional(z.enum(['moving', 'sorted'])),
 });
 export type UninstallJournal = z.infer<typeof journalSchema>;
 
@@ -34,22 +39,21 @@ export function writeUninstallJournal(layout: SystemLayout, journal: UninstallJo
 export const removedTree = (journal: UninstallJournal): string => path.join(journal.removedDir, 'tree');
 
 /**
- * Finishes an uninstall from its journal: what setup did not lay down goes back to the install location,
- * the rest is deleted, the record and .vx_version go. Returns what was kept, relative to the location.
+ * Finishes an uninstall from its journal, once the location was moved aside (or was already gone): what setup
+ * did not lay down goes back to the install location, then the journal says so, then the rest is deleted and
+ * the record and .vx_version go. Returns what was kept, relative to the location.
  */
 export function completeUninstall(layout: SystemLayout, journal: UninstallJournal): string[] {
   const tree = removedTree(journal);
   let kept: string[] = [];
-  if (fs.existsSync(tree)) {
+  if (journal.phase !== 'sorted' && fs.existsSync(tree)) {
     const ours = readInstalledFiles(tree);
-    // No record of what setup laid down: keep everything but setup's own folder rather than guess.
+    // No record of what setup laid down (a tree from before the list existed): keep everything but setup's own
+    // folder rather than guess.
     kept = restoreForeign(tree, journal.installLocation, ours ?? new Set());
-    fs.rmSync(journal.removedDir, { recursive: true, force: true });
-  } else if (fs.existsSync(journal.removedDir)) {
-    // Killed before the move: the payload is whole; this run removes it afresh.
-    fs.rmSync(journal.removedDir, { recursive: true, force: true });
-    return [];
+    writeUninstallJournal(layout, { ...journal, phase: 'sorted' });
   }
+  fs.rmSync(journal.removedDir, { recursive: true, force: true });
   fs.rmSync(layout.recordFile, { force: true });
   removeVxVersion(layout);
   fs.rmSync(uninstallJournalFile(layout), { force: true });
@@ -66,7 +70,7 @@ export function finishInterruptedUninstall(layout: SystemLayout, job: JobRecorde
   );
   if (!journal) return;
   const step = job.step('recover', 'recover', 'Finish an interrupted uninstall');
-  if (!fs.existsSync(removedTree(journal))) {
+  if (journal.phase !== 'sorted' && !fs.existsSync(removedTree(journal))) {
     fs.rmSync(journal.removedDir, { recursive: true, force: true });
     fs.rmSync(uninstallJournalFile(layout), { force: true });
     job.finish(step, 'Succeeded', `the uninstall of ${journal.startedAt} had not moved anything; the agent is whole`);
