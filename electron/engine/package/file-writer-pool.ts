@@ -98,6 +98,8 @@ export interface FileWriterOptions {
   readonly batchBytes?: number;
   /** Bytes queued to workers before write() callers are asked to wait. */
   readonly highWaterBytes?: number;
+  /** Told of each batch's bytes once a worker has written them. */
+  readonly onWritten?: (bytes: number) => void;
 }
 
 // Paths travel as UTF-8 bytes inside the batch buffer and ops as numbers in a typed array, both transferred
@@ -140,6 +142,7 @@ export class FileWriterPool {
   private readonly batchBytes: number;
   private readonly highWater: number;
   private readonly umask: number;
+  private readonly onWritten: ((bytes: number) => void) | undefined;
   private inFlight = 0;
   private nextThread = 0;
   private nextId = 1;
@@ -153,6 +156,7 @@ export class FileWriterPool {
   constructor(options: FileWriterOptions) {
     this.batchBytes = options.batchBytes ?? 256 * 1024;
     this.highWater = options.highWaterBytes ?? 2 * 1024 * 1024;
+    this.onWritten = options.onWritten;
     // Reading the mask needs setting it; it is restored at once, before any file is created.
     this.umask = process.umask(0o022);
     process.umask(this.umask);
@@ -333,6 +337,7 @@ export class FileWriterPool {
   private onMessage(message: WriterMessage): void {
     if (message.type === 'done') {
       this.inFlight -= message.bytes ?? 0;
+      this.onWritten?.(message.bytes ?? 0);
       if (message.buffer && message.buffer.byteLength === this.batchBytes) this.spare.push(Buffer.from(message.buffer));
       if (message.ops) this.spareOps.push(new Int32Array(message.ops));
       if (this.inFlight < this.highWater || this.inFlight === 0) this.wake();

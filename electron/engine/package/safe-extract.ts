@@ -1,5 +1,6 @@
 import { TarFormatError, TarReader } from './tar-reader';
 import type { PackageManifest } from './package-manifest';
+import { EarlyWriteback } from '../system/disk-flush';
 import { FileWriterPool, WriterError, writerThreadsFor } from './file-writer-pool';
 import { InflateError, inflateGzipFile } from './gzip-inflater';
 import { ExtractError } from './extract-error';
@@ -110,11 +111,16 @@ export async function readPackageManifest(
  */
 export async function extractPackage(options: ExtractOptions): Promise<PackageManifest> {
   // One writer until the manifest (the archive's first entry) says how many files of what size follow.
-  const pool = new FileWriterPool({ threads: options.writerThreads ?? 1 });
+  const writeback = new EarlyWriteback(options.stagingDir);
+  const pool = new FileWriterPool({
+    threads: options.writerThreads ?? 1,
+    onWritten: (bytes) => writeback.wrote(bytes),
+  });
   try {
     const visitor = await run(options, pool, false);
     return visitor.manifest as PackageManifest;
   } finally {
     await pool.destroy();
+    await writeback.settle();
   }
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Scratch } from '../test-support/fixtures';
-import { describeFlush, flushToDisk } from './disk-flush';
+import { describeFlush, EarlyWriteback, flushToDisk } from './disk-flush';
 
 // The durable commit's flush on the systems of the seed's table: syncfs where there is one, and otherwise a
 // fallback that still flushes, reported in words (never a silent skip). The real kernel without syncfs is in
@@ -70,5 +70,30 @@ describe('flushToDisk', () => {
   it('a failing fsync fails the flush, naming what could not be flushed', () => {
     const sync = standInSync("sync: error syncing '/usr/local/ASR': Input/output error");
     expect(() => flushToDisk(scratch.path('missing-tree'), sync.command)).toThrow(/ENOENT.*missing-tree/);
+  });
+});
+
+describe('early writeback', () => {
+  it('starts a background sync -f of the tree each time enough was written, one at a time, and waits for it', async () => {
+    const sync = standInSync(undefined);
+    const dir = tree();
+    const writeback = new EarlyWriteback(dir, 1000, sync.command);
+    writeback.wrote(600);
+    await writeback.settle();
+    expect(sync.calls()).toEqual([]);
+    writeback.wrote(600);
+    // A second threshold passed while the first sync runs starts no second one.
+    writeback.wrote(1200);
+    await writeback.settle();
+    expect(sync.calls()).toEqual([`sync -f ${dir}`]);
+    writeback.wrote(1000);
+    await writeback.settle();
+    expect(sync.calls()).toEqual([`sync -f ${dir}`, `sync -f ${dir}`]);
+  });
+
+  it('a sync that cannot run changes nothing and fails nothing', async () => {
+    const writeback = new EarlyWriteback(tree(), 10, '/nonexistent/sync');
+    writeback.wrote(100);
+    await expect(writeback.settle()).resolves.toBeUndefined();
   });
 });

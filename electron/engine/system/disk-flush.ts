@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -110,5 +110,45 @@ export function describeFlush(report: FlushReport): string {
       const unreachable: never = report.method;
       return unreachable;
     }
+  }
+}
+
+/**
+ * Starts the disk on what an install has written so far while it writes the rest: every `everyBytes`, a
+ * `sync -f` of the tree in the background (never waited on while the install runs, one at a time). The kernel
+ * would otherwise hold the new files in memory until the durable commit and write them all then (~0.55 s of
+ * 367 MB here, with the CPU idle); started early, that writing overlaps the extraction and the commit's own
+ * syncfs finds little left (9-16 ms). Measured on bench:install (a): every 96 MiB, ~1.80 s instead of ~1.92;
+ * every 32 MiB the syncs ran back to back and competed with the extraction for the CPU (no gain). It only ever
+ * starts writes sooner: durability is still the commit's flush. Linux only; where sync has no -f (or no
+ * syncfs), the background runs fail and change nothing.
+ */
+export class EarlyWriteback {
+  private running: Promise<void> | undefined;
+  private sinceLast = 0;
+
+  constructor(
+    private readonly tree: string,
+    private readonly everyBytes = 96 * 1024 * 1024,
+    private readonly sync = 'sync',
+  ) {}
+
+  wrote(bytes: number): void {
+    if (process.platform !== 'linux') return;
+    this.sinceLast += bytes;
+    if (this.sinceLast < this.everyBytes || this.running) return;
+    this.sinceLast = 0;
+    this.running = new Promise<void>((resolve) => {
+      const child = spawn(this.sync, ['-f', this.tree], { stdio: 'ignore', env: TOOL_ENV });
+      child.once('error', () => resolve());
+      child.once('exit', () => resolve());
+    }).then(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Waits for a background flush still running, so none outlives the install. */
+  async settle(): Promise<void> {
+    await this.running;
   }
 }
