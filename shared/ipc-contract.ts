@@ -183,6 +183,8 @@ export interface PushRequest {
   readonly canary: number | null;
   /** N or P%: no new server starts once more than that failed. */
   readonly maxFailures: string | null;
+  /** Retry failed: the push whose results this one's are merged into (for the CSV), or null. */
+  readonly retryOf: string | null;
   /** Unknown host keys the admin accepted after the scan: this fingerprint, and no other, per server. */
   readonly acceptedHostKeys: readonly { readonly host: string; readonly fingerprint: string }[];
 }

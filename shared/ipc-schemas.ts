@@ -56,6 +56,7 @@ export const pushRequestSchema = z.strictObject({
   jump,
   canary: z.nullable(z.int().check(z.minimum(1), z.maximum(10_000))),
   maxFailures: z.nullable(z.string().check(z.regex(/^\d{1,5}%?$/))),
+  retryOf: z.nullable(pushId),
   acceptedHostKeys,
 });
 

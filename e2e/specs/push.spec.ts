@@ -84,11 +84,21 @@ test('push to servers: validate, accept a new host key, run, retry the failed on
     ].join('\r\n'),
   );
 
-  // Retry failed: a new push with that server only.
+  // Retry failed: a new push with that server only, merged into the same table (the successes stay).
+  fs.rmSync(csvFile);
   await page.getByRole('button', { name: 'Retry failed' }).click();
-  await expect(table.getByRole('row')).toHaveCount(2);
-  await expect(table.getByRole('row', { name: /fail-01/ })).toContainText('PUSH_AUTH_FAILED');
   await expect(page.getByRole('status').getByText('Push finished')).toBeVisible();
+  await expect(table.getByRole('row')).toHaveCount(4);
+  await expect(table.getByRole('row', { name: /10\.0\.0\.7/ })).toContainText('Succeeded');
+  await expect(table.getByRole('row', { name: /fail-01/ })).toContainText('PUSH_AUTH_FAILED');
+  await page.getByRole('button', { name: 'Save results as CSV' }).click();
+  await expect.poll(() => fs.existsSync(csvFile)).toBe(true);
+  expect(
+    fs
+      .readFileSync(csvFile, 'utf8')
+      .split('\r\n')
+      .map((line) => line.split(',').slice(0, 2).join(',')),
+  ).toEqual(['host,status', '10.0.0.7,Succeeded', 'new-web,Succeeded', 'fail-01,Failed', '']);
   const log = fs.readFileSync(path.join(env.root, 'var/log/ASRSetupLogs/ASRPushInstall.log'), 'utf8');
   expect(log).toContain('pushing to 3 server(s): 10.0.0.7, new-web, fail-01');
   expect(log).toContain('pushing to 1 server(s): fail-01');

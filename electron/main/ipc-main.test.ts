@@ -83,6 +83,7 @@ const PUSH_REQUEST = {
   jump: '',
   canary: null,
   maxFailures: null,
+  retryOf: null,
   acceptedHostKeys: [{ host: '10.0.0.7', fingerprint: `SHA256:${'A'.repeat(43)}` }],
 };
 

@@ -169,6 +169,7 @@ const PUSH_REQUEST: PushRequest = {
   jump: '',
   canary: null,
   maxFailures: null,
+  retryOf: null,
   acceptedHostKeys: [],
 };
 

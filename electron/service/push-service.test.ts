@@ -140,6 +140,7 @@ const REQUEST: PushRequest = {
   jump: '',
   canary: null,
   maxFailures: null,
+  retryOf: null,
   acceptedHostKeys: [{ host: '10.0.0.7', fingerprint: FINGERPRINT }],
 };
 
@@ -224,6 +225,33 @@ describe('push:start', () => {
       'host,status,osLabel,agentVersion,hostId,errorCode,errorMessage\r\n' +
         '10.0.0.7,Succeeded,DEBIAN12-64,9.60.0.0,id-0,,\r\n' +
         'admin@web-01:2222,Failed,,,,PUSH_AUTH_FAILED,"admin@web-01:2222 refused ""root"", sorry"\r\n',
+    );
+  });
+
+  it('Retry failed merges the retried servers into the results it saves; a retry of another push is refused', async () => {
+    const fixture = makePushService();
+    const first = await start(fixture);
+    await fixture.ended(first);
+    const stray = await dispatchInvoke(fixture.service.handlers, 'push:start', {
+      ...REQUEST,
+      hosts: ['admin@web-01:2222'],
+      retryOf: '00000000-0000-4000-8000-000000000099',
+      acceptedHostKeys: [],
+    });
+    expect(stray).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    // The stand-in succeeds on the first server it is given: the retried one now succeeds.
+    const retry = await start(fixture, {
+      ...REQUEST,
+      hosts: ['admin@web-01:2222'],
+      retryOf: first,
+      acceptedHostKeys: [],
+    });
+    await fixture.ended(retry);
+    await dispatchInvoke(fixture.service.handlers, 'push:save-results-csv', { pushId: retry });
+    expect(fs.readFileSync(fixture.saved, 'utf8')).toBe(
+      'host,status,osLabel,agentVersion,hostId,errorCode,errorMessage\r\n' +
+        '10.0.0.7,Succeeded,DEBIAN12-64,9.60.0.0,id-0,,\r\n' +
+        'admin@web-01:2222,Succeeded,DEBIAN12-64,9.60.0.0,id-0,,\r\n',
     );
   });
 

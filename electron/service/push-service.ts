@@ -112,6 +112,10 @@ export function createPushService(deps: PushServiceDeps): PushService {
     const location = checkInstallLocationText(request.installLocation, 'linux');
     if (!location.ok) throw new IpcError(setupError('INSTALL_LOCATION_INVALID', location.reason));
     const maxFailures = checkedMaxFailures(request.maxFailures);
+    if (request.retryOf !== null && last?.pushId !== request.retryOf)
+      throw invalid('the push to retry is not the last one that ended in this window');
+    // A retry's results are merged into those of the push it retries, for Save results as CSV.
+    const before = request.retryOf !== null && last ? last.hosts : [];
     let stdin = '';
     const csArgs: string[] = [];
     if (request.cs) {
@@ -189,7 +193,14 @@ export function createPushService(deps: PushServiceDeps): PushService {
         result = { type: 'result', status: 'Failed', exitCode: 1, hosts: hostResults, error };
         emit(result);
       }
-      last = { pushId, hosts: result.hosts };
+      const now = result.hosts;
+      last = {
+        pushId,
+        hosts: [
+          ...before.map((host) => now.find((retried) => retried.host === host.host) ?? host),
+          ...now.filter((host) => !before.some((earlier) => earlier.host === host.host)),
+        ],
+      };
       if (running?.pushId === pushId) running = undefined;
     });
     return { pushId };

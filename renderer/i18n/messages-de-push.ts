@@ -62,6 +62,8 @@ export const messagesDePush: Readonly<Record<keyof typeof messagesEnPush, string
     'Die Verteilung beginnt erst, wenn der Schlüssel jedes Servers bekannt oder angenommen ist: Beheben Sie die oben markierten Server und prüfen Sie erneut, oder gehen Sie zurück und entfernen Sie sie aus der Liste.',
   'push.keys.acceptEach': 'Nehmen Sie jeden neuen Hostschlüssel an, um die Verteilung zu starten.',
   'push.keys.scanAgain': 'Erneut prüfen',
+  'push.keys.skip':
+    '{count, plural, one {Diesen Server} other {Diese # Server}} überspringen und auf die übrigen verteilen',
   'push.keys.start': 'Verteilung starten',
 
   'push.step.connect': 'Verbinden',

@@ -57,6 +57,7 @@ export const messagesEnPush = {
     "The push starts only when every server's key is known or accepted: fix the servers marked above and scan again, or go back and remove them from the list.",
   'push.keys.acceptEach': 'Accept each new host key to start the push.',
   'push.keys.scanAgain': 'Scan again',
+  'push.keys.skip': 'Skip {count, plural, one {this server} other {these # servers}} and push to the rest',
   'push.keys.start': 'Start push',
 
   'push.step.connect': 'Connect',

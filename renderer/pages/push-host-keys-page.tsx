@@ -1,7 +1,16 @@
 import { readFleetStatus } from '../state/fleet-actions';
 import { ERROR_CATALOG } from '../../shared/error-catalog';
 import type { HostKeyScan } from '../../shared/ipc-contract';
-import { acceptHostKey, backToServers, canStartPush, scanHostKeys, startPush } from '../state/push-actions';
+import {
+  acceptHostKey,
+  backToServers,
+  blockedServers,
+  canPushToTheRest,
+  canStartPush,
+  pushToTheRest,
+  scanHostKeys,
+  startPush,
+} from '../state/push-actions';
 import { usePush } from '../state/push-store';
 import { ErrorPanel } from '../components/error-panel';
 import { WizardFrame } from '../components/wizard-frame';
@@ -66,6 +75,7 @@ export function PushHostKeysPage() {
   const accepted = usePush((s) => s.accepted);
   const startError = usePush((s) => s.startError);
   const ready = canStartPush();
+  const skip = canPushToTheRest() ? blockedServers().length : 0;
   const keys = hostKeys.status === 'done' ? hostKeys.keys : [];
   const unknown = keys.filter((key) => key.verdict === 'unknown').length;
   const blocked = keys.some((key) => key.verdict !== 'known' && key.verdict !== 'unknown');
@@ -124,6 +134,11 @@ export function PushHostKeysPage() {
         <button type="button" disabled={!ready} onClick={() => void readFleetStatus()}>
           {t('push.keys.status')}
         </button>
+        {skip > 0 ? (
+          <button type="button" onClick={() => void pushToTheRest()}>
+            {t('push.keys.skip', { count: skip })}
+          </button>
+        ) : null}
         <button type="button" className="primary" disabled={!ready} onClick={() => void startPush()}>
           {t('push.keys.start')}
         </button>

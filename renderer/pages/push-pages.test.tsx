@@ -130,3 +130,46 @@ describe('Push progress', () => {
     expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
   });
 });
+
+describe('One bad server does not block the others', () => {
+  it('offers to skip the unreachable server and push to the rest', async () => {
+    const api = new FakeSetupApi();
+    useSetupApiForTests(api);
+    usePush.setState({
+      form: { ...usePush.getState().form, keyFile: '/root/.ssh/id_ed25519' },
+      hostKeys: {
+        status: 'done',
+        keys: [
+          { host: '10.0.0.7', verdict: 'known', keyType: 'ssh-ed25519', fingerprint: FP },
+          { host: 'down-01', verdict: 'unreachable', error: 'connect ECONNREFUSED' },
+          { host: 'new-web', verdict: 'unknown', keyType: 'ssh-ed25519', fingerprint: FP },
+        ],
+      },
+    });
+    render(<PushHostKeysPage />);
+    expect((screen.getByRole('button', { name: 'Start push' }) as HTMLButtonElement).disabled).toBe(true);
+    // Not before the other new key is accepted.
+    expect(screen.queryByRole('button', { name: /^Skip/ })).toBeNull();
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Accept the host key of new-web' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Skip this server and push to the rest' }));
+    await waitFor(() => expect(api.calls.some((call) => call.method === 'startPush')).toBe(true));
+    const request = api.calls.find((call) => call.method === 'startPush')?.arg as { hosts: string[] };
+    expect(request.hosts).toEqual(['10.0.0.7', 'new-web']);
+  });
+});
+
+describe('The push form passphrase', () => {
+  it('can be shown, and loaded from the file the configuration server wrote', async () => {
+    useSetupApiForTests(new FakeSetupApi());
+    render(<PushServersPage />);
+    const passphrase = screen.getByLabelText('Passphrase') as HTMLInputElement;
+    expect(passphrase.type).toBe('password');
+    fireEvent.click(screen.getByRole('button', { name: 'Show passphrase' }));
+    expect(passphrase.type).toBe('text');
+    const text = 'from-the-cs-file\n';
+    const file = Object.assign(new File([text], 'passphrase.txt'), { text: async () => text });
+    const pickers = document.querySelectorAll('input[type="file"]');
+    fireEvent.change(pickers[pickers.length - 1] as HTMLInputElement, { target: { files: [file] } });
+    await waitFor(() => expect(passphrase.value).toBe('from-the-cs-file'));
+  });
+});

@@ -4,12 +4,14 @@ import {
   browseKeyFile,
   checkServers,
   leavePush,
+  loadPushPassphraseFile,
   loadServersFile,
   pushFormProblems,
   pushFormReady,
   scanHostKeys,
   setPushForm,
   togglePasswordVisible,
+  togglePushPassphraseVisible,
 } from '../state/push-actions';
 import { usePush, type LoadedInventory } from '../state/push-store';
 import { ErrorPanel } from '../components/error-panel';
@@ -236,10 +238,16 @@ export function PushServersPage() {
           />
           <TextField
             label={t('config.passphrase')}
-            masked
             value={form.passphrase}
             hint={t('push.passphrase.hint')}
             onChange={(passphrase) => setPushForm({ passphrase })}
+            reveal={{
+              shown: form.showPassphrase,
+              toggle: togglePushPassphraseVisible,
+              showLabel: t('config.passphrase.show'),
+              hideLabel: t('config.passphrase.hide'),
+            }}
+            beside={<LoadFileButton onFile={(file) => void loadPushPassphraseFile(file)} />}
           />
         </fieldset>
         <TextField

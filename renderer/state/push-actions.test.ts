@@ -139,6 +139,7 @@ describe('host keys, the push and its results', () => {
         jump: '',
         canary: null,
         maxFailures: null,
+        retryOf: null,
         acceptedHostKeys: [{ host: 'new-web', fingerprint: FP }],
       },
     ]);
@@ -222,10 +223,16 @@ describe('host keys, the push and its results', () => {
       ['10.0.0.7', 'Succeeded', 'DEBIAN12-64'],
       ['fail-01', 'Failed', null],
     ]);
+    const first = usePush.getState().run?.pushId;
     await retryFailed();
-    const retry = api.called('startPush')[1] as { hosts: string[] };
+    const retry = api.called('startPush')[1] as { hosts: string[]; retryOf: string | null };
     expect(retry.hosts).toEqual(['fail-01']);
-    expect(usePush.getState().run?.rows.map((row) => row.host)).toEqual(['fail-01']);
+    // Merged into the run: the success keeps its row, the retried server starts again.
+    expect(retry.retryOf).toBe(first);
+    expect(usePush.getState().run?.rows.map((row) => [row.host, row.status])).toEqual([
+      ['10.0.0.7', 'Succeeded'],
+      ['fail-01', 'Waiting'],
+    ]);
   });
 
   it('saves the results, and a row opens the push log filtered to its server', async () => {

@@ -5,7 +5,7 @@ import type { PushEvent } from '../../shared/push-events';
 import { message, type Message } from '../i18n/message';
 import { errorOf, setupApi } from '../setup-api';
 import { goTo, openLogs } from './actions';
-import { applyPushEvent, failedHosts, newPushRun } from './push-state';
+import { applyPushEvent, failedHosts, newPushRun, retryPushRun, type PushRunView } from './push-state';
 import { usePush, type PushForm } from './push-store';
 import { endpointProblemMessage, locationProblemMessage } from './rule-messages';
 
@@ -40,7 +40,9 @@ export function openPush(): void {
 
 /** Back to Installation Option: the password and the passphrase are dropped from memory. */
 export function leavePush(): void {
-  usePush.setState((s) => ({ form: { ...s.form, password: '', passphrase: '', showPassword: false } }));
+  usePush.setState((s) => ({
+    form: { ...s.form, password: '', passphrase: '', showPassword: false, showPassphrase: false },
+  }));
   goTo({ type: 'installation-option' });
 }
 
@@ -94,6 +96,15 @@ export async function browseKeyFile(): Promise<void> {
   } catch (error) {
     usePush.setState({ startError: errorOf(error) });
   }
+}
+
+export function togglePushPassphraseVisible(): void {
+  usePush.setState((s) => ({ form: { ...s.form, showPassphrase: !s.form.showPassphrase } }));
+}
+
+/** The passphrase file the configuration server wrote, read in the page (its trailing line break dropped). */
+export async function loadPushPassphraseFile(file: Blob): Promise<void> {
+  setPushForm({ passphrase: (await file.text()).replace(/[\r\n]+$/, '') });
 }
 
 export function togglePasswordVisible(): void {
@@ -218,6 +229,7 @@ export function pushRequest(hosts: readonly string[]): PushRequest {
     jump: form.jump.trim(),
     canary: form.canary.trim() === '' ? null : Number(form.canary.trim()),
     maxFailures: form.maxFailures.trim() === '' ? null : form.maxFailures.trim(),
+    retryOf: null,
     // The servers' accepted keys and the bastions'.
     acceptedHostKeys: Object.entries(accepted)
       .filter(([host]) => hosts.includes(host) || bastions(form.jump).includes(host))
@@ -225,13 +237,16 @@ export function pushRequest(hosts: readonly string[]): PushRequest {
   };
 }
 
-/** A push to these servers with the form's settings; the live table follows. */
-export async function pushTo(hosts: readonly string[]): Promise<void> {
+/**
+ * A push to these servers with the form's settings; the live table follows. A retry continues `previous`: its
+ * rows stay, and main merges the results for Save results as CSV.
+ */
+export async function pushTo(hosts: readonly string[], previous?: PushRunView): Promise<void> {
   usePush.setState({ startError: undefined, saved: undefined, saveError: undefined });
   listen();
   try {
-    const { pushId } = await setupApi().startPush(pushRequest(hosts));
-    let run = newPushRun(pushId, hosts);
+    const { pushId } = await setupApi().startPush({ ...pushRequest(hosts), retryOf: previous?.pushId ?? null });
+    let run = previous ? retryPushRun(previous, pushId, hosts) : newPushRun(pushId, hosts);
     if (early?.pushId === pushId) for (const event of early.events) run = applyPushEvent(run, event);
     early = undefined;
     usePush.setState({ run });
@@ -239,6 +254,38 @@ export async function pushTo(hosts: readonly string[]): Promise<void> {
   } catch (error) {
     usePush.setState({ startError: errorOf(error) });
   }
+}
+
+/** The servers a scan blocks (changed, revoked or unreachable keys), bastions aside. */
+export function blockedServers(): string[] {
+  const { hostKeys } = usePush.getState();
+  if (hostKeys.status !== 'done') return [];
+  return hostKeys.keys.filter((key) => !key.jumpHost && hostKeyBlocks(key)).map((key) => key.host);
+}
+
+/**
+ * Skip the blocked servers and push to the rest: offered when every other server's key is known or accepted
+ * and no bastion is blocked (every server behind it would be).
+ */
+export function canPushToTheRest(): boolean {
+  const { hostKeys, accepted } = usePush.getState();
+  if (hostKeys.status !== 'done') return false;
+  const blocked = blockedServers();
+  if (blocked.length === 0) return false;
+  const rest = hostKeys.keys.filter((key) => !blocked.includes(key.host));
+  return (
+    rest.some((key) => !key.jumpHost) &&
+    rest.every(
+      (key) => key.verdict === 'known' || (key.verdict === 'unknown' && accepted[key.host] === key.fingerprint),
+    )
+  );
+}
+
+export async function pushToTheRest(): Promise<void> {
+  const { hostKeys } = usePush.getState();
+  if (!canPushToTheRest() || hostKeys.status !== 'done') return;
+  const blocked = blockedServers();
+  await pushTo(hostKeys.keys.filter((key) => !key.jumpHost && !blocked.includes(key.host)).map((key) => key.host));
 }
 
 export async function startPush(): Promise<void> {
@@ -252,7 +299,7 @@ export async function retryFailed(): Promise<void> {
   const run = usePush.getState().run;
   if (!run?.result) return;
   const failed = failedHosts(run);
-  if (failed.length > 0) await pushTo(failed);
+  if (failed.length > 0) await pushTo(failed, run);
 }
 
 export async function cancelPush(): Promise<void> {

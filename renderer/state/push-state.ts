@@ -47,6 +47,20 @@ export function newPushRun(pushId: string, hosts: readonly string[]): PushRunVie
   return { pushId, logFile: undefined, rows: hosts.map(waitingRow), result: undefined };
 }
 
+/**
+ * Retry failed, in the same table: the servers that ended well keep their rows and results, the retried ones
+ * start again as Waiting, and the run takes the new push's id (its events and its result).
+ */
+export function retryPushRun(run: PushRunView, pushId: string, hosts: readonly string[]): PushRunView {
+  const retried = new Set(hosts);
+  return {
+    pushId,
+    logFile: run.logFile,
+    rows: run.rows.map((row) => (retried.has(row.host) ? waitingRow(row.host) : row)),
+    result: undefined,
+  };
+}
+
 function updateRow(run: PushRunView, host: string, change: (row: PushRow) => PushRow): PushRunView {
   const rows = run.rows.some((row) => row.host === host) ? run.rows : [...run.rows, waitingRow(host)];
   return { ...run, rows: rows.map((row) => (row.host === host ? change(row) : row)) };
@@ -97,7 +111,9 @@ export function applyPushEvent(run: PushRunView, event: PushEvent): PushRunView 
     case 'result': {
       let next = run;
       for (const host of event.hosts) next = applyPushEvent(next, { type: 'host-result', result: host });
-      return { ...next, result: { status: event.status, error: event.error ?? null } };
+      // After a retry the run's status is that of every row, not only of the servers retried.
+      const status = event.error ? event.status : pushStatusOf(next.rows);
+      return { ...next, result: { status, error: event.error ?? null } };
     }
     default: {
       const unreachable: never = event;
@@ -106,9 +122,18 @@ export function applyPushEvent(run: PushRunView, event: PushEvent): PushRunView 
   }
 }
 
-/** A row's progress in percent: steps done, bytes copied within the copy step, 100 once it has ended. */
+/** The status of a run's rows taken together, as push-install's own result line says it. */
+function pushStatusOf(rows: readonly PushRow[]): 'Succeeded' | 'Warning' | 'Failed' {
+  if (rows.some((row) => row.status === 'Failed' || row.status === 'NotStarted')) return 'Failed';
+  return rows.some((row) => row.status === 'Warning') ? 'Warning' : 'Succeeded';
+}
+
+/**
+ * A row's progress in percent: steps done, bytes copied within the copy step; 100 once it ended well. A server
+ * that failed shows how far it got (none at all when it failed to connect), not a full bar.
+ */
 export function rowPercent(row: PushRow): number {
-  if (row.status !== 'Waiting' && row.status !== 'Running') return 100;
+  if (row.status === 'Succeeded' || row.status === 'Warning' || row.status === 'Unchanged') return 100;
   if (row.step === null) return 0;
   const within = row.step === 'copy' && row.bytesTotal > 0 ? row.bytesDone / row.bytesTotal : 0;
   return Math.floor(((PUSH_STEPS.indexOf(row.step) + within) / PUSH_STEPS.length) * 100);

@@ -23,6 +23,7 @@ export interface PushForm {
   readonly csEndpoint: string;
   /** Only ever in memory; cleared when the admin leaves the push path. */
   readonly passphrase: string;
+  readonly showPassphrase: boolean;
   readonly parallel: string;
   /** Through bastion: `[user@]host[:port]`, a comma between hops; '' for none. */
   readonly jump: string;
@@ -85,6 +86,7 @@ export const PUSH_FORM_DEFAULTS: PushForm = {
   installLocation: '/usr/local/ASR',
   csEndpoint: '',
   passphrase: '',
+  showPassphrase: false,
   parallel: '10',
   jump: '',
   canary: '',
