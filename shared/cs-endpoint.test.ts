@@ -7,7 +7,7 @@ describe('configuration server endpoint', () => {
     ['10.0.0.5:8443', '10.0.0.5', 8443, 4, '10.0.0.5:8443'],
     ['127.0.0.1:1', '127.0.0.1', 1, 4, '127.0.0.1:1'],
     ['255.255.255.255:65535', '255.255.255.255', 65535, 4, '255.255.255.255:65535'],
-    ['0.0.0.0', '0.0.0.0', 443, 4, '0.0.0.0:443'],
+    ['0.0.0.1', '0.0.0.1', 443, 4, '0.0.0.1:443'],
     ['::1', '::1', 443, 6, '[::1]:443'],
     ['[::1]:8443', '::1', 8443, 6, '[::1]:8443'],
     ['[::1]', '::1', 443, 6, '[::1]:443'],
@@ -16,7 +16,7 @@ describe('configuration server endpoint', () => {
     ['2001:db8::8a2e:370:7334', '2001:db8::8a2e:370:7334', 443, 6, '[2001:db8::8a2e:370:7334]:443'],
     ['[2001:db8::1]:443', '2001:db8::1', 443, 6, '[2001:db8::1]:443'],
     ['::ffff:10.0.0.5', '::ffff:10.0.0.5', 443, 6, '[::ffff:10.0.0.5]:443'],
-    ['[::]:9000', '::', 9000, 6, '[::]:9000'],
+    ['[::1]:9000', '::1', 9000, 6, '[::1]:9000'],
   ])('accepts %j', (text, host, port, family, display) => {
     const result = parseCsEndpoint(text);
     expect(result).toEqual({ ok: true, endpoint: { host, port, family, display } });
@@ -52,6 +52,28 @@ describe('configuration server endpoint', () => {
     const result = parseCsEndpoint(text);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.reason).toMatch(reason);
+  });
+
+  it.each(['0.0.0.0', '0.0.0.0:443', '::', '[::]:443', '0:0:0:0:0:0:0:0'])(
+    "refuses the unspecified address %j: it is no server's",
+    (text) => {
+      const result = parseCsEndpoint(text);
+      expect(!result.ok && result.problem.kind).toBe('unspecified');
+      expect(!result.ok && result.reason).toMatch(/unspecified address/);
+    },
+  );
+
+  it('says a bad host and a bad port at once, not the port first and the host once that is fixed', () => {
+    for (const [text, host] of [
+      ['abc:99999', /"abc" is a host name/],
+      ['10.0.0.300:x', /"10\.0\.0\.300" is not a valid IPv4/],
+      ['[fd00::zz]:0', /"fd00::zz" is not a valid IPv6/],
+    ] as const) {
+      const result = parseCsEndpoint(text);
+      expect(!result.ok && result.problem.kind, text).toBe('host-and-port');
+      expect(!result.ok && result.reason, text).toMatch(host);
+      expect(!result.ok && result.reason, text).toMatch(/; and .*port/);
+    }
   });
 
   it('counts IPv6 groups exactly', () => {

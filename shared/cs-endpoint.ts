@@ -28,7 +28,15 @@ export type EndpointProblem =
   /** An IPv6 address with a port written without brackets, most likely. */
   | { readonly kind: 'not-ipv6-unbracketed'; readonly text: string }
   | { readonly kind: 'not-ipv4'; readonly text: string }
-  | { readonly kind: 'host-name'; readonly text: string };
+  | { readonly kind: 'host-name'; readonly text: string }
+  /** 0.0.0.0 or ::: "any address" to a listening socket, no server's address. */
+  | { readonly kind: 'unspecified'; readonly text: string }
+  /** Both halves are wrong: both are said at once, not the port first and the host once it is fixed. */
+  | {
+      readonly kind: 'host-and-port';
+      readonly host: Extract<EndpointProblem, { kind: 'not-ipv4' | 'not-ipv6' | 'host-name' }>;
+      readonly port: Extract<EndpointProblem, { kind: 'invalid-port' | 'port-range' }>;
+    };
 
 export type EndpointCheck =
   | { readonly ok: true; readonly endpoint: CsEndpoint }
@@ -64,6 +72,10 @@ export function endpointReason(problem: EndpointProblem): string {
       return `"${problem.text}" is not a valid IPv4 address; ${EXPECTED}`;
     case 'host-name':
       return `"${problem.text}" is a host name; the configurator takes the IP address of the configuration server; ${EXPECTED}`;
+    case 'unspecified':
+      return `"${problem.text}" is the unspecified address (any address, to a listening socket), not a server's; give the configuration server's own IP address`;
+    case 'host-and-port':
+      return `${endpointReason(problem.host)}; and ${endpointReason(problem.port)}`;
     default: {
       const unreachable: never = problem;
       return unreachable;
@@ -113,6 +125,11 @@ function parsePort(text: string, whole: string): number | EndpointProblem {
   return port;
 }
 
+function portProblem(problem: EndpointProblem): Extract<EndpointProblem, { kind: 'invalid-port' | 'port-range' }> {
+  if (problem.kind !== 'invalid-port' && problem.kind !== 'port-range') throw new Error('not a port problem');
+  return problem;
+}
+
 export function parseCsEndpoint(raw: string): EndpointCheck {
   const text = raw.trim();
   if (text === '') return refused({ kind: 'empty' });
@@ -128,7 +145,11 @@ export function parseCsEndpoint(raw: string): EndpointCheck {
     if (rest !== '') {
       if (!rest.startsWith(':')) return refused({ kind: 'after-address', text: raw, rest });
       const parsed = parsePort(rest.slice(1), raw);
-      if (typeof parsed !== 'number') return refused(parsed);
+      if (typeof parsed !== 'number') {
+        if (!host.includes('%') && !isIPv6(host))
+          return refused({ kind: 'host-and-port', host: { kind: 'not-ipv6', text: host }, port: portProblem(parsed) });
+        return refused(parsed);
+      }
       port = parsed;
     }
     if (host.includes('%')) return refused({ kind: 'ipv6-zone', text: raw });
@@ -136,9 +157,13 @@ export function parseCsEndpoint(raw: string): EndpointCheck {
   } else if (text.includes(':') && text.indexOf(':') === text.lastIndexOf(':') && !text.includes('::')) {
     host = text.slice(0, text.indexOf(':'));
     const parsed = parsePort(text.slice(text.indexOf(':') + 1), raw);
-    if (typeof parsed !== 'number') return refused(parsed);
+    const hostProblem = isIPv4(host)
+      ? undefined
+      : ({ kind: /[a-z]/i.test(host) ? 'host-name' : 'not-ipv4', text: host } as const);
+    if (typeof parsed !== 'number')
+      return refused(hostProblem ? { kind: 'host-and-port', host: hostProblem, port: portProblem(parsed) } : parsed);
     port = parsed;
-    if (!isIPv4(host)) return refused({ kind: 'not-ipv4', text: host });
+    if (hostProblem) return refused(hostProblem);
   } else if (text.includes(':')) {
     host = text;
     if (host.includes('%')) return refused({ kind: 'ipv6-zone', text: raw });
@@ -148,6 +173,7 @@ export function parseCsEndpoint(raw: string): EndpointCheck {
     if (!isIPv4(host)) return refused({ kind: /[a-z]/i.test(host) ? 'host-name' : 'not-ipv4', text: raw });
   }
   const family: 4 | 6 = host.includes(':') ? 6 : 4;
+  if (family === 4 ? host === '0.0.0.0' : /^[0:]+$/.test(host)) return refused({ kind: 'unspecified', text: raw });
   const normalisedHost = family === 6 ? host.toLowerCase() : host;
   const display = family === 6 ? `[${normalisedHost}]:${port}` : `${normalisedHost}:${port}`;
   return { ok: true, endpoint: { host: normalisedHost, port, family, display } };

@@ -130,6 +130,9 @@ export const messagesDeWizard: Readonly<Record<keyof typeof messagesEnWizard, st
   'endpoint.notIpv6Unbracketed':
     '„{text}“ ist keine gültige IPv6-Adresse (schreiben Sie einen Port als [Adresse]:Port); {expected}',
   'endpoint.notIpv4': '„{text}“ ist keine gültige IPv4-Adresse; {expected}',
+  'endpoint.unspecified':
+    '„{text}“ ist die unspezifizierte Adresse (jede Adresse, für einen lauschenden Socket), keine Serveradresse; die eigene IP-Adresse des Konfigurationsservers angeben',
+  'endpoint.hostAndPort': '{host}. Außerdem: {port}',
   'endpoint.hostName':
     '„{text}“ ist ein Hostname; der Konfigurator braucht die IP-Adresse des Konfigurationsservers; {expected}',
 

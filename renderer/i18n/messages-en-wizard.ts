@@ -124,6 +124,9 @@ export const messagesEnWizard = {
   'endpoint.notIpv6': '"{text}" is not a valid IPv6 address; {expected}',
   'endpoint.notIpv6Unbracketed': '"{text}" is not a valid IPv6 address (write a port as [address]:port); {expected}',
   'endpoint.notIpv4': '"{text}" is not a valid IPv4 address; {expected}',
+  'endpoint.unspecified':
+    '"{text}" is the unspecified address (any address, to a listening socket), not a server\'s; give the configuration server\'s own IP address',
+  'endpoint.hostAndPort': '{host}. Also, {port}',
   'endpoint.hostName':
     '"{text}" is a host name; the configurator takes the IP address of the configuration server; {expected}',
 

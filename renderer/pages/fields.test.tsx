@@ -75,6 +75,19 @@ describe('the install location at its field', () => {
 });
 
 describe('Configuration Server Details fields', () => {
+  it("a bad host and a bad port are said together; 0.0.0.0 is refused as no server's address", () => {
+    fakeApi();
+    render(<ConfigurationServerPage />);
+    const ip = screen.getByLabelText('IP address');
+    fireEvent.change(ip, { target: { value: 'abc:99999' } });
+    fireEvent.blur(ip);
+    expect(describedBy(ip)).toContain('"abc" is a host name');
+    expect(describedBy(ip)).toContain('Also, "abc:99999" has port 99999, outside 1-65535');
+    fireEvent.change(ip, { target: { value: '0.0.0.0' } });
+    fireEvent.blur(ip);
+    expect(describedBy(ip)).toContain('"0.0.0.0" is the unspecified address');
+  });
+
   it('"10." is no error while typing; it is judged when typing pauses or the field is left', async () => {
     fakeApi();
     vi.useFakeTimers();

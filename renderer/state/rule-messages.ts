@@ -74,6 +74,13 @@ export function endpointProblemMessage(problem: EndpointProblem): Message {
       return message('endpoint.notIpv4', { text: problem.text, expected });
     case 'host-name':
       return message('endpoint.hostName', { text: problem.text, expected });
+    case 'unspecified':
+      return message('endpoint.unspecified', { text: problem.text });
+    case 'host-and-port':
+      return message('endpoint.hostAndPort', {
+        host: endpointProblemMessage(problem.host),
+        port: endpointProblemMessage(problem.port),
+      });
     default: {
       const unreachable: never = problem;
       return unreachable;
