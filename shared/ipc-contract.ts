@@ -122,10 +122,10 @@ export interface LogLine {
 }
 
 /** What Copy put on the clipboard: main reads the lines from the file, not from what the view loaded. */
-export interface LogCopied {
-  readonly lines: number;
-  readonly bytes: number;
-}
+/** What Copy did: copied the lines, or copied nothing because they are more than the clipboard takes. */
+export type LogCopied =
+  | { readonly kind: 'copied'; readonly lines: number; readonly bytes: number }
+  | { readonly kind: 'too-large'; readonly megabytes: number; readonly maxMegabytes: number };
 
 export interface LogWindow {
   /** Lines matching the query (the whole file when unfiltered). */

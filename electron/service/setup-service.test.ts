@@ -588,7 +588,7 @@ describe('logs', () => {
       query: { log: 'installer', level: 'all', text: '' },
       run: null,
     });
-    expect(copied).toEqual({ lines: 451, bytes: Buffer.byteLength(lines.join('\n')) });
+    expect(copied).toEqual({ kind: 'copied', lines: 451, bytes: Buffer.byteLength(lines.join('\n')) });
     // Every line, the 12,000-character one whole: not the 200-line blocks the view loaded, not cut.
     expect(fixture.calls).toEqual([`clipboard ${lines.join('\n')}`]);
   });

@@ -227,6 +227,7 @@ function setupHandlers(
     'logs:read': async ({ query, first, count }) => logs.read(query, first, count),
     'logs:copy': async ({ query, run }) => {
       const copied = logs.copy(query, run);
+      if (!copied.ok && 'tooLarge' in copied) return { kind: 'too-large', ...copied.tooLarge };
       if (!copied.ok)
         throw new IpcError(
           setupError(
@@ -236,7 +237,7 @@ function setupHandlers(
           ),
         );
       if (copied.lines > 0) deps.writeClipboard(copied.text);
-      return { lines: copied.lines, bytes: Buffer.byteLength(copied.text) };
+      return { kind: 'copied', lines: copied.lines, bytes: Buffer.byteLength(copied.text) };
     },
     'logs:open-folder': async ({ log }) => deps.openFolder(path.dirname(logFiles[log])),
     'app:copy-text': async ({ text }) => deps.writeClipboard(text),

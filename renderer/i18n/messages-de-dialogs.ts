@@ -89,6 +89,8 @@ export const messagesDeDialogs: Readonly<Record<keyof typeof messagesEnDialogs, 
   'logs.path': 'Protokolldatei: <code>{path}</code>',
   'logs.noMatch': 'Keine Zeile passt zum Filter.',
   'logs.copying': 'Wird kopiert…',
+  'logs.copy.tooLarge':
+    'Nicht kopiert: Die Zeilen umfassen {megabytes} MB, Kopieren nimmt höchstens {max} MB. Einen Lauf wählen oder die Zeilen filtern, oder Ordner öffnen verwenden.',
   'logs.copy.nothing': 'Nichts zu kopieren',
   'logs.copy.done':
     '{lines, plural, one {# Zeile} other {# Zeilen}} {scope, select, run {des gewählten Laufs} other {des ganzen Protokolls}} kopiert{filtered, select, yes {, nur Zeilen, die zum Filter passen} other {}}',

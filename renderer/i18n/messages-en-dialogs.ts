@@ -84,6 +84,8 @@ export const messagesEnDialogs = {
   'logs.noMatch': 'No lines match the filter.',
   'logs.copying': 'Copying…',
   'logs.copy.nothing': 'Nothing to copy',
+  'logs.copy.tooLarge':
+    'Not copied: the lines are {megabytes} MB and Copy takes at most {max} MB. Choose a run or filter the lines, or use Open folder.',
   'logs.copy.done':
     'Copied {lines, plural, one {# line} other {# lines}} of {scope, select, run {the chosen run} other {the whole log}}{filtered, select, yes {, lines matching the filter} other {}}',
 } as const;

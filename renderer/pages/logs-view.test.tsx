@@ -39,6 +39,22 @@ describe('the logs view', () => {
     expect(screen.getByText(/Copied 1,000 lines of the whole log/)).toBeTruthy();
   });
 
+  it('more than Copy takes is a plain notice (no error panel); a changed filter clears what Copy said', async () => {
+    const api = fakeApi(1000);
+    api.copyTooLarge = true;
+    await act(() => openLogs());
+    render(<LogsView />);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Copy log' })));
+    expect(screen.getByText(/Not copied: the lines are 40 MB and Copy takes at most 32 MB/)).toBeTruthy();
+    expect(screen.queryByText('INVALID_ARGUMENT')).toBeNull();
+    expect(useLogs.getState().error).toBeUndefined();
+    api.copyTooLarge = false;
+    await act(async () =>
+      fireEvent.change(screen.getByRole('searchbox'), { target: { value: 'nothing matches this' } }),
+    );
+    expect(screen.queryByText(/Not copied/)).toBeNull();
+  });
+
   it('with a run chosen, Copy run has main copy that run (from its header), not the whole log', async () => {
     const api = fakeApi(1000);
     api.logRuns = [

@@ -84,12 +84,13 @@ export function selectLog(log: LogName): void {
 }
 
 export function setLogLevel(level: LogLevelFilter): void {
-  useLogs.setState({ level });
+  // What Copy said was of the lines under the old filter.
+  useLogs.setState({ level, copied: undefined });
   void reloadLog();
 }
 
 export function setLogText(text: string): void {
-  useLogs.setState({ text });
+  useLogs.setState({ text, copied: undefined });
   clearTimeout(textTimer);
   textTimer = setTimeout(() => void reloadLog(), 250);
 }
@@ -145,7 +146,15 @@ export async function copyLog(): Promise<void> {
   const { log, level, text, run } = useLogs.getState();
   useLogs.setState({ copied: message('logs.copying') });
   try {
-    const { lines } = await setupApi().copyLog({ log, level, text }, run);
+    const answer = await setupApi().copyLog({ log, level, text }, run);
+    if (answer.kind === 'too-large') {
+      // Not a failure: the lines are more than the clipboard takes, and the view says what to do instead.
+      useLogs.setState({
+        copied: message('logs.copy.tooLarge', { megabytes: answer.megabytes, max: answer.maxMegabytes }),
+      });
+      return;
+    }
+    const { lines } = answer;
     useLogs.setState({
       copied:
         lines === 0

@@ -5,6 +5,7 @@ import type {
   HostKeyScan,
   InventoryRequest,
   InventoryServers,
+  LogCopied,
   LogLine,
   PreflightSummary,
   PushServerCheck,
@@ -55,6 +56,8 @@ export class FakeSetupApi implements SetupApi {
   startPushFailure: SetupError | undefined;
   savedPath: string | null = '/home/admin/push-results.csv';
   uninstallFailure: SetupError | undefined;
+  /** Copy answers that the lines are more than it takes. */
+  copyTooLarge = false;
   /** What push:read-inventory answers: the servers' lines, or an error. */
   inventoryAnswer: InventoryServers | SetupError = { lines: [], ownKeys: [] };
   /** What push:fleet-status answers: a row a server, or an error. */
@@ -140,15 +143,16 @@ export class FakeSetupApi implements SetupApi {
     if (this.clipboardFails) throw new Error('the clipboard cannot be written');
     this.clipboard = text;
   }
-  async copyLog(query: Parameters<SetupApi['copyLog']>[0], run: number | null) {
+  async copyLog(query: Parameters<SetupApi['copyLog']>[0], run: number | null): Promise<LogCopied> {
     this.record('copyLog', { query, run });
+    if (this.copyTooLarge) return { kind: 'too-large', megabytes: 40, maxMegabytes: 32 };
     const lines = this.logLines.filter(
       (line) =>
         (run === null || line.number >= run) &&
         (query.text === '' || line.text.toLowerCase().includes(query.text.toLowerCase())),
     );
     this.clipboard = lines.map((line) => line.text).join('\n');
-    return { lines: lines.length, bytes: this.clipboard.length };
+    return { kind: 'copied', lines: lines.length, bytes: this.clipboard.length };
   }
   async openLogFolder(log: Parameters<SetupApi['openLogFolder']>[0]) {
     this.record('openLogFolder', log);

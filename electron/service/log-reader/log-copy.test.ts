@@ -38,6 +38,22 @@ describe('copyLog', () => {
     expect(copyLog(index, { ...QUERY, text: 'yyy' }, null)).toEqual({ ok: true, text: long, lines: 1 });
   });
 
+  it('lines over the limit are not copied, and say their size and the limit (a notice, not an error)', () => {
+    const big = entry('INFO', 'z'.repeat(1024 * 1024));
+    const index = new LogIndex(
+      writeLog(
+        scratch,
+        Array.from({ length: 33 }, () => big),
+      ),
+      'installer',
+    );
+    expect(copyLog(index, QUERY, null)).toEqual({ ok: false, tooLarge: { megabytes: 34, maxMegabytes: 32 } });
+    expect(copyLog(index, { ...QUERY, text: 'zzz' }, null)).toEqual({
+      ok: false,
+      tooLarge: { megabytes: 34, maxMegabytes: 32 },
+    });
+  });
+
   it('refuses a line that does not start a run, and an empty or missing log copies nothing', () => {
     const index = new LogIndex(writeLog(scratch, second), 'installer');
     expect(copyLog(index, QUERY, 1)).toMatchObject({

@@ -11,7 +11,9 @@ export const MAX_COPY_BYTES = 32 * 1024 * 1024;
 
 export type LogCopy =
   | { readonly ok: true; readonly text: string; readonly lines: number }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly reason: string }
+  /** More than Copy takes: not an error, a notice (Open folder reaches the file itself). */
+  | { readonly ok: false; readonly tooLarge: { readonly megabytes: number; readonly maxMegabytes: number } };
 
 /** Lines [first, end) of the run whose header is line `run` (it ends where the next run starts), or the whole log. */
 function rangeOf(index: LogIndex, run: number | null): { first: number; end: number } | undefined {
@@ -29,7 +31,7 @@ function byteAt(index: LogIndex, line: number): number {
 function tooLarge(bytes: number): LogCopy {
   return {
     ok: false,
-    reason: `the lines to copy are ${Math.ceil(bytes / (1024 * 1024))} MB; Copy takes at most ${MAX_COPY_BYTES / (1024 * 1024)} MB`,
+    tooLarge: { megabytes: Math.ceil(bytes / (1024 * 1024)), maxMegabytes: MAX_COPY_BYTES / (1024 * 1024) },
   };
 }
 
