@@ -16,7 +16,8 @@ export function CancelInstallDialog() {
     <ModalDialog title={t('cancel.title')} onClose={keepInstalling}>
       <p>{t('cancel.body')}</p>
       <div className="actions">
-        <button type="button" onClick={() => void confirmCancel()}>
+        {/* As in every confirmation: the step that loses work is red and never the default; going on is. */}
+        <button type="button" className="danger" onClick={() => void confirmCancel()}>
           {t('cancel.confirm')}
         </button>
         <button type="button" className="primary" data-autofocus onClick={keepInstalling}>

@@ -38,11 +38,12 @@ export function ExitDialog() {
     <ModalDialog title={t(text.title)} onClose={closeDialog}>
       <p>{t(text.body)}</p>
       <div className="actions">
-        <button type="button" data-autofocus onClick={closeDialog}>
-          {t(text.stay)}
-        </button>
-        <button type="button" className="primary danger" onClick={() => void confirmExit()}>
+        {/* As in every confirmation: the step that loses work is red and never the default; staying is. */}
+        <button type="button" className="danger" onClick={() => void confirmExit()}>
           {t(text.leave)}
+        </button>
+        <button type="button" className="primary" data-autofocus onClick={closeDialog}>
+          {t(text.stay)}
         </button>
       </div>
     </ModalDialog>
