@@ -272,6 +272,9 @@ export interface DiskCheck {
 export function checkDisk(layout: SystemLayout, installLocation: string, manifest: PackageManifest): DiskCheck {
   const where = nearestExisting(layout.hostPath(installLocation));
   try {
+    // A file where the folder should be: its volume's free space says nothing (the location check says why).
+    if (!fs.statSync(where).isDirectory())
+      return { check: notEvaluated('disk', `not measured: ${where} is a file, not a folder`) };
     const stats = fs.statfsSync(where);
     const freeBytes = stats.bavail * stats.bsize;
     const requiredBytes = requiredSpace(manifest, stats.bsize);
