@@ -395,8 +395,9 @@ describe.skipIf(unavailable)('push-install with the admin’s OpenSSH setup and 
       '--identity',
       key,
       '--accept-new-host-keys',
+      // Room for the agent's own --status on a busy machine; the unreachable server fails fast on its own.
       '--host-timeout',
-      '10',
+      '60',
       '--status',
       '--repository',
       repository,

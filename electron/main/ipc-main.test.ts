@@ -132,7 +132,7 @@ describe('registerInvokeHandlers', () => {
   it('registers one handler for every channel of INVOKE_SCHEMAS and nothing else', () => {
     unregister = registerInvokeHandlers(recordingHandlers().handlers, isTrusted);
     expect([...fake.handlers.keys()].sort()).toEqual([...CHANNELS].sort());
-    expect(CHANNELS).toHaveLength(20);
+    expect(CHANNELS).toHaveLength(22);
   });
 
   it.each(CHANNELS)('refuses %s from an untrusted sender without calling the handler', async (channel) => {

@@ -173,6 +173,16 @@ const PUSH_REQUEST: PushRequest = {
   acceptedHostKeys: [],
 };
 
+const INVENTORY = { name: 'hosts.ini', text: '[web]\nweb-01\n', limit: 'web' };
+const FLEET_STATUS = {
+  hosts: ['10.0.0.7'],
+  user: 'root',
+  credentials: { kind: 'key' as const, keyFile: '/home/admin/.ssh/id_ed25519' },
+  parallel: 4,
+  jump: '',
+  acceptedHostKeys: [],
+};
+
 describe('task-level calls', () => {
   const calls: readonly [keyof typeof SETUP_API_TASKS, (a: SetupApi) => Promise<unknown>, unknown][] = [
     ['getState', (a) => a.getState(), undefined],
@@ -199,6 +209,8 @@ describe('task-level calls', () => {
     ['startPush', (a) => a.startPush(PUSH_REQUEST), PUSH_REQUEST],
     ['cancelPush', (a) => a.cancelPush(JOB_ID), { pushId: JOB_ID }],
     ['savePushResults', (a) => a.savePushResults(JOB_ID), { pushId: JOB_ID }],
+    ['readInventory', (a) => a.readInventory(INVENTORY), INVENTORY],
+    ['fleetStatus', (a) => a.fleetStatus(FLEET_STATUS), FLEET_STATUS],
   ];
 
   it('covers every invoke channel of the contract', () => {

@@ -85,6 +85,8 @@ export async function readServerStatus(
     let row: Omit<FleetRow, 'host' | 'address' | 'osLabel' | 'latestVersion' | 'outdated' | 'error'> | undefined;
     if (location && files.has(RECORD_FILE)) {
       const run = await ssh.exec(`${sudo}sh -c ${shellQuote(remoteStatusScript(location))}`);
+      // Cut off by the host timeout: that is the answer, not a guess from .vx_version.
+      if (deadline.aborted) throw new Error('the status read was cut off');
       const line = run.stdout.split('\n').find((text) => text.startsWith('{'));
       const parsed = line ? statusSchema.safeParse(safeJson(line)) : undefined;
       if (parsed?.success) row = { reachable: true, source: 'agent', ...parsed.data };
