@@ -110,3 +110,58 @@ export function registerCommandLines(options: RegisterCommandOptions): CommandLi
     linux: posixLine([script, '-i', options.endpoint, '-P', PASSPHRASE_FILE_PLACEHOLDER.linux]),
   };
 }
+
+/** Where the shown push command reads the servers and the SSH password from: the admin writes them first. */
+export const PUSH_FILE_PLACEHOLDERS = { servers: './servers.txt', password: './ssh-password.txt' };
+
+export interface PushCommandOptions {
+  readonly hosts: readonly string[];
+  readonly user: string;
+  /** The key file, or null when the push signs in with a password (read from a file). */
+  readonly keyFile: string | null;
+  readonly jump: string;
+  readonly role: Role;
+  readonly platform: AgentPlatform;
+  readonly installLocation: string;
+  /** The configuration server, or null to install only. */
+  readonly csEndpoint: string | null;
+  readonly parallel: number;
+  readonly canary: number | null;
+  readonly maxFailures: string | null;
+}
+
+/** A few servers go inline as --host; more go in a hosts file, one a line. */
+const INLINE_HOSTS = 4;
+
+/** The push the wizard is about to run, as `push-install` takes it (from a checkout; the app ships the same CLI). */
+export function pushCommandLine(options: PushCommandOptions): CommandLine {
+  return posixLine([
+    'npm',
+    'run',
+    '-s',
+    'push-install',
+    '--',
+    ...(options.hosts.length <= INLINE_HOSTS
+      ? options.hosts.flatMap((host) => ['--host', host])
+      : ['--hosts', PUSH_FILE_PLACEHOLDERS.servers]),
+    '--user',
+    options.user,
+    ...(options.keyFile !== null
+      ? ['--identity', options.keyFile]
+      : ['--password-file', PUSH_FILE_PLACEHOLDERS.password]),
+    ...(options.jump !== '' ? ['--jump', options.jump] : []),
+    '--role',
+    options.role,
+    '--platform',
+    options.platform,
+    '--install-location',
+    options.installLocation,
+    ...(options.csEndpoint !== null
+      ? ['--cs-endpoint', options.csEndpoint, '--passphrase-file', PASSPHRASE_FILE_PLACEHOLDER.linux]
+      : []),
+    '--parallel',
+    String(options.parallel),
+    ...(options.canary !== null ? ['--canary', String(options.canary)] : []),
+    ...(options.maxFailures !== null ? ['--max-failures', options.maxFailures] : []),
+  ]);
+}

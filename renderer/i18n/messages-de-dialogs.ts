@@ -46,6 +46,14 @@ export const messagesDeDialogs: Readonly<Record<keyof typeof messagesEnDialogs, 
   'command.install.hint':
     'Dieselbe Installation wie im Assistenten, ohne Rückfragen. Führen Sie sie als Administrator (Windows) oder root (Linux, im entpackten Release-Ordner) aus.',
   'command.register.hint': 'Dieselbe Registrierung wie im Assistenten, ohne Rückfragen, als Administrator oder root.',
+  'command.push.title': 'Verteilen über die Befehlszeile',
+  'command.push.hint':
+    'Dieselbe Verteilung, die der Assistent ausführen würde, aus einem Checkout von Mobility Service Setup (die App führt dasselbe push-install aus). Hostschlüssel werden mit Ihren bekannten Hosts verglichen; --accept-new-host-keys nur in einem vertrauenswürdigen Netz hinzufügen.',
+  'command.push.label': 'push-install',
+  'command.push.serversFile': 'Die Server in {file} schreiben, einen pro Zeile.',
+  'command.push.passwordFile': 'Das SSH-Kennwort in {file} schreiben (nur für Sie lesbar) und danach löschen.',
+  'command.push.passphraseFile':
+    'Die Passphrase des Konfigurationsservers in {file} schreiben (nur für Sie lesbar): Sie steht nie in der Befehlszeile.',
   'command.windows': 'Windows',
   'command.linux': 'Linux',
   'command.copy': '{system}-Befehl kopieren',

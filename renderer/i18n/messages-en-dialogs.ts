@@ -41,6 +41,14 @@ export const messagesEnDialogs = {
   'command.install.hint':
     'The same install as the wizard would do, silently. Run it as administrator (Windows) or root (Linux, from the extracted release folder).',
   'command.register.hint': 'The same registration as the wizard would do, silently, as administrator or root.',
+  'command.push.title': 'Push from the command line',
+  'command.push.hint':
+    'The same push as the wizard would run, from a checkout of Mobility Service Setup (the app runs the same push-install). Host keys are checked against your known hosts; add --accept-new-host-keys only if you trust the network.',
+  'command.push.label': 'push-install',
+  'command.push.serversFile': 'Write the servers into {file}, one a line.',
+  'command.push.passwordFile': 'Write the SSH password into {file} (readable by you only), then delete it.',
+  'command.push.passphraseFile':
+    'Write the configuration server passphrase into {file} (readable by you only): it never goes on the command line.',
   'command.windows': 'Windows',
   'command.linux': 'Linux',
   'command.copy': 'Copy {system} command',

@@ -3,8 +3,11 @@ import { parseCsEndpoint } from '../../shared/cs-endpoint';
 import {
   installCommandLines,
   PASSPHRASE_FILE_PLACEHOLDER,
+  PUSH_FILE_PLACEHOLDERS,
+  pushCommandLine,
   registerCommandLines,
   type CommandLines,
+  type PushCommandOptions,
 } from '../../shared/command-line-text';
 import { copyText } from '../state/clipboard-actions';
 import { closeDialog } from '../state/lifecycle-actions';
@@ -49,6 +52,33 @@ function CommandBlock({ label, text }: { readonly label: string; readonly text: 
   );
 }
 
+/** The push runs from this machine: one command, the CLI the wizard itself runs, with its files named. */
+function PushCommandDialog({ options }: { readonly options: PushCommandOptions }) {
+  const { t } = useTranslator();
+  const command = pushCommandLine(options);
+  const inFile = options.hosts.length > 4;
+  return (
+    <ModalDialog title={t('command.push.title')} onClose={closeDialog} className="command-dialog">
+      <p className="hint">{t('command.push.hint')}</p>
+      <CommandBlock label={t('command.push.label')} text={command.text} />
+      <ul className="hint">
+        {inFile ? <li>{t('command.push.serversFile', { file: PUSH_FILE_PLACEHOLDERS.servers })}</li> : null}
+        {options.keyFile === null ? (
+          <li>{t('command.push.passwordFile', { file: PUSH_FILE_PLACEHOLDERS.password })}</li>
+        ) : null}
+        {options.csEndpoint !== null ? (
+          <li>{t('command.push.passphraseFile', { file: PASSPHRASE_FILE_PLACEHOLDER.linux })}</li>
+        ) : null}
+      </ul>
+      <div className="actions">
+        <button type="button" className="primary" onClick={closeDialog}>
+          {t('common.close')}
+        </button>
+      </div>
+    </ModalDialog>
+  );
+}
+
 export function CommandLineDialog() {
   const { t } = useTranslator();
   const dialog = useDialog((s) => s.dialog);
@@ -56,6 +86,7 @@ export function CommandLineDialog() {
   const endpointText = useRegistration((s) => s.endpoint);
   const app = useWizard((s) => s.app);
   if (dialog.type !== 'command-line') return null;
+  if (dialog.of === 'push') return <PushCommandDialog options={dialog.push} />;
   let commands: CommandLines;
   let exampleEndpoint = false;
   if (dialog.of === 'install') {

@@ -3,6 +3,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import { PushHostKeysPage } from './push-host-keys-page';
 import { PushProgressPage } from './push-progress-page';
 import { PushServersPage } from './push-servers-page';
+import { CommandLineDialog } from './command-line-dialog';
 import { FakeSetupApi } from '../test-support/fake-setup-api';
 import { useSetupApiForTests } from '../setup-api';
 import { applyPushEvent, newPushRun } from '../state/push-state';
@@ -171,5 +172,26 @@ describe('The push form passphrase', () => {
     const pickers = document.querySelectorAll('input[type="file"]');
     fireEvent.change(pickers[pickers.length - 1] as HTMLInputElement, { target: { files: [file] } });
     await waitFor(() => expect(passphrase.value).toBe('from-the-cs-file'));
+  });
+});
+
+describe('Show command line for a push', () => {
+  it('shows the push-install command of the form, with the password and passphrase in files, never inline', async () => {
+    useSetupApiForTests(new FakeSetupApi());
+    render(<PushServersPage />);
+    fireEvent.change(screen.getByRole('textbox', { name: 'Servers' }), { target: { value: '10.0.0.7\nweb-01' } });
+    await waitFor(() => expect(usePush.getState().servers.status).toBe('done'));
+    fireEvent.click(screen.getByRole('radio', { name: 'SSH password' }));
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'pw-secret-1234' } });
+    fireEvent.change(screen.getByRole('textbox', { name: 'IP address' }), { target: { value: '10.0.0.5' } });
+    fireEvent.change(screen.getByLabelText('Passphrase'), { target: { value: 'cs-secret-5678' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Show command line' }));
+    render(<CommandLineDialog />);
+    const dialog = await screen.findByRole('dialog', { name: 'Push from the command line' });
+    const text = within(dialog).getByText(/push-install --/).textContent ?? '';
+    expect(text).toContain('--host 10.0.0.7 --host web-01 --user root --password-file ./ssh-password.txt');
+    expect(text).toContain('--cs-endpoint 10.0.0.5 --passphrase-file /root/passphrase.txt');
+    expect(text).not.toContain('pw-secret-1234');
+    expect(text).not.toContain('cs-secret-5678');
   });
 });

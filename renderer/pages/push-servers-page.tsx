@@ -10,6 +10,7 @@ import {
   pushFormReady,
   scanHostKeys,
   setPushForm,
+  showPushCommandLine,
   togglePasswordVisible,
   togglePushPassphraseVisible,
 } from '../state/push-actions';
@@ -279,6 +280,11 @@ export function PushServersPage() {
           />
         </fieldset>
         {startError ? <ErrorPanel error={startError} /> : null}
+        <p>
+          <button type="button" className="link-button" onClick={showPushCommandLine}>
+            {t('common.showCommandLine')}
+          </button>
+        </p>
         <div className="actions">
           <button type="button" onClick={leavePush}>
             {t('common.back')}

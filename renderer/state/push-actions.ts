@@ -5,6 +5,7 @@ import type { PushEvent } from '../../shared/push-events';
 import { message, type Message } from '../i18n/message';
 import { errorOf, setupApi } from '../setup-api';
 import { goTo, openLogs } from './actions';
+import { useDialog } from './stores';
 import { applyPushEvent, failedHosts, newPushRun, retryPushRun, type PushRunView } from './push-state';
 import { usePush, type PushForm } from './push-store';
 import { endpointProblemMessage, locationProblemMessage } from './rule-messages';
@@ -300,6 +301,31 @@ export async function retryFailed(): Promise<void> {
   if (!run?.result) return;
   const failed = failedHosts(run);
   if (failed.length > 0) await pushTo(failed, run);
+}
+
+/** Show command line: the push-install command for the servers and settings on the form (no secret in it). */
+export function showPushCommandLine(): void {
+  const { form, servers } = usePush.getState();
+  const parallel = Number(form.parallel);
+  useDialog.setState({
+    dialog: {
+      type: 'command-line',
+      of: 'push',
+      push: {
+        hosts: servers.status === 'done' ? servers.hosts : [],
+        user: form.user.trim() || 'root',
+        keyFile: form.auth === 'key' ? form.keyFile.trim() || '~/.ssh/id_ed25519' : null,
+        jump: form.jump.trim(),
+        role: form.role,
+        platform: form.platform,
+        installLocation: form.installLocation.trim() || '/usr/local/ASR',
+        csEndpoint: form.csEndpoint.trim() === '' ? null : form.csEndpoint.trim(),
+        parallel: Number.isInteger(parallel) && parallel > 0 ? parallel : 10,
+        canary: /^\d+$/.test(form.canary.trim()) ? Number(form.canary.trim()) : null,
+        maxFailures: form.maxFailures.trim() === '' ? null : form.maxFailures.trim(),
+      },
+    },
+  });
 }
 
 export async function cancelPush(): Promise<void> {

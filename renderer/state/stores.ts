@@ -1,3 +1,4 @@
+import type { PushCommandOptions } from '../../shared/command-line-text';
 import { create } from 'zustand';
 import type { SetupError } from '../../shared/error-catalog';
 import type {
@@ -76,6 +77,7 @@ export type OpenDialog =
   | { readonly type: 'none' }
   | { readonly type: 'uninstall'; readonly passphrase: string; readonly error: SetupError | undefined }
   | { readonly type: 'command-line'; readonly of: 'install' | 'register' }
+  | { readonly type: 'command-line'; readonly of: 'push'; readonly push: PushCommandOptions }
   /** Cancel on Installation Progress asks first: a cancel undoes what the install has done so far. */
   | { readonly type: 'cancel-install' }
   | { readonly type: 'confirm-exit'; readonly risk: ExitRisk };
