@@ -10,8 +10,9 @@ import {
 describe('installCommandLines', () => {
   it("gives the seed's two silent install commands for the default location", () => {
     const lines = installCommandLines({ role: 'MS', platform: 'VmWare', installLocation: '/usr/local/ASR' });
+    // A Linux path never goes into a Windows command: Windows gets its own default location.
     expect(lines.windows.text).toBe(
-      'UnifiedAgent.exe /Role "MS" /InstallLocation "/usr/local/ASR" /Platform "VmWare" /Silent',
+      'UnifiedAgent.exe /Role "MS" /InstallLocation "C:\\Program Files (x86)\\Microsoft Azure Site Recovery" /Platform "VmWare" /Silent',
     );
     expect(lines.linux.text).toBe('sudo ./install -d /usr/local/ASR -r MS -v VmWare -q');
     expect(lines.linux.argv).toEqual(['sudo', './install', '-d', '/usr/local/ASR', '-r', 'MS', '-v', 'VmWare', '-q']);
@@ -20,9 +21,12 @@ describe('installCommandLines', () => {
   it('quotes a location with spaces and quotes for each shell', () => {
     const lines = installCommandLines({ role: 'MT', platform: 'Azure', installLocation: "/opt/ASR agent's dir" });
     expect(lines.linux.text).toBe(`sudo ./install -d '/opt/ASR agent'\\''s dir' -r MT -v Azure -q`);
-    expect(lines.windows.text).toBe(
-      `UnifiedAgent.exe /Role "MT" /InstallLocation "/opt/ASR agent's dir" /Platform "Azure" /Silent`,
+    const windows = installCommandLines({ role: 'MT', platform: 'Azure', installLocation: 'D:\\ASR "agent"' });
+    expect(windows.windows.text).toBe(
+      `UnifiedAgent.exe /Role "MT" /InstallLocation "D:\\ASR \\"agent\\"" /Platform "Azure" /Silent`,
     );
+    // And a Windows path never goes into the Linux command.
+    expect(windows.linux.text).toBe('sudo ./install -d /usr/local/ASR -r MT -v Azure -q');
   });
 
   it('keeps a Windows path ending in a backslash intact inside its quotes', () => {

@@ -1,4 +1,5 @@
 import type { AgentPlatform, Role } from './agent-kinds';
+import { DEFAULT_INSTALL_LOCATION, isWindowsPath } from './install-location';
 
 // The silent command lines equivalent to what the wizard is about to do, in both syntaxes the CLIs take:
 // Windows (UnifiedAgent.exe /Role …) and Linux (the release's `sudo ./install -d …`). Each comes as the argv
@@ -57,6 +58,12 @@ export interface InstallCommandOptions {
   readonly installLocation: string;
 }
 
+/** The location each syntax shows: the one chosen where it is that system's kind of path, else its default. */
+export function locationFor(system: 'windows' | 'linux', chosen: string): string {
+  if (system === 'windows') return isWindowsPath(chosen) ? chosen : DEFAULT_INSTALL_LOCATION.win32;
+  return isWindowsPath(chosen) ? DEFAULT_INSTALL_LOCATION.linux : chosen;
+}
+
 /** The seed's silent install: `UnifiedAgent.exe /Role "MS" /InstallLocation "…" /Platform "VmWare" /Silent`. */
 export function installCommandLines(options: InstallCommandOptions): CommandLines {
   const windowsArgv = [
@@ -64,7 +71,7 @@ export function installCommandLines(options: InstallCommandOptions): CommandLine
     '/Role',
     options.role,
     '/InstallLocation',
-    options.installLocation,
+    locationFor('windows', options.installLocation),
     '/Platform',
     options.platform,
     '/Silent',
@@ -78,7 +85,7 @@ export function installCommandLines(options: InstallCommandOptions): CommandLine
       'sudo',
       './install',
       '-d',
-      options.installLocation,
+      locationFor('linux', options.installLocation),
       '-r',
       options.role,
       '-v',
@@ -104,7 +111,7 @@ export function registerCommandLines(options: RegisterCommandOptions): CommandLi
     '/PassphraseFilePath',
     PASSPHRASE_FILE_PLACEHOLDER.windows,
   ];
-  const script = `${options.installLocation.replace(/\/+$/, '')}/Vx/bin/UnifiedAgentConfigurator.sh`;
+  const script = `${locationFor('linux', options.installLocation).replace(/\/+$/, '')}/Vx/bin/UnifiedAgentConfigurator.sh`;
   return {
     windows: { argv: windowsArgv, text: windowsArgv.map((word) => windowsQuote(word)).join(' ') },
     linux: posixLine([script, '-i', options.endpoint, '-P', PASSPHRASE_FILE_PLACEHOLDER.linux]),

@@ -2,6 +2,17 @@
 // checks them again (and then looks at the disk). A location must be absolute, plain, and outside the
 // folders the operating system owns.
 
+/** Where the agent goes unless the admin says otherwise, on each system. */
+export const DEFAULT_INSTALL_LOCATION = {
+  linux: '/usr/local/ASR',
+  win32: 'C:\\Program Files (x86)\\Microsoft Azure Site Recovery',
+} as const;
+
+/** A Windows path (a drive letter or a UNC share), as opposed to a Linux one. */
+export function isWindowsPath(text: string): boolean {
+  return /^[A-Za-z]:[\\/]/.test(text) || text.startsWith('\\\\');
+}
+
 export type PathPlatform = 'linux' | 'win32';
 
 /** What is wrong with a location, as data: the CLIs print its reason, the wizard says it in its own language. */

@@ -185,6 +185,11 @@ describe.each(CASES)('Show command line for %j', (options) => {
     const shown = installCommandLines(options).windows.text;
     const words = splitWindows(shown);
     expect(words[0]).toBe('UnifiedAgent.exe');
+    // A Linux location never goes into the Windows command: it names Windows' own default there. This CLI runs
+    // on Linux, so the location is put back for the run; every other word is the shown command's.
+    expect(words[3]).toBe('/InstallLocation');
+    expect(words[4]).toBe('C:\\Program Files (x86)\\Microsoft Azure Site Recovery');
+    words[4] = options.installLocation;
     const root = makeRoot(scratch);
     const run = await runCli(CLI.unifiedAgent, [...words.slice(1), '/Root', root, '/Repository', repository, '/Json']);
     expect(run.result, run.stderr).toMatchObject({ status: 'Succeeded', exitCode: 0 });

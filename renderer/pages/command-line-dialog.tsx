@@ -106,8 +106,16 @@ export function CommandLineDialog() {
       className="command-dialog"
     >
       <p className="hint">{t(dialog.of === 'install' ? 'command.install.hint' : 'command.register.hint')}</p>
-      <CommandBlock label={t('command.windows')} text={commands.windows.text} />
-      <CommandBlock label={t('command.linux')} text={commands.linux.text} />
+      {/* This system's syntax first; the other's with its own default location where the chosen one is not its kind. */}
+      {(app?.hostPlatform === 'win32' ? (['windows', 'linux'] as const) : (['linux', 'windows'] as const)).map(
+        (system) => (
+          <CommandBlock
+            key={system}
+            label={t(system === 'windows' ? 'command.windows' : 'command.linux')}
+            text={commands[system].text}
+          />
+        ),
+      )}
       {dialog.of === 'register' ? (
         <p className="hint">
           {t('command.passphraseFile', {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { AppState } from '../../shared/ipc-contract';
 import { setupError } from '../../shared/error-catalog';
 import { FakeSetupApi, NOT_INSTALLED } from '../test-support/fake-setup-api';
@@ -195,15 +195,21 @@ describe('the outcome, said once', () => {
 });
 
 describe('Show command line', () => {
-  it('shows the install in both syntaxes, each with a Copy button', async () => {
+  it('shows the install in both syntaxes, this system first, each with its own default location and Copy', async () => {
     const api = fakeApi(NOT_INSTALLED);
     await boot();
     openCommandLine('install');
     render(<CommandLineDialog />);
     const dialog = screen.getByRole('dialog', { name: 'Install from the command line' });
+    expect(
+      within(dialog)
+        .getAllByRole('region')
+        .map((region) => region.getAttribute('aria-label')),
+    ).toEqual(['Linux', 'Windows']);
     expect(dialog.textContent).toContain(
-      'UnifiedAgent.exe /Role "MS" /InstallLocation "/usr/local/ASR" /Platform "VmWare" /Silent',
+      'UnifiedAgent.exe /Role "MS" /InstallLocation "C:\\Program Files (x86)\\Microsoft Azure Site Recovery" /Platform "VmWare" /Silent',
     );
+    expect(dialog.textContent).not.toContain('/InstallLocation "/usr/local/ASR"');
     expect(dialog.textContent).toContain('sudo ./install -d /usr/local/ASR -r MS -v VmWare -q');
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Copy Linux command' })));
     expect(api.clipboard).toBe('sudo ./install -d /usr/local/ASR -r MS -v VmWare -q');

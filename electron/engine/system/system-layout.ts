@@ -4,10 +4,9 @@ import * as path from 'node:path';
 // system path (release files, install location, logs, units, lock, journal, record) is taken inside DIR,
 // so tests and benchmarks run as root without touching the machine.
 
-export const DEFAULT_INSTALL_LOCATION = {
-  linux: '/usr/local/ASR',
-  win32: 'C:\\Program Files (x86)\\Microsoft Azure Site Recovery',
-} as const;
+import { DEFAULT_INSTALL_LOCATION } from '../../../shared/install-location';
+
+export { DEFAULT_INSTALL_LOCATION };
 export const INSTALLER_LOG_NAME = 'ASRUnifiedAgentInstaller.log';
 export const CONFIGURATOR_LOG_NAME = 'ASRUnifiedAgentConfigurator.log';
 /** Inside the install location: what setup keeps beside the payload (agent config, transaction marker, registration, a release's runtime). */
