@@ -118,7 +118,9 @@ test('Show command line gives the install and the register in both syntaxes, rea
   await page.getByRole('radio', { name: 'Install master target' }).check();
   await page.getByRole('button', { name: 'Show command line' }).click();
   const dialog = page.getByRole('dialog', { name: 'Install from the command line' });
-  const windows = 'UnifiedAgent.exe /Role "MT" /InstallLocation "/opt/ASR agent" /Platform "VmWare" /Silent';
+  // A Linux location never goes into the Windows command: it shows Windows' own default.
+  const windows =
+    'UnifiedAgent.exe /Role "MT" /InstallLocation "C:\\Program Files (x86)\\Microsoft Azure Site Recovery" /Platform "VmWare" /Silent';
   const linux = "sudo ./install -d '/opt/ASR agent' -r MT -v VmWare -q";
   await expect(dialog.getByRole('region', { name: 'Windows' })).toContainText(windows);
   await expect(dialog.getByRole('region', { name: 'Linux' })).toContainText(linux);
