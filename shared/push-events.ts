@@ -49,8 +49,11 @@ export type PushEvent =
       readonly error?: SetupError;
     };
 
-/** The push's status: Failed if any server failed or was not started, Warning if any ended in Warning, else Succeeded. */
-export function pushStatusOf(hosts: readonly HostResult[]): 'Succeeded' | 'Warning' | 'Failed' {
+/**
+ * The push's status: Failed if any server failed or was not started, Warning if any ended in Warning, else
+ * Succeeded. Of the CLI's results, and of the wizard's rows (a retry's table holds every server's last status).
+ */
+export function pushStatusOf(hosts: readonly { readonly status: string }[]): 'Succeeded' | 'Warning' | 'Failed' {
   if (hosts.some((host) => host.status === 'Failed' || host.status === 'NotStarted')) return 'Failed';
   return hosts.some((host) => host.status === 'Warning') ? 'Warning' : 'Succeeded';
 }

@@ -1,5 +1,5 @@
 import type { SetupError } from '../../shared/error-catalog';
-import { PUSH_STEPS, type HostStatus, type PushEvent, type PushStep } from '../../shared/push-events';
+import { PUSH_STEPS, pushStatusOf, type HostStatus, type PushEvent, type PushStep } from '../../shared/push-events';
 
 // A push as the wizard's live table shows it: a row a server, folded from the push CLI's events by one pure
 // reducer (as job-state.ts does for a job).
@@ -120,12 +120,6 @@ export function applyPushEvent(run: PushRunView, event: PushEvent): PushRunView 
       return unreachable;
     }
   }
-}
-
-/** The status of a run's rows taken together, as push-install's own result line says it. */
-function pushStatusOf(rows: readonly PushRow[]): 'Succeeded' | 'Warning' | 'Failed' {
-  if (rows.some((row) => row.status === 'Failed' || row.status === 'NotStarted')) return 'Failed';
-  return rows.some((row) => row.status === 'Warning') ? 'Warning' : 'Succeeded';
 }
 
 /**
