@@ -50,6 +50,11 @@ export const ERROR_CATALOG_DE: Readonly<Record<ErrorCode, ErrorText>> = {
     remedy:
       'Behalten Sie die installierte Version, oder verwenden Sie ein Paket derselben oder einer neueren Version; ein Downgrade wird abgelehnt, damit keine Replikationseinstellungen verloren gehen.',
   },
+  INSTALLED_AGENT_DIFFERS: {
+    title: 'Der installierte Agent hat eine andere Rolle oder Plattform',
+    remedy:
+      'Behalten Sie Rolle und Plattform des installierten Agents, um ihn zu reparieren oder zu aktualisieren, oder deinstallieren Sie ihn zuerst und installieren Sie dann die andere Art.',
+  },
   ANOTHER_INSTALL_RUNNING: {
     title: 'Eine andere Installation läuft bereits',
     remedy: 'Warten Sie, bis der andere Setup-Lauf beendet ist, und starten Sie diesen dann erneut.',

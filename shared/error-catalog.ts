@@ -57,6 +57,12 @@ export const ERROR_CATALOG = {
     remedy:
       'Keep the installed version, or use a package of the same or a newer version; downgrades are refused so replication settings are not lost.',
   },
+  INSTALLED_AGENT_DIFFERS: {
+    outcome: 'failed',
+    title: 'The installed agent has another role or platform',
+    remedy:
+      'Keep the installed role and platform to repair or upgrade it, or uninstall the agent first and then install the other kind.',
+  },
   ANOTHER_INSTALL_RUNNING: {
     outcome: 'busy',
     title: 'Another installation is in progress',

@@ -170,6 +170,8 @@ export async function unifiedAgentMain(args: readonly string[], cli: CliEnvironm
       repository,
       installLocation: str('installLocation'),
       packageDir,
+      role: str('role') as Role | undefined,
+      platform: str('platform') as AgentPlatform | undefined,
     });
     if (mode === 'json')
       cli.streams.stdout.write(

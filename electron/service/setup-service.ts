@@ -176,6 +176,8 @@ function setupHandlers(
         probe: deps.probe,
         repository: deps.paths.repository,
         installLocation: options.installLocation,
+        role: options.role,
+        platform: options.platform,
       });
       return preflightSummary(report, deps.elevation);
     },

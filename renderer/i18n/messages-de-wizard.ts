@@ -38,6 +38,8 @@ export const messagesDeWizard: Readonly<Record<keyof typeof messagesEnWizard, st
   'option.role.ms': 'Mobility Service installieren',
   'option.role.mt': 'Master-Target installieren',
   'option.location': 'Installationsort',
+  'option.kindLocked':
+    'Rolle und Plattform sind die des installierten Agents. Um eine andere Rolle oder Plattform zu installieren, deinstallieren Sie ihn zuerst.',
   'option.platform': 'Plattform',
   'option.platform.vmware': 'Virtueller VMware-Computer oder physischer Server',
   'option.platform.azure': 'Virtueller Azure-Computer',

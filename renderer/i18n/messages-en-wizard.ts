@@ -36,6 +36,8 @@ export const messagesEnWizard = {
   'option.role.ms': 'Install mobility service',
   'option.role.mt': 'Install master target',
   'option.location': 'Install location',
+  'option.kindLocked':
+    'Role and platform are those of the installed agent. To install another role or platform, uninstall it first.',
   'option.platform': 'Platform',
   'option.platform.vmware': 'VMware virtual machine or physical server',
   'option.platform.azure': 'Azure virtual machine',

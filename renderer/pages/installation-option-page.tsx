@@ -39,7 +39,8 @@ export function InstallationOptionPage() {
           void startInstall();
         }}
       >
-        <fieldset>
+        {/* An installed agent is repaired or upgraded as what it is: another kind means uninstalling first. */}
+        <fieldset disabled={Boolean(installed)} aria-describedby={installed ? 'kind-locked' : undefined}>
           <legend>{t('option.whatToInstall')}</legend>
           <label className="choice">
             <input
@@ -110,7 +111,7 @@ export function InstallationOptionPage() {
             </button>
           </section>
         ) : null}
-        <fieldset>
+        <fieldset disabled={Boolean(installed)} aria-describedby={installed ? 'kind-locked' : undefined}>
           <legend>{t('option.platform')}</legend>
           <label className="choice">
             <input
@@ -131,6 +132,11 @@ export function InstallationOptionPage() {
             {t('option.platform.azure')}
           </label>
         </fieldset>
+        {installed ? (
+          <p className="hint" id="kind-locked">
+            {t('option.kindLocked')}
+          </p>
+        ) : null}
         <InstallOptionHelp />
         <section aria-labelledby="preflight-heading" className="preflight">
           <h2 id="preflight-heading">{t('option.prerequisites')}</h2>

@@ -50,6 +50,20 @@ describe('Installation Option on a machine with the agent', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Uninstall…' }));
     expect(useDialog.getState().dialog.type).toBe('uninstall');
   });
+
+  it('locks role and platform to the installed agent and says how to change them', async () => {
+    fakeApi();
+    await boot();
+    render(<InstallationOptionPage />);
+    for (const name of ['Install master target', 'Azure virtual machine']) {
+      const radio = screen.getByRole('radio', { name });
+      expect(radio.matches(':disabled')).toBe(true);
+      expect((radio as HTMLInputElement).checked).toBe(false);
+    }
+    const role = screen.getByRole('group', { name: 'What to install' });
+    expect(role.getAttribute('aria-describedby')).toBe('kind-locked');
+    expect(document.getElementById('kind-locked')?.textContent).toMatch(/uninstall it first/);
+  });
 });
 
 describe('the Uninstall confirmation', () => {

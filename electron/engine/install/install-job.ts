@@ -119,6 +119,8 @@ function preflightFor(request: InstallRequest, deps: EngineDeps, layout: SystemL
     repository: request.repository,
     installLocation: request.installLocation,
     packageDir: request.packageDir,
+    role: request.role,
+    platform: request.platform,
   });
 }
 

@@ -7,6 +7,7 @@ import { setupError, type SetupError } from '../../../shared/error-catalog';
 import { formatBytes } from '../../../shared/format';
 import { compareAgentVersions, parseAgentVersion } from '../../../shared/package-name';
 import type { InstallRecord } from './install-record';
+import type { AgentPlatform, Role } from '../../../shared/agent-kinds';
 import { detectOs, type OsDetection } from '../system/os-detect';
 import { locatePackage, type LocatedPackage } from '../package/package-locate';
 import type { PackageManifest } from '../package/package-manifest';
@@ -301,6 +302,31 @@ export function checkDisk(layout: SystemLayout, installLocation: string, manifes
       ),
     };
   }
+}
+
+const ROLE_NAMES = { MS: 'Mobility service (MS)', MT: 'master target (MT)' } as const;
+const PLATFORM_NAMES = { VmWare: 'VMware or physical (VmWare)', Azure: 'Azure' } as const;
+
+/**
+ * A run for another role or platform than the installed agent's is refused: an "upgrade" would keep the old
+ * registration and replication settings under a different kind of agent.
+ */
+export function checkInstalledKind(
+  installed: InstallRecord,
+  wanted: { readonly role?: Role; readonly platform?: AgentPlatform },
+): PreflightCheck | undefined {
+  const differs: string[] = [];
+  if (wanted.role !== undefined && wanted.role !== installed.role)
+    differs.push(`the role ${ROLE_NAMES[installed.role]}, not ${ROLE_NAMES[wanted.role]}`);
+  if (wanted.platform !== undefined && wanted.platform !== installed.platform)
+    differs.push(`the platform ${PLATFORM_NAMES[installed.platform]}, not ${PLATFORM_NAMES[wanted.platform]}`);
+  if (differs.length === 0) return undefined;
+  const error = setupError(
+    'INSTALLED_AGENT_DIFFERS',
+    `the agent ${installed.agentVersion} at ${installed.installLocation} is installed with ${differs.join(' and ')}`,
+    `Install with role ${installed.role} and platform ${installed.platform} to repair or upgrade it, or uninstall it first (its registration goes with it) and then install the other kind.`,
+  );
+  return failed('version', error);
 }
 
 /** An installed version newer than the package is refused; the same one is repaired, an older one upgraded. */

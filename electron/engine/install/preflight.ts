@@ -13,6 +13,7 @@ import {
   checkLocation,
   checkOs,
   checkPackage,
+  checkInstalledKind,
   checkVersion,
   failed,
   notEvaluated,
@@ -20,6 +21,7 @@ import {
   type DiskCheck,
 } from './preflight-checks';
 import type { InstallMode, PreflightCheck } from './preflight-types';
+import type { AgentPlatform, Role } from '../../../shared/agent-kinds';
 
 export type { InstallMode, PreflightCheck, PreflightCheckId } from './preflight-types';
 
@@ -49,6 +51,9 @@ export interface PreflightInput {
   readonly installLocation: string | undefined;
   /** An extracted self-contained release to install from, instead of a package in the repository. */
   readonly packageDir?: string;
+  /** What this run would install; a role or platform other than the installed agent's is refused. */
+  readonly role?: Role;
+  readonly platform?: AgentPlatform;
 }
 
 /** One error for a failed preflight: the first problem's code, every problem (with its remedy) in the details. */
@@ -94,10 +99,13 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightRepo
       : { check: notEvaluated('disk', 'not measured: the package or the install location is not usable') };
   checks.push(disk.check);
 
+  const otherKind = installed && checkInstalledKind(installed, input);
   if (recordProblem) {
     checks.push(failed('version', recordProblem));
   } else if (!installed) {
     checks.push(passed('version', 'no agent installed yet'));
+  } else if (otherKind) {
+    checks.push(otherKind);
   } else if (!pkg.manifest) {
     checks.push(notEvaluated('version', `${installed.agentVersion} is installed; the package version is unknown`));
   } else {
