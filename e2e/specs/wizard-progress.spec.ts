@@ -108,7 +108,7 @@ test.describe('cancel while the install is paused mid-job', () => {
       /^Installation cancelled (at|after) step 3 of \d+ \(Verify and extract the package\): nothing was changed\.$/,
     );
     const steps = page.getByRole('list', { name: 'Installation steps' }).getByRole('listitem');
-    await expect(steps.filter({ hasText: 'Verify and extract the package' })).toContainText(/Cancelled|Succeeded/);
+    await expect(steps.filter({ hasText: 'Verify and extract the package' })).toContainText(/Cancelled|Rolled back/);
     await expect(steps.filter({ hasText: 'Install the agent files' })).toContainText('Not run');
     await expect(steps.filter({ hasText: 'Write the agent configuration' })).toContainText('Not run');
     await snap(page, testInfo, 'cancel-mid-job');
@@ -129,6 +129,13 @@ test.describe('cancel near the end', () => {
       env.root,
       /^Installation cancelled after step \d+ of \d+ \(Site Recovery VSS provider\): nothing was changed\.$/,
     );
+    // What was undone says so; only the checks, which changed nothing, still read Succeeded.
+    const steps = page.getByRole('list', { name: 'Installation steps' }).getByRole('listitem');
+    await expect(steps.filter({ hasText: 'Verify and extract the package' })).toContainText('Rolled back');
+    await expect(steps.filter({ hasText: 'Install to /usr/local/ASR' })).toContainText('Rolled back');
+    await expect(steps.filter({ hasText: 'Site Recovery VSS provider' })).toContainText('Rolled back');
+    await expect(steps.filter({ hasText: 'Check prerequisites' })).toContainText('Succeeded');
+    await expect(steps.filter({ hasText: /Succeeded/ })).toHaveCount(2);
     await snap(page, testInfo, 'cancel-near-the-end');
   });
 });

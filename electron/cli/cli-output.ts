@@ -146,7 +146,11 @@ export function emitOutcome(renderer: ConsoleRenderer, outcome: JobOutcome): num
     renderer,
     outcome.status,
     outcome.error,
-    outcome.error ? undefined : { ...outcome.summary, logFile: outcome.logFile },
+    outcome.error
+      ? Object.keys(outcome.summary).length > 0
+        ? outcome.summary
+        : undefined
+      : { ...outcome.summary, logFile: outcome.logFile },
   );
 }
 

@@ -181,6 +181,8 @@ describe('cancel', () => {
     const run = await done;
     expect(run.code).toBe(4);
     expect(run.result).toMatchObject({ status: 'Failed', exitCode: 4, msiCode: 1602, error: { code: 'CANCELLED' } });
+    // The wizard marks the undone steps "Rolled back" on this word only.
+    expect(run.result?.summary).toEqual({ rolledBack: 'true' });
     expect(snapshotTree(path.join(root, 'usr/local/ASR'), SETUP_FILES)).toEqual(snapshotTree(v1.payloadDir));
     expect(leftovers(root)).toEqual([]);
   });

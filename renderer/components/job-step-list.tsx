@@ -12,6 +12,7 @@ const STATE_MARK: Readonly<Record<JobStep['state'], string>> = {
   Failed: '✕',
   Skipped: '–',
   Cancelled: '■',
+  RolledBack: '↺',
 };
 
 export function JobStepList({

@@ -31,6 +31,7 @@ export const messagesDeProgress: Readonly<Record<keyof typeof messagesEnProgress
   'stepState.failed': 'Fehlgeschlagen',
   'stepState.skipped': 'Übersprungen',
   'stepState.cancelled': 'Abgebrochen',
+  'stepState.rolledBack': 'Zurückgesetzt',
   'stepState.notRun': 'Nicht ausgeführt',
   'steps.optional': '{title} (optional)',
   'detail.started': '{title}…',

@@ -29,6 +29,7 @@ export const messagesEnProgress = {
   'stepState.failed': 'Failed',
   'stepState.skipped': 'Skipped',
   'stepState.cancelled': 'Cancelled',
+  'stepState.rolledBack': 'Rolled back',
   'stepState.notRun': 'Not run',
   'steps.optional': '{title} (optional)',
   'detail.started': '{title}…',

@@ -25,6 +25,7 @@ function stepFraction(step: JobStep, job: JobView): number {
     case 'Skipped':
       return 1;
     case 'pending':
+    case 'RolledBack':
       return 0;
     case 'running':
     case 'Failed':

@@ -178,4 +178,29 @@ describe('the plan and a cancel', () => {
     expect(job.steps.map((step) => step.state)).toEqual(['Failed', 'Cancelled']);
     expect(job.startedAt).toBe(time);
   });
+
+  it('after a rollback the steps that changed the system read Rolled back; checks and the stopped step do not', () => {
+    let job = applyJobEvent(newJob('j'), { type: 'plan', steps: plan });
+    for (const step of plan.slice(0, 3)) {
+      job = applyJobEvent(job, { type: 'step-started', step, time });
+      job = applyJobEvent(job, { type: 'step-finished', stepId: step.id, status: 'Succeeded', message: '', time });
+    }
+    job = applyJobEvent(job, { type: 'step-started', step: plan[3], time });
+    const cancelled = setupError('CANCELLED', 'cancelled');
+    const result = { type: 'result', status: 'Failed', exitCode: 4, msiCode: 1602, error: cancelled } as const;
+    const rolledBack = applyJobEvent(job, { ...result, summary: { rolledBack: 'true' } });
+    expect(rolledBack.steps.map((step) => [step.kind, step.state])).toEqual([
+      ['locate', 'Succeeded'],
+      ['extract', 'RolledBack'],
+      ['component', 'RolledBack'],
+      ['configure', 'Cancelled'],
+    ]);
+    // Without the engine's word nothing is claimed undone.
+    expect(applyJobEvent(job, result).steps.map((step) => step.state)).toEqual([
+      'Succeeded',
+      'Succeeded',
+      'Succeeded',
+      'Cancelled',
+    ]);
+  });
 });

@@ -5,8 +5,11 @@ import type { MessageId } from '../i18n/messages-en';
 
 // A job as the wizard shows it, folded from its event stream by one pure reducer.
 
-/** Cancelled: the step that was running (or stopped by the cancel) when the admin cancelled. */
-export type StepState = 'pending' | 'running' | StepStatus | 'Cancelled';
+/**
+ * Cancelled: the step that was running (or stopped by the cancel) when the admin cancelled. RolledBack: a step
+ * that had changed the system and was undone when the job failed or was cancelled.
+ */
+export type StepState = 'pending' | 'running' | StepStatus | 'Cancelled' | 'RolledBack';
 
 /** How each state reads (the step list, the details pane). */
 export const STEP_STATE_MESSAGE: Readonly<Record<StepState, MessageId>> = {
@@ -17,6 +20,7 @@ export const STEP_STATE_MESSAGE: Readonly<Record<StepState, MessageId>> = {
   Failed: 'stepState.failed',
   Skipped: 'stepState.skipped',
   Cancelled: 'stepState.cancelled',
+  RolledBack: 'stepState.rolledBack',
 };
 
 export interface JobStep {
@@ -110,6 +114,18 @@ function markCancelled(steps: readonly JobStep[]): JobStep[] {
   );
 }
 
+/** The kinds of step that change the system, and so are undone by a rollback (checks and lookups are not). */
+const CHANGING_KINDS: ReadonlySet<StepKind> = new Set(['extract', 'install', 'component', 'service', 'configure']);
+
+/** After a rollback the steps that had finished their change read "Rolled back", not "Succeeded". */
+function markRolledBack(steps: readonly JobStep[]): JobStep[] {
+  return steps.map((step) =>
+    CHANGING_KINDS.has(step.kind) && (step.state === 'Succeeded' || step.state === 'Warning')
+      ? { ...step, state: 'RolledBack' }
+      : step,
+  );
+}
+
 function withDetail(job: JobView, line: DetailLine): JobView {
   const details =
     job.details.length >= MAX_DETAIL_LINES
@@ -163,7 +179,9 @@ export function applyJobEvent(job: JobView, event: JobEvent): JobView {
     case 'result':
       return {
         ...job,
-        steps: event.error?.code === 'CANCELLED' ? markCancelled(job.steps) : job.steps,
+        steps: ((steps) => (event.summary?.['rolledBack'] === 'true' ? markRolledBack(steps) : steps))(
+          event.error?.code === 'CANCELLED' ? markCancelled(job.steps) : job.steps,
+        ),
         endedAt: job.details.at(-1)?.time ?? job.startedAt,
         result: { status: event.status, error: event.error, summary: event.summary ?? {} },
       };

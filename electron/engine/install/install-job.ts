@@ -195,7 +195,8 @@ async function installLocked(
         : deps.signal?.aborted
           ? cancelledError()
           : setupError('INSTALL_FAILED', `unexpected error: ${(error as Error).message}`);
-    await transaction.undo();
-    return job.outcome(failure);
+    // The wizard marks the steps that had changed the system as rolled back only on this word.
+    const rolledBack = await transaction.undo();
+    return job.outcome(failure, rolledBack ? { rolledBack: 'true' } : {});
   }
 }

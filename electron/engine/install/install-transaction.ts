@@ -373,18 +373,20 @@ export class InstallTransaction {
     }
   }
 
-  /** Undoes everything this transaction did. */
-  async undo(): Promise<void> {
+  /** Undoes everything this transaction did; true when it had changed something and all of it is undone. */
+  async undo(): Promise<boolean> {
     const journal = this.journal;
-    if (!journal) return;
+    if (!journal) return false;
     try {
       await settleJournal(this.layout.journalFile, journal, this.undoContext());
       this.job.note('info', 'rolled back: the system is as it was before this run');
+      return true;
     } catch (error) {
       this.job.note(
         'error',
         `rolling back failed: ${(error as Error).message}; the next setup run retries from ${this.layout.journalFile}`,
       );
+      return false;
     }
   }
 }
