@@ -8,6 +8,7 @@ import { useAgentVersion } from '../state/agent-version';
 import { errorDetailsText } from '../state/error-details';
 import { useWizard } from '../state/stores';
 import { CopyButton } from './copy-button';
+import { RemedyText } from './remedy-text';
 import './error-panel.css';
 
 const OUTCOME: Readonly<Record<Outcome, MessageId>> = {
@@ -65,7 +66,9 @@ export function ErrorPanel({
           ))}
         </ul>
       ) : null}
-      <p className="remedy">{rich('error.remedy', { remedy: tr.remedy(error) })}</p>
+      <p className="remedy">
+        <RemedyText error={error} className="remedy-text" />
+      </p>
       <details className="error-help">
         <summary>
           {rich('error.about', { code: <code key="code">{error.code}</code>, link: errorDocLink(error.code) })}

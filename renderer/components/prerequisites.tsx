@@ -1,6 +1,7 @@
 import type { PreflightItem } from '../../shared/ipc-contract';
 import type { MessageId } from '../i18n/messages-en';
 import { useTranslator } from '../i18n/use-translator';
+import { RemedyText } from './remedy-text';
 import { shownSummary } from '../state/actions';
 import { checkTitle, checkVerdict } from '../state/field-rules';
 import { useInstall, type PreflightState } from '../state/stores';
@@ -29,7 +30,7 @@ function stateLine(preflight: PreflightState): MessageId | undefined {
 }
 
 function Check({ item, atField }: { readonly item: PreflightItem; readonly atField: boolean }) {
-  const { rich, t, text, remedy } = useTranslator();
+  const { rich, t, text } = useTranslator();
   const parts = { title: text(checkTitle(item)), verdict: text(checkVerdict(item)) };
   return (
     <li className={item.ok === false ? 'check failed' : item.ok === null ? 'check skipped' : 'check ok'}>
@@ -40,12 +41,14 @@ function Check({ item, atField }: { readonly item: PreflightItem; readonly atFie
         {/* The field already shows a location error under it; the list points there instead of repeating it. */}
         {atField ? rich('prereq.rowAtField', parts) : rich('prereq.row', { ...parts, message: item.message })}
         {item.ok === false && item.remedy ? (
-          <span className="remedy-inline">
+          <>
             {' '}
-            {t('common.whatToDo', {
-              remedy: item.code ? remedy({ code: item.code, remedy: item.remedy }) : item.remedy,
-            })}
-          </span>
+            {item.code ? (
+              <RemedyText error={{ code: item.code, remedy: item.remedy }} className="remedy-inline" inline />
+            ) : (
+              <span className="remedy-inline">{t('common.whatToDo', { remedy: item.remedy })}</span>
+            )}
+          </>
         ) : null}
       </span>
     </li>

@@ -62,6 +62,7 @@ export const messagesDeProgress: Readonly<Record<keyof typeof messagesEnProgress
   'outcome.uninstall.kept': '{removed} (behalten, was nicht von Setup stammt: {kept})',
 
   'error.remedy': '<b>Was tun:</b> {remedy}',
+  'error.caseRemedy': 'Für diesen Fall (auf Englisch): {remedy}',
   'error.about': 'Über {code} ({link})',
   'error.aboutText':
     '{title}: {outcome}; Setup endet unter Linux mit Code {linuxExit} und unter Windows mit Code {windowsExit}. Was tun: {remedy}',
@@ -73,6 +74,7 @@ export const messagesDeProgress: Readonly<Record<keyof typeof messagesEnProgress
   'error.log': 'Protokoll: {path}',
   'details.title': '{title} ({code})',
   'details.remedy': 'Was tun: {remedy}',
+  'details.caseRemedy': 'Für diesen Fall (auf Englisch): {remedy}',
   'details.reference': 'Referenz: {link}',
   'details.log': 'Protokoll: {path}',
   'details.time': 'Zeit: {time} ({iso})',

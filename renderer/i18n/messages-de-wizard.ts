@@ -25,14 +25,16 @@ export const messagesDeWizard: Readonly<Record<keyof typeof messagesEnWizard, st
   'frame.exit': 'Beenden',
   'frame.steps': 'Setup-Schritte',
   'frame.stepCount': 'Schritt {index} von {count}: {label}',
-  'step.installationOption': 'Installationsoption',
-  'step.installationProgress': 'Installationsfortschritt',
-  'step.configurationServer': 'Details zum Konfigurationsserver',
+  // Soft hyphens (U+00AD) where a compound may break: Chromium and Electron hyphenate German only with
+  // dictionaries they do not ship on Linux, and the sidebar otherwise broke "Konfigurationsserve r".
+  'step.installationOption': 'Installations\u00ADoption',
+  'step.installationProgress': 'Installations\u00ADfortschritt',
+  'step.configurationServer': 'Details zum Konfigurations\u00ADserver',
   'step.register': 'Registrierung',
   'step.pushServers': 'Auf Server verteilen',
-  'step.pushHostKeys': 'Hostschlüssel der Server',
-  'step.pushProgress': 'Verteilungsfortschritt',
-  'step.fleetStatus': 'Flottenstatus',
+  'step.pushHostKeys': 'Host\u00ADschlüssel der Server',
+  'step.pushProgress': 'Verteilungs\u00ADfortschritt',
+  'step.fleetStatus': 'Flotten\u00ADstatus',
 
   'option.whatToInstall': 'Was installiert wird',
   'option.role.ms': 'Mobility Service installieren',

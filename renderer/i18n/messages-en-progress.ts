@@ -58,6 +58,7 @@ export const messagesEnProgress = {
   'outcome.uninstall.kept': '{removed} (kept what setup did not put there: {kept})',
 
   'error.remedy': '<b>What to do:</b> {remedy}',
+  'error.caseRemedy': 'For this case (in English): {remedy}',
   'error.about': 'About {code} ({link})',
   'error.aboutText':
     '{title}: {outcome}; setup exits with code {linuxExit} on Linux and {windowsExit} on Windows. What to do: {remedy}',
@@ -69,6 +70,7 @@ export const messagesEnProgress = {
   'error.log': 'Log: {path}',
   'details.title': '{title} ({code})',
   'details.remedy': 'What to do: {remedy}',
+  'details.caseRemedy': 'For this case (in English): {remedy}',
   'details.reference': 'Reference: {link}',
   'details.log': 'Log: {path}',
   'details.time': 'Time: {time} ({iso})',

@@ -25,10 +25,20 @@ export interface Translator {
   /** The catalog title of an error code. */
   readonly errorTitle: (code: ErrorCode) => string;
   /**
-   * An error's remedy: the catalog's in the chosen language when the error carries the catalog's default;
-   * a remedy the engine wrote for this case (naming a path, a time to wait) stays as sent, in English.
+   * An error's remedy in the chosen language: in English the engine's own (it may name a path or a time to
+   * wait for this very case); in any other language the catalog's, so "Was tun:" is never followed by English.
    */
   readonly remedy: (error: Pick<SetupError, 'code' | 'remedy'>) => string;
+  /**
+   * Outside English, the engine's remedy for this very case when it says more than the catalog's: shown
+   * beside the translated one, marked as English. Undefined in English or when it is the catalog's.
+   */
+  readonly caseRemedy: (error: Pick<SetupError, 'code' | 'remedy'>) => string | undefined;
+}
+
+/** English proper: the pseudo-locale (en-XA) stands in for a translation, so it counts as another language. */
+function english(intl: IntlShape): boolean {
+  return intl.locale === 'en';
 }
 
 export function createTranslator(intl: IntlShape, catalog: Readonly<Record<ErrorCode, CatalogText>>): Translator {
@@ -39,7 +49,9 @@ export function createTranslator(intl: IntlShape, catalog: Readonly<Record<Error
     rich: (id, values) => intl.formatMessage({ id }, { ...RICH_TEXT, ...values }),
     text: (text) => formatText(intl, text),
     errorTitle: (code) => catalog[code].title,
-    remedy: (error) => (error.remedy === ERROR_CATALOG[error.code].remedy ? catalog[error.code].remedy : error.remedy),
+    remedy: (error) => (english(intl) ? error.remedy : catalog[error.code].remedy),
+    caseRemedy: (error) =>
+      english(intl) || error.remedy === ERROR_CATALOG[error.code].remedy ? undefined : error.remedy,
   };
 }
 

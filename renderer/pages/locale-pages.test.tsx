@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { act, render, screen, waitFor } from '@testing-library/react';
+import { act, render, screen, within, waitFor } from '@testing-library/react';
 import { ERROR_CATALOG, setupError } from '../../shared/error-catalog';
 import { ERROR_CATALOG_DE } from '../../shared/error-catalog-de';
 import { ErrorPanel } from '../components/error-panel';
@@ -75,13 +75,35 @@ describe('error remedies from the catalog in the chosen language', () => {
     expect(alert.textContent).not.toContain(ERROR_CATALOG.CS_AUTH_FAILED.remedy);
   });
 
-  it('keeps a remedy the engine wrote for the case (naming a path) as sent', async () => {
+  it("says what to do in German, and the engine's advice for the case beside it, marked as English", async () => {
     await act(() => applyLocale('de'));
     const remedy = 'Free 12 MiB on the file system of /srv, or choose another install location.';
     render(<ErrorPanel error={setupError('INSUFFICIENT_DISK_SPACE', 'only 3 MiB free at /srv', remedy)} />);
     const alert = screen.getByRole('alert');
-    expect(alert.textContent).toContain(`Was tun: ${remedy}`);
+    // It read "Was tun: Free 12 MiB …": an English sentence after a German heading.
+    expect(alert.textContent).toContain(`Was tun: ${ERROR_CATALOG_DE.INSUFFICIENT_DISK_SPACE.remedy}`);
+    expect(alert.textContent).not.toContain(`Was tun: ${remedy}`);
+    const english = within(alert).getByText(remedy);
+    expect(english.getAttribute('lang')).toBe('en');
+    expect(english.parentElement?.textContent).toContain(`Für diesen Fall (auf Englisch): ${remedy}`);
     expect(alert.textContent).toContain(ERROR_CATALOG_DE.INSUFFICIENT_DISK_SPACE.title);
+  });
+
+  it("a wrong passphrase: the remedy is German; in English only the engine's own remedy shows", async () => {
+    const error = setupError(
+      'CS_AUTH_FAILED',
+      'the login failed',
+      'Check the passphrase on the configuration server (genpassphrase.exe -v) and that the IP address is your configuration server, then try again.',
+    );
+    await act(() => applyLocale('de'));
+    const { unmount } = render(<ErrorPanel error={error} />);
+    expect(screen.getByRole('alert').textContent).toContain(`Was tun: ${ERROR_CATALOG_DE.CS_AUTH_FAILED.remedy}`);
+    unmount();
+    await act(() => applyLocale('en'));
+    render(<ErrorPanel error={error} />);
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain(`What to do: ${error.remedy}`);
+    expect(alert.textContent).not.toMatch(/in English/);
   });
 });
 

@@ -7,6 +7,7 @@ import { VirtualTableBody } from '../components/virtual-table-body';
 import { WizardFrame } from '../components/wizard-frame';
 import type { MessageId } from '../i18n/messages-en';
 import { useTranslator } from '../i18n/use-translator';
+import { RemedyText } from '../components/remedy-text';
 import type { PushStep } from '../../shared/push-events';
 import './push.css';
 
@@ -23,7 +24,7 @@ const STEP_LABEL: Readonly<Record<PushStep, MessageId>> = {
 };
 
 function StatusCell({ row }: { readonly row: PushRow }) {
-  const { t, remedy } = useTranslator();
+  const { t } = useTranslator();
   return (
     <>
       <strong className={`row-status status-${row.status.toLowerCase()}`}>
@@ -32,7 +33,7 @@ function StatusCell({ row }: { readonly row: PushRow }) {
       {row.error ? (
         <span className="row-error">
           <code>{row.error.code}</code> {row.error.message}
-          <span className="remedy-inline">{t('common.whatToDo', { remedy: remedy(row.error) })}</span>
+          <RemedyText error={row.error} className="remedy-inline" inline />
         </span>
       ) : null}
     </>

@@ -23,6 +23,7 @@ export function errorDetailsText(error: SetupError, context: ErrorContext, tr: T
     error.message,
     ...(error.details ?? []).map((detail) => `  - ${detail}`),
     t('details.remedy', { remedy: tr.remedy(error) }),
+    ...((specific) => (specific ? [t('details.caseRemedy', { remedy: specific })] : []))(tr.caseRemedy(error)),
     t('details.reference', { link: errorDocLink(error.code) }),
     ...(context.logFile ? [t('details.log', { path: context.logFile })] : []),
     t('details.time', { time: formatDateTime(context.time, tr.locale), iso: context.time }),
