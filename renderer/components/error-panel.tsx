@@ -1,7 +1,6 @@
 import { useId, useState } from 'react';
 import type { Outcome, SetupError } from '../../shared/error-catalog';
 import { ERROR_CATALOG } from '../../shared/error-catalog';
-import { errorDocEntry, errorDocLink } from '../../shared/error-docs';
 import type { MessageId } from '../i18n/messages-en';
 import { useTranslator } from '../i18n/use-translator';
 import { useAgentVersion } from '../state/agent-version';
@@ -18,8 +17,8 @@ const OUTCOME: Readonly<Record<Outcome, MessageId>> = {
   cancelled: 'error.outcome.cancelled',
 };
 
-// A failure as admins should meet it: what went wrong, its catalog code, and what to do about it, with its
-// section of docs/errors.md beside it and the whole as text to paste into a ticket. A cancel is the admin's
+// A failure as admins should meet it: what went wrong, its catalog code, and what to do about it, and the
+// whole as text to paste into a ticket (which names the code's section of docs/errors.md for support). A cancel is the admin's
 // own choice: shown the same way, but as a notice, not an alert. Title and remedy come from the catalog in
 // the wizard's language; the message (and a remedy the engine wrote for this very case) as the engine sent it.
 export function ErrorPanel({
@@ -42,7 +41,6 @@ export function ErrorPanel({
   const [shownAt] = useState(() => new Date().toISOString());
   const titleId = useId();
   const heading = title ?? tr.errorTitle(error.code);
-  const doc = errorDocEntry(error.code);
   const cancelled = error.code === 'CANCELLED';
   const details = errorDetailsText(
     error,
@@ -70,17 +68,12 @@ export function ErrorPanel({
         <RemedyText error={error} className="remedy-text" />
       </p>
       <details className="error-help">
-        <summary>
-          {rich('error.about', { code: <code key="code">{error.code}</code>, link: errorDocLink(error.code) })}
-        </summary>
+        <summary>{rich('error.about', { code: <code key="code">{error.code}</code> })}</summary>
+        {/* What the code is good for in a window: no exit codes or repository paths, and not the remedy again. */}
         <p>
           {t('error.aboutText', {
             title: tr.errorTitle(error.code),
             outcome: t(OUTCOME[ERROR_CATALOG[error.code].outcome]),
-            // Exit codes are identifiers: 1602, never "1,602".
-            linuxExit: String(doc.linuxExit),
-            windowsExit: String(doc.windowsExit),
-            remedy: tr.remedy({ code: error.code, remedy: doc.remedy }),
           })}
         </p>
       </details>

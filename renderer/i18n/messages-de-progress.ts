@@ -63,9 +63,9 @@ export const messagesDeProgress: Readonly<Record<keyof typeof messagesEnProgress
 
   'error.remedy': '<b>Was tun:</b> {remedy}',
   'error.caseRemedy': 'Für diesen Fall (auf Englisch): {remedy}',
-  'error.about': 'Über {code} ({link})',
+  'error.about': 'Über {code}',
   'error.aboutText':
-    '{title}: {outcome}; Setup endet unter Linux mit Code {linuxExit} und unter Windows mit Code {windowsExit}. Was tun: {remedy}',
+    '{title}: {outcome}. Das Setup-Protokoll und die Befehlszeile nennen dieses Problem mit demselben Code, sodass eine Suche danach diesen Lauf findet; „Details kopieren“ fasst Meldung, Abhilfe und Protokollpfad für ein Ticket zusammen.',
   'error.outcome.failed': 'der Lauf ist fehlgeschlagen',
   'error.outcome.invalidInput': 'ein an Setup übergebener Wert ist ungültig',
   'error.outcome.busy': 'ein anderer Setup-Lauf belegt den Computer',

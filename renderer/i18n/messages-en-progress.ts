@@ -59,9 +59,9 @@ export const messagesEnProgress = {
 
   'error.remedy': '<b>What to do:</b> {remedy}',
   'error.caseRemedy': 'For this case (in English): {remedy}',
-  'error.about': 'About {code} ({link})',
+  'error.about': 'About {code}',
   'error.aboutText':
-    '{title}: {outcome}; setup exits with code {linuxExit} on Linux and {windowsExit} on Windows. What to do: {remedy}',
+    '{title}: {outcome}. The setup log and the command line name this problem by the same code, so a search for it finds this run; Copy details puts the message, what to do and the log’s path together for a ticket.',
   'error.outcome.failed': 'the run failed',
   'error.outcome.invalidInput': 'a value given to setup is not valid',
   'error.outcome.busy': 'another setup run holds the machine',

@@ -26,7 +26,7 @@ describe('the language the wizard speaks', () => {
     expect(useLocale.getState().locale).toBe('de');
     expect(document.documentElement.lang).toBe('de');
     render(<InstallationOptionPage />);
-    expect(screen.getByRole('heading', { level: 1, name: 'Installationsoption' })).toBeTruthy();
+    expect(screen.getByRole('heading', { level: 1, name: 'Installations\u00ADoption' })).toBeTruthy();
     expect(screen.getByRole('radio', { name: 'Mobility Service installieren' })).toBeTruthy();
     expect(screen.getByRole('navigation', { name: 'Setup-Schritte' })).toBeTruthy();
     await runPreflight();

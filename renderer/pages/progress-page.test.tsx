@@ -140,8 +140,9 @@ describe('Installation Progress: Cancel', () => {
     expect(Number(screen.getByRole('progressbar').getAttribute('aria-valuenow'))).toBeLessThan(100);
     const panel = screen.getByRole('region', { name: /Setup was cancelled/ });
     expect(panel.textContent).toContain('CANCELLED');
-    // What a deployment tool sees for it: exit code 4 on Linux, 1602 on Windows (an identifier, not "1,602").
-    expect(panel.querySelector('.error-help p')?.textContent).toMatch(/\b4\b.*\b1602\b/);
+    // A window's user gets what the code is for, not a deployment tool's exit codes.
+    expect(panel.querySelector('.error-help p')?.textContent).toMatch(/^Setup was cancelled: the run was cancelled\. /);
+    expect(panel.querySelector('.error-help p')?.textContent).not.toMatch(/1602|exit/);
     expect(screen.queryByRole('alert')).toBeNull();
     expect(document.body.textContent).not.toMatch(/fail/i);
     expect(screen.getByRole('button', { name: 'Back' })).toBeTruthy();
@@ -191,7 +192,12 @@ describe('Copy details', () => {
     });
     emit({ type: 'result', status: 'Failed', exitCode: 1, msiCode: 1603, error });
     const alert = screen.getByRole('alert');
-    expect(alert.textContent).toContain('docs/errors.md#component_failed');
+    // The panel speaks to a window's user: no repository path, no exit codes, the remedy said once.
+    expect(alert.textContent).not.toMatch(/docs\/errors\.md|exits with|1603/);
+    expect(alert.textContent?.split(error.remedy).length).toBe(2);
+    expect(
+      within(alert).getByText(/the run failed\. The setup log and the command line name this problem/),
+    ).toBeTruthy();
     await act(async () => fireEvent.click(within(alert).getByRole('button', { name: 'Copy details' })));
     const text = api.clipboard ?? '';
     expect(text.split('\n')).toEqual([
