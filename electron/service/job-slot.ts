@@ -39,11 +39,35 @@ export function helperCommandFor(kind: JobKind): HelperCommand {
 
 export class JobSlot {
   private current: RunningJob | undefined;
+  /** Whether the current job has sent its result (its process may still be exiting). */
+  private currentReported = false;
 
   constructor(private readonly options: JobSlotOptions) {}
 
   get running(): RunningJob | undefined {
     return this.current;
+  }
+
+  /**
+   * The running job while its result is still to come: what a reloaded window re-attaches to. A job that has
+   * sent its result sends nothing more, so a window that re-attached to it would wait forever.
+   */
+  get awaitingResult(): RunningJob | undefined {
+    return this.currentReported ? undefined : this.current;
+  }
+
+  /**
+   * The job still to report, after letting one that has reported finish exiting (bounded: a child that lingers
+   * is not waited for), so that "no job" also means a new one can start.
+   */
+  async settledAwaitingResult(lingerMs = 5000): Promise<RunningJob | undefined> {
+    const job = this.current;
+    if (job && this.currentReported) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([job.done, new Promise((resolve) => (timer = setTimeout(resolve, lingerMs)))]);
+      clearTimeout(timer);
+    }
+    return this.awaitingResult;
   }
 
   start(kind: JobKind, script: string, cliArgs: string[], stdin?: string): { jobId: string } {
@@ -73,9 +97,13 @@ export class JobSlot {
       // Only an install runs with --cancel-on-stdin-eof; the others get their stdin closed at once.
       cancelByClosingStdin: kind === 'install',
       elevated: elevation === 'will-prompt',
-      onEvent: (event) => options.onEvent({ jobId: job.jobId, kind, event }),
+      onEvent: (event) => {
+        if (event.type === 'result' && this.current === job) this.currentReported = true;
+        options.onEvent({ jobId: job.jobId, kind, event });
+      },
     });
     this.current = job;
+    this.currentReported = false;
     void job.done.then(() => {
       if (this.current === job) this.current = undefined;
     });

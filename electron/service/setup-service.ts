@@ -158,7 +158,7 @@ function setupHandlers(
   return {
     ...push.handlers,
     'app:get-state': async () => {
-      const running = jobs.running;
+      const running = await jobs.settledAwaitingResult();
       return {
         version: SETUP_VERSION,
         hostPlatform: deps.probe.platform,
