@@ -91,10 +91,16 @@ export interface JobStarted {
 export type LogName = 'installer' | 'configurator' | 'push';
 export type LogLevelFilter = 'all' | 'debug' | 'info' | 'warn' | 'error';
 
+/** How a run in a setup log ended, from its "Result:" line; null while it runs, or when it was killed. */
+export type LogRunOutcome = 'Succeeded' | 'Warning' | 'Failed' | 'Cancelled';
+
 export interface LogRun {
   /** Line number (0-based) of the run's header. */
   readonly line: number;
   readonly title: string;
+  readonly outcome: LogRunOutcome | null;
+  /** The error code of a failed run. */
+  readonly code?: string;
 }
 
 export interface LogInfo {

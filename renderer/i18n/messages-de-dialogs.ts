@@ -81,6 +81,8 @@ export const messagesDeDialogs: Readonly<Record<keyof typeof messagesEnDialogs, 
   'logs.filter.placeholder': 'Text in der Zeile',
   'logs.run': 'Lauf',
   'logs.run.whole': 'Ganzes Protokoll',
+  'logs.run.item':
+    '{time} · {what} · {outcome, select, Succeeded {erfolgreich} Warning {erfolgreich mit Warnungen} Failed {fehlgeschlagen} Cancelled {abgebrochen} other {kein Ergebnis (läuft oder vorzeitig beendet)}}{code}',
   'logs.follow': 'Live folgen',
   'logs.wrap': 'Zeilen umbrechen',
   'logs.copyLog': 'Protokoll kopieren',

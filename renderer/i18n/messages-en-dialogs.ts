@@ -75,6 +75,8 @@ export const messagesEnDialogs = {
   'logs.filter.placeholder': 'text in the line',
   'logs.run': 'Run',
   'logs.run.whole': 'Whole log',
+  'logs.run.item':
+    '{time} · {what} · {outcome, select, Succeeded {succeeded} Warning {succeeded with warnings} Failed {failed} Cancelled {cancelled} other {no result (running, or stopped early)}}{code}',
   'logs.follow': 'Follow live',
   'logs.wrap': 'Wrap lines',
   'logs.copyLog': 'Copy log',

@@ -1,3 +1,4 @@
+import { formatDateTime } from '../state/time-format';
 import { describe, expect, it } from 'vitest';
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { FakeSetupApi } from '../test-support/fake-setup-api';
@@ -58,18 +59,24 @@ describe('the logs view', () => {
   it('with a run chosen, Copy run has main copy that run (from its header), not the whole log', async () => {
     const api = fakeApi(1000);
     api.logRuns = [
-      { line: 0, title: 'Run 1 · 2026-11-25 08:00' },
-      { line: 600, title: 'Run 2 · 2026-11-25 09:00' },
+      { line: 0, title: 'Mobility Service Setup 9.60.0.0: run started 2026-11-25T08:00:00.000Z', outcome: 'Succeeded' },
+      {
+        line: 600,
+        title: 'Mobility Service Setup 9.60.0.0: run started 2026-11-25T09:00:00.000Z',
+        outcome: 'Failed',
+        code: 'COMPONENT_FAILED',
+      },
     ];
     await act(() => openLogs());
     render(<LogsView />);
     const runs = screen.getByRole('combobox', { name: 'Run' });
-    // The newest run first.
+    // The newest run first, each at its local time (not the raw ISO stamp) and with how it ended.
     expect([...(runs as HTMLSelectElement).options].map((option) => option.textContent)).toEqual([
       'Whole log',
-      'Run 2 · 2026-11-25 09:00',
-      'Run 1 · 2026-11-25 08:00',
+      `${formatDateTime('2026-11-25T09:00:00.000Z', 'en')} · Mobility Service Setup 9.60.0.0 · failed (COMPONENT_FAILED)`,
+      `${formatDateTime('2026-11-25T08:00:00.000Z', 'en')} · Mobility Service Setup 9.60.0.0 · succeeded`,
     ]);
+    expect((runs as HTMLSelectElement).textContent).not.toMatch(/T\d\d:\d\d:\d\d/);
     await act(async () => fireEvent.change(runs, { target: { value: '600' } }));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Copy run' })));
     expect(api.called('copyLog')).toEqual([{ query: { log: 'installer', level: 'all', text: '' }, run: 600 }]);

@@ -12,6 +12,7 @@ import {
 } from '../state/actions';
 import { saveDiagnostics } from '../state/lifecycle-actions';
 import { copyLog, selectRun, setWrapLines } from '../state/log-actions';
+import { logRunLabel } from '../state/log-run-label';
 import { BLOCK_LINES, useLogs } from '../state/stores';
 import type { MessageId } from '../i18n/messages-en';
 import { ErrorPanel } from '../components/error-panel';
@@ -39,7 +40,8 @@ const LEVELS: readonly { readonly level: LogLevelFilter; readonly label: Message
 ];
 
 export function LogsView() {
-  const { t, text: say, rich } = useTranslator();
+  const tr = useTranslator();
+  const { t, text: say, rich } = tr;
   const { log, level, text, follow, info, total, blocks, error, diagnostics, wrap, run, copied } = useLogs();
   const scroller = useRef<HTMLDivElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -135,7 +137,7 @@ export function LogsView() {
               <option value="">{t('logs.run.whole')}</option>
               {[...info.runs].reverse().map((run) => (
                 <option key={run.line} value={run.line}>
-                  {run.title}
+                  {logRunLabel(run, tr)}
                 </option>
               ))}
             </select>

@@ -10,6 +10,7 @@ import type {
   PreflightSummary,
   PushServerCheck,
   SetupApi,
+  LogRun,
 } from '../../shared/ipc-contract';
 import { encodeIpcError } from '../../shared/ipc-contract';
 import type { SetupError } from '../../shared/error-catalog';
@@ -114,7 +115,7 @@ export class FakeSetupApi implements SetupApi {
     this.record('cancel', jobId);
   }
   /** The runs main found in the log (each from its header line). */
-  logRuns: { line: number; title: string }[] = [];
+  logRuns: LogRun[] = [];
   async logInfo(log: Parameters<SetupApi['logInfo']>[0]) {
     this.record('logInfo', log);
     return {

@@ -37,6 +37,10 @@ const MAX_LINE_CHARS = 10_000;
 export const MAX_LINE_BYTES = MAX_LINE_CHARS * 4;
 export const RULE_LENGTH = 100;
 export const RUN_MARK = ': run started ';
+/** Where a timestamped line's message starts, and the message that ends a run (job-recorder's outcome). */
+export const RESULT_AT = MIN_TIMESTAMPED;
+export const RESULT = 'Result: ';
+export const R = 0x52;
 /** A title longer than this is not one the setup log wrote. */
 export const MAX_TITLE_BYTES = 4096;
 export const NEWLINE = 0x0a;

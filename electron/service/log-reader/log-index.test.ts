@@ -23,6 +23,8 @@ describe('LogIndex', () => {
     log.write('info', '[extract] Verify payload', new Date(TS));
     log.write('warn', 'low disk space', new Date(TS));
     log.write('debug', 'two\nlines', new Date(TS));
+    // The run's outcome as the job recorder writes it.
+    log.write('info', 'Result: Succeeded', new Date(TS));
     log.close();
     log.open({
       title: 'Mobility Service Configurator',
@@ -42,11 +44,19 @@ describe('LogIndex', () => {
       fileName: path.basename(file),
       exists: true,
       size: fs.statSync(file).size,
-      lineCount: 15,
+      lineCount: 16,
     });
     expect(info.runs).toEqual([
-      { line: 0, title: 'Mobility Service Setup 9.60.0.0: run started 2026-11-25T10:00:00.000Z' },
-      { line: 9, title: 'Mobility Service Configurator 9.60.0.0: run started 2026-11-25T11:00:00.000Z' },
+      {
+        line: 0,
+        title: 'Mobility Service Setup 9.60.0.0: run started 2026-11-25T10:00:00.000Z',
+        outcome: 'Succeeded',
+      },
+      {
+        line: 10,
+        title: 'Mobility Service Configurator 9.60.0.0: run started 2026-11-25T11:00:00.000Z',
+        outcome: null,
+      },
     ]);
     const lines = index.read(ALL, 0, 100).lines;
     expect(lines.map((line) => line.level)).toEqual([
@@ -55,11 +65,12 @@ describe('LogIndex', () => {
       'warn',
       'debug',
       'debug',
+      'info',
       ...Array<string>(5).fill('other'),
       'error',
     ]);
     expect(lines[5]).toEqual({ number: 5, text: `${TS} INFO  [extract] Verify payload`, level: 'info' });
-    expect(lines[14]?.text).toBe(`${TS} ERROR registration failed`);
+    expect(lines[15]?.text).toBe(`${TS} ERROR registration failed`);
   });
 
   it('reads windows at the start, middle and end, and past the end', () => {
@@ -116,7 +127,7 @@ describe('LogIndex', () => {
     expect(index.info().runs).toEqual([]);
     fs.appendFileSync(file, `Setup 2.0: run started ${TS}\n`);
     index.refresh();
-    expect(index.info().runs).toEqual([{ line: 1, title: `Setup 2.0: run started ${TS}` }]);
+    expect(index.info().runs).toEqual([{ line: 1, title: `Setup 2.0: run started ${TS}`, outcome: null }]);
   });
 
   it('keeps the last 500 runs', () => {
@@ -124,7 +135,7 @@ describe('LogIndex', () => {
     for (let run = 0; run < 1200; run++) lines.push(...header(`Setup ${run}`), entry('INFO', `run ${run}`));
     const runs = new LogIndex(writeLog(scratch, lines), 'installer').info().runs;
     expect(runs).toHaveLength(500);
-    expect(runs[0]).toEqual({ line: 700 * 6, title: `Setup 700: run started ${TS}` });
+    expect(runs[0]).toEqual({ line: 700 * 6, title: `Setup 700: run started ${TS}`, outcome: null });
     expect(runs[499]?.title).toBe(`Setup 1199: run started ${TS}`);
   });
 
@@ -141,7 +152,10 @@ describe('LogIndex', () => {
     // Same inode, more bytes than before, different content: not an append.
     fs.writeFileSync(file, `${[...header('Other'), entry('ERROR', 'rewritten')].join('\n')}\n`);
     expect(index.refresh()).toBe(true);
-    expect(index.info()).toMatchObject({ lineCount: 6, runs: [{ line: 0, title: `Other: run started ${TS}` }] });
+    expect(index.info()).toMatchObject({
+      lineCount: 6,
+      runs: [{ line: 0, title: `Other: run started ${TS}`, outcome: null }],
+    });
     expect(texts(index.read({ level: 'error', text: '' }, 0, 10).lines)).toEqual([entry('ERROR', 'rewritten')]);
 
     const replacement = writeLog(scratch, [
@@ -217,7 +231,9 @@ describe('a log of 1,000,000 lines', () => {
       const catalog = new LogCatalog({ installer: file, configurator: scratch.path('none') });
       const info = catalog.info('installer');
       expect(info.lineCount).toBe(total);
-      expect(info.runs).toEqual([{ line: 0, title: `Mobility Service Setup 9.60.0.0: run started ${TS}` }]);
+      expect(info.runs).toEqual([
+        { line: 0, title: `Mobility Service Setup 9.60.0.0: run started ${TS}`, outcome: null },
+      ]);
       const tail = catalog.read({ log: 'installer', level: 'all', text: '' }, total - 100, 100);
       expect(tail.lines).toHaveLength(100);
       expect(tail.lines[99]).toEqual({ number: total - 1, text: last, level: lastLevel });
@@ -230,5 +246,38 @@ describe('a log of 1,000,000 lines', () => {
     } finally {
       fs.rmSync(file, { force: true });
     }
+  });
+});
+
+describe('each run with its outcome', () => {
+  it("reads it from the run's Result line, also one appended later; a run without one has none", () => {
+    const lines = [
+      ...header('Install'),
+      entry('INFO', 'Result: Succeeded'),
+      ...header('Install'),
+      entry('ERROR', 'Result: Failed: COMPONENT_FAILED: the filter driver exited with code 9'),
+      '  Remedy: Read the component output',
+      ...header('Install'),
+      entry('ERROR', 'Result: Failed: CANCELLED: setup was cancelled'),
+      ...header('Install'),
+      entry('WARN', 'Result: Warning'),
+      // Free-form text that looks like a result at the same column is not one.
+      `${' '.repeat(31)}Result: Succeeded`,
+      ...header('Register'),
+      entry('INFO', 'step started'),
+    ];
+    const file = writeLog(scratch, lines);
+    const index = new LogIndex(file, 'installer');
+    const outcomes = () => index.info().runs.map((run) => [run.outcome, run.code]);
+    expect(outcomes()).toEqual([
+      ['Succeeded', undefined],
+      ['Failed', 'COMPONENT_FAILED'],
+      ['Cancelled', undefined],
+      ['Warning', undefined],
+      [null, undefined],
+    ]);
+    fs.appendFileSync(file, `${entry('ERROR', 'Result: Failed: CS_AUTH_FAILED: the login failed')}\n`);
+    index.refresh();
+    expect(outcomes().at(-1)).toEqual(['Failed', 'CS_AUTH_FAILED']);
   });
 });

@@ -6,6 +6,7 @@ import type {
   LogName,
   LogQuery,
   LogRun,
+  LogRunOutcome,
   LogWindow,
   LogLine,
 } from '../../../shared/ipc-contract';
@@ -20,8 +21,12 @@ import {
   MAX_LINE_BYTES,
   MAX_TITLE_BYTES,
   NEWLINE,
+  OTHER,
   peekLevel,
+  R,
   readAt,
+  RESULT,
+  RESULT_AT,
   RULE_LENGTH,
   RUN_MARK,
   scratch,
@@ -250,6 +255,14 @@ export class LogIndex implements IndexedLines {
             if (title.includes(RUN_MARK)) this.addRun(pendingRule, title);
           }
           pendingRule = length === RULE_LENGTH && isRule(view, s) ? line : -1;
+          // "<time> LEVEL Result: …" ends a run: one byte test per ordinary line.
+          if (
+            view[s + RESULT_AT] === R &&
+            length > RESULT_AT + RESULT.length &&
+            (levels[line] ?? OTHER) < OTHER &&
+            this.runs.length > 0
+          )
+            this.noteResult(view.toString('utf8', s + RESULT_AT, s + Math.min(length, RESULT_AT + 200)));
         } else {
           pendingRule = -1;
         }
@@ -276,9 +289,19 @@ export class LogIndex implements IndexedLines {
   }
 
   private addRun(rule: number, title: string): void {
-    this.runs.push({ line: rule, title });
+    this.runs.push({ line: rule, title, outcome: null });
     // Trimmed in batches so a log of many short runs does not shift the array on every run.
     if (this.runs.length > 2 * MAX_RUNS) this.runs = this.runs.slice(-MAX_RUNS);
+  }
+
+  /** The last run's outcome from its result line ("Result: Succeeded", "Result: Failed: CODE: message"). */
+  private noteResult(text: string): void {
+    const match = /^Result: (Succeeded|Warning|Failed)(?:: ([A-Z_]+):)?/.exec(text);
+    const last = this.runs.at(-1);
+    if (!match || !last) return;
+    const code = match[2];
+    const outcome: LogRunOutcome = code === 'CANCELLED' ? 'Cancelled' : (match[1] as LogRunOutcome);
+    this.runs[this.runs.length - 1] = { ...last, outcome, ...(outcome === 'Failed' && code ? { code } : {}) };
   }
 
   private filtered(level: LogLevelFilter, text: string): LineFilter {
