@@ -37,3 +37,9 @@ afterEach(() => {
   document.documentElement.lang = 'en';
   useSetupApiForTests(undefined);
 });
+
+// jsdom has no user-agent style for <wbr>, so accessible names got a space at each break opportunity
+// ("web- 01"); browsers lay it out inline and name the row "web-01".
+const wbrStyle = document.createElement('style');
+wbrStyle.textContent = 'wbr { display: inline; }';
+document.head.appendChild(wbrStyle);

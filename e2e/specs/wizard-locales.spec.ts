@@ -5,6 +5,7 @@ import { createIntl, type IntlShape } from 'react-intl';
 import { messagesDe } from '../../renderer/i18n/messages-de';
 import { messagesEn } from '../../renderer/i18n/messages-en';
 import { pseudoMessages } from '../../renderer/i18n/pseudo-locale';
+import { badLineBreaks } from './line-breaks';
 import { expect, expectAccessible, FAILING_FILTER_DRIVER, snap, test, type WizardEnv } from './wizard-fixtures';
 
 // Issue 13, item 8: the wizard in German and in the pseudo-locale (accented, about 40% longer, each message
@@ -36,8 +37,6 @@ interface Layout {
   readonly truncated: readonly string[];
   /** Text wider than its own box, drawn over what is beside it. */
   readonly spilling: readonly string[];
-  /** Words of the sidebar and the heading broken across lines other than at a soft hyphen ("Konfigurationsserve r"). */
-  readonly brokenWords: readonly string[];
 }
 
 /** Measured in the page: every element that holds text of its own, except the visually hidden ones. */
@@ -60,30 +59,7 @@ async function layoutOf(page: Page): Promise<Layout> {
       if (hides) truncated.push(what);
       else if (style.overflowX === 'visible') spilling.push(what);
     }
-    const brokenWords: string[] = [];
-    for (const element of document.querySelectorAll('nav.steps li, h1')) {
-      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const text = node.textContent ?? '';
-        for (const match of text.matchAll(/\S+/g)) {
-          // The top of each character's box: where it changes inside a word, the line broke there.
-          let top: number | undefined;
-          for (let i = match.index; i < match.index + match[0].length; i += 1) {
-            const range = document.createRange();
-            range.setStart(node, i);
-            range.setEnd(node, i + 1);
-            // The last box: a range right after a line break also reports an empty-looking box at the end of the line before.
-            const rect = [...range.getClientRects()].filter((r) => r.width > 0).at(-1);
-            if (!rect) continue;
-            if (top !== undefined && Math.abs(rect.top - top) > 2 && text[i - 1] !== '\u00AD')
-              brokenWords.push(`${element.tagName.toLowerCase()}: ${match[0]} at ${i - match.index}`);
-            top = rect.top;
-          }
-        }
-      }
-    }
     return {
-      brokenWords,
       scrollWidth: document.documentElement.scrollWidth,
       clientWidth: document.documentElement.clientWidth,
       lang: document.documentElement.lang,
@@ -107,7 +83,11 @@ async function expectFits(page: Page, locale: Locale, name: string, heading: str
     expect(layout.truncated, `${where}: text cut off`).toEqual([]);
     expect(layout.spilling, `${where}: text wider than its box`).toEqual([]);
     // The pseudo-locale's words are made-up runs of accented letters: only real German must break at its hyphens.
-    if (locale.lang === 'de') expect(layout.brokenWords, `${where}: words broken without a hyphen`).toEqual([]);
+    if (locale.lang === 'de')
+      expect(
+        await badLineBreaks(page, 'nav.steps li, h1', '\u00AD'),
+        `${where}: words broken without a hyphen`,
+      ).toEqual([]);
   }
   await page.setViewportSize({ width: 1100, height: 800 });
 }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
+import { badLineBreaks } from './line-breaks';
 import { expect, expectAccessible, FAILING_FILTER_DRIVER, test, type WizardEnv } from './wizard-fixtures';
 
 // Reflow (WCAG 1.4.10) and the contrast modes, page by page: Installation Option, the logs view, the three
@@ -71,6 +72,28 @@ async function walkWizard(page: Page, env: WizardEnv, visit: Visit): Promise<voi
   await visit('registered', page.getByRole('button', { name: 'Close', exact: true }));
 }
 
+/**
+ * At 320 px the push tables' deciding columns (the host key's Accept, a server's Status) are on screen beside
+ * the server without scrolling the table, and host names and fingerprints break only where they may.
+ */
+async function expectTablesReadable(page: Page, name: string): Promise<void> {
+  const deciding =
+    name === 'push-host-keys'
+      ? page.getByRole('checkbox', { name: /Accept the host key of new-web/ })
+      : name === 'push-progress'
+        ? page.getByRole('row', { name: /new-web/ }).getByText('Succeeded', { exact: true })
+        : undefined;
+  if (deciding) {
+    const box = await deciding.boundingBox();
+    expect(box, `${name} at 320 px`).not.toBeNull();
+    expect(
+      (box?.x ?? 0) + (box?.width ?? 0),
+      `${name} at 320 px: the deciding column is off-screen`,
+    ).toBeLessThanOrEqual(320);
+  }
+  expect(await badLineBreaks(page, '.push-table .token-text', ''), `${name} at 320 px: a token broken`).toEqual([]);
+}
+
 test('every page reflows: no sideways scrolling from 1920 down to 275 CSS px, its button on screen', async ({
   wizard: page,
   env,
@@ -89,6 +112,7 @@ test('every page reflows: no sideways scrolling from 1920 down to 275 CSS px, it
         widths.client,
       );
       if (size.primaryOnScreen) await expect(primary, `${name} at ${size.width}x${size.height}`).toBeInViewport();
+      if (size.width === 320) await expectTablesReadable(page, name);
     }
     await page.setViewportSize({ width: 1100, height: 800 });
   });

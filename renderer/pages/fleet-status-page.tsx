@@ -5,6 +5,7 @@ import { VirtualTableBody } from '../components/virtual-table-body';
 import { WizardFrame } from '../components/wizard-frame';
 import type { MessageId } from '../i18n/messages-en';
 import { useTranslator } from '../i18n/use-translator';
+import { HostNameText } from '../components/token-text';
 import { filteredRows, pushToFiltered, readFleetStatus, setFleetFilter } from '../state/fleet-actions';
 import { useFleet } from '../state/fleet-store';
 import { goTo } from '../state/actions';
@@ -29,7 +30,9 @@ function FleetCells({ row }: { readonly row: FleetRow }) {
   if (!row.reachable)
     return (
       <>
-        <th scope="row">{row.host}</th>
+        <th scope="row">
+          <HostNameText name={row.host} />
+        </th>
         <td colSpan={5}>
           <strong className="row-status status-failed">{t('fleet.unreachable')}</strong>
           {row.error ? (
@@ -42,7 +45,9 @@ function FleetCells({ row }: { readonly row: FleetRow }) {
     );
   return (
     <>
-      <th scope="row">{row.host}</th>
+      <th scope="row">
+        <HostNameText name={row.host} />
+      </th>
       <td>{row.osLabel ?? '–'}</td>
       <td>
         {row.installed ? (row.agentVersion ?? '?') : t('fleet.notInstalled')}

@@ -15,6 +15,7 @@ import { usePush } from '../state/push-store';
 import { ErrorPanel } from '../components/error-panel';
 import { WizardFrame } from '../components/wizard-frame';
 import { useTranslator } from '../i18n/use-translator';
+import { FingerprintText, HostNameText } from '../components/token-text';
 import './push.css';
 
 // Before anything runs, each server's SSH host key as the scan found it (no login): known keys pass, unknown
@@ -96,22 +97,28 @@ export function PushHostKeysPage() {
             <caption className="visually-hidden">{t('push.keys.table')}</caption>
             <thead>
               <tr>
+                {/* What to decide comes right after the server: at 320 px both are on screen. */}
                 <th scope="col">{t('push.keys.server')}</th>
-                <th scope="col">{t('push.keys.keyType')}</th>
-                <th scope="col">{t('push.keys.fingerprint')}</th>
                 <th scope="col">{t('push.keys.hostKey')}</th>
+                <th scope="col">{t('push.keys.fingerprint')}</th>
               </tr>
             </thead>
             <tbody>
               {keys.map((scan) => (
                 <tr key={scan.host}>
-                  <th scope="row">{scan.jumpHost ? t('push.keys.bastion', { host: scan.host }) : scan.host}</th>
-                  <td>{scan.keyType ?? '–'}</td>
-                  <td>
-                    <code className="wrap">{scan.fingerprint ?? '–'}</code>
-                  </td>
+                  <th scope="row">
+                    {scan.jumpHost ? (
+                      rich('push.keys.bastion', { host: <HostNameText key="host" name={scan.host} /> })
+                    ) : (
+                      <HostNameText name={scan.host} />
+                    )}
+                  </th>
                   <td>
                     <Verdict scan={scan} accepted={accepted[scan.host]} />
+                  </td>
+                  <td>
+                    <span className="key-type">{scan.keyType ?? '–'}</span>
+                    {scan.fingerprint ? <FingerprintText fingerprint={scan.fingerprint} /> : '–'}
                   </td>
                 </tr>
               ))}

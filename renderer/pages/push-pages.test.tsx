@@ -118,7 +118,7 @@ describe('Push progress', () => {
       within(table)
         .getAllByRole('columnheader')
         .map((cell) => cell.textContent),
-    ).toEqual(['Server', 'Operating system', 'Step', 'Progress', 'Status', 'Log']);
+    ).toEqual(['Server', 'Status', 'Progress', 'Step', 'Operating system', 'Log']);
     const failedRow = within(table).getByRole('row', { name: /fail-01/ });
     expect(within(failedRow).getByText('Failed')).toBeTruthy();
     expect(within(failedRow).getByText('PUSH_AUTH_FAILED')).toBeTruthy();

@@ -7,6 +7,7 @@ import { VirtualTableBody } from '../components/virtual-table-body';
 import { WizardFrame } from '../components/wizard-frame';
 import type { MessageId } from '../i18n/messages-en';
 import { useTranslator } from '../i18n/use-translator';
+import { HostNameText } from '../components/token-text';
 import { RemedyText } from '../components/remedy-text';
 import type { PushStep } from '../../shared/push-events';
 import './push.css';
@@ -48,11 +49,12 @@ function PushRowCells({ row }: { readonly row: PushRow }) {
   const percent = rowPercent(row);
   return (
     <>
-      <th scope="row">{row.host}</th>
-      <td>{row.os ?? '–'}</td>
+      {/* Status right after the server: at 320 px both are on screen; the rest scrolls in the table's box. */}
+      <th scope="row">
+        <HostNameText name={row.host} />
+      </th>
       <td>
-        {row.step ? t(STEP_LABEL[row.step]) : '–'}
-        {row.message && row.status === 'Running' ? <span className="step-message">{row.message}</span> : null}
+        <StatusCell row={row} />
       </td>
       <td>
         <div
@@ -67,8 +69,10 @@ function PushRowCells({ row }: { readonly row: PushRow }) {
         </div>
       </td>
       <td>
-        <StatusCell row={row} />
+        {row.step ? t(STEP_LABEL[row.step]) : '–'}
+        {row.message && row.status === 'Running' ? <span className="step-message">{row.message}</span> : null}
       </td>
+      <td>{row.os ?? '–'}</td>
       <td>
         <button type="button" onClick={() => void openPushLog(row.host)}>
           {rich('push.viewLog', { host: row.host })}
@@ -113,10 +117,10 @@ export function PushProgressPage() {
           <thead>
             <tr aria-rowindex={1}>
               <th scope="col">{t('push.col.server')}</th>
-              <th scope="col">{t('push.col.os')}</th>
-              <th scope="col">{t('push.col.step')}</th>
-              <th scope="col">{t('push.col.progress')}</th>
               <th scope="col">{t('push.col.status')}</th>
+              <th scope="col">{t('push.col.progress')}</th>
+              <th scope="col">{t('push.col.step')}</th>
+              <th scope="col">{t('push.col.os')}</th>
               <th scope="col">{t('push.col.log')}</th>
             </tr>
           </thead>
