@@ -118,6 +118,42 @@ test('every page reflows: no sideways scrolling from 1920 down to 275 CSS px, it
   });
 });
 
+test('the logs view at 200% and 320 px: the log gets the screen, the tools fold, a long run list fits', async ({
+  wizard: page,
+  env,
+}) => {
+  // Two runs in the installer log, whose labels (time, what ran, outcome) are long.
+  await env.installWithCli();
+  await env.installWithCli();
+  await page.getByRole('button', { name: 'View logs' }).click();
+  await expect(page.getByRole('heading', { name: 'Setup logs' })).toBeVisible();
+  for (const [size, lines] of [
+    [{ width: 550, height: 400 }, 8],
+    [{ width: 320, height: 480 }, 8],
+  ] as const) {
+    await page.setViewportSize(size);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const where = `${size.width}x${size.height}`;
+    const tools = page.getByRole('button', { name: 'Filter and actions' });
+    await expect(tools, `${where}: the tools fold`).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Copy log' })).toBeHidden();
+    const log = page.getByRole('log', { name: 'Installer log lines' });
+    const box = await log.boundingBox();
+    // It showed 3 lines at 550x400 and none at 320x480 before the toolbar folded.
+    const visible = Math.min(size.height, (box?.y ?? 0) + (box?.height ?? 0)) - (box?.y ?? size.height);
+    expect(Math.floor(visible / 20), `${where}: log lines on the first screen`).toBeGreaterThanOrEqual(lines);
+    await tools.click();
+    const runs = page.getByRole('combobox', { name: 'Run' });
+    await expect(runs).toBeVisible();
+    await expect(runs.locator('option').nth(1)).toHaveText(/ · succeeded$/);
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth),
+      `${where} scrolls sideways`,
+    ).toBeLessThanOrEqual(size.width);
+    await tools.click();
+  }
+});
+
 test('a narrow window shows the steps as "Step k of n"; a wide one lists them', async ({ wizard: page }) => {
   const steps = page.getByRole('navigation', { name: 'Setup steps' });
   await page.setViewportSize({ width: 550, height: 400 });

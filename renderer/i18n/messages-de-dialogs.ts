@@ -66,6 +66,8 @@ export const messagesDeDialogs: Readonly<Record<keyof typeof messagesEnDialogs, 
   'logs.title': 'Setup-Protokolle',
   'logs.back': 'Zurück zu Setup',
   'logs.toolbar': 'Protokolloptionen',
+  'logs.tools': 'Filter und Aktionen',
+  'logs.tools.filtered': 'Filter und Aktionen (gefiltert)',
   'logs.log': 'Protokoll',
   'logs.name':
     '{log, select, configurator {Konfiguratorprotokoll} push {Verteilungsprotokoll} other {Installationsprotokoll}}',

@@ -61,6 +61,8 @@ export const messagesEnDialogs = {
   'logs.title': 'Setup logs',
   'logs.back': 'Back to setup',
   'logs.toolbar': 'Log options',
+  'logs.tools': 'Filter and actions',
+  'logs.tools.filtered': 'Filter and actions (filtered)',
   'logs.log': 'Log',
   'logs.name': '{log, select, configurator {Configurator log} push {Push log} other {Installer log}}',
   'logs.lines':

@@ -1,5 +1,5 @@
 import { formatDateTime } from '../state/time-format';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { FakeSetupApi } from '../test-support/fake-setup-api';
 import { useSetupApiForTests } from '../setup-api';
@@ -116,5 +116,36 @@ describe('the logs view', () => {
     expect(useWizard.getState().logsOpen).toBe(true);
     fireEvent.keyDown(screen.getByRole('log'), { key: 'Escape' });
     expect(useWizard.getState().logsOpen).toBe(false);
+  });
+});
+
+describe('the logs view in a small window', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('keeps only the choice of log in the toolbar; the rest folds behind one button that says when it filters', async () => {
+    vi.stubGlobal('matchMedia', (query: string) => ({
+      matches: query.includes('max-width'),
+      media: query,
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+    }));
+    fakeApi(3);
+    await act(() => openLogs());
+    render(<LogsView />);
+    const toggle = screen.getByRole('button', { name: 'Filter and actions' });
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    for (const name of ['Copy log', 'Open folder', 'Save diagnostics…'])
+      expect(screen.queryByRole('button', { name })).toBeNull();
+    expect(screen.queryByRole('searchbox')).toBeNull();
+    expect(screen.queryByText('/var/log/ASRSetupLogs/ASRUnifiedAgentInstaller.log')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Installer log' })).toBeTruthy();
+
+    fireEvent.click(toggle);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(screen.getByRole('button', { name: 'Open folder' })).toBeTruthy();
+    expect(screen.getByText('/var/log/ASRSetupLogs/ASRUnifiedAgentInstaller.log')).toBeTruthy();
+    await act(async () => fireEvent.change(screen.getByRole('searchbox'), { target: { value: 'line 2' } }));
+    fireEvent.click(toggle);
+    expect(screen.getByRole('button', { name: 'Filter and actions (filtered)' })).toBeTruthy();
   });
 });

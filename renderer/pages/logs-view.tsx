@@ -1,20 +1,9 @@
 import { useEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { LogLevelFilter, LogLine, LogName } from '../../shared/ipc-contract';
-import {
-  closeLogs,
-  ensureLogLines,
-  openLogFolder,
-  selectLog,
-  setFollow,
-  setLogLevel,
-  setLogText,
-} from '../state/actions';
-import { saveDiagnostics } from '../state/lifecycle-actions';
-import { copyLog, selectRun, setWrapLines } from '../state/log-actions';
-import { logRunLabel } from '../state/log-run-label';
+import type { LogLine } from '../../shared/ipc-contract';
+import { closeLogs, ensureLogLines, setFollow } from '../state/actions';
+import { LogToolbar, useSmallWindow } from './log-toolbar';
 import { BLOCK_LINES, useLogs } from '../state/stores';
-import type { MessageId } from '../i18n/messages-en';
 import { ErrorPanel } from '../components/error-panel';
 import { PathText } from '../components/path-text';
 import { useTranslator } from '../i18n/use-translator';
@@ -29,20 +18,12 @@ function lineAt(blocks: ReadonlyMap<number, readonly LogLine[]>, index: number):
   return blocks.get(Math.floor(index / BLOCK_LINES))?.[index % BLOCK_LINES];
 }
 
-const LOGS: readonly LogName[] = ['installer', 'configurator', 'push'];
-
-const LEVELS: readonly { readonly level: LogLevelFilter; readonly label: MessageId }[] = [
-  { level: 'all', label: 'logs.level.all' },
-  { level: 'debug', label: 'logs.level.debug' },
-  { level: 'info', label: 'logs.level.info' },
-  { level: 'warn', label: 'logs.level.warn' },
-  { level: 'error', label: 'logs.level.error' },
-];
-
 export function LogsView() {
   const tr = useTranslator();
   const { t, text: say, rich } = tr;
-  const { log, level, text, follow, info, total, blocks, error, diagnostics, wrap, run, copied } = useLogs();
+  const { log, level, text, follow, info, total, blocks, error, diagnostics, wrap, copied } = useLogs();
+  // A small window keeps its height for the log: the file's path shows with the folded tools.
+  const small = useSmallWindow();
   const scroller = useRef<HTMLDivElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const virtualizer = useVirtualizer({
@@ -96,71 +77,11 @@ export function LogsView() {
           {t('logs.back')}
         </button>
       </header>
-      <div className="log-toolbar" role="toolbar" aria-label={t('logs.toolbar')}>
-        <div className="segmented" role="group" aria-label={t('logs.log')}>
-          {LOGS.map((name) => (
-            <button key={name} type="button" aria-pressed={log === name} onClick={() => selectLog(name)}>
-              {t('logs.name', { log: name })}
-            </button>
-          ))}
-        </div>
-        <label>
-          {t('logs.level')}{' '}
-          <select value={level} onChange={(event) => setLogLevel(event.target.value as LogLevelFilter)}>
-            {LEVELS.map((item) => (
-              <option key={item.level} value={item.level}>
-                {t(item.label)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('logs.filter')}{' '}
-          <input
-            type="search"
-            value={text}
-            placeholder={t('logs.filter.placeholder')}
-            onChange={(event) => setLogText(event.target.value)}
-          />
-        </label>
-        {info && info.runs.length > 0 ? (
-          <label>
-            {t('logs.run')}{' '}
-            <select
-              value={run ?? ''}
-              onChange={(event) => {
-                const line = event.target.value === '' ? null : Number(event.target.value);
-                selectRun(line);
-                if (line !== null && !filtered) virtualizer.scrollToIndex(line, { align: 'start' });
-              }}
-            >
-              <option value="">{t('logs.run.whole')}</option>
-              {[...info.runs].reverse().map((run) => (
-                <option key={run.line} value={run.line}>
-                  {logRunLabel(run, tr)}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
-        <label className="choice">
-          <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.target.checked)} />{' '}
-          {t('logs.follow')}
-        </label>
-        <label className="choice">
-          <input type="checkbox" checked={wrap} onChange={(event) => setWrapLines(event.target.checked)} />{' '}
-          {t('logs.wrap')}
-        </label>
-        <button type="button" onClick={() => void copyLog()}>
-          {t(run === null ? 'logs.copyLog' : 'logs.copyRun')}
-        </button>
-        <button type="button" onClick={() => void openLogFolder()}>
-          {t('logs.openFolder')}
-        </button>
-        <button type="button" disabled={diagnostics.status === 'saving'} onClick={() => void saveDiagnostics()}>
-          {t('logs.saveDiagnostics')}
-        </button>
-      </div>
+      <LogToolbar
+        onRunChosen={(line) => {
+          if (!filtered) virtualizer.scrollToIndex(line, { align: 'start' });
+        }}
+      />
       <div aria-live="polite" className="diagnostics-status">
         {diagnostics.status === 'saving' ? <p className="hint">{t('logs.diagnostics.saving')}</p> : null}
         {diagnostics.status === 'saved' ? (
@@ -175,7 +96,7 @@ export function LogsView() {
       <p className="hint log-summary" aria-live="polite">
         {copied ? t('logs.summary.copied', { summary, copied: say(copied) }) : summary}
       </p>
-      {info ? (
+      {info && !small ? (
         <p className="hint log-summary log-path">
           {rich('logs.path', { path: <PathText key="path" path={info.path} /> })}
         </p>
