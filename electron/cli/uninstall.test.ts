@@ -154,11 +154,21 @@ describe('--uninstall', () => {
         ).code,
       ).toBe(0);
       expect(cs2.registeredHosts()).toHaveLength(1);
+      // A wrong passphrase stops before anything changes, and the result says so for the wizard.
+      const refused = await runCli(CLI.unifiedAgent, ['--uninstall', '-P', '-', '--json', '--root', root2], {
+        input: 'not the passphrase\n',
+      });
+      expect(refused.result?.error?.code).toBe('CS_AUTH_FAILED');
+      expect(refused.result?.summary).toEqual({ removed: 'nothing' });
+      expect(fs.existsSync(location(root2))).toBe(true);
+      expect(cs2.registeredHosts()).toHaveLength(1);
       const run = await runCli(CLI.unifiedAgent, ['--uninstall', '-P', '-', '--json', '--root', root2], {
         input: 'uninstall passphrase\n',
       });
       expect(run.result?.status, run.stdout).toBe('Succeeded');
       expect(cs2.registeredHosts()).toEqual([]);
+      expect(run.stdout).toContain("removed the agent's asr-mobility service");
+      expect(run.stdout).not.toContain('of the previous version');
       expect(run.stdout).not.toContain('uninstall passphrase');
     } finally {
       await cs2.close();

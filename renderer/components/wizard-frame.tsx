@@ -4,7 +4,7 @@ import { useTranslator } from '../i18n/use-translator';
 import { openLogs } from '../state/actions';
 import { ProductLine } from './product-line';
 import { requestExit } from '../state/exit-actions';
-import { useWizard, type WizardStep } from '../state/stores';
+import { useInstall, useWizard, type WizardStep } from '../state/stores';
 
 // The frame every page shares: the step list (where the admin is), a way to the logs from every page,
 // and focus moved to the page heading on each page change so keyboard and screen-reader users follow.
@@ -22,6 +22,11 @@ const PUSH_STEPS: Steps = [
   { type: 'push-host-keys', label: 'step.pushHostKeys' },
   { type: 'push-progress', label: 'step.pushProgress' },
 ];
+// An uninstall is confirmed on Installation Option and runs on the progress page: no install steps after it.
+const UNINSTALL_STEPS: Steps = [
+  { type: 'installation-option', label: 'step.installationOption' },
+  { type: 'installation-progress', label: 'step.uninstall' },
+];
 // The fleet's status is read instead of pushing (and pushes on from there).
 const FLEET_STEPS: Steps = [
   { type: 'installation-option', label: 'step.installationOption' },
@@ -30,8 +35,9 @@ const FLEET_STEPS: Steps = [
   { type: 'push-fleet-status', label: 'step.fleetStatus' },
 ];
 
-function stepsOf(current: WizardStep['type']): Steps {
+function stepsOf(current: WizardStep['type'], jobKind: 'install' | 'uninstall'): Steps {
   if (current === 'push-fleet-status') return FLEET_STEPS;
+  if (current === 'installation-progress' && jobKind === 'uninstall') return UNINSTALL_STEPS;
   return current.startsWith('push-') ? PUSH_STEPS : STEPS;
 }
 
@@ -49,6 +55,7 @@ export function WizardFrame({ title, children }: { readonly title: string; reado
   const { t } = useTranslator();
   const step = useWizard((s) => s.step);
   const version = useWizard((s) => s.app?.version);
+  const jobKind = useInstall((s) => s.jobKind);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     heading.current?.focus();
@@ -67,9 +74,9 @@ export function WizardFrame({ title, children }: { readonly title: string; reado
         </div>
       </header>
       <nav aria-label={t('frame.steps')} className="steps">
-        <StepCount steps={stepsOf(step.type)} current={step.type} />
+        <StepCount steps={stepsOf(step.type, jobKind)} current={step.type} />
         <ol>
-          {stepsOf(step.type).map((s) => (
+          {stepsOf(step.type, jobKind).map((s) => (
             <li
               key={s.type}
               aria-current={s.type === step.type ? 'step' : undefined}

@@ -21,6 +21,7 @@ export const messagesDeProgress: Readonly<Record<keyof typeof messagesEnProgress
   'progress.cancellingButton': 'Wird abgebrochen…',
   'progress.backToOptions': 'Zurück zur Installationsoption',
   'progress.proceed': 'Weiter zur Konfiguration',
+  'progress.uninstallWithoutUnregistering': 'Ohne Abmelden deinstallieren',
   'progress.started': 'Gestartet {time} · seitdem {elapsed}',
   'progress.took': 'Gestartet {time} · Dauer {elapsed}',
 
@@ -55,6 +56,7 @@ export const messagesDeProgress: Readonly<Record<keyof typeof messagesEnProgress
     '{during, select, yes {Die Installation wurde bei Schritt {index} von {count} abgebrochen ({title}): nichts wurde geändert.} other {Die Installation wurde nach Schritt {index} von {count} abgebrochen ({title}): nichts wurde geändert.}}',
   'outcome.uninstall.cancelled': 'Die Deinstallation wurde abgebrochen.',
   'outcome.uninstall.failed': 'Die Deinstallation ist fehlgeschlagen.',
+  'outcome.uninstall.failedNothingRemoved': 'Die Deinstallation ist fehlgeschlagen: nichts wurde entfernt.',
   'outcome.uninstall.notInstalled':
     'Der Mobility-Service-Agent ist hier nicht installiert; es gibt nichts zu entfernen.',
   'outcome.uninstall.removedFrom': 'Mobility-Service-Agent aus {location} entfernt',

@@ -31,6 +31,7 @@ export const messagesDeWizard: Readonly<Record<keyof typeof messagesEnWizard, st
   'step.installationProgress': 'Installations\u00ADfortschritt',
   'step.configurationServer': 'Details zum Konfigurations\u00ADserver',
   'step.register': 'Registrierung',
+  'step.uninstall': 'Deinstallation',
   'step.pushServers': 'Auf Server verteilen',
   'step.pushHostKeys': 'Host\u00ADschlüssel der Server',
   'step.pushProgress': 'Verteilungs\u00ADfortschritt',

@@ -19,6 +19,7 @@ export const messagesEnProgress = {
   'progress.cancellingButton': 'Cancelling…',
   'progress.backToOptions': 'Back to Installation Option',
   'progress.proceed': 'Proceed to Configuration',
+  'progress.uninstallWithoutUnregistering': 'Uninstall without unregistering',
   'progress.started': 'Started {time} · elapsed {elapsed}',
   'progress.took': 'Started {time} · took {elapsed}',
 
@@ -52,6 +53,7 @@ export const messagesEnProgress = {
     '{during, select, yes {Installation cancelled at step {index} of {count} ({title}): nothing was changed.} other {Installation cancelled after step {index} of {count} ({title}): nothing was changed.}}',
   'outcome.uninstall.cancelled': 'Uninstall cancelled.',
   'outcome.uninstall.failed': 'Uninstall failed.',
+  'outcome.uninstall.failedNothingRemoved': 'Uninstall failed: nothing was removed.',
   'outcome.uninstall.notInstalled': 'The Mobility service agent is not installed here; nothing to remove.',
   'outcome.uninstall.removedFrom': 'Removed the Mobility service agent from {location}',
   'outcome.uninstall.removed': 'Removed the Mobility service agent from its install location',

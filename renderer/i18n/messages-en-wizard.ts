@@ -27,6 +27,7 @@ export const messagesEnWizard = {
   'step.installationProgress': 'Installation Progress',
   'step.configurationServer': 'Configuration Server Details',
   'step.register': 'Register',
+  'step.uninstall': 'Uninstall',
   'step.pushServers': 'Push to servers',
   'step.pushHostKeys': 'Server host keys',
   'step.pushProgress': 'Push progress',

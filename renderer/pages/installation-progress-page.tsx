@@ -3,6 +3,7 @@ import { backToOptions, closeApp, proceedToConfiguration } from '../state/action
 import { outcomeSentence, outcomeStatus } from '../state/job-outcome';
 import { overallPercent, stepPosition } from '../state/job-progress';
 import { requestCancel } from '../state/progress-actions';
+import { uninstallWithoutUnregistering } from '../state/lifecycle-actions';
 import { useInstall } from '../state/stores';
 import type { JobView } from '../state/job-state';
 import { formatClock } from '../state/time-format';
@@ -29,6 +30,7 @@ export function InstallationProgressPage() {
   const job = useInstall((s) => s.job);
   const kind = useInstall((s) => s.jobKind);
   const cancelRequestedFor = useInstall((s) => s.cancelRequestedFor);
+  const startError = useInstall((s) => s.startError);
   const details = useRef<HTMLDivElement>(null);
   const lineCount = job?.details.length ?? 0;
   useEffect(() => {
@@ -102,6 +104,7 @@ export function InstallationProgressPage() {
           ))}
         </div>
       </section>
+      {startError && uninstall ? <ErrorPanel error={startError} /> : null}
       <div className="actions">
         {!result && !uninstall ? (
           <button type="button" onClick={requestCancel} disabled={cancelling}>
@@ -111,6 +114,13 @@ export function InstallationProgressPage() {
         {result?.status === 'Failed' || (uninstall && result) ? (
           <button type="button" onClick={backToOptions}>
             {t(uninstall && result?.status !== 'Failed' ? 'progress.backToOptions' : 'common.back')}
+          </button>
+        ) : null}
+        {/* The configuration server refused or could not be asked, and nothing was removed: the admin may
+            still remove the agent and leave its entry on the server to be removed there by hand. */}
+        {uninstall && result?.summary.removed === 'nothing' && result.error?.code.startsWith('CS_') ? (
+          <button type="button" className="danger" onClick={() => void uninstallWithoutUnregistering()}>
+            {t('progress.uninstallWithoutUnregistering')}
           </button>
         ) : null}
         {uninstall && result && result.status !== 'Failed' ? (

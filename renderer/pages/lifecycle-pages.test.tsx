@@ -8,7 +8,12 @@ import { boot, onJobEvent } from '../state/actions';
 import { outcomeSentence } from '../state/job-outcome';
 import { english } from '../test-support/english';
 import { newJob, type JobView } from '../state/job-state';
-import { openCommandLine, openUninstallDialog, saveDiagnostics } from '../state/lifecycle-actions';
+import {
+  loadUninstallPassphraseFile,
+  openCommandLine,
+  openUninstallDialog,
+  saveDiagnostics,
+} from '../state/lifecycle-actions';
 import { useDialog, useInstall, useLogs, useRegistration, useWizard } from '../state/stores';
 import { CommandLineDialog } from './command-line-dialog';
 import { InstallationOptionPage } from './installation-option-page';
@@ -91,6 +96,22 @@ describe('the Uninstall confirmation', () => {
     expect(document.activeElement).toBe(confirm);
     fireEvent.keyDown(confirm, { key: 'Escape' });
     expect(useDialog.getState().dialog.type).toBe('none');
+  });
+
+  it("the passphrase has Show and Load from file, as Register's has", async () => {
+    fakeApi();
+    await boot();
+    openUninstallDialog();
+    render(<UninstallDialog />);
+    const passphrase = screen.getByLabelText('Passphrase (optional)') as HTMLInputElement;
+    fireEvent.click(screen.getByRole('button', { name: 'Show passphrase' }));
+    expect(passphrase.type).toBe('text');
+    // jsdom's File cannot be read; a Blob's text() is all the action uses.
+    const file = { text: async () => 'from-the-cs-file\n' } as unknown as Blob;
+    await act(async () => {
+      await loadUninstallPassphraseFile(file);
+    });
+    expect(passphrase.value).toBe('from-the-cs-file');
   });
 
   it('confirmed with a passphrase: starts the uninstall with it and shows its progress', async () => {
@@ -179,6 +200,23 @@ describe('the outcome, said once', () => {
     );
     expect(sentenceOf('uninstall', finished('Succeeded', { installed: 'false' }))).toContain('nothing to remove');
     expect(sentenceOf('uninstall', finished('Failed', {}))).toBe('Uninstall failed.');
+    expect(sentenceOf('uninstall', finished('Failed', { removed: 'nothing' }))).toBe(
+      'Uninstall failed: nothing was removed.',
+    );
+  });
+
+  it('a refused unregister removed nothing: it says so, offers to uninstall without unregistering, and the sidebar has no install steps', async () => {
+    const api = new FakeSetupApi();
+    useSetupApiForTests(api);
+    useWizard.setState({ step: { type: 'installation-progress' } });
+    useInstall.setState({ job: finished('Failed', { removed: 'nothing' }), jobKind: 'uninstall' });
+    render(<InstallationProgressPage />);
+    expect(screen.getByRole('status').textContent).toBe('Uninstall failed: nothing was removed.');
+    const steps = screen.getByRole('navigation', { name: 'Setup steps' });
+    expect([...steps.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['Installation Option', 'Uninstall']);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Uninstall without unregistering' })));
+    expect(api.called('startUninstall')).toEqual([{ passphrase: null }]);
+    expect(useInstall.getState().job?.result).toBeUndefined();
   });
 
   it('the progress page shows the uninstall steps, the sentence and the error with its remedy', () => {

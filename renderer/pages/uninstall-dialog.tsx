@@ -1,5 +1,12 @@
-import { useId } from 'react';
-import { closeDialog, confirmUninstall, setUninstallPassphrase } from '../state/lifecycle-actions';
+import {
+  closeDialog,
+  confirmUninstall,
+  loadUninstallPassphraseFile,
+  setUninstallPassphrase,
+  toggleUninstallPassphrase,
+} from '../state/lifecycle-actions';
+import { LoadFileButton } from '../components/load-file-button';
+import { TextField } from '../components/text-field';
 import { useDialog, useWizard } from '../state/stores';
 import { ErrorPanel } from '../components/error-panel';
 import { ModalDialog } from '../components/modal-dialog';
@@ -19,7 +26,6 @@ export function UninstallDialog() {
   const { t, rich } = useTranslator();
   const dialog = useDialog((s) => s.dialog);
   const app = useWizard((s) => s.app);
-  const ids = { pass: useId(), hint: useId() };
   if (dialog.type !== 'uninstall' || !app?.installed) return null;
   const { installed, registration } = app;
   return (
@@ -43,21 +49,19 @@ export function UninstallDialog() {
         </ul>
         <p className="hint">{t('uninstall.logsStay')}</p>
         {registration ? (
-          <div className="field">
-            <label htmlFor={ids.pass}>{t('uninstall.passphrase')}</label>
-            <input
-              id={ids.pass}
-              type="password"
-              spellCheck={false}
-              autoComplete="off"
-              value={dialog.passphrase}
-              aria-describedby={ids.hint}
-              onChange={(event) => setUninstallPassphrase(event.target.value)}
-            />
-            <p id={ids.hint} className="hint">
-              {t('uninstall.passphrase.hint', { endpoint: registration.csEndpoint, hostId: registration.hostId })}
-            </p>
-          </div>
+          <TextField
+            label={t('uninstall.passphrase')}
+            value={dialog.passphrase}
+            hint={t('uninstall.passphrase.hint', { endpoint: registration.csEndpoint, hostId: registration.hostId })}
+            onChange={setUninstallPassphrase}
+            reveal={{
+              shown: dialog.shown,
+              toggle: toggleUninstallPassphrase,
+              showLabel: t('config.passphrase.show'),
+              hideLabel: t('config.passphrase.hide'),
+            }}
+            beside={<LoadFileButton onFile={(file) => void loadUninstallPassphraseFile(file)} />}
+          />
         ) : null}
         {dialog.error ? <ErrorPanel error={dialog.error} title={t('uninstall.cannotStart')} /> : null}
         <div className="actions">

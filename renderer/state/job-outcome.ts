@@ -78,7 +78,10 @@ export function outcomeSentence(kind: ProgressKind, job: JobView): Message | und
   if (!result || !status) return undefined;
   if (kind === 'install') return installSentence(job, status, result.summary);
   if (status === 'Cancelled') return message('outcome.uninstall.cancelled');
-  if (result.status === 'Failed') return message('outcome.uninstall.failed');
+  if (result.status === 'Failed')
+    return message(
+      result.summary.removed === 'nothing' ? 'outcome.uninstall.failedNothingRemoved' : 'outcome.uninstall.failed',
+    );
   if (result.summary.installed === 'false') return message('outcome.uninstall.notInstalled');
   const where = result.summary.installLocation;
   const removedFrom =

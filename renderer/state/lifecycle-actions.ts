@@ -13,7 +13,17 @@ export function showInstallationOptions(): void {
 }
 
 export function openUninstallDialog(): void {
-  useDialog.setState({ dialog: { type: 'uninstall', passphrase: '', error: undefined } });
+  useDialog.setState({ dialog: { type: 'uninstall', passphrase: '', shown: false, error: undefined } });
+}
+
+export function toggleUninstallPassphrase(): void {
+  const { dialog } = useDialog.getState();
+  if (dialog.type === 'uninstall') useDialog.setState({ dialog: { ...dialog, shown: !dialog.shown } });
+}
+
+/** The passphrase file the configuration server wrote: its first line, as Register loads it. */
+export async function loadUninstallPassphraseFile(file: Blob): Promise<void> {
+  setUninstallPassphrase((await file.text()).replace(/[\r\n]+$/, ''));
 }
 
 export function setUninstallPassphrase(passphrase: string): void {
@@ -42,6 +52,16 @@ export async function confirmUninstall(): Promise<void> {
     goTo({ type: 'installation-progress' });
   } catch (error) {
     useDialog.setState({ dialog: { ...dialog, error: errorOf(error) } });
+  }
+}
+
+/** After the configuration server refused the uninstall's unregister: remove the agent, keep its entry there. */
+export async function uninstallWithoutUnregistering(): Promise<void> {
+  try {
+    const { jobId } = await setupApi().startUninstall({ passphrase: null });
+    useInstall.setState({ job: newJob(jobId), jobKind: 'uninstall', startError: undefined });
+  } catch (error) {
+    useInstall.setState({ startError: errorOf(error) });
   }
 }
 

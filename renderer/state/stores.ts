@@ -75,7 +75,12 @@ const installInitial: InstallSlice = {
 /** The Uninstall confirmation and the Show command line panel, each open or not. */
 export type OpenDialog =
   | { readonly type: 'none' }
-  | { readonly type: 'uninstall'; readonly passphrase: string; readonly error: SetupError | undefined }
+  | {
+      readonly type: 'uninstall';
+      readonly passphrase: string;
+      readonly shown: boolean;
+      readonly error: SetupError | undefined;
+    }
   | { readonly type: 'command-line'; readonly of: 'install' | 'register' }
   | { readonly type: 'command-line'; readonly of: 'push'; readonly push: PushCommandOptions }
   /** Cancel on Installation Progress asks first: a cancel undoes what the install has done so far. */

@@ -121,7 +121,12 @@ export async function registerService(
  * Removes a service: the uninstall's, or the previous version's when the new one declares none (or names it
  * differently). An undo brings it back from the snapshot.
  */
-export async function removeService(snapshot: ServiceSnapshot, context: UndoContext): Promise<ServiceOutcome> {
+export async function removeService(
+  snapshot: ServiceSnapshot,
+  context: UndoContext,
+  /** Whose service it is, as the step's message says: the uninstalled agent's, or the replaced version's. */
+  whose: 'agent' | 'previous-version' = 'previous-version',
+): Promise<ServiceOutcome> {
   const backend = backendOf(snapshot);
   let failure: string | undefined;
   switch (backend) {
@@ -145,7 +150,13 @@ export async function removeService(snapshot: ServiceSnapshot, context: UndoCont
       message: failure,
       error: setupError('INSTALL_FAILED', `the old ${snapshot.name} service could not be removed: ${failure}`),
     };
-  return { status: 'Succeeded', message: `removed the ${snapshot.name} service of the previous version` };
+  return {
+    status: 'Succeeded',
+    message:
+      whose === 'agent'
+        ? `removed the agent's ${snapshot.name} service`
+        : `removed the ${snapshot.name} service of the previous version`,
+  };
 }
 
 /**

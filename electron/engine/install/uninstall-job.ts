@@ -44,6 +44,8 @@ export async function runUninstall(request: UninstallRequest, deps: EngineDeps):
     emit: deps.emit,
     clock: () => deps.probe.now(),
   });
+  // Until the service step starts nothing on the system has changed: a failure then removed nothing.
+  let changing = false;
   try {
     const lock = await acquireInstallLock(layout.lockFile, request.argv.join(' '), deps.probe.now());
     if (!lock.ok) {
@@ -68,6 +70,7 @@ export async function runUninstall(request: UninstallRequest, deps: EngineDeps):
       job.finish(check, 'Succeeded', `agent ${record.agentVersion} at ${record.installLocation}`);
       const hostLocation = layout.hostPath(record.installLocation);
       await unregisterStep(job, request, hostLocation, redactor, deps);
+      changing = true;
       await serviceStep(job, record, layout, deps);
       const kept = await removeStep(job, record, layout, deps);
       return job.outcome(null, {
@@ -83,7 +86,7 @@ export async function runUninstall(request: UninstallRequest, deps: EngineDeps):
       error instanceof JobFailure
         ? error.error
         : setupError('INSTALL_FAILED', `unexpected error: ${redactor.redact((error as Error).message)}`);
-    return job.outcome(failure);
+    return job.outcome(failure, changing ? {} : { removed: 'nothing' });
   } finally {
     log.close();
   }
@@ -143,7 +146,7 @@ async function serviceStep(
   const step = job.step('service', 'service', `Remove the ${record.serviceName} service`);
   const context = { layout, probe: deps.probe, runner: deps.runner, log: (line: string) => job.detail(line) };
   const snapshot = await captureService(record.serviceName, context);
-  const outcome = await removeService(snapshot, context);
+  const outcome = await removeService(snapshot, context, 'agent');
   job.finish(step, outcome.status, outcome.message, outcome.error);
   if (outcome.status === 'Failed') throw new JobFailure(outcome.error ?? setupError('INSTALL_FAILED', outcome.message));
 }
