@@ -70,19 +70,31 @@ export async function configuratorMain(args: readonly string[], cli: CliEnvironm
   if (untrusted) return emitResult(renderer, 'Failed', untrusted);
   let proceed: Promise<boolean> | undefined;
   let passphrase: Awaited<ReturnType<typeof passphraseOption>>;
-  if (parsed.command.options.proceedOnStdin === true) {
-    if (str('passphraseFile') !== '-')
+  const proceedOnStdin = parsed.command.options.proceedOnStdin === true;
+  const cancelOnEof = parsed.command.options.cancelOnStdinEof === true;
+  if (proceedOnStdin || cancelOnEof) {
+    const option = proceedOnStdin
+      ? '--proceed-on-stdin (/ProceedOnStdin)'
+      : '--cancel-on-stdin-eof (/CancelOnStdinEof)';
+    if (str('passphraseFile') !== '-' || (proceedOnStdin && cancelOnEof))
       return emitResult(
         renderer,
         'Failed',
         setupError(
           'INVALID_ARGUMENT',
-          '--proceed-on-stdin (/ProceedOnStdin) needs -P - (/PassphraseFilePath -): the passphrase and the go-ahead both come on standard input',
+          proceedOnStdin && cancelOnEof
+            ? '--proceed-on-stdin and --cancel-on-stdin-eof cannot be used together: give one'
+            : `${option} needs -P - (/PassphraseFilePath -): the passphrase comes on standard input`,
         ),
       );
     const stdin = readStdinThenProceed(4096);
     passphrase = { ok: true, source: { stdin: await stdin.first } };
-    proceed = stdin.proceed;
+    // Standard input left open after the passphrase: its end (the wizard's Cancel, or the wizard gone) cancels.
+    if (cancelOnEof)
+      void stdin.proceed.then((go) => {
+        if (!go) cli.cancel?.();
+      });
+    else proceed = stdin.proceed;
   } else passphrase = await passphraseOption(str('passphraseFile') as string);
   if (!passphrase.ok) return emitResult(renderer, 'Failed', passphrase.error);
   const outcome = await runRegistration(
@@ -97,5 +109,7 @@ export async function configuratorMain(args: readonly string[], cli: CliEnvironm
     },
     configuratorDeps(cli, renderer),
   );
+  // The pipe left open for the cancel would keep this process alive.
+  if (cancelOnEof) process.stdin.destroy();
   return emitOutcome(renderer, outcome);
 }

@@ -62,6 +62,13 @@ export const CONFIGURATOR_OPTIONS: readonly OptionSpec[] = [
     description:
       'With -P -: log in at once, but check the agent and register only after a line "proceed" follows the passphrase on standard input (stdin closed without it: Cancelled, nothing registered); push-install overlaps the login with the install this way',
   },
+  {
+    key: 'cancelOnStdinEof',
+    windows: ['/CancelOnStdinEof'],
+    posix: ['--cancel-on-stdin-eof'],
+    description:
+      'With -P -: the passphrase is the first line of standard input, and standard input closing after it cancels the registration; the wizard uses it so a registration running as root can still be cancelled',
+  },
 ];
 
 /** What the configurator's jobs (register, unregister) run with: this system, the console, Ctrl-C, the CS timeout. */

@@ -499,3 +499,26 @@ emit({ type: 'log', level: 'info', message: 'busy', time: 't' });`);
     expect(events.filter((event) => event.type === 'result')).toHaveLength(1);
   });
 });
+
+describe('a registration cancelled through its stdin', () => {
+  it('gets the passphrase line with stdin left open, and hears the cancel as the pipe closing', async () => {
+    const script = childScript(`
+let data = '';
+process.stdin.on('data', (chunk) => (data += chunk));
+process.stdin.on('end', () =>
+  emit({ type: 'result', status: 'Failed', exitCode: 4, msiCode: 1602, error: null, summary: { got: data } }),
+);`);
+    const { job } = launch(script, [], {
+      kind: 'register',
+      stdin: `${SECRET}\n`,
+      cancelByClosingStdin: true,
+      elevated: true,
+    });
+    const early = await Promise.race([job.done, new Promise((resolve) => setTimeout(() => resolve('waiting'), 500))]);
+    // Still running: its stdin is open, waiting for the cancel.
+    expect(early).toBe('waiting');
+    job.cancel();
+    const result = await job.done;
+    expect(result.summary).toEqual({ got: `${SECRET}\n` });
+  });
+});

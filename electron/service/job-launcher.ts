@@ -79,7 +79,7 @@ export interface LaunchOptions {
   readonly plan: SpawnPlan;
   /** Written to the child's stdin, which is then closed (the configurator reads its passphrase there). */
   readonly stdin?: string;
-  /** Keep stdin open, and close it to cancel (install runs with --cancel-on-stdin-eof). */
+  /** Keep stdin open, and close it to cancel (install and register run with --cancel-on-stdin-eof). */
   readonly cancelByClosingStdin?: boolean;
   /** The child runs under pkexec as root: it cannot be signalled, only its stdin closed. */
   readonly elevated?: boolean;
@@ -138,7 +138,9 @@ export function launchJob(options: LaunchOptions): RunningJob {
   child.stderr?.on('data', (chunk: Buffer) => {
     stderrTail = (stderrTail + stderrText.write(chunk)).slice(-4000);
   });
-  if (options.stdin !== undefined) child.stdin?.end(options.stdin);
+  // With cancel-by-closing, what is written (the passphrase line) leaves the pipe open for the cancel.
+  if (options.stdin !== undefined && options.cancelByClosingStdin) child.stdin?.write(options.stdin);
+  else if (options.stdin !== undefined) child.stdin?.end(options.stdin);
   else if (!options.cancelByClosingStdin) child.stdin?.end();
   child.stdin?.on('error', () => undefined);
   const done = new Promise<Extract<JobEvent, { type: 'result' }>>((resolve) => {

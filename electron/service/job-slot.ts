@@ -94,8 +94,9 @@ export class JobSlot {
       kind,
       plan,
       stdin,
-      // Only an install runs with --cancel-on-stdin-eof; the others get their stdin closed at once.
-      cancelByClosingStdin: kind === 'install',
+      // An install and a registration run with --cancel-on-stdin-eof (a root child hears only its stdin close);
+      // the others get their stdin closed at once.
+      cancelByClosingStdin: kind === 'install' || kind === 'register',
       elevated: elevation === 'will-prompt',
       onEvent: (event) => {
         if (event.type === 'result' && this.current === job) this.currentReported = true;

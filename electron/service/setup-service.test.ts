@@ -483,6 +483,8 @@ describe('setup:register', () => {
         endpoint,
         '-P',
         '-',
+        // Cancel closes stdin: a configurator running as root cannot be signalled.
+        '--cancel-on-stdin-eof',
         '--json',
         '--root',
         fixture.root,

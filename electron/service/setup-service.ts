@@ -208,7 +208,15 @@ function setupHandlers(
     'setup:register': async ({ endpoint, passphrase }) => {
       const parsed = parseCsEndpoint(endpoint);
       if (!parsed.ok) throw new IpcError(setupError('INVALID_ARGUMENT', parsed.reason));
-      const args = ['-i', parsed.endpoint.display, '-P', '-', '--json', ...cliPathArgs(deps.paths, false)];
+      const args = [
+        '-i',
+        parsed.endpoint.display,
+        '-P',
+        '-',
+        '--cancel-on-stdin-eof',
+        '--json',
+        ...cliPathArgs(deps.paths, false),
+      ];
       const installed = readInstalledState(layout).installed;
       if (installed) args.push('-d', installed.installLocation);
       return jobs.start('register', deps.scripts.configurator, args, `${passphrase}\n`);

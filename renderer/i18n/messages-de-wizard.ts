@@ -153,6 +153,7 @@ export const messagesDeWizard: Readonly<Record<keyof typeof messagesEnWizard, st
   'config.passphrase.hint':
     'Die Passphrase wird nie an den Server gesendet oder protokolliert: Setup und Server beweisen einander, dass sie sie kennen.',
   'config.failed': 'Registrierung fehlgeschlagen',
+  'config.cancelled': 'Registrierung abgebrochen',
   'config.register': 'Registrieren',
   'config.registering': 'Wird registriert…',
   'config.installationOptions': 'Installationsoptionen',

@@ -144,6 +144,7 @@ export const messagesEnWizard = {
   'config.passphrase.hint':
     'The passphrase is never sent to the server or written to the logs: setup and the server prove to each other that they know it.',
   'config.failed': 'Registration failed',
+  'config.cancelled': 'Registration cancelled',
   'config.register': 'Register',
   'config.registering': 'Registering…',
   'config.installationOptions': 'Installation options',

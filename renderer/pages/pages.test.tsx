@@ -1,14 +1,52 @@
 import { describe, expect, it } from 'vitest';
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { ConfigurationServerPage } from './configuration-server-page';
 import { InstallationOptionPage } from './installation-option-page';
 import { InstallationProgressPage } from './installation-progress-page';
 import { ALL_PASS, FakeSetupApi } from '../test-support/fake-setup-api';
 import { useSetupApiForTests } from '../setup-api';
-import { runPreflight } from '../state/actions';
+import { onJobEvent, runPreflight } from '../state/actions';
 import { newJob } from '../state/job-state';
-import { useInstall } from '../state/stores';
+import { useInstall, useRegistration } from '../state/stores';
 import { setupError } from '../../shared/error-catalog';
+
+describe('Configuration Server Details while registering', () => {
+  it('locks the fields, shows the time it has taken, and Cancel or Escape cancels it', async () => {
+    const api = new FakeSetupApi();
+    useSetupApiForTests(api);
+    render(<ConfigurationServerPage />);
+    const ip = screen.getByLabelText('IP address') as HTMLInputElement;
+    fireEvent.change(ip, { target: { value: '10.0.0.5' } });
+    fireEvent.change(screen.getByLabelText('Passphrase'), { target: { value: 'secret-passphrase' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Register' })));
+    const jobId = useRegistration.getState().job?.jobId ?? '';
+    const time = new Date(Date.now() - 7000).toISOString();
+    act(() =>
+      onJobEvent({ jobId, kind: 'register', event: { type: 'job-started', job: 'register', time, logFile: '/x.log' } }),
+    );
+    // Typing into the fields now would make the error that comes back name an address they no longer hold.
+    expect(ip.matches(':disabled')).toBe(true);
+    expect(screen.getByLabelText('Passphrase').matches(':disabled')).toBe(true);
+    expect(screen.getByRole('button', { name: 'Load from file…' }).matches(':disabled')).toBe(true);
+    expect(document.querySelector('.job-clock .elapsed')?.textContent).toMatch(/^0:0[7-9]$/);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Cancel' })));
+    expect(api.called('cancel')).toEqual([jobId]);
+    await act(async () => fireEvent.keyDown(document.body, { key: 'Escape' }));
+    expect(api.called('cancel')).toEqual([jobId, jobId]);
+    const cancelled = setupError('CANCELLED', 'setup was cancelled');
+    act(() =>
+      onJobEvent({
+        jobId,
+        kind: 'register',
+        event: { type: 'result', status: 'Failed', exitCode: 4, msiCode: 1602, error: cancelled },
+      }),
+    );
+    expect(ip.matches(':disabled')).toBe(false);
+    expect(ip.value).toBe('10.0.0.5');
+    expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
+    expect(screen.getByRole('region', { name: /Registration cancelled/ })).toBeTruthy();
+  });
+});
 
 describe('Configuration Server Details', () => {
   it('validates the IP address when the field is left and only then allows Register', () => {

@@ -230,6 +230,12 @@ export async function register(): Promise<void> {
   }
 }
 
+/** Cancel while registering: main closes the configurator's stdin (it may run as root), which then stops. */
+export async function cancelRegistration(): Promise<void> {
+  const jobId = useRegistration.getState().job?.jobId;
+  if (jobId && useRegistration.getState().submitting) await setupApi().cancel(jobId);
+}
+
 export async function refreshAppState(): Promise<void> {
   try {
     const app = await setupApi().getState();
