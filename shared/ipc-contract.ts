@@ -14,12 +14,17 @@ export type HostPlatform = 'linux' | 'win32';
 /** How privileged work will run: already elevated, after an OS prompt (pkexec / UAC), or not at all. */
 export type ElevationMode = 'elevated' | 'will-prompt' | 'unavailable';
 
+/** The agent's service as its service manager says: running, not running, none declared, or not asked. */
+export type AgentServiceState = 'active' | 'inactive' | 'absent' | 'unknown';
+
 export interface InstalledAgent {
   readonly agentVersion: string;
   readonly installLocation: string;
   readonly role: Role;
   readonly platform: AgentPlatform;
   readonly status: 'Succeeded' | 'Warning';
+  /** Asked when the app state is read; absent where main could not ask. */
+  readonly service?: AgentServiceState;
 }
 
 export interface RegistrationInfo {
@@ -36,6 +41,8 @@ export interface AppState {
   readonly elevation: ElevationMode;
   readonly installed: InstalledAgent | null;
   readonly registration: RegistrationInfo | null;
+  /** The installer's setup log (install, repair, upgrade, uninstall), for the finish pages' "Open log". */
+  readonly installerLog?: string;
   /** A job already running (the window was reloaded while it ran). */
   readonly runningJob: { readonly jobId: string; readonly kind: JobKind } | null;
   /**

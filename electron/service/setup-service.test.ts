@@ -184,7 +184,7 @@ function findFiles(dir: string): string[] {
 
 describe('app:get-state', () => {
   it('before any install reports the app and no agent, no registration and no running job', async () => {
-    const { service } = makeService();
+    const { service, root } = makeService();
     expect(await service.handlers['app:get-state']()).toEqual({
       version: SETUP_VERSION,
       hostPlatform: 'linux',
@@ -194,6 +194,7 @@ describe('app:get-state', () => {
       registration: null,
       runningJob: null,
       locale: 'en',
+      installerLog: path.join(root, 'var/log/ASRSetupLogs/ASRUnifiedAgentInstaller.log'),
     });
   });
 
@@ -228,6 +229,8 @@ describe('setup:start-install', () => {
       role: 'MS',
       platform: 'VmWare',
       status: 'Succeeded',
+      // Under a test root there is no service manager to ask.
+      service: 'unknown',
     });
     expect(state.registration).toBeNull();
     expect(state.runningJob).toBeNull();

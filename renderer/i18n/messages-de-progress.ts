@@ -54,6 +54,11 @@ export const messagesDeProgress: Readonly<Record<keyof typeof messagesEnProgress
     'Die Installation wurde vor ihrem ersten Schritt abgebrochen: nichts wurde geändert.',
   'outcome.install.cancelledAt':
     '{during, select, yes {Die Installation wurde bei Schritt {index} von {count} abgebrochen ({title}): nichts wurde geändert.} other {Die Installation wurde nach Schritt {index} von {count} abgebrochen ({title}): nichts wurde geändert.}}',
+  'outcome.facts.service': 'Agent-Dienst',
+  'outcome.facts.serviceState':
+    '{state, select, active {Läuft} inactive {Läuft nicht} absent {Keiner (diese Version hat keinen Dienst)} other {Unbekannt (Setup konnte die Dienstverwaltung nicht fragen)}}',
+  'outcome.facts.log': 'Setup-Protokoll',
+  'outcome.facts.openLog': 'Protokoll öffnen',
   'outcome.uninstall.cancelled': 'Die Deinstallation wurde abgebrochen.',
   'outcome.uninstall.failed': 'Die Deinstallation ist fehlgeschlagen.',
   'outcome.uninstall.failedNothingRemoved': 'Die Deinstallation ist fehlgeschlagen: nichts wurde entfernt.',

@@ -51,6 +51,11 @@ export const messagesEnProgress = {
   'outcome.install.cancelledBefore': 'Installation cancelled before its first step: nothing was changed.',
   'outcome.install.cancelledAt':
     '{during, select, yes {Installation cancelled at step {index} of {count} ({title}): nothing was changed.} other {Installation cancelled after step {index} of {count} ({title}): nothing was changed.}}',
+  'outcome.facts.service': 'Agent service',
+  'outcome.facts.serviceState':
+    '{state, select, active {Running} inactive {Not running} absent {None (this version has no service)} other {Not known (setup could not ask the service manager)}}',
+  'outcome.facts.log': 'Setup log',
+  'outcome.facts.openLog': 'Open log',
   'outcome.uninstall.cancelled': 'Uninstall cancelled.',
   'outcome.uninstall.failed': 'Uninstall failed.',
   'outcome.uninstall.failedNothingRemoved': 'Uninstall failed: nothing was removed.',

@@ -7,6 +7,7 @@ import { formatDateTime } from '../state/time-format';
 import { InstallOptionHelp } from '../components/install-option-help';
 import { WizardFrame } from '../components/wizard-frame';
 import { FinishPage } from './finish-page';
+import { InstallationProgressPage } from './installation-progress-page';
 
 // Issue 13 on the Registered page: success, the time with its zone, copy buttons, the fingerprint grouped, and
 // the next step; the header names the agent version; help for role and platform.
@@ -38,6 +39,58 @@ function registered(role: 'MS' | 'MT' = 'MS'): FakeSetupApi {
   useRegistration.setState({ registered: REGISTERED });
   return api;
 }
+
+describe('what an admin checks once done', () => {
+  const LOG = '/var/log/ASRSetupLogs/ASRUnifiedAgentInstaller.log';
+
+  it('Registered names the service state and the setup log, with Open log', async () => {
+    registered();
+    useWizard.setState((s) => ({
+      app:
+        s.app && s.app.installed
+          ? { ...s.app, installerLog: LOG, installed: { ...s.app.installed, service: 'active' } }
+          : s.app,
+    }));
+    render(<FinishPage />);
+    const facts = document.querySelector('.outcome-facts') as HTMLElement;
+    expect(facts.textContent).toContain('Agent serviceRunning');
+    expect(within(facts).getByText(LOG)).toBeTruthy();
+    await act(async () => fireEvent.click(within(facts).getByRole('button', { name: 'Open log' })));
+    expect(useWizard.getState().logsOpen).toBe(true);
+  });
+
+  it('a succeeded repair of a registered agent shows the service, the log and the host id it kept', () => {
+    registered();
+    useWizard.setState((s) => ({
+      app:
+        s.app && s.app.installed
+          ? { ...s.app, installerLog: LOG, installed: { ...s.app.installed, service: 'inactive' } }
+          : s.app,
+    }));
+    useInstall.setState({
+      jobKind: 'install',
+      job: {
+        jobId: 'j',
+        logFile: LOG,
+        steps: [],
+        progress: undefined,
+        details: [],
+        startedAt: undefined,
+        endedAt: undefined,
+        result: {
+          status: 'Succeeded',
+          error: null,
+          summary: { mode: 'repair', role: 'MS', agentVersion: '9.60.0.0', installLocation: '/usr/local/ASR' },
+        },
+      },
+    });
+    render(<InstallationProgressPage />);
+    const facts = document.querySelector('.outcome-facts') as HTMLElement;
+    expect(facts.textContent).toContain('Agent serviceNot running');
+    expect(facts.textContent).toContain(LOG);
+    expect(facts.textContent).toContain(REGISTERED.hostId);
+  });
+});
 
 describe('Registered', () => {
   it('says it succeeded, when (with its zone), and what to do next in the portal', () => {

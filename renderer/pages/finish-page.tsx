@@ -4,6 +4,7 @@ import { useRegistration, useWizard } from '../state/stores';
 import { formatDateTime } from '../state/time-format';
 import { CopyButton } from '../components/copy-button';
 import { GroupedText } from '../components/grouped-text';
+import { OutcomeFacts } from '../components/outcome-facts';
 import { WizardFrame } from '../components/wizard-frame';
 import { useTranslator } from '../i18n/use-translator';
 import './progress-page.css';
@@ -28,6 +29,7 @@ export function FinishPage() {
       <div role="status" className="outcome-banner status-succeeded">
         <p className="banner-text">{t('finish.banner')}</p>
       </div>
+      <OutcomeFacts />
       {registered ? (
         <dl className="facts">
           <dt>{t('finish.server')}</dt>

@@ -4,11 +4,12 @@ import { outcomeSentence, outcomeStatus } from '../state/job-outcome';
 import { overallPercent, stepPosition } from '../state/job-progress';
 import { requestCancel } from '../state/progress-actions';
 import { uninstallWithoutUnregistering } from '../state/lifecycle-actions';
-import { useInstall } from '../state/stores';
+import { useInstall, useWizard } from '../state/stores';
 import type { JobView } from '../state/job-state';
 import { formatClock } from '../state/time-format';
 import { ErrorPanel } from '../components/error-panel';
 import { JobClock } from '../components/job-clock';
+import { OutcomeFacts } from '../components/outcome-facts';
 import { JobStepList } from '../components/job-step-list';
 import { WizardFrame } from '../components/wizard-frame';
 import { formatBytes } from '../i18n/format-bytes';
@@ -31,6 +32,7 @@ export function InstallationProgressPage() {
   const kind = useInstall((s) => s.jobKind);
   const cancelRequestedFor = useInstall((s) => s.cancelRequestedFor);
   const startError = useInstall((s) => s.startError);
+  const registration = useWizard((s) => s.app?.registration);
   const details = useRef<HTMLDivElement>(null);
   const lineCount = job?.details.length ?? 0;
   useEffect(() => {
@@ -74,6 +76,7 @@ export function InstallationProgressPage() {
         {result && status ? <p className="banner-text">{text(outcomeSentence(kind, job) ?? '')}</p> : null}
       </div>
       {result?.error ? <ErrorPanel error={result.error} logFile={job.logFile} time={job.endedAt} /> : null}
+      {result && !result.error ? <OutcomeFacts hostId={registration?.hostId} /> : null}
       <div className="progress">
         {result ? null : <p className="job-position">{text(positionText(job, cancelling))}</p>}
         <div
