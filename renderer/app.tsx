@@ -3,6 +3,7 @@ import { ConfigurationServerPage } from './pages/configuration-server-page';
 import { FinishPage } from './pages/finish-page';
 import { InstallationOptionPage } from './pages/installation-option-page';
 import { InstallationProgressPage } from './pages/installation-progress-page';
+import { ReadyToInstallPage } from './pages/ready-to-install-page';
 import { lazy, Suspense } from 'react';
 import { useTranslator } from './i18n/use-translator';
 import { closeApp } from './state/actions';
@@ -88,6 +89,8 @@ function Page({ step }: { readonly step: WizardStep }) {
       );
     case 'installation-option':
       return <InstallationOptionPage />;
+    case 'ready-to-install':
+      return <ReadyToInstallPage />;
     case 'installation-progress':
       return <InstallationProgressPage />;
     case 'configuration-server-details':

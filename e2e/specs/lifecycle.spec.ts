@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, expectAccessible, snap, test } from './wizard-fixtures';
+import { expect, expectAccessible, snap, test, installFromOptions } from './wizard-fixtures';
 
 // The agent's life after the install, in the wizard: Uninstall from Installation Option (with its
 // confirmation), Show command line before Install and before Register, and Save diagnostics… in the logs
 // view, against the real engine on a temp root and the reference configuration server.
 
 async function installAndRegister(page: Page, endpoint: string, passphrase: string): Promise<void> {
-  await page.getByRole('button', { name: 'Install', exact: true }).click();
+  await installFromOptions(page);
   await expect(page.getByRole('heading', { name: 'Installation Progress' })).toBeVisible();
   // The outcome is one sentence ("Installation succeeded: Succeeded" said it twice).
   await expect(page.getByRole('status')).toHaveText('Installed Mobility service 9.60.0.0 at /usr/local/ASR.');
@@ -32,7 +32,9 @@ test('install, then uninstall from the wizard: cancelled once, then confirmed', 
   const facts = page.getByRole('region', { name: 'Installed agent' });
   for (const text of ['9.60.0.0', '/usr/local/ASR', 'Mobility service (MS)', 'VMware', endpoint, hostId])
     await expect(facts).toContainText(text);
-  await expect(page.getByText('Install repairs the installed agent (same version).')).toBeVisible();
+  await expect(
+    page.getByText('The repository holds the installed version: Next repairs the installed agent 9.60.0.0.'),
+  ).toBeVisible();
   await snap(page, testInfo, 'lifecycle-1-installed');
   await expectAccessible(page, testInfo, 'installation-option-installed');
 
@@ -86,7 +88,7 @@ test('install, then uninstall from the wizard: cancelled once, then confirmed', 
   await page.getByRole('button', { name: 'Back to Installation Option' }).click();
   await expect(page.getByRole('heading', { name: 'Installation Option' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Installed agent' })).toHaveCount(0);
-  await expect(page.getByRole('button', { name: 'Install', exact: true })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Next', exact: true })).toBeEnabled();
 });
 
 test('an uninstall whose configuration server cannot be reached ends with a warning naming it', async ({
@@ -113,7 +115,7 @@ test('Show command line gives the install and the register in both syntaxes, rea
   env,
   mainClipboard,
 }, testInfo) => {
-  await expect(page.getByRole('button', { name: 'Install', exact: true })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Next', exact: true })).toBeEnabled();
   await page.getByRole('textbox', { name: 'Install location' }).fill('/opt/ASR agent');
   await page.getByRole('radio', { name: 'Install master target' }).check();
   await page.getByRole('button', { name: 'Show command line' }).click();

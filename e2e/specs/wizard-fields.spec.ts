@@ -17,7 +17,7 @@ async function tabTo(page: Page, target: Locator): Promise<void> {
 test('an empty install location is said at the field, and the prerequisites stay on screen', async ({
   wizard: page,
 }) => {
-  const install = page.getByRole('button', { name: 'Install', exact: true });
+  const install = page.getByRole('button', { name: 'Next', exact: true });
   const location = page.getByRole('textbox', { name: 'Install location' });
   const checks = page.getByRole('list', { name: 'Prerequisite checks' });
   await expect(install).toBeEnabled();
@@ -110,7 +110,7 @@ test('a failed Register moves focus to its message; a wrong passphrase marks the
 });
 
 test('Escape closes the logs view and every dialog', async ({ wizard: page, env, harness }) => {
-  await expect(page.getByRole('button', { name: 'Install', exact: true })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Next', exact: true })).toBeEnabled();
   await tabTo(page, page.getByRole('button', { name: 'View logs' }));
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Setup logs' })).toBeFocused();

@@ -204,3 +204,9 @@ export async function expectAccessible(page: Page, testInfo: TestInfo, name: str
   });
   expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 }
+
+/** Installation Option's Next, then Ready to install's Install: the two clicks that start an install. */
+export async function installFromOptions(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
+  await page.getByRole('button', { name: 'Install', exact: true }).click();
+}

@@ -100,7 +100,7 @@ async function walkWizard(page: Page, env: WizardEnv, intl: IntlShape, visit: Vi
     intl.formatMessage({ id }, values);
   const button = (id: keyof typeof messagesEn) => page.getByRole('button', { name: t(id), exact: true });
 
-  await expect(button('option.install')).toBeEnabled();
+  await expect(button('option.next')).toBeEnabled();
   await visit('installation-option', t('step.installationOption'));
 
   await button('common.showCommandLine').click();
@@ -130,7 +130,14 @@ async function walkWizard(page: Page, env: WizardEnv, intl: IntlShape, visit: Vi
   await button('push.backToServers').click();
   await button('common.back').click();
 
-  await button('option.install').click();
+  await button('option.next').click();
+  const install = page.getByRole('button', {
+    name: t('ready.start', { mode: 'fresh', from: '', to: '' }),
+    exact: true,
+  });
+  await expect(install).toBeVisible();
+  await visit('ready-to-install', t('ready.title', { mode: 'fresh' }));
+  await install.click();
   await expect(button('progress.proceed')).toBeVisible();
   await visit('installation-progress', t('progress.title', { kind: 'install' }));
   await button('progress.proceed').click();
@@ -184,7 +191,10 @@ for (const locale of LOCALES) {
         locale.intl.formatMessage({ id }, values);
       await env.repackage(FAILING_FILTER_DRIVER);
       await page.reload();
-      await page.getByRole('button', { name: t('option.install'), exact: true }).click();
+      await page.getByRole('button', { name: t('option.next'), exact: true }).click();
+      await page
+        .getByRole('button', { name: t('ready.start', { mode: 'fresh', from: '', to: '' }), exact: true })
+        .click();
       await expect(page.getByRole('alert')).toContainText('COMPONENT_FAILED');
       await expectFits(page, locale, 'install-failed', t('progress.title', { kind: 'install' }));
       if (locale.lang === 'de') await expectAccessible(page, testInfo, 'de-install-failed');

@@ -2,7 +2,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from '@playwright/test';
 import { startHarness } from '../harness/harness-server';
-import { APP_ROOT, expect, expectAccessible, FAILING_FILTER_DRIVER, snap, test } from './wizard-fixtures';
+import {
+  APP_ROOT,
+  expect,
+  expectAccessible,
+  FAILING_FILTER_DRIVER,
+  snap,
+  test,
+  installFromOptions,
+} from './wizard-fixtures';
 
 // Issue 13, as an admin meets it on Installation Progress and Registered: Cancel asks first and ends in
 // Cancelled / CANCELLED however early or late it comes, the plan is on screen before the first step ends,
@@ -70,7 +78,7 @@ slowStart(
   'Cancel right after Install: cancelled before the first step, said to be our stop, not a failure',
   async ({ wizard: page, env }, testInfo) => {
     test.skip(testInfo.project.name !== 'harness', 'needs the harness to hold the setup process at its start');
-    await page.getByRole('button', { name: 'Install', exact: true }).click();
+    await installFromOptions(page);
     await expect(page.getByRole('heading', { name: 'Installation Progress' })).toBeVisible();
     await waitForFile(path.join(env.workDir, 'child-started'));
     await expect(page.getByText('Starting…')).toBeVisible();
@@ -88,7 +96,7 @@ test.describe('cancel while the install is paused mid-job', () => {
   test.use({ failpoint: 'mid-extract' });
 
   test('asks first, then stops the extraction and undoes it', async ({ wizard: page, env }, testInfo) => {
-    await page.getByRole('button', { name: 'Install', exact: true }).click();
+    await installFromOptions(page);
     await waitForFile(path.join(env.workDir, 'mid-extract.reached'));
     // Asked, and answered "Continue installing": nothing is cancelled.
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
@@ -120,7 +128,7 @@ test.describe('cancel near the end', () => {
   test.use({ failpoint: 'after-components' });
 
   test('after the components ran: rolled back, cancelled after that step', async ({ wizard: page, env }, testInfo) => {
-    await page.getByRole('button', { name: 'Install', exact: true }).click();
+    await installFromOptions(page);
     await waitForFile(path.join(env.workDir, 'after-components.reached'));
     await confirmCancel(page);
     fs.writeFileSync(path.join(env.workDir, 'after-components.continue'), '');
@@ -147,7 +155,7 @@ test.describe('the plan', () => {
     wizard: page,
     env,
   }, testInfo) => {
-    await page.getByRole('button', { name: 'Install', exact: true }).click();
+    await installFromOptions(page);
     await waitForFile(path.join(env.workDir, 'after-plan.reached'));
     const steps = page.getByRole('list', { name: 'Installation steps' }).getByRole('listitem');
     await expect(steps).toHaveText([
@@ -182,7 +190,7 @@ test('Copy details on a failed install gives code, message, remedy, log, time an
 }, testInfo) => {
   await env.repackage(FAILING_FILTER_DRIVER);
   await page.reload();
-  await page.getByRole('button', { name: 'Install', exact: true }).click();
+  await installFromOptions(page);
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('COMPONENT_FAILED');
   await expect(page.getByRole('status')).toHaveText(
@@ -213,8 +221,10 @@ test('Registered: success, its time with the zone, copy buttons, the fingerprint
   env,
   mainClipboard,
 }, testInfo) => {
-  await expect(page.getByText('Mobility Service Setup 1.0.0 · Mobility service agent 9.60.0.0')).toBeVisible();
-  await page.getByRole('button', { name: 'Install', exact: true }).click();
+  // Before the install the header names the package; once installed, the installed agent.
+  await expect(page.getByText('Mobility Service Setup 1.0.0 · agent package 9.60.0.0')).toBeVisible();
+  await installFromOptions(page);
+  await expect(page.getByText('Mobility Service Setup 1.0.0 · installed agent 9.60.0.0')).toBeVisible();
   await page.getByRole('button', { name: 'Proceed to Configuration' }).click();
   await page.getByRole('textbox', { name: 'IP address' }).fill(`127.0.0.1:${env.cs.port}`);
   await page.getByLabel('Passphrase', { exact: true }).fill(env.passphrase);

@@ -2,7 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { badLineBreaks } from './line-breaks';
-import { expect, expectAccessible, FAILING_FILTER_DRIVER, test, type WizardEnv } from './wizard-fixtures';
+import {
+  expect,
+  expectAccessible,
+  FAILING_FILTER_DRIVER,
+  test,
+  type WizardEnv,
+  installFromOptions,
+} from './wizard-fixtures';
 
 // Reflow (WCAG 1.4.10) and the contrast modes, page by page: Installation Option, the logs view, the three
 // push pages, Installation Progress, Configuration Server Details and Registered. Browser zoom divides the
@@ -29,8 +36,8 @@ type Visit = (name: string, primary: Locator) => Promise<void>;
 
 /** Drives the wizard through every page, as an admin would, and calls visit on each. */
 async function walkWizard(page: Page, env: WizardEnv, visit: Visit): Promise<void> {
-  await expect(page.getByRole('button', { name: 'Install', exact: true })).toBeEnabled();
-  await visit('installation-option', page.getByRole('button', { name: 'Install', exact: true }));
+  await expect(page.getByRole('button', { name: 'Next', exact: true })).toBeEnabled();
+  await visit('installation-option', page.getByRole('button', { name: 'Next', exact: true }));
 
   await page.getByRole('button', { name: 'View logs' }).click();
   await expect(page.getByRole('heading', { name: 'Setup logs' })).toBeVisible();
@@ -58,6 +65,8 @@ async function walkWizard(page: Page, env: WizardEnv, visit: Visit): Promise<voi
   await page.getByRole('button', { name: 'Back to servers' }).click();
   await page.getByRole('button', { name: 'Back', exact: true }).click();
 
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
+  await visit('ready-to-install', page.getByRole('button', { name: 'Install', exact: true }));
   await page.getByRole('button', { name: 'Install', exact: true }).click();
   const proceed = page.getByRole('button', { name: 'Proceed to Configuration' });
   await expect(proceed).toBeVisible();
@@ -171,7 +180,7 @@ test.describe('at 200% zoom', () => {
     const location = page.getByRole('textbox', { name: 'Install location' });
     await location.fill(`/opt/${'a-very-long-folder-name-'.repeat(6)}ASR`);
     await expect(page.getByText(/will be created/)).toBeVisible();
-    await expect(page.getByRole('button', { name: 'Install', exact: true })).toBeInViewport();
+    await expect(page.getByRole('button', { name: 'Next', exact: true })).toBeInViewport();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(550);
   });
 });
@@ -220,7 +229,7 @@ for (const mode of [
     await page.emulateMedia(mode.media);
     await env.repackage(FAILING_FILTER_DRIVER);
     await page.reload();
-    await page.getByRole('button', { name: 'Install', exact: true }).click();
+    await installFromOptions(page);
     await expect(page.getByRole('alert')).toContainText('COMPONENT_FAILED');
     await page
       .getByRole('alert')

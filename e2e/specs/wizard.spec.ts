@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator } from '@playwright/test';
-import { expect, expectAccessible, FAILING_FILTER_DRIVER, snap, test } from './wizard-fixtures';
+import { expect, expectAccessible, FAILING_FILTER_DRIVER, snap, test, installFromOptions } from './wizard-fixtures';
 
 // The wizard as an admin uses it: Installation Option -> Installation Progress -> Configuration Server
 // Details -> Register, in the seed's words, against the real engine on a temp root and the reference CS.
@@ -12,11 +12,11 @@ test('happy path: install the mobility service and register it', async ({ wizard
   await expect(page.getByRole('textbox', { name: 'Install location' })).toHaveValue('/usr/local/ASR');
   await expect(page.getByRole('radio', { name: 'VMware virtual machine or physical server' })).toBeChecked();
   await expect(page.getByText('Supported operating system: passed')).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Install' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Next', exact: true })).toBeEnabled();
   await snap(page, testInfo, '1-installation-option');
   await expectAccessible(page, testInfo, 'installation-option');
 
-  await page.getByRole('button', { name: 'Install' }).click();
+  await installFromOptions(page);
   await expect(page.getByRole('heading', { name: 'Installation Progress' })).toBeVisible();
   await expect(page.getByRole('status')).toHaveText('Installed Mobility service 9.60.0.0 at /usr/local/ASR.');
   await expect(page.getByRole('progressbar', { name: 'Installation progress' })).toHaveAttribute(
@@ -64,7 +64,7 @@ test('an optional component failing (VSS provider) ends in Warning and still pro
 }, testInfo) => {
   await env.repackage([{ file: 'setup/vss.env', content: 'ASR_SAMPLE_VSS_FAIL=1\n' }]);
   await page.reload();
-  await page.getByRole('button', { name: 'Install' }).click();
+  await installFromOptions(page);
   await expect(page.getByRole('status')).toContainText(
     'Installed Mobility service 9.60.0.0 at /usr/local/ASR with a warning: Site Recovery VSS provider did not install',
   );
@@ -78,7 +78,7 @@ test('an optional component failing (VSS provider) ends in Warning and still pro
 test('a failed install shows its remedy and leaves nothing installed', async ({ wizard: page, env }, testInfo) => {
   await env.repackage(FAILING_FILTER_DRIVER);
   await page.reload();
-  await page.getByRole('button', { name: 'Install' }).click();
+  await installFromOptions(page);
   await expect(page.getByRole('status')).toContainText('Installation failed at step');
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('COMPONENT_FAILED');
@@ -138,7 +138,7 @@ test('invalid IP addresses are refused as typed', async ({ wizard: page, env }) 
 });
 
 test('the logs view shows lines live and filters them', async ({ wizard: page }, testInfo) => {
-  await expect(page.getByRole('button', { name: 'Install' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Next', exact: true })).toBeEnabled();
   await page.getByRole('button', { name: 'View logs' }).click();
   await expect(page.getByRole('heading', { name: 'Setup logs' })).toBeVisible();
   const lines = page.getByRole('log', { name: 'Installer log lines' });
@@ -171,14 +171,17 @@ test('the whole flow works by keyboard alone', async ({ wizard: page, env }) => 
     }
     await expect(target).toBeFocused();
   };
-  await expect(page.getByRole('button', { name: 'Install' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Next', exact: true })).toBeEnabled();
   await tabTo(page.getByRole('radio', { name: 'Install mobility service' }));
   await page.keyboard.press('ArrowDown');
   await expect(page.getByRole('radio', { name: 'Install master target' })).toBeChecked();
   await page.keyboard.press('ArrowUp');
   await expect(page.getByRole('radio', { name: 'Install mobility service' })).toBeChecked();
-  await expect(page.getByRole('button', { name: 'Install' })).toBeEnabled();
-  await tabTo(page.getByRole('button', { name: 'Install' }));
+  await expect(page.getByRole('button', { name: 'Next', exact: true })).toBeEnabled();
+  await tabTo(page.getByRole('button', { name: 'Next', exact: true }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Ready to install' })).toBeFocused();
+  await tabTo(page.getByRole('button', { name: 'Install', exact: true }));
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Installation Progress' })).toBeFocused();
   const proceed = page.getByRole('button', { name: 'Proceed to Configuration' });
@@ -227,7 +230,7 @@ test('Browse… fills the install location from the folder dialog and preflight 
   await expect(page.getByText('/opt/asr-browsed will be created')).toBeVisible();
   await page.getByRole('textbox', { name: 'Install location' }).fill('/etc/asr');
   await expect(page.getByText('inside the system folder /etc')).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Install' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Next', exact: true })).toBeDisabled();
 });
 
 test('the passphrase can be loaded from the file the configuration server wrote', async ({ wizard: page, env }) => {
@@ -249,7 +252,7 @@ test.describe('cancelling', () => {
   test.use({ failpoint: 'after-swap' });
 
   test('Cancel during an install rolls it back and says so', async ({ wizard: page, env }, testInfo) => {
-    await page.getByRole('button', { name: 'Install' }).click();
+    await installFromOptions(page);
     await expect(page.getByRole('heading', { name: 'Installation Progress' })).toBeVisible();
     // The engine has put the new tree in place and waits at the failpoint: Cancel now.
     await expect

@@ -56,6 +56,8 @@ export function WizardFrame({ title, children }: { readonly title: string; reado
   const step = useWizard((s) => s.step);
   const version = useWizard((s) => s.app?.version);
   const jobKind = useInstall((s) => s.jobKind);
+  // Ready to install is the last look at Installation Option, not a step of its own.
+  const current = step.type === 'ready-to-install' ? 'installation-option' : step.type;
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     heading.current?.focus();
@@ -74,13 +76,13 @@ export function WizardFrame({ title, children }: { readonly title: string; reado
         </div>
       </header>
       <nav aria-label={t('frame.steps')} className="steps">
-        <StepCount steps={stepsOf(step.type, jobKind)} current={step.type} />
+        <StepCount steps={stepsOf(current, jobKind)} current={current} />
         <ol>
-          {stepsOf(step.type, jobKind).map((s) => (
+          {stepsOf(current, jobKind).map((s) => (
             <li
               key={s.type}
-              aria-current={s.type === step.type ? 'step' : undefined}
-              className={s.type === step.type ? 'current' : undefined}
+              aria-current={s.type === current ? 'step' : undefined}
+              className={s.type === current ? 'current' : undefined}
             >
               {t(s.label)}
             </li>

@@ -20,6 +20,8 @@ export const messagesDeProgress: Readonly<Record<keyof typeof messagesEnProgress
   'progress.cancelButton': 'Abbrechen',
   'progress.cancellingButton': 'Wird abgebrochen…',
   'progress.backToOptions': 'Zurück zur Installationsoption',
+  'progress.registrationKept': 'Die Registrierung bei {endpoint} bleibt bestehen.',
+  'progress.finish': 'Fertig stellen',
   'progress.proceed': 'Weiter zur Konfiguration',
   'progress.uninstallWithoutUnregistering': 'Ohne Abmelden deinstallieren',
   'progress.started': 'Gestartet {time} · seitdem {elapsed}',

@@ -19,7 +19,8 @@ export const messagesDeWizard: Readonly<Record<keyof typeof messagesEnWizard, st
 
   'product.name': 'Mobility Service Setup',
   'product.setup': 'Mobility Service Setup {setupVersion}',
-  'product.setupAndAgent': 'Mobility Service Setup {setupVersion} · Mobility-Service-Agent {agentVersion}',
+  'product.setupAndAgent':
+    'Mobility Service Setup {setupVersion} · {which, select, installed {installierter Agent} other {Agent-Paket}} {agentVersion}',
 
   'frame.viewLogs': 'Protokolle anzeigen',
   'frame.exit': 'Beenden',
@@ -60,9 +61,21 @@ export const messagesDeWizard: Readonly<Record<keyof typeof messagesEnWizard, st
     'Installieren (unten) repariert oder aktualisiert ihn; Deinstallieren entfernt ihn von diesem Server.',
   'option.uninstall': 'Deinstallieren…',
   'option.prerequisites': 'Voraussetzungen',
-  'option.mode.upgrade': 'Installieren aktualisiert den installierten Agent an Ort und Stelle.',
-  'option.mode.repair': 'Installieren repariert den installierten Agent (gleiche Version).',
-  'option.install': 'Installieren',
+  'option.mode.upgrade':
+    'Im Repository liegt ein neueres Agent-Paket: Weiter aktualisiert den installierten Agent {from} → {to} an Ort und Stelle.',
+  'option.mode.repair':
+    'Im Repository liegt die installierte Version: Weiter repariert den installierten Agent {from}.',
+  'ready.title':
+    '{mode, select, upgrade {Bereit zum Aktualisieren} repair {Bereit zum Reparieren} other {Bereit zur Installation}}',
+  'ready.intro':
+    '{mode, select, upgrade {Noch wurde nichts geändert. Die Aktualisierung ersetzt den installierten Agent an Ort und Stelle und behält Einstellungen und Registrierung.} repair {Noch wurde nichts geändert. Die Reparatur installiert dieselbe Version erneut über den installierten Agent und behält Einstellungen und Registrierung.} other {Noch wurde nichts geändert. Die Installation legt den Agent wie folgt an.}}',
+  'ready.what': 'Was',
+  'ready.version': 'Agent-Version',
+  'ready.versionChange': '{from} → {to}',
+  'ready.registrationKept': 'Bleibt: registriert bei {endpoint}',
+  'ready.start':
+    '{mode, select, upgrade {{from} → {to} aktualisieren} repair {{from} reparieren} other {Installieren}}',
+  'option.next': 'Weiter',
   'option.otherServers': 'Andere Server',
   'option.otherServers.hint': 'Den Mobility Service über SSH auf Linux-Server installieren, viele gleichzeitig.',
 
@@ -180,5 +193,8 @@ export const messagesDeWizard: Readonly<Record<keyof typeof messagesEnWizard, st
   'finish.next.ms':
     'Aktivieren Sie die Replikation für diesen Computer: Öffnen Sie im Azure-Portal den Recovery Services-Tresor, wählen Sie <b>Replikation aktivieren</b>, wählen Sie den Konfigurationsserver {endpoint} als Quelle und wählen Sie diesen Computer aus.',
   'finish.changeServer': 'Konfigurationsserver ändern',
+  'finish.newer.heading': 'Aktualisierung verfügbar',
+  'finish.newer': 'Im Repository liegt ein neueres Agent-Paket: {from} → {to}.',
+  'finish.upgrade': '{from} → {to} aktualisieren…',
   'finish.repair': 'Reparieren, aktualisieren oder deinstallieren',
 };

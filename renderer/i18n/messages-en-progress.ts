@@ -18,6 +18,8 @@ export const messagesEnProgress = {
   'progress.cancelButton': 'Cancel',
   'progress.cancellingButton': 'Cancelling…',
   'progress.backToOptions': 'Back to Installation Option',
+  'progress.registrationKept': 'The registration with {endpoint} was kept.',
+  'progress.finish': 'Finish',
   'progress.proceed': 'Proceed to Configuration',
   'progress.uninstallWithoutUnregistering': 'Uninstall without unregistering',
   'progress.started': 'Started {time} · elapsed {elapsed}',

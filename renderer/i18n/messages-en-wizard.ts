@@ -17,7 +17,8 @@ export const messagesEnWizard = {
 
   'product.name': 'Mobility Service Setup',
   'product.setup': 'Mobility Service Setup {setupVersion}',
-  'product.setupAndAgent': 'Mobility Service Setup {setupVersion} · Mobility service agent {agentVersion}',
+  'product.setupAndAgent':
+    'Mobility Service Setup {setupVersion} · {which, select, installed {installed agent} other {agent package}} {agentVersion}',
 
   'frame.viewLogs': 'View logs',
   'frame.exit': 'Exit',
@@ -55,9 +56,18 @@ export const messagesEnWizard = {
   'option.installed.hint': 'Install below repairs or upgrades it; Uninstall removes it from this server.',
   'option.uninstall': 'Uninstall…',
   'option.prerequisites': 'Prerequisites',
-  'option.mode.upgrade': 'Install upgrades the installed agent in place.',
-  'option.mode.repair': 'Install repairs the installed agent (same version).',
-  'option.install': 'Install',
+  'option.mode.upgrade':
+    'A newer agent package is in the repository: Next upgrades the installed agent {from} → {to} in place.',
+  'option.mode.repair': 'The repository holds the installed version: Next repairs the installed agent {from}.',
+  'ready.title': '{mode, select, upgrade {Ready to upgrade} repair {Ready to repair} other {Ready to install}}',
+  'ready.intro':
+    '{mode, select, upgrade {Nothing has changed yet. Upgrade replaces the installed agent in place and keeps its settings and registration.} repair {Nothing has changed yet. Repair lays the same version down again over the installed agent and keeps its settings and registration.} other {Nothing has changed yet. Install lays the agent down as follows.}}',
+  'ready.what': 'What',
+  'ready.version': 'Agent version',
+  'ready.versionChange': '{from} → {to}',
+  'ready.registrationKept': 'Kept: registered with {endpoint}',
+  'ready.start': '{mode, select, upgrade {Upgrade {from} → {to}} repair {Repair {from}} other {Install}}',
+  'option.next': 'Next',
   'option.otherServers': 'Other servers',
   'option.otherServers.hint': 'Install the Mobility service on Linux servers over SSH, many at a time.',
 
@@ -170,5 +180,8 @@ export const messagesEnWizard = {
   'finish.next.ms':
     'Enable replication for this machine: in the Azure portal, open the Recovery Services vault, select <b>Enable Replication</b>, choose the configuration server {endpoint} as the source and select this machine.',
   'finish.changeServer': 'Change configuration server',
+  'finish.newer.heading': 'Upgrade available',
+  'finish.newer': 'The repository holds a newer agent package: {from} → {to}.',
+  'finish.upgrade': 'Upgrade {from} → {to}…',
   'finish.repair': 'Repair, upgrade or uninstall',
 } as const;

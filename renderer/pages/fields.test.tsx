@@ -37,7 +37,7 @@ describe('the install location at its field', () => {
     expect(field.getAttribute('aria-invalid')).toBe('true');
     expect(describedBy(field)).toBe('Enter an install location');
     expect(api.called('preflight')).toHaveLength(1);
-    expect((screen.getByRole('button', { name: 'Install' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Next' }) as HTMLButtonElement).disabled).toBe(true);
     expect(screen.queryByText(/Too small|bug in the wizard/)).toBeNull();
   });
 

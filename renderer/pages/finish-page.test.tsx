@@ -130,7 +130,7 @@ describe('Registered', () => {
 });
 
 describe('the header and the option help', () => {
-  it('names the agent version Install lays down beside setup’s own', () => {
+  it('names the installed agent, saying so; with none installed, the package Install lays down', () => {
     registered();
     useInstall.setState({
       preflight: {
@@ -144,9 +144,16 @@ describe('the header and the option help', () => {
         },
       },
     });
+    const { unmount } = render(<WizardFrame title="Installation Option">x</WizardFrame>);
+    // It used to say "Mobility service agent 9.61.0.0" here and 9.60.0.0 on the next page.
+    expect(screen.getByText(/^Mobility Service Setup/).textContent).toBe(
+      'Mobility Service Setup 1.0.0 · installed agent 9.60.0.0',
+    );
+    unmount();
+    useWizard.setState((s) => ({ app: s.app ? { ...s.app, installed: null, registration: null } : s.app }));
     render(<WizardFrame title="Installation Option">x</WizardFrame>);
     expect(screen.getByText(/^Mobility Service Setup/).textContent).toBe(
-      'Mobility Service Setup 1.0.0 · Mobility service agent 9.61.0.0',
+      'Mobility Service Setup 1.0.0 · agent package 9.61.0.0',
     );
   });
 

@@ -1,6 +1,7 @@
-import { changeConfigurationServer, closeApp, openLogs } from '../state/actions';
+import { useEffect } from 'react';
+import { changeConfigurationServer, closeApp, openLogs, preflightIfNeeded, reviewInstall } from '../state/actions';
 import { showInstallationOptions } from '../state/lifecycle-actions';
-import { useRegistration, useWizard } from '../state/stores';
+import { useInstall, useRegistration, useWizard } from '../state/stores';
 import { formatDateTime } from '../state/time-format';
 import { CopyButton } from '../components/copy-button';
 import { GroupedText } from '../components/grouped-text';
@@ -20,6 +21,25 @@ function NextStep({ role, csEndpoint }: { readonly role: 'MS' | 'MT'; readonly c
   );
 }
 
+/** A newer package in the repository, found by a quiet preflight: named with both versions, one click away. */
+function NewerPackage() {
+  const { t } = useTranslator();
+  const preflight = useInstall((s) => s.preflight);
+  const installed = useWizard((s) => s.app?.installed);
+  useEffect(preflightIfNeeded, []);
+  if (preflight.status !== 'done' || preflight.summary.mode !== 'upgrade' || !installed) return null;
+  const versions = { from: installed.agentVersion, to: preflight.summary.agentVersion ?? '' };
+  return (
+    <section aria-labelledby="newer-heading" className="next-step">
+      <h2 id="newer-heading">{t('finish.newer.heading')}</h2>
+      <p role="status">{t('finish.newer', versions)}</p>
+      <button type="button" disabled={!preflight.summary.canInstall} onClick={reviewInstall}>
+        {t('finish.upgrade', versions)}
+      </button>
+    </section>
+  );
+}
+
 export function FinishPage() {
   const { t, locale } = useTranslator();
   const registered = useRegistration((s) => s.registered);
@@ -30,6 +50,7 @@ export function FinishPage() {
         <p className="banner-text">{t('finish.banner')}</p>
       </div>
       <OutcomeFacts />
+      <NewerPackage />
       {registered ? (
         <dl className="facts">
           <dt>{t('finish.server')}</dt>

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { browseInstallLocation, goTo, preflightIfNeeded, setInstallOption, startInstall } from '../state/actions';
+import { browseInstallLocation, goTo, preflightIfNeeded, reviewInstall, setInstallOption } from '../state/actions';
 import { openCommandLine, openUninstallDialog } from '../state/lifecycle-actions';
 import { useInstall, useWizard } from '../state/stores';
 import { useTranslator } from '../i18n/use-translator';
@@ -36,7 +36,7 @@ export function InstallationOptionPage() {
         className="stack"
         onSubmit={(event) => {
           event.preventDefault();
-          void startInstall();
+          reviewInstall();
         }}
       >
         {/* An installed agent is repaired or upgraded as what it is: another kind means uninstalling first. */}
@@ -144,14 +144,20 @@ export function InstallationOptionPage() {
         </section>
         {startError ? <ErrorPanel error={startError} /> : null}
         <div className="actions">
-          {mode === 'upgrade' || mode === 'repair' ? (
-            <p className="hint">{t(mode === 'upgrade' ? 'option.mode.upgrade' : 'option.mode.repair')}</p>
-          ) : null}
+          {/* A status, so the newer package is announced when the page first shows, not only seen. */}
+          <p className="hint" role="status">
+            {installed && (mode === 'upgrade' || mode === 'repair')
+              ? t(mode === 'upgrade' ? 'option.mode.upgrade' : 'option.mode.repair', {
+                  from: installed.agentVersion,
+                  to: preflight.status === 'done' ? (preflight.summary.agentVersion ?? '') : '',
+                })
+              : null}
+          </p>
           <button type="button" onClick={() => openCommandLine('install')}>
             {t('common.showCommandLine')}
           </button>
           <button type="submit" className="primary" disabled={!canInstall}>
-            {t('option.install')}
+            {t('option.next')}
           </button>
         </div>
         <section aria-labelledby="push-heading">

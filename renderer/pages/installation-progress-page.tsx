@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { backToOptions, closeApp, proceedToConfiguration } from '../state/actions';
+import { backToOptions, closeApp, goTo, proceedToConfiguration } from '../state/actions';
 import { outcomeSentence, outcomeStatus } from '../state/job-outcome';
 import { overallPercent, stepPosition } from '../state/job-progress';
 import { requestCancel } from '../state/progress-actions';
@@ -131,7 +131,16 @@ export function InstallationProgressPage() {
             {t('common.close')}
           </button>
         ) : null}
-        {installed ? (
+        {/* A repair or upgrade keeps the registration: no second passphrase prompt, straight to the finish. */}
+        {installed && registration ? (
+          <>
+            <p className="hint">{t('progress.registrationKept', { endpoint: registration.csEndpoint })}</p>
+            <button type="button" className="primary" onClick={() => goTo({ type: 'finish' })}>
+              {t('progress.finish')}
+            </button>
+          </>
+        ) : null}
+        {installed && !registration ? (
           <button type="button" className="primary" onClick={proceedToConfiguration}>
             {t('progress.proceed')}
           </button>

@@ -31,7 +31,7 @@ describe('the language the wizard speaks', () => {
     expect(screen.getByRole('navigation', { name: 'Setup-Schritte' })).toBeTruthy();
     await runPreflight();
     await waitFor(() => expect(screen.getByText(/Unterstütztes Betriebssystem/)).toBeTruthy());
-    expect((screen.getByRole('button', { name: 'Installieren' }) as HTMLButtonElement).disabled).toBe(false);
+    expect((screen.getByRole('button', { name: 'Weiter' }) as HTMLButtonElement).disabled).toBe(false);
   });
 
   it('falls back to English for a language it has no catalog for', async () => {

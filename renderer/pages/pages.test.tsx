@@ -99,7 +99,7 @@ describe('Installation Option', () => {
     await runPreflight();
     await waitFor(() => expect(screen.getByText(/inside the system folder \/etc/)).toBeTruthy());
     expect(screen.getByText(/What to do: Choose another folder\./)).toBeTruthy();
-    expect((screen.getByRole('button', { name: 'Install' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Next' }) as HTMLButtonElement).disabled).toBe(true);
   });
 });
 

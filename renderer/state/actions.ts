@@ -145,15 +145,28 @@ export async function browseInstallLocation(): Promise<void> {
   }
 }
 
-export async function startInstall(): Promise<void> {
+/** Whether Install may start now: the prerequisites passed, and the location (maybe changed since) is valid. */
+function readyToInstall(): boolean {
   const { preflight, options } = useInstall.getState();
-  if (preflight.status !== 'done' || !preflight.summary.canInstall) return;
+  if (preflight.status !== 'done' || !preflight.summary.canInstall) return false;
   // Checked here too: the location may have changed after the check that enabled Install.
   const locationProblem = locationMessage(options.installLocation, hostPlatform());
-  if (locationProblem !== undefined) {
-    useInstall.setState({ locationProblem });
-    return;
-  }
+  if (locationProblem === undefined) return true;
+  useInstall.setState({ locationProblem });
+  goTo({ type: 'installation-option' });
+  return false;
+}
+
+/** Next on Installation Option (or Enter in its fields): the Ready to install summary; nothing changes yet. */
+export function reviewInstall(): void {
+  if (!readyToInstall()) return;
+  useInstall.setState({ startError: undefined });
+  goTo({ type: 'ready-to-install' });
+}
+
+export async function startInstall(): Promise<void> {
+  if (!readyToInstall()) return;
+  const { options } = useInstall.getState();
   useInstall.setState({ startError: undefined });
   try {
     const { jobId } = await setupApi().startInstall(options);

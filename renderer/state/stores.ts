@@ -19,6 +19,8 @@ import type { JobView } from './job-state';
 export type WizardStep =
   | { readonly type: 'loading' }
   | { readonly type: 'installation-option' }
+  /** The summary before anything changes, with the install's command line; part of Installation Option. */
+  | { readonly type: 'ready-to-install' }
   | { readonly type: 'installation-progress' }
   | { readonly type: 'configuration-server-details' }
   | { readonly type: 'finish' }
