@@ -1,13 +1,34 @@
 import { ErrorPanel } from './components/error-panel';
-import { ConfigurationServerPage } from './pages/configuration-server-page';
-import { FinishPage } from './pages/finish-page';
 import { InstallationOptionPage } from './pages/installation-option-page';
-import { InstallationProgressPage } from './pages/installation-progress-page';
-import { ReadyToInstallPage } from './pages/ready-to-install-page';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useTranslator } from './i18n/use-translator';
 import { closeApp } from './state/actions';
 import { useDialog, useWizard, type WizardStep } from './state/stores';
+
+// Only Installation Option is on the path to a fresh machine's first page; the later pages load on first use,
+// and are fetched ahead once the first page is up (below), so moving on does not wait for them.
+const loadReady = () => import('./pages/ready-to-install-page');
+const loadProgress = () => import('./pages/installation-progress-page');
+const loadConfiguration = () => import('./pages/configuration-server-page');
+const loadFinish = () => import('./pages/finish-page');
+const ReadyToInstallPage = lazy(() => loadReady().then((module) => ({ default: module.ReadyToInstallPage })));
+const InstallationProgressPage = lazy(() =>
+  loadProgress().then((module) => ({ default: module.InstallationProgressPage })),
+);
+const ConfigurationServerPage = lazy(() =>
+  loadConfiguration().then((module) => ({ default: module.ConfigurationServerPage })),
+);
+const FinishPage = lazy(() => loadFinish().then((module) => ({ default: module.FinishPage })));
+
+function prefetchLaterPages(): () => void {
+  const fetchAll = () => void Promise.all([loadReady(), loadProgress(), loadConfiguration(), loadFinish()]);
+  if (typeof window.requestIdleCallback !== 'function') {
+    const timer = setTimeout(fetchAll, 500);
+    return () => clearTimeout(timer);
+  }
+  const handle = window.requestIdleCallback(fetchAll, { timeout: 2000 });
+  return () => window.cancelIdleCallback(handle);
+}
 
 // The logs view (and its virtual list) loads on first use: it is not on the path to the first page.
 const LogsView = lazy(() => import('./pages/logs-view').then((module) => ({ default: module.LogsView })));
@@ -90,13 +111,29 @@ function Page({ step }: { readonly step: WizardStep }) {
     case 'installation-option':
       return <InstallationOptionPage />;
     case 'ready-to-install':
-      return <ReadyToInstallPage />;
+      return (
+        <Suspense fallback={null}>
+          <ReadyToInstallPage />
+        </Suspense>
+      );
     case 'installation-progress':
-      return <InstallationProgressPage />;
+      return (
+        <Suspense fallback={null}>
+          <InstallationProgressPage />
+        </Suspense>
+      );
     case 'configuration-server-details':
-      return <ConfigurationServerPage />;
+      return (
+        <Suspense fallback={null}>
+          <ConfigurationServerPage />
+        </Suspense>
+      );
     case 'finish':
-      return <FinishPage />;
+      return (
+        <Suspense fallback={null}>
+          <FinishPage />
+        </Suspense>
+      );
     case 'push-servers':
       return (
         <Suspense fallback={pushFallback}>
@@ -145,6 +182,7 @@ export function App() {
   const { t } = useTranslator();
   const step = useWizard((s) => s.step);
   const logsOpen = useWizard((s) => s.logsOpen);
+  useEffect(prefetchLaterPages, []);
   // The logs view replaces the page but keeps the wizard's state, so "Back to setup" returns to it.
   return logsOpen ? (
     <Suspense fallback={<p role="status">{t('app.openingLogs')}</p>}>

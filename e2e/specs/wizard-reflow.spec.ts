@@ -66,6 +66,8 @@ async function walkWizard(page: Page, env: WizardEnv, visit: Visit): Promise<voi
   await page.getByRole('button', { name: 'Back', exact: true }).click();
 
   await page.getByRole('button', { name: 'Next', exact: true }).click();
+  // The page loads on first use: checked once it is there.
+  await expect(page.getByRole('heading', { level: 1, name: 'Ready to install' })).toBeVisible();
   await visit('ready-to-install', page.getByRole('button', { name: 'Install', exact: true }));
   await page.getByRole('button', { name: 'Install', exact: true }).click();
   const proceed = page.getByRole('button', { name: 'Proceed to Configuration' });

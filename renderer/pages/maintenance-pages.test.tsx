@@ -38,7 +38,8 @@ describe('Ready to install', () => {
     const location = screen.getByLabelText('Install location');
     await act(async () => fireEvent.submit(location.closest('form') as HTMLFormElement));
     expect(api.called('startInstall')).toEqual([]);
-    expect(screen.getByRole('heading', { level: 1, name: 'Ready to install' })).toBeTruthy();
+    // The page loads on first use.
+    expect(await screen.findByRole('heading', { level: 1, name: 'Ready to install' })).toBeTruthy();
     const summary = document.querySelector('.facts') as HTMLElement;
     for (const text of ['Mobility service (MS)', 'VMware or physical (VmWare)', '9.60.0.0', '/usr/local/ASR'])
       expect(summary.textContent).toContain(text);
@@ -66,7 +67,7 @@ describe('Ready to install', () => {
       ).toBe('status'),
     );
     fireEvent.click(screen.getByRole('button', { name: 'Next' }));
-    expect(screen.getByRole('heading', { level: 1, name: 'Ready to upgrade' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Ready to upgrade' })).toBeTruthy();
     expect(document.querySelector('.facts')?.textContent).toContain('Kept: registered with 10.0.0.5:443');
     expect(screen.getByRole('button', { name: 'Upgrade 9.60.0.0 → 9.61.0.0' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Back' }));
@@ -79,7 +80,7 @@ describe('Ready to install', () => {
     render(<App />);
     await waitFor(() => expect(screen.getByRole('button', { name: 'Next' }).matches(':disabled')).toBe(false));
     fireEvent.click(screen.getByRole('button', { name: 'Next' }));
-    expect(screen.getByRole('heading', { level: 1, name: 'Ready to repair' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Ready to repair' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Repair 9.60.0.0' })).toBeTruthy();
   });
 });
@@ -89,10 +90,10 @@ describe('maintenance of a registered agent', () => {
     await start(REGISTERED, 'upgrade', '9.61.0.0');
     expect(useWizard.getState().step.type).toBe('finish');
     render(<App />);
-    const newer = await screen.findByRole('region', { name: 'Upgrade available' });
+    const newer = await screen.findByRole('region', { name: 'Upgrade available' }, { timeout: 3000 });
     expect(newer.textContent).toContain('The repository holds a newer agent package: 9.60.0.0 → 9.61.0.0.');
     fireEvent.click(screen.getByRole('button', { name: 'Upgrade 9.60.0.0 → 9.61.0.0…' }));
-    expect(screen.getByRole('heading', { level: 1, name: 'Ready to upgrade' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Ready to upgrade' })).toBeTruthy();
   });
 
   it('a finished upgrade keeps the registration: Finish, not a second passphrase prompt', async () => {
@@ -116,7 +117,7 @@ describe('maintenance of a registered agent', () => {
     });
     useWizard.setState({ step: { type: 'installation-progress' } });
     render(<App />);
-    expect(screen.getByText('The registration with 10.0.0.5:443 was kept.')).toBeTruthy();
+    expect(await screen.findByText('The registration with 10.0.0.5:443 was kept.')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Proceed to Configuration' })).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Finish' }));
     expect(useWizard.getState().step.type).toBe('finish');
