@@ -22,20 +22,13 @@ function recordOf(root: string): Record<string, unknown> {
   >;
 }
 
+/** An MS/VMware install (or repair, or upgrade) of the repository's newest package into root. */
+const installMsVmware = (root: string) =>
+  runCli(CLI.unifiedAgent, ['-r', 'MS', '-v', 'VmWare', '-q', '--json', '--repository', repo, '--root', root]);
+
 async function installedRoot(): Promise<string> {
   const root = makeRoot(scratch);
-  const first = await runCli(CLI.unifiedAgent, [
-    '-r',
-    'MS',
-    '-v',
-    'VmWare',
-    '-q',
-    '--json',
-    '--repository',
-    repo,
-    '--root',
-    root,
-  ]);
+  const first = await installMsVmware(root);
   expect(first.code, first.stdout).toBe(0);
   return root;
 }
@@ -69,18 +62,7 @@ describe('an installed agent keeps its role and platform', () => {
     expect(preflight.code).toBe(1);
     expect(preflight.stdout).toMatch(/"id":"version","title":"[^"]*","ok":false/);
     expect(preflight.result?.error?.code).toBe('INSTALLED_AGENT_DIFFERS');
-    const same = await runCli(CLI.unifiedAgent, [
-      '-r',
-      'MS',
-      '-v',
-      'VmWare',
-      '-q',
-      '--json',
-      '--repository',
-      repo,
-      '--root',
-      root,
-    ]);
+    const same = await installMsVmware(root);
     expect(same.code, same.stdout).toBe(0);
     expect(recordOf(root)).toMatchObject({ role: 'MS', platform: 'VmWare' });
   });

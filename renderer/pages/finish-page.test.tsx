@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { FakeSetupApi, NOT_INSTALLED } from '../test-support/fake-setup-api';
 import { useSetupApiForTests } from '../setup-api';
+import { newJob } from '../state/job-state';
 import { useInstall, useRegistration, useWizard } from '../state/stores';
 import { formatDateTime } from '../state/time-format';
 import { InstallOptionHelp } from '../components/install-option-help';
@@ -70,13 +71,7 @@ describe('what an admin checks once done', () => {
     useInstall.setState({
       jobKind: 'install',
       job: {
-        jobId: 'j',
-        logFile: LOG,
-        steps: [],
-        progress: undefined,
-        details: [],
-        startedAt: undefined,
-        endedAt: undefined,
+        ...newJob('j'),
         result: {
           status: 'Succeeded',
           error: null,

@@ -3,6 +3,7 @@ import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import type { AppState } from '../../shared/ipc-contract';
 import { ALL_PASS, FakeSetupApi, INSTALLED, NOT_INSTALLED } from '../test-support/fake-setup-api';
 import { useSetupApiForTests } from '../setup-api';
+import { newJob } from '../state/job-state';
 import { boot, runPreflight } from '../state/actions';
 import { useInstall, useWizard } from '../state/stores';
 import { App } from '../app';
@@ -101,13 +102,7 @@ describe('maintenance of a registered agent', () => {
     useInstall.setState({
       jobKind: 'install',
       job: {
-        jobId: 'j',
-        logFile: undefined,
-        steps: [],
-        progress: undefined,
-        details: [],
-        startedAt: undefined,
-        endedAt: undefined,
+        ...newJob('j'),
         result: {
           status: 'Succeeded',
           error: null,
