@@ -9,6 +9,7 @@ import { locationMessage, preflightNews, refusedField } from './field-rules';
 import { applyJobEvent, newJob } from './job-state';
 import { endpointProblemMessage } from './rule-messages';
 import { useInstall, useRegistration, useWizard, type PreflightState, type WizardStep } from './stores';
+import { fileTextTrimmed } from './file-text';
 
 // Everything the wizard does, as plain functions outside components: they call the setup API and update
 // the stores; components only read stores and call these.
@@ -221,8 +222,7 @@ export function togglePassphraseVisible(): void {
 
 /** The passphrase file the CS's genpassphrase wrote, read in the page; trailing newlines dropped as the CLI does. */
 export async function loadPassphraseFile(file: Blob): Promise<void> {
-  const text = await file.text();
-  setPassphrase(text.replace(/[\r\n]+$/, ''));
+  setPassphrase(await fileTextTrimmed(file));
 }
 
 export function endpointProblem(endpoint: string): Message | undefined {

@@ -2,6 +2,7 @@ import { errorOf, setupApi } from '../setup-api';
 import { goTo } from './actions';
 import { newJob } from './job-state';
 import { useDialog, useInstall, useLogs } from './stores';
+import { fileTextTrimmed } from './file-text';
 
 // The agent's life after the install, as the wizard offers it: back to Installation Option (repair, upgrade,
 // uninstall), the Uninstall confirmation and its job, the Show command line panel, and Save diagnostics….
@@ -23,7 +24,7 @@ export function toggleUninstallPassphrase(): void {
 
 /** The passphrase file the configuration server wrote: its first line, as Register loads it. */
 export async function loadUninstallPassphraseFile(file: Blob): Promise<void> {
-  setUninstallPassphrase((await file.text()).replace(/[\r\n]+$/, ''));
+  setUninstallPassphrase(await fileTextTrimmed(file));
 }
 
 export function setUninstallPassphrase(passphrase: string): void {

@@ -9,6 +9,7 @@ import { useDialog } from './stores';
 import { applyPushEvent, failedHosts, newPushRun, retryPushRun, type PushRunView } from './push-state';
 import { usePush, type PushForm } from './push-store';
 import { endpointProblemMessage, locationProblemMessage } from './rule-messages';
+import { fileTextTrimmed } from './file-text';
 
 // The "Push to servers" path's actions, outside components like actions.ts: the form checked as typed (the
 // servers by main, with the push CLI's own rules), the host key scan and acceptance, the push itself, its
@@ -87,7 +88,7 @@ export async function checkServers(): Promise<void> {
 /** A hosts file, read in the page (one server a line, # comments), replaces the field. */
 export async function loadServersFile(file: Blob): Promise<void> {
   usePush.setState({ inventory: undefined });
-  setPushForm({ serversText: (await file.text()).replace(/[\r\n]+$/, '') });
+  setPushForm({ serversText: await fileTextTrimmed(file) });
 }
 
 export async function browseKeyFile(): Promise<void> {
@@ -105,7 +106,7 @@ export function togglePushPassphraseVisible(): void {
 
 /** The passphrase file the configuration server wrote, read in the page (its trailing line break dropped). */
 export async function loadPushPassphraseFile(file: Blob): Promise<void> {
-  setPushForm({ passphrase: (await file.text()).replace(/[\r\n]+$/, '') });
+  setPushForm({ passphrase: await fileTextTrimmed(file) });
 }
 
 export function togglePasswordVisible(): void {

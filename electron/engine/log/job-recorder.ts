@@ -115,6 +115,11 @@ export class JobRecorder {
    * Log-file-only detail (component output, file lists) that would flood the event stream. It is text from
    * outside, one line: a newline or CR in it is shown, never written, so it cannot forge a line of ours.
    */
+  detail(message: string): void {
+    const line = escapeControls(message);
+    this.log.write('debug', this.current ? `[${this.current.id}] ${line}` : line);
+  }
+
   /**
    * A line of a running step's own output (a component's stdout and stderr): in the log, and to the wizard's
    * details as a debug line, so a long component shows what it is doing. The caller caps how many are sent.
@@ -124,11 +129,6 @@ export class JobRecorder {
     const line = escapeControls(message);
     this.log.write('debug', this.current ? `[${this.current.id}] ${line}` : line, time);
     this.sink({ type: 'log', level: 'debug', message: line, time: time.toISOString() });
-  }
-
-  detail(message: string): void {
-    const line = escapeControls(message);
-    this.log.write('debug', this.current ? `[${this.current.id}] ${line}` : line);
   }
 
   /** The job's status from the steps finished so far. */
