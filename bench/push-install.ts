@@ -19,6 +19,7 @@ import {
   tail,
   tools,
 } from './push/bench-options';
+import { describeSideWeighting } from './push/controller-cgroups';
 import { inotifyShortfall } from './push/cpu-accounting';
 import { measureOnce, notRun } from './push/measure-once';
 import { setStatDir } from './push/measured-process';
@@ -36,17 +37,19 @@ import type { RunResult, Setup } from './push/run-types';
 //   3. a bare OpenSSH loop: per server `ssh ... 'd=$(mktemp -d) && tar -xzf - -C "$d" && ./install'` with the
 //      release on stdin, then `ssh ... configurator -P -` with the passphrase on stdin; all servers at once.
 // Every run gets freshly booted test machines (e2e/test-machines) and a fresh reference configuration server
-// on the fleet's gateway, and counts only when every server succeeded and the CS registered all N hosts.
+// (a process of its own) on the fleet's gateway; the tool and the CS each run in a cpu cgroup weighing as much as
+// the whole fleet, as they would be machines of their own (bench/push/controller-cgroups.ts). A run counts only
+// when every server succeeded and the CS registered all N hosts.
 // The test machines share this host's cores, so the servers' own work (unpacking, ./install) is in the time, and
 // the host is CPU-bound: each run also reports where the CPU went (the tool's processes from wait4, the test
-// machines' from their cgroups, the CS's in this process, and other work on the host, flagged NOISY over 10%),
+// machines' from their cgroups, the CS's from its process, and other work on the host, flagged NOISY over 10%),
 // and push-install's phases from the timestamps of its --json host-step events.
 // Targets: push-install <= 0.35x ansible-playbook's time at every size (printed against both Ansible settings),
 // <= 1.3x the bare OpenSSH loop's; peak RSS < 200 MB at 32 servers and < 250 MB at 100. The summary ends with
 // each tool's time per server at every size and how it grows from the smallest size. Not a test: it prints.
 // This file is the entry point (prepare, main); the parts are in bench/push/: bench-options (argv, constants,
-// format helpers), measured-process, cpu-accounting, run-types, run-push-install, run-ansible, run-ssh-loop,
-// measure-once (one run on a fresh fleet) and bench-summary.
+// format helpers), measured-process, controller-cgroups, cs-process, cpu-accounting, run-types, run-push-install,
+// run-ansible, run-ssh-loop, measure-once (one run on a fresh fleet) and bench-summary.
 // Usage: npm run build && npm run -s bench:push [-- --sizes 8,32,100 --rounds R
 //        --tools push,ansible,ansible-pipelined,ssh --timeout S --keep-bashrc]
 
@@ -140,6 +143,7 @@ async function main(): Promise<void> {
         `(${os.cpus()[0]?.model.trim() ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB), Node ${process.versions.node}, ` +
         `${ansibleVersion}, ${versionOf(['ssh', '-V'])}; release ${(setup.releaseBytes / 1e6).toFixed(1)} MB (gzip level 1)`,
     );
+    out(`  ${describeSideWeighting()}`);
     out(`  peak RSS and controller CPU from ${haveTime ? '/usr/bin/time (wait4)' : 'VmHWM sampled every 50 ms'}`);
     out(
       keepBashrc

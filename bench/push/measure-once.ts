@@ -1,20 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  startReferenceConfigServer,
-  type ReferenceConfigServer,
-} from '../../e2e/config-server/reference-config-server';
 import { startFleet, type Fleet } from '../../e2e/test-machines/test-machines';
 import { keepBashrc, OS_RELEASE, out, type ToolName } from './bench-options';
+import { createSideCgroups, type SideCgroups } from './controller-cgroups';
 import { CLK_TCK, CpuTimeline, cpuTicks, fleetCpuReader, settle } from './cpu-accounting';
+import { startCsProcess, type BenchCs } from './cs-process';
+import { setControllerCgroup } from './measured-process';
 import { runAnsible } from './run-ansible';
 import { runPushInstall } from './run-push-install';
 import { runSshLoop } from './run-ssh-loop';
 import type { RunResult, Setup, ToolOutcome } from './run-types';
 
-// One measured run of bench/push-install: freshly booted test machines, a fresh reference CS, one tool, and the
-// host's CPU around it.
+// One measured run of bench/push-install: freshly booted test machines, a fresh reference CS (a process of its
+// own), one tool, the CPU weights of the controller and the CS (controller-cgroups.ts), and the host's CPU around it.
 
 /**
  * The test machines are overlays of this host's root, so root's ~/.bashrc is this host's, and Debian's bash reads
@@ -55,14 +54,23 @@ export async function measureOnce(setup: Setup, tool: ToolName, n: number, round
     Array.from({ length: n }, () => ({ authorizedKeys: [setup.publicKey], osRelease: OS_RELEASE })),
     { bootTimeoutMs: 300_000 },
   );
-  let cs: ReferenceConfigServer | undefined;
+  let cs: BenchCs | undefined;
+  let sides: SideCgroups | undefined;
   try {
     const bootMs = Date.now() - bootStart;
     if (!keepBashrc) await stockBashrc(fleet);
-    cs = await startReferenceConfigServer({ host: fleet.gateway, port: 0, passphraseFile: setup.passphraseFile });
+    sides = createSideCgroups(`asr-bench-${path.basename(runDir)}`, n);
+    cs = await startCsProcess({
+      host: fleet.gateway,
+      passphraseFile: setup.passphraseFile,
+      work: runDir,
+      cgroupProcs: sides.cs,
+    });
+    setControllerCgroup(sides.controller);
     const busyBefore = await settle();
     const cpuBefore = cpuTicks();
     const benchBefore = process.cpuUsage();
+    const csBefore = cs.cpuS();
     const fleetCpuS = fleetCpuReader(fleet);
     const serversBefore = fleetCpuS();
     const timeline = new CpuTimeline(fleetCpuS);
@@ -80,6 +88,7 @@ export async function measureOnce(setup: Setup, tool: ToolName, n: number, round
     }
     const cpuAfter = cpuTicks();
     const bench = process.cpuUsage(benchBefore);
+    const csCpuS = cs.cpuS() - csBefore;
     const serversAfter = fleetCpuS();
     let failure = outcome.failure;
     const registered = cs.registeredHosts();
@@ -98,13 +107,15 @@ export async function measureOnce(setup: Setup, tool: ToolName, n: number, round
       peakRssMb: outcome.peakRssMb,
       firstServerMs: outcome.firstServerMs,
       hostBusyS: (cpuAfter.busy - cpuBefore.busy) / CLK_TCK,
-      benchCpuS: (bench.user + bench.system) / 1e6,
+      benchCpuS: (bench.user + bench.system) / 1e6 + csCpuS,
       serversCpuS: serversBefore === undefined || serversAfter === undefined ? undefined : serversAfter - serversBefore,
       busyBefore,
       details: outcome.details,
     };
   } finally {
+    setControllerCgroup(undefined);
     await cs?.close().catch(() => undefined);
+    await sides?.remove().catch((error: unknown) => out(`  (${String(error)})`));
     await fleet.teardown().catch((error: unknown) => out(`  (teardown of fleet ${fleet.id}: ${String(error)})`));
   }
 }

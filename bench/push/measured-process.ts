@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { haveTime, TIME } from './bench-options';
+import { inCgroup } from './controller-cgroups';
 
 // The processes bench/push-install measures: run under /usr/bin/time (peak RSS and CPU from wait4), their
 // stdout read line by line as it arrives, and killed with everything under them when they run too long.
@@ -36,6 +37,13 @@ let statDir = os.tmpdir();
 /** Where /usr/bin/time writes its figures: the bench's work folder, once prepare() made it. */
 export function setStatDir(dir: string): void {
   statDir = dir;
+}
+
+let controllerProcs: string | undefined;
+
+/** The cgroup every measured process joins (controller-cgroups.ts), set for each run; undefined: stay in ours. */
+export function setControllerCgroup(procs: string | undefined): void {
+  controllerProcs = procs;
 }
 
 export function readChildren(pid: number): number[] {
@@ -85,7 +93,7 @@ function readVmHwmKb(pid: number): number {
  */
 export function runMeasured(argv: readonly string[], options: RunOptions): Promise<Finished> {
   const statFile = path.join(statDir, `time-${++statCounter}.txt`);
-  const full = haveTime ? [TIME, '-f', '%M %U %S', '-o', statFile, ...argv] : [...argv];
+  const full = inCgroup(controllerProcs, haveTime ? [TIME, '-f', '%M %U %S', '-o', statFile, ...argv] : argv);
   const [file, ...rest] = full as [string, ...string[]];
   return new Promise((resolve, reject) => {
     const start = performance.now();

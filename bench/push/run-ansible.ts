@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ReferenceConfigServer } from '../../e2e/config-server/reference-config-server';
 import type { Fleet } from '../../e2e/test-machines/test-machines';
 import { CONFIGURATOR, INSTALL_ARGS, runTimeoutMs, s, tail } from './bench-options';
 import { processCpuS } from './cpu-accounting';
 import { killTree, runMeasured, sshMasters } from './measured-process';
 import type { Setup, ToolOutcome } from './run-types';
+import type { BenchCs } from './cs-process';
 
 // -- 2. ansible-playbook
 
@@ -41,7 +41,7 @@ function ansiblePlaybook(setup: Setup, csEndpoint: string): string {
 export async function runAnsible(
   setup: Setup,
   fleet: Fleet,
-  cs: ReferenceConfigServer,
+  cs: BenchCs,
   runDir: string,
   pipelining: boolean,
 ): Promise<ToolOutcome> {

@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import type { ReferenceConfigServer } from '../../e2e/config-server/reference-config-server';
 import type { Fleet } from '../../e2e/test-machines/test-machines';
 import type { HostResult, PushEvent } from '../../shared/push-events';
 import { median } from '../bench-stats';
@@ -7,6 +6,7 @@ import { haveTime, runTimeoutMs, s, spread, tail, top } from './bench-options';
 import { cpuByWindow, type CpuTimeline } from './cpu-accounting';
 import { readChildren, runMeasured } from './measured-process';
 import type { Setup, ToolOutcome } from './run-types';
+import type { BenchCs } from './cs-process';
 
 // -- 1. push-install
 
@@ -18,7 +18,7 @@ interface HostTimes {
 export async function runPushInstall(
   setup: Setup,
   fleet: Fleet,
-  cs: ReferenceConfigServer,
+  cs: BenchCs,
   runDir: string,
   timeline: CpuTimeline,
 ): Promise<ToolOutcome> {

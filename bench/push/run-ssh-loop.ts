@@ -1,19 +1,14 @@
 import * as fs from 'node:fs';
-import type { ReferenceConfigServer } from '../../e2e/config-server/reference-config-server';
 import type { Fleet } from '../../e2e/test-machines/test-machines';
 import { CONFIGURATOR, INSTALL_ARGS, runTimeoutMs, s, spread, tail } from './bench-options';
 import { cpuByWindow, type CpuTimeline } from './cpu-accounting';
 import { runMeasured, type Finished } from './measured-process';
 import type { Setup, ToolOutcome } from './run-types';
+import type { BenchCs } from './cs-process';
 
 // -- 3. the bare OpenSSH loop
 
-export async function runSshLoop(
-  setup: Setup,
-  fleet: Fleet,
-  cs: ReferenceConfigServer,
-  timeline: CpuTimeline,
-): Promise<ToolOutcome> {
+export async function runSshLoop(setup: Setup, fleet: Fleet, cs: BenchCs, timeline: CpuTimeline): Promise<ToolOutcome> {
   const ssh = (address: string, command: string): string[] => [
     'ssh',
     '-i',

@@ -32,7 +32,7 @@ export interface RunResult {
   readonly firstServerMs?: number;
   /** Busy CPU of the whole host during the run (controller, CS, every test machine), in core-seconds. */
   readonly hostBusyS: number;
-  /** CPU of this process during the run: the reference CS's side of the logins, and this bench's bookkeeping. */
+  /** CPU of the reference CS's process (its side of the logins) and of this bench's bookkeeping during the run. */
   readonly benchCpuS: number;
   /** CPU of the test machines (their cgroups) during the run: sshd, tar, ./install, the configurator. */
   readonly serversCpuS: number | undefined;

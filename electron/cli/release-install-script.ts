@@ -52,15 +52,24 @@ export function installScript(plan: InstallScriptPlan): string {
     // The loader reads --library-path as a list, split at : and ;.
     'case "$here" in *:*|*\\;*) refuse INSTALL_FAILED "the release folder $here has a : or ; in its path, which the runtime\'s loader reads as a list separator" "Extract the release into a folder whose path has neither, then run ./install there." ;; esac',
     'me=$(id -u) || exit 1',
-    'check() {',
-    '  [ -L "$1" ] && refuse INSTALL_FAILED "$1 is a symbolic link" "$again"',
-    '  [ -e "$1" ] || refuse INSTALL_FAILED "$1 is missing" "$again"',
-    '  info=$(stat -c "%u %a" "$1") || refuse INSTALL_FAILED "cannot read the owner and mode of $1" "$again"',
-    '  owner=${info% *}; mode=${info#* }',
-    '  [ "$owner" = 0 ] || [ "$owner" = "$me" ] || refuse INSTALL_FAILED "$1 belongs to uid $owner, neither root nor you: someone else could have changed it" "$again"',
-    '  [ $(( 0$mode & 022 )) -eq 0 ] || refuse INSTALL_FAILED "$1 can be written by group or others (mode $mode)" "$again"',
+    "nl='",
+    "'",
+    // One stat for every path (a line "uid mode" each, in order) and, below, one hash command for every file:
+    // a process per file was a third of ./install's CPU on each server of a push.
+    'check_all() {',
+    '  for path; do',
+    '    [ -L "$path" ] && refuse INSTALL_FAILED "$path is a symbolic link" "$again"',
+    '    [ -e "$path" ] || refuse INSTALL_FAILED "$path is missing" "$again"',
+    '  done',
+    '  infos=$(stat -c "%u %a" "$@") || refuse INSTALL_FAILED "cannot read the owners and modes of the files in $here" "$again"',
+    '  for path; do',
+    '    info=${infos%%"$nl"*}; infos=${infos#*"$nl"}',
+    '    owner=${info% *}; mode=${info#* }',
+    '    [ "$owner" = 0 ] || [ "$owner" = "$me" ] || refuse INSTALL_FAILED "$path belongs to uid $owner, neither root nor you: someone else could have changed it" "$again"',
+    '    [ $(( 0$mode & 022 )) -eq 0 ] || refuse INSTALL_FAILED "$path can be written by group or others (mode $mode)" "$again"',
+    '  done',
     '}',
-    `for path in ${checked.join(' ')}; do check "$path"; done`,
+    `check_all ${checked.join(' ')}`,
     'machine=$(uname -m)',
     '[ "$machine" = x86_64 ] || refuse UNSUPPORTED_OS "this machine is ${machine:-of an unknown kind}; the release runs on 64-bit x86 (x86_64) only" "Install on a 64-bit x86 server of the support matrix (README, Supported systems)."',
     // A function has positional parameters of its own, so splitting the version here leaves "$@" alone.
@@ -78,11 +87,21 @@ export function installScript(plan: InstallScriptPlan): string {
     'kernel=$(uname -r)',
     `below_floor "$kernel" && refuse UNSUPPORTED_OS "this system's kernel \${kernel:-(unknown)} is older than ${KERNEL_FLOOR}, the oldest kernel this release is proven to run on" "Install on a system of the support matrix (RHEL/CentOS/Oracle Linux 6 and every later row run ${KERNEL_FLOOR} or newer), or update the kernel."`,
     // OpenSSL's sha256 uses the CPU's SHA instructions where coreutils' may not (0.05 s instead of 0.2 s for
-    // the 86 MB runtime, on every server of a push); coreutils (or busybox) is the fallback.
-    'sum_of() { if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r "$1" | cut -d " " -f 1; else sha256sum "$1" | cut -d " " -f 1; fi; }',
+    // the 86 MB runtime, on every server of a push); coreutils (or busybox) is the fallback. The files are named
+    // relative to the release folder, so each output line is "<sum> <fixed name>" whatever that folder is called.
     'command -v openssl >/dev/null 2>&1 || command -v sha256sum >/dev/null 2>&1 || refuse INSTALL_FAILED "neither openssl nor sha256sum is installed, so the runtime cannot be verified" "Install coreutils, then run ./install again."',
-    'verify() { [ "$(sum_of "$here/$1")" = "$2" ] || refuse INSTALL_FAILED "$1 in $here is not the file this release was built with" "$again"; }',
-    ...plan.sums.map((file) => `verify ${file.path} ${file.sha256}`),
+    'sums_of() { if command -v openssl >/dev/null 2>&1; then openssl dgst -sha256 -r "$@"; else sha256sum "$@"; fi; }',
+    // $1: the expected sums, a line each, in the order of the files after it.
+    'verify_all() {',
+    '  want=$1; shift',
+    '  got=$(cd "$here" && sums_of "$@") || refuse INSTALL_FAILED "the runtime in $here could not be read to verify it" "$again"',
+    '  for file; do',
+    '    line=${got%%"$nl"*}; got=${got#*"$nl"}',
+    '    expected=${want%%"$nl"*}; want=${want#*"$nl"}',
+    '    [ "${line%% *}" = "$expected" ] || refuse INSTALL_FAILED "$file in $here is not the file this release was built with" "$again"',
+    '  done',
+    '}',
+    `verify_all "${plan.sums.map((file) => file.sha256).join('${nl}')}" ${plan.sums.map((file) => file.path).join(' ')}`,
     `exec ${runtimeShellCommand('$here/runtime', plan.loader)} --max-semi-space-size=1 "$here/${RELEASE_ENGINE}" install --package-dir "$here" "$@"`,
     '',
   ].join('\n');

@@ -304,7 +304,9 @@ describe('./install runs nothing it has not checked', () => {
     expect(fs.existsSync(marker)).toBe(false);
   });
 
-  it.each(['libc.so.6', 'ld-linux-x86-64.so.2'])(
+  // One hash command checks every file, its lines paired with the sums in order: runtime/node (first) above, these
+  // from the middle to the last.
+  it.each(['ld-linux-x86-64.so.2', 'libc.so.6', 'libm.so.6', 'libstdc++.so.6'])(
     'refuses a runtime/lib/%s that is not the one the release was built with, before running anything',
     (name) => {
       const copy = copyRelease(`swapped-${name}`);
