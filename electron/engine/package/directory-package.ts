@@ -13,6 +13,7 @@ import {
 import { parseManifest } from './manifest-parser';
 import { FileWriterPool, WriterError, writerThreadsFor } from './file-writer-pool';
 import { ExtractError } from './extract-error';
+import { INLINE_WRITER_BELOW_FILES, InlineFileWriter, type FileWriter } from './inline-file-writer';
 import type { ExtractOptions } from './safe-extract';
 
 // The self-contained release is installed from the folder `tar -xvf` made of it (the seed's `./install`
@@ -41,6 +42,15 @@ export function readDirectoryManifest(dir: string): PackageManifest {
 
 const CHUNK = 1024 * 1024;
 
+/** Writer threads for thousands of files, the calling thread for a handful (0 threads asks for it too). */
+export function writerFor(
+  manifest: Pick<PackageManifest, 'payloadFiles' | 'payloadBytes'>,
+  writerThreads: number | undefined,
+): FileWriter {
+  const threads = writerThreads ?? (manifest.payloadFiles < INLINE_WRITER_BELOW_FILES ? 0 : writerThreadsFor(manifest));
+  return threads === 0 ? new InlineFileWriter() : new FileWriterPool({ threads });
+}
+
 export async function extractPackageDirectory(
   dir: string,
   options: Pick<ExtractOptions, 'stagingDir' | 'placeExtra' | 'onProgress' | 'signal' | 'writerThreads'> & {
@@ -48,7 +58,7 @@ export async function extractPackageDirectory(
   },
 ): Promise<PackageManifest> {
   const { manifest } = options;
-  const pool = new FileWriterPool({ threads: options.writerThreads ?? writerThreadsFor(manifest) });
+  const pool = writerFor(manifest, options.writerThreads);
   const directories: { target: string; mode: number }[] = [];
   const buffer = Buffer.allocUnsafeSlow(CHUNK);
   let bytesDone = 0;
