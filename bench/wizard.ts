@@ -184,13 +184,13 @@ async function main(): Promise<void> {
         await context.close();
       }
     }
-    const wizardJs =
-      jsGzipBytes(wizardDir) +
-      gzipSync(fs.readFileSync(path.join(appRoot, 'dist', 'e2e', 'bridge-client.js')), { level: 9 }).length;
+    // The harness's bridge stands in for the preload, which the app loads with every page.
+    const bridgeJs = gzipSync(fs.readFileSync(path.join(appRoot, 'dist', 'e2e', 'bridge-client.js')), {
+      level: 9,
+    }).length;
+    const wizardJs = jsGzipBytes(wizardDir) + bridgeJs;
     const bareJs = jsGzipBytes(bareDir);
-    const firstLoadJs =
-      firstLoadJsGzipBytes(wizardDir) +
-      gzipSync(fs.readFileSync(path.join(appRoot, 'dist', 'e2e', 'bridge-client.js')), { level: 9 }).length;
+    const firstLoadJs = firstLoadJsGzipBytes(wizardDir) + bridgeJs;
 
     const logFile = path.join(root, 'var', 'log', 'ASRSetupLogs', 'ASRUnifiedAgentInstaller.log');
     const { lines: lineCount, lastMarker: lastLine } = writeMillionLineLog(logFile);

@@ -107,7 +107,7 @@ export class JobRecorder {
   note(level: LogLevel, rawMessage: string): void {
     const time = this.clock();
     const message = escapeControls(rawMessage, { keepNewlines: true });
-    this.log.write(level, this.current ? `[${this.current.id}] ${message}` : message, time);
+    this.log.write(level, this.tagged(message), time);
     this.sink({ type: 'log', level, message, time: time.toISOString() });
   }
 
@@ -117,7 +117,7 @@ export class JobRecorder {
    */
   detail(message: string): void {
     const line = escapeControls(message);
-    this.log.write('debug', this.current ? `[${this.current.id}] ${line}` : line);
+    this.log.write('debug', this.tagged(line));
   }
 
   /**
@@ -127,8 +127,13 @@ export class JobRecorder {
   output(message: string): void {
     const time = this.clock();
     const line = escapeControls(message);
-    this.log.write('debug', this.current ? `[${this.current.id}] ${line}` : line, time);
+    this.log.write('debug', this.tagged(line), time);
     this.sink({ type: 'log', level: 'debug', message: line, time: time.toISOString() });
+  }
+
+  /** A log line as the running step's: its id in brackets before it. */
+  private tagged(line: string): string {
+    return this.current ? `[${this.current.id}] ${line}` : line;
   }
 
   /** The job's status from the steps finished so far. */

@@ -68,6 +68,13 @@ const OP_OPEN = 1;
 const OP_WRITE = 2;
 const OP_CLOSE = 3;
 
+/** This process's umask. Reading it needs setting it; it is restored at once, before any file is created. */
+export function readUmask(): number {
+  const mask = process.umask(0o022);
+  process.umask(mask);
+  return mask;
+}
+
 export interface WriterFailure {
   readonly code: string;
   readonly message: string;
@@ -157,9 +164,7 @@ export class FileWriterPool {
     this.batchBytes = options.batchBytes ?? 256 * 1024;
     this.highWater = options.highWaterBytes ?? 2 * 1024 * 1024;
     this.onWritten = options.onWritten;
-    // Reading the mask needs setting it; it is restored at once, before any file is created.
-    this.umask = process.umask(0o022);
-    process.umask(this.umask);
+    this.umask = readUmask();
     this.threads = [];
     this.growTo(Math.max(1, options.threads));
   }

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { WriterError, type OpenFile } from './file-writer-pool';
+import { readUmask, WriterError, type OpenFile } from './file-writer-pool';
 
 // The writer for a package of a handful of files (a self-contained release: its runtime and a small
 // payload), on the calling thread. A writer thread pays for itself on thousands of files; for a dozen it is
@@ -27,14 +27,8 @@ function failure(error: unknown, path: string): WriterError {
 }
 
 export class InlineFileWriter implements FileWriter {
-  private readonly umask: number;
+  private readonly umask = readUmask();
   private readonly paths = new Map<number, string>();
-
-  constructor() {
-    // Reading the mask needs setting it; it is restored at once, before any file is created.
-    this.umask = process.umask(0o022);
-    process.umask(this.umask);
-  }
 
   open(path: string, mode: number): OpenFile {
     try {
