@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -60,6 +61,52 @@ describe('FileWriterPool', () => {
       expect(fs.readFileSync(path.join(dir, 'taken'), 'utf8')).toBe('original');
     } finally {
       await pool.destroy();
+    }
+  });
+
+  it('checks each file it is given a digest for: a whole file that differs is never created, a file in pieces fails at its close', async () => {
+    const dir = scratch.path('verify');
+    fs.mkdirSync(dir);
+    const digest = (data: Buffer | string): Buffer => createHash('sha256').update(data).digest();
+    const big = Buffer.alloc(40 * 1024, 'b');
+    const failureOf = (pool: FileWriterPool): Promise<unknown> =>
+      pool.finish().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+
+    const good = new FileWriterPool({ threads: 1, batchBytes: 16 * 1024 });
+    try {
+      good.writeWholeFile(path.join(dir, 'small'), 0o644, Buffer.from('small'), { sha256: digest('small'), tag: 1 });
+      good.writeWholeFile(path.join(dir, 'big'), 0o644, big, { sha256: digest(big), tag: 2 });
+      await good.finish();
+      expect(fs.readFileSync(path.join(dir, 'small'), 'utf8')).toBe('small');
+      expect(fs.readFileSync(path.join(dir, 'big')).equals(big)).toBe(true);
+    } finally {
+      await good.destroy();
+    }
+
+    const whole = new FileWriterPool({ threads: 1, batchBytes: 16 * 1024 });
+    try {
+      whole.writeWholeFile(path.join(dir, 'tampered'), 0o644, Buffer.from('evil'), { sha256: digest('good'), tag: 7 });
+      const failure = await failureOf(whole);
+      expect(failure).toBeInstanceOf(WriterError);
+      expect((failure as WriterError).failure).toMatchObject({ code: 'EHASH', tag: 7 });
+      expect(fs.existsSync(path.join(dir, 'tampered'))).toBe(false);
+    } finally {
+      await whole.destroy();
+    }
+
+    const pieces = new FileWriterPool({ threads: 1, batchBytes: 16 * 1024 });
+    try {
+      const handle = pieces.open(path.join(dir, 'pieces'), 0o644, { sha256: digest(big), tag: 9 });
+      pieces.write(handle, big.subarray(0, 20_000));
+      pieces.write(handle, Buffer.alloc(big.length - 20_000, 'c'));
+      pieces.close(handle);
+      const failure = await failureOf(pieces);
+      expect((failure as WriterError).failure).toMatchObject({ code: 'EHASH', tag: 9, path: path.join(dir, 'pieces') });
+    } finally {
+      await pieces.destroy();
     }
   });
 

@@ -1,67 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import { constants as fsConstants } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { WRITER_THREAD_SOURCE } from './file-writer-thread';
 
 // File creation is the cost of small-file installs: Node spends ~16 us of main-thread time per
 // open+write+close, more than GNU tar's whole per-file budget. Writer threads take those syscalls off the
-// thread that inflates, parses and hashes, so both cores work. Batches travel as transferred ArrayBuffers
+// thread that inflates and parses, and verify each file's sha256 as they write it, so both cores work. Batches travel as transferred ArrayBuffers
 // (no copy), with ops as a flat typed array, and the number of bytes in flight is bounded to keep memory flat.
-//
-// The worker's source is a string evaluated in the worker, so the engine stays one file when bundled
-// (the CLI, the self-contained Linux release, and app.asar, which a Worker cannot load a script from).
-const WRITER_SOURCE = String.raw`
-const { parentPort } = require('node:worker_threads');
-const fs = require('node:fs');
-const fds = new Map();
-let failed = false;
-function writeAll(fd, data, offset, length) {
-  let done = 0;
-  while (done < length) done += fs.writeSync(fd, data, offset + done, length - done);
-}
-parentPort.on('message', (msg) => {
-  if (msg.type === 'close-all') {
-    for (const fd of fds.values()) { try { fs.closeSync(fd); } catch {} }
-    fds.clear();
-    parentPort.postMessage({ type: 'closed' });
-    return;
-  }
-  if (failed) return;
-  const data = Buffer.from(msg.buffer);
-  const ops = new Int32Array(msg.ops, 0, msg.opCount);
-  const flags = msg.createFlags;
-  let path = '';
-  try {
-    for (let i = 0; i < ops.length;) {
-      const kind = ops[i++];
-      if (kind === 0) {
-        const pathOffset = ops[i++]; path = data.toString('utf8', pathOffset, pathOffset + ops[i++]);
-        const mode = ops[i++]; const chmod = ops[i++]; const offset = ops[i++]; const length = ops[i++];
-        const fd = fs.openSync(path, flags, mode);
-        try {
-          writeAll(fd, data, offset, length);
-          if (chmod) fs.fchmodSync(fd, mode);
-        } finally { fs.closeSync(fd); }
-      } else if (kind === 1) {
-        const id = ops[i++]; const pathOffset = ops[i++]; path = data.toString('utf8', pathOffset, pathOffset + ops[i++]);
-        const mode = ops[i++];
-        fds.set(id, fs.openSync(path, flags, mode));
-      } else if (kind === 2) {
-        const id = ops[i++]; const offset = ops[i++]; const length = ops[i++];
-        writeAll(fds.get(id), data, offset, length);
-      } else {
-        const id = ops[i++]; const mode = ops[i++]; const chmod = ops[i++];
-        const fd = fds.get(id);
-        fds.delete(id);
-        try { if (chmod) fs.fchmodSync(fd, mode); } finally { fs.closeSync(fd); }
-      }
-    }
-    parentPort.postMessage({ type: 'done', bytes: msg.bytes, buffer: msg.buffer, ops: msg.ops }, [msg.buffer, msg.ops]);
-  } catch (error) {
-    failed = true;
-    parentPort.postMessage({ type: 'error', code: error.code || 'EIO', message: String(error.message), path });
-  }
-});
-`;
 
 const OP_WHOLE_FILE = 0;
 const OP_OPEN = 1;
@@ -79,6 +24,14 @@ export interface WriterFailure {
   readonly code: string;
   readonly message: string;
   readonly path: string;
+  /** The tag of the file whose content did not match its digest (code EHASH). */
+  readonly tag?: number;
+}
+
+/** A file's expected sha256, checked by the writer thread from the bytes it writes; tag names it in a failure. */
+export interface WriteCheck {
+  readonly sha256: Buffer;
+  readonly tag: number;
 }
 
 export class WriterError extends Error {
@@ -141,8 +94,9 @@ export interface OpenFile {
 // O_EXCL: a file is only ever created, never opened through something already at the path.
 const CREATE_FLAGS = fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL;
 const MAX_OPS_PER_BATCH = 4096;
-/** The longest op (a whole file) takes 7 numbers: a batch is flushed before it could run out of room. */
-const MAX_OP_LENGTH = 7;
+/** The longest op (a whole file) takes 9 numbers: a batch is flushed before it could run out of room. */
+const MAX_OP_LENGTH = 9;
+const DIGEST_BYTES = 32;
 
 export class FileWriterPool {
   private readonly threads: WriterThread[];
@@ -174,7 +128,7 @@ export class FileWriterPool {
     while (this.threads.length < count && !this.closed) {
       // A small young generation: the writer's garbage (one path string per file) is collected early instead of
       // growing the heap; its live data is a few descriptors.
-      const worker = new Worker(WRITER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+      const worker = new Worker(WRITER_THREAD_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
       worker.on('message', (message: WriterMessage) => this.onMessage(message));
       worker.on('error', (error) => this.fail({ code: 'EWORKER', message: error.message, path: '' }));
       this.threads.push({ worker, batch: undefined });
@@ -190,15 +144,18 @@ export class FileWriterPool {
     return (mode & ~this.umask) === mode ? 0 : 1;
   }
 
-  writeWholeFile(path: string, mode: number, data: Buffer): void {
+  writeWholeFile(path: string, mode: number, data: Buffer, check?: WriteCheck): void {
     this.throwIfFailed();
     const index = this.pickThread();
     const thread = this.threads[index] as WriterThread;
     const pathBytes = Buffer.byteLength(path);
-    if (data.length + pathBytes <= this.batchBytes) {
-      const batch = this.batchWithRoom(thread, data.length + pathBytes);
+    const checkBytes = check ? DIGEST_BYTES : 0;
+    if (data.length + pathBytes + checkBytes <= this.batchBytes) {
+      const batch = this.batchWithRoom(thread, data.length + pathBytes + checkBytes);
       const pathOffset = batch.used;
       batch.used += batch.buffer.write(path, pathOffset, 'utf8');
+      const digestOffset = check ? batch.used : -1;
+      if (check) batch.used += check.sha256.copy(batch.buffer, batch.used);
       const offset = batch.used;
       data.copy(batch.buffer, offset);
       batch.used += data.length;
@@ -212,18 +169,20 @@ export class FileWriterPool {
       ops[at++] = this.needsChmod(mode);
       ops[at++] = offset;
       ops[at++] = data.length;
+      ops[at++] = digestOffset;
+      ops[at++] = check ? check.tag : 0;
       batch.opCount = at;
       this.flushIfFull(thread);
       return;
     }
-    const handle = this.openOn(index, path, mode);
+    const handle = this.openOn(index, path, mode, check);
     this.write(handle, data);
     this.close(handle);
   }
 
-  open(path: string, mode: number): OpenFile {
+  open(path: string, mode: number, check?: WriteCheck): OpenFile {
     this.throwIfFailed();
-    return this.openOn(this.pickThread(), path, mode);
+    return this.openOn(this.pickThread(), path, mode, check);
   }
 
   write(file: OpenFile, data: Buffer): void {
@@ -284,14 +243,16 @@ export class FileWriterPool {
     );
   }
 
-  private openOn(index: number, path: string, mode: number): OpenFile {
+  private openOn(index: number, path: string, mode: number, check: WriteCheck | undefined): OpenFile {
     const thread = this.threads[index] as WriterThread;
     const id = this.nextId++;
     const pathBytes = Buffer.byteLength(path);
-    const batch = this.batchWithRoom(thread, pathBytes);
+    const batch = this.batchWithRoom(thread, pathBytes + (check ? DIGEST_BYTES : 0));
     const pathOffset = batch.used;
     batch.used += batch.buffer.write(path, pathOffset, 'utf8');
-    pushOps(batch, OP_OPEN, id, pathOffset, pathBytes, mode);
+    const digestOffset = check ? batch.used : -1;
+    if (check) batch.used += check.sha256.copy(batch.buffer, batch.used);
+    pushOps(batch, OP_OPEN, id, pathOffset, pathBytes, mode, digestOffset, check ? check.tag : 0);
     return { thread: index, id, mode };
   }
 
@@ -347,7 +308,12 @@ export class FileWriterPool {
       if (message.ops) this.spareOps.push(new Int32Array(message.ops));
       if (this.inFlight < this.highWater || this.inFlight === 0) this.wake();
     } else if (message.type === 'error') {
-      this.fail({ code: message.code ?? 'EIO', message: message.message ?? 'write failed', path: message.path ?? '' });
+      this.fail({
+        code: message.code ?? 'EIO',
+        message: message.message ?? 'write failed',
+        path: message.path ?? '',
+        ...(typeof message.tag === 'number' ? { tag: message.tag } : {}),
+      });
     }
   }
 

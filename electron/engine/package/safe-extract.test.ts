@@ -169,7 +169,15 @@ describe('malicious and damaged packages write nothing outside staging', () => {
         manifest: [...base, ['payload/a', 'f', 0o644, 1, sha256('x')]],
         entries: [...baseEntries, { name: 'payload/a', content: 'y' }],
       },
-      /does not match its sha256/,
+      /"payload\/a" does not match its sha256/,
+    ],
+    [
+      'a large file, written in pieces, whose last byte differs from its sha256',
+      {
+        manifest: [...base, ['payload/big', 'f', 0o644, 600_000, sha256('x'.repeat(600_000))]],
+        entries: [...baseEntries, { name: 'payload/big', content: `${'x'.repeat(599_999)}y` }],
+      },
+      /"payload\/big" does not match its sha256/,
     ],
     [
       'more bytes than the manifest declares',

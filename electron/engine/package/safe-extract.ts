@@ -12,8 +12,10 @@ export type { ExtractOptions } from './extract-options';
 // Verify-and-extract: one pass over the package, refusing anything unsafe before it reaches the disk, into a
 // private staging folder that the caller moves into place only when every entry has been verified.
 
-function translate(error: unknown): ExtractError {
+function translate(error: unknown, visitor?: PackageVisitor): ExtractError {
   if (error instanceof ExtractError) return error;
+  if (error instanceof WriterError && error.failure.code === 'EHASH' && visitor)
+    return visitor.writerMismatch(error.failure.tag ?? -1);
   if (error instanceof TarFormatError) return new ExtractError('invalid-package', error.message);
   if (error instanceof InflateError)
     return new ExtractError('invalid-package', `the package is not a valid gzip stream (${error.message})`);
@@ -78,7 +80,7 @@ async function run(
     if (!reader.ended) reader.finish();
   } catch (error) {
     if (error instanceof StopReading) return visitor;
-    throw translate(error);
+    throw translate(error, visitor);
   }
   if (stopAfterManifest) {
     if (!visitor.manifest) throw new ExtractError('invalid-package', 'the archive has no manifest');
@@ -89,7 +91,7 @@ async function run(
     await pool?.finish();
     visitor.applyDirectoryModes();
   } catch (error) {
-    throw translate(error);
+    throw translate(error, visitor);
   }
   await report(true);
   return visitor;
