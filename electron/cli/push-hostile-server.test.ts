@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { Server, type ServerChannel } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,10 +41,10 @@ afterAll(() => {
 
 type Answer = (command: string, channel: ServerChannel) => void;
 
-/** An SSH server on loopback that lets any key in and answers each command with `answer`. */
-function hostileServer(answer: Answer): Promise<number> {
+/** An SSH server on loopback that lets any key in (after loginDelayMs) and answers each command with `answer`. */
+function hostileServer(answer: Answer, loginDelayMs = 0): Promise<number> {
   const server = new Server({ hostKeys: [hostKey] }, (client) => {
-    client.on('authentication', (context) => context.accept());
+    client.on('authentication', (context) => setTimeout(() => context.accept(), loginDelayMs));
     client.on('error', () => undefined);
     client.on('ready', () =>
       client.on('session', (acceptSession) => {
@@ -60,12 +61,12 @@ function hostileServer(answer: Answer): Promise<number> {
 
 const ESCAPES = '\u001b]0;owned\u0007\u001b[2J\u001b]8;;http://evil.example/\u0007';
 
-function push(port: number, extra: readonly string[] = []) {
+function push(port: number, extra: readonly string[] = [], sshConfig = 'none') {
   const logDir = scratch.path('logs');
   const run = startCli(
     CLI.pushInstall,
     [
-      ...['--host', `127.0.0.1:${port}`, '--identity', key, '--ssh-config', 'none'],
+      ...['--host', `127.0.0.1:${port}`, '--identity', key, '--ssh-config', sshConfig],
       ...['--known-hosts', scratch.path('known_hosts'), '--accept-new-host-keys', '--log-dir', logDir],
       ...['--repository', repository, '--role', 'MS', '--platform', 'VmWare', ...extra],
     ],
@@ -73,6 +74,46 @@ function push(port: number, extra: readonly string[] = []) {
   );
   return { run, logFile: path.join(logDir, 'ASRPushInstall.log') };
 }
+
+/** The one server of a --json push's result. */
+function hostResult(stdout: string) {
+  const events = stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as PushEvent);
+  const result = events.find((event) => event.type === 'result');
+  return result?.type === 'result' ? result.hosts[0] : undefined;
+}
+
+describe('ConnectTimeout, as OpenSSH reads it', () => {
+  it('bounds reaching the server and the key exchange, not a slow login after it', async () => {
+    const config = scratch.path('ssh_config');
+    fs.writeFileSync(config, 'Host *\n  ConnectTimeout 1\n');
+    // Logs in after 2.5 s (a loaded server's PAM), then answers `id -u` wrongly: the push logged in and ran it.
+    const slowLogin = await hostileServer((_command, channel) => {
+      channel.write('no\n');
+      channel.exit(1);
+      channel.end();
+    }, 2500);
+    const slow = await push(slowLogin, ['--json'], config).run.done;
+    expect(slow.code).toBe(1);
+    expect(hostResult(slow.stdout)?.error).toMatchObject({ code: 'PUSH_NOT_ROOT' });
+
+    // Accepts the connection and never says a word: refused once the second is up, not after sshd's grace.
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const started = Date.now();
+      const mute = await push((silent.address() as net.AddressInfo).port, ['--json'], config).run.done;
+      expect(mute.code).toBe(1);
+      expect(hostResult(mute.stdout)?.error).toMatchObject({ code: 'PUSH_UNREACHABLE' });
+      expect(hostResult(mute.stdout)?.error?.message).toMatch(/no SSH answer within the connection timeout \(1 s\)/);
+      expect(Date.now() - started).toBeLessThan(60_000);
+    } finally {
+      silent.close();
+    }
+  }, 120_000);
+});
 
 describe('a hostile push target', () => {
   it('cannot put escape sequences or lines of its own into the console, the JSON or the log', async () => {

@@ -129,29 +129,50 @@ export class SshConnection {
   }
 }
 
+/** sshd's default LoginGraceTime: how long a server itself allows for logging in once the key exchange is done. */
+const LOGIN_GRACE_MS = 120_000;
+
 /** Logs in to one hop (directly, or over `sock` through a jump host), its host key judged before any credential. */
 export function openClient(hop: SshHop, sock: Duplex | undefined, signal?: AbortSignal): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new Client();
-    const onAbort = (): void => {
-      client.destroy();
-      reject(
-        new PushFailure(
-          setupError('PUSH_UNREACHABLE', `${hop.spec}: no SSH session before the time limit or a cancel`),
-        ),
-      );
+    let handshakeTimer: NodeJS.Timeout | undefined;
+    const settled = (): void => {
+      clearTimeout(handshakeTimer);
+      signal?.removeEventListener('abort', onAbort);
     };
+    const giveUp = (error: SetupError): void => {
+      settled();
+      client.destroy();
+      reject(new PushFailure(error));
+    };
+    const onAbort = (): void =>
+      giveUp(setupError('PUSH_UNREACHABLE', `${hop.spec}: no SSH session before the time limit or a cancel`));
     if (signal?.aborted) {
       onAbort();
       return;
     }
     signal?.addEventListener('abort', onAbort, { once: true });
+    // As OpenSSH's ConnectTimeout: the limit covers reaching the server and the key exchange. Logging in comes
+    // after it and may be slow on a loaded server (PAM, logind): it has sshd's own LoginGraceTime (120 s by
+    // default) on top, and the host timeout and Cancel bound it as they bound every step.
+    handshakeTimer = setTimeout(
+      () =>
+        giveUp(
+          setupError(
+            'PUSH_UNREACHABLE',
+            `${hop.spec} (${hop.host} port ${hop.port}): no SSH answer within the connection timeout (${Math.round(hop.connectTimeoutMs / 1000)} s)`,
+          ),
+        ),
+      hop.connectTimeoutMs,
+    );
+    client.once('handshake', () => clearTimeout(handshakeTimer));
     let keyProblem: SetupError | undefined;
     const config: ConnectConfig = {
       host: hop.host,
       port: hop.port,
       username: hop.user,
-      readyTimeout: hop.connectTimeoutMs,
+      readyTimeout: hop.connectTimeoutMs + LOGIN_GRACE_MS,
       keepaliveInterval: 10_000,
       keepaliveCountMax: 3,
       ...(sock ? { sock } : {}),
@@ -180,11 +201,11 @@ export function openClient(hop: SshHop, sock: Duplex | undefined, signal?: Abort
       },
     };
     client.once('ready', () => {
-      signal?.removeEventListener('abort', onAbort);
+      settled();
       resolve(client);
     });
     client.once('error', (error: Error & { level?: string; code?: string }) => {
-      signal?.removeEventListener('abort', onAbort);
+      settled();
       client.end();
       reject(new PushFailure(keyProblem ?? connectionError(hop, error)));
     });
@@ -203,7 +224,10 @@ function connectionError(target: ServerAddress, error: Error & { level?: string;
     return setupError('PUSH_UNREACHABLE', `${where}: the SSH handshake failed${legacy}`);
   }
   if (error.level === 'client-timeout')
-    return setupError('PUSH_UNREACHABLE', `${where}: no SSH answer within the connection timeout`);
+    return setupError(
+      'PUSH_UNREACHABLE',
+      `${where}: logging in did not finish within the connection timeout and a login grace of ${LOGIN_GRACE_MS / 1000} s (a server too loaded to log anyone in, or one that stalls logins)`,
+    );
   const why =
     error.code === 'ECONNREFUSED'
       ? 'nothing listens on that port (connection refused)'
