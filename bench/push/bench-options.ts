@@ -47,6 +47,14 @@ export const RSS_TARGETS: readonly { readonly servers: number; readonly mb: numb
   { servers: 100, mb: 250 },
 ];
 
+/**
+ * How many servers each tool works on at once: all of them up to 32, then 32 (push-install's --parallel,
+ * Ansible's forks). The host is CPU-bound long before 32 servers work at once, so more only adds memory and
+ * contention: at 100, with forks = 100, most of Ansible's ./install tasks failed after 19 minutes on a host at
+ * load ~450 (the same ./install that push-install, 32 at a time, ran on all 100 in 4.5 minutes).
+ */
+export const parallelismFor = (n: number): number => Math.min(n, 32);
+
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 export const out = (line = ''): void => void process.stdout.write(`${line}\n`);
 export const s = (ms: number): string => (ms / 1000).toFixed(1);

@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import { median } from '../bench-stats';
-import { out, RSS_TARGETS, s, sizes, tools, verdict, type ToolName } from './bench-options';
+import { out, parallelismFor, RSS_TARGETS, s, sizes, tools, verdict, type ToolName } from './bench-options';
 import type { RunResult } from './run-types';
 
 // What bench/push-install prints about each run as it ends, and the summary after the last.
@@ -48,7 +48,7 @@ export function summarize(results: readonly RunResult[]): void {
     const rounds = results.filter((r) => r.n === n && r.tool === tools[0]?.name).length;
     const noisyRuns = results.filter((r) => r.n === n && r.ok && noisy(r)).length;
     out(
-      `(${n} servers, parallelism ${n}, ${rounds} round${rounds === 1 ? '' : 's'}, median wall time` +
+      `(${n} servers, parallelism ${parallelismFor(n)} (the OpenSSH loop: all), ${rounds} round${rounds === 1 ? '' : 's'}, median wall time` +
         `${noisyRuns ? `; ${noisyRuns} run(s) NOISY, see above` : ''})`,
     );
     for (const tool of tools) {

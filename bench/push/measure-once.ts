@@ -67,7 +67,9 @@ export async function measureOnce(setup: Setup, tool: ToolName, n: number, round
       cgroupProcs: sides.cs,
     });
     setControllerCgroup(sides.controller);
-    const busyBefore = await settle();
+    // A fresh fleet of 100 systemd machines on 2 cores takes minutes to finish starting its units (load ~650
+    // right after boot): timing a tool before then measures the boot, and sshd drops logins it cannot serve.
+    const busyBefore = await settle(Math.max(45_000, n * 2_000));
     const cpuBefore = cpuTicks();
     const benchBefore = process.cpuUsage();
     const csBefore = cs.cpuS();

@@ -1,8 +1,9 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Fleet } from '../../e2e/test-machines/test-machines';
 import type { HostResult, PushEvent } from '../../shared/push-events';
 import { median } from '../bench-stats';
-import { haveTime, runTimeoutMs, s, spread, tail, top } from './bench-options';
+import { haveTime, parallelismFor, runTimeoutMs, s, spread, tail, top } from './bench-options';
 import { cpuByWindow, type CpuTimeline } from './cpu-accounting';
 import { readChildren, runMeasured } from './measured-process';
 import type { Setup, ToolOutcome } from './run-types';
@@ -33,6 +34,9 @@ export async function runPushInstall(
   let startedAt: number | undefined;
   /** When the first host-result line arrived: the first server finished (arrival time, as sentAt). */
   let firstDoneAt: number | undefined;
+  // The same connection timeout as Ansible's run (ANSIBLE_TIMEOUT=60 there), as an admin's ssh_config would say.
+  const sshConfig = path.join(runDir, 'ssh_config');
+  fs.writeFileSync(sshConfig, 'Host *\n  ConnectTimeout 60\n');
   const argv = [
     process.execPath,
     setup.pushCli,
@@ -53,7 +57,9 @@ export async function runPushInstall(
     '--passphrase-file',
     '-',
     '--parallel',
-    String(n),
+    String(parallelismFor(n)),
+    '--ssh-config',
+    sshConfig,
     '--log-dir',
     runDir,
     '--json',
