@@ -136,7 +136,19 @@ const LOGIN_GRACE_MS = 120_000;
 export function openClient(hop: SshHop, sock: Duplex | undefined, signal?: AbortSignal): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new Client();
-    let handshakeTimer: NodeJS.Timeout | undefined;
+    // As OpenSSH's ConnectTimeout: the limit covers reaching the server and the key exchange. Logging in comes
+    // after it and may be slow on a loaded server (PAM, logind): it has sshd's own LoginGraceTime (120 s by
+    // default) on top, and the host timeout and Cancel bound it as they bound every step.
+    const handshakeTimer = setTimeout(
+      () =>
+        giveUp(
+          setupError(
+            'PUSH_UNREACHABLE',
+            `${hop.spec} (${hop.host} port ${hop.port}): no SSH answer within the connection timeout (${Math.round(hop.connectTimeoutMs / 1000)} s)`,
+          ),
+        ),
+      hop.connectTimeoutMs,
+    );
     const settled = (): void => {
       clearTimeout(handshakeTimer);
       signal?.removeEventListener('abort', onAbort);
@@ -153,19 +165,6 @@ export function openClient(hop: SshHop, sock: Duplex | undefined, signal?: Abort
       return;
     }
     signal?.addEventListener('abort', onAbort, { once: true });
-    // As OpenSSH's ConnectTimeout: the limit covers reaching the server and the key exchange. Logging in comes
-    // after it and may be slow on a loaded server (PAM, logind): it has sshd's own LoginGraceTime (120 s by
-    // default) on top, and the host timeout and Cancel bound it as they bound every step.
-    handshakeTimer = setTimeout(
-      () =>
-        giveUp(
-          setupError(
-            'PUSH_UNREACHABLE',
-            `${hop.spec} (${hop.host} port ${hop.port}): no SSH answer within the connection timeout (${Math.round(hop.connectTimeoutMs / 1000)} s)`,
-          ),
-        ),
-      hop.connectTimeoutMs,
-    );
     client.once('handshake', () => clearTimeout(handshakeTimer));
     let keyProblem: SetupError | undefined;
     const config: ConnectConfig = {
