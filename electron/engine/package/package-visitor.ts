@@ -17,9 +17,9 @@ import { ExtractError } from './extract-error';
 import type { ExtractOptions } from './extract-options';
 
 // The per-entry checks of verify-and-extract, as a tar visitor: each entry is checked against the manifest
-// (type, mode, size) and refused if unsafe before its data reaches the staging folder; its sha256 is checked
-// by the writer thread that lays it down (a whole small file before it is created, a larger one at its close),
-// and the caller commits nothing until every writer has finished.
+// (type, mode, size, sha256) and refused if unsafe before its data reaches the staging folder. The sha256 of a
+// file of 64 KiB or more is usually checked by the writer thread that lays it down (see HASH_THERE_FROM), and
+// the caller commits nothing until every writer has finished.
 
 const BLOCK = 512;
 /**
