@@ -5,8 +5,9 @@ import { WRITER_THREAD_SOURCE } from './file-writer-thread';
 
 // File creation is the cost of small-file installs: Node spends ~16 us of main-thread time per
 // open+write+close, more than GNU tar's whole per-file budget. Writer threads take those syscalls off the
-// thread that inflates and parses, and verify each file's sha256 as they write it, so both cores work. Batches travel as transferred ArrayBuffers
-// (no copy), with ops as a flat typed array, and the number of bytes in flight is bounded to keep memory flat.
+// thread that inflates and parses (and check the sha256 of each file given a digest), so both cores work.
+// Batches travel as transferred ArrayBuffers (no copy), with ops as a flat typed array, and the number of
+// bytes in flight is bounded to keep memory flat.
 
 const OP_WHOLE_FILE = 0;
 const OP_OPEN = 1;
@@ -85,6 +86,14 @@ function pushOps(batch: Batch, ...values: number[]): void {
   batch.opCount += values.length;
 }
 
+/** Puts a file's expected digest into the batch; returns where it is, or -1 (the op's "not checked"). */
+function appendDigest(batch: Batch, check: WriteCheck | undefined): number {
+  if (!check) return -1;
+  const at = batch.used;
+  batch.used += check.sha256.copy(batch.buffer, at);
+  return at;
+}
+
 export interface OpenFile {
   readonly thread: number;
   readonly id: number;
@@ -154,8 +163,7 @@ export class FileWriterPool {
       const batch = this.batchWithRoom(thread, data.length + pathBytes + checkBytes);
       const pathOffset = batch.used;
       batch.used += batch.buffer.write(path, pathOffset, 'utf8');
-      const digestOffset = check ? batch.used : -1;
-      if (check) batch.used += check.sha256.copy(batch.buffer, batch.used);
+      const digestOffset = appendDigest(batch, check);
       const offset = batch.used;
       data.copy(batch.buffer, offset);
       batch.used += data.length;
@@ -250,8 +258,7 @@ export class FileWriterPool {
     const batch = this.batchWithRoom(thread, pathBytes + (check ? DIGEST_BYTES : 0));
     const pathOffset = batch.used;
     batch.used += batch.buffer.write(path, pathOffset, 'utf8');
-    const digestOffset = check ? batch.used : -1;
-    if (check) batch.used += check.sha256.copy(batch.buffer, batch.used);
+    const digestOffset = appendDigest(batch, check);
     pushOps(batch, OP_OPEN, id, pathOffset, pathBytes, mode, digestOffset, check ? check.tag : 0);
     return { thread: index, id, mode };
   }

@@ -222,7 +222,8 @@ export class PackageVisitor implements TarVisitor {
     const writer = this.discard ? undefined : this.pool;
     if (this.received === 0)
       this.hashHere = !writer || this.currentSize < HASH_THERE_FROM || writer.bytesInFlight >= HASH_HERE_IN_FLIGHT;
-    const check = this.hashHere ? undefined : { sha256: manifest.sha256At(index), tag: index };
+    // Only a file's first chunk opens it (or writes it whole), so only that chunk needs the digest to pass on.
+    const check = this.received === 0 && !this.hashHere ? { sha256: manifest.sha256At(index), tag: index } : undefined;
     if (this.received === 0 && chunk.length === this.currentSize) {
       // The common case for small files: the whole content in one chunk, hashed and written in one go.
       this.received = chunk.length;

@@ -144,7 +144,7 @@ export function openClient(hop: SshHop, sock: Duplex | undefined, signal?: Abort
         giveUp(
           setupError(
             'PUSH_UNREACHABLE',
-            `${hop.spec} (${hop.host} port ${hop.port}): no SSH answer within the connection timeout (${Math.round(hop.connectTimeoutMs / 1000)} s)`,
+            `${whereOf(hop)}: no SSH answer within the connection timeout (${Math.round(hop.connectTimeoutMs / 1000)} s)`,
           ),
         ),
       hop.connectTimeoutMs,
@@ -212,8 +212,13 @@ export function openClient(hop: SshHop, sock: Duplex | undefined, signal?: Abort
   });
 }
 
+/** A server as connection errors name it: its name as given, then its address. */
+function whereOf(target: ServerAddress): string {
+  return `${target.spec} (${target.host} port ${target.port})`;
+}
+
 function connectionError(target: ServerAddress, error: Error & { level?: string; code?: string }): SetupError {
-  const where = `${target.spec} (${target.host} port ${target.port})`;
+  const where = whereOf(target);
   if (error.level === 'client-authentication')
     return setupError('PUSH_AUTH_FAILED', `${where}: the server refused user ${target.user} with these credentials`);
   if (error.level === 'handshake') {
