@@ -28,11 +28,12 @@ import type { RunResult, Setup } from './push/run-types';
 // bench/push-install: the wall time of installing and registering the agent on N servers at once, three ways
 // doing the same work in the same run (copy the self-contained release, unpack it in a fresh temp folder, run
 // its ./install, run the configurator with the passphrase on stdin), N at a time up to 32 (parallelismFor):
-//   1. push-install (the built CLI; ssh2 in one Node process; ConnectTimeout 60, as Ansible's), also its peak RSS and the time from its launch to the first server
-//      finished (its first host-result event on --json stdout);
-//   2. ansible-playbook (forks as push-install's --parallel; tempfile, unarchive from the controller, command ./install, command
-//      configurator with stdin), twice: at Ansible's defaults (no pipelining: each task's module is uploaded
-//      as a file, as an admin's ansible.cfg does unless changed; the issue's reference measurement, 41 s for
+//   1. push-install (the built CLI; ssh2 in one Node process; Ansible's connection timeout, CONNECT_TIMEOUT_S),
+//      also its peak RSS and the time from its launch to the first server finished (its first host-result event
+//      on --json stdout);
+//   2. ansible-playbook (forks as push-install's --parallel; tempfile, unarchive from the controller, command
+//      ./install, command configurator with stdin), twice: at Ansible's defaults (no pipelining: each task's
+//      module is uploaded as a file, as an admin's ansible.cfg does unless changed; the issue's reference measurement, 41 s for
 //      7 servers, is of this kind), and with pipelining on, Ansible's own fastest setting;
 //   3. a bare OpenSSH loop: per server `ssh ... 'd=$(mktemp -d) && tar -xzf - -C "$d" && ./install'` with the
 //      release on stdin, then `ssh ... configurator -P -` with the passphrase on stdin; all servers at once.

@@ -54,6 +54,8 @@ export const RSS_TARGETS: readonly { readonly servers: number; readonly mb: numb
  * load ~450 (the same ./install that push-install, 32 at a time, ran on all 100 in 4.5 minutes).
  */
 export const parallelismFor = (n: number): number => Math.min(n, 32);
+/** Both tools' SSH connection timeout: Ansible's ANSIBLE_TIMEOUT, push-install's ConnectTimeout. */
+export const CONNECT_TIMEOUT_S = 60;
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 export const out = (line = ''): void => void process.stdout.write(`${line}\n`);

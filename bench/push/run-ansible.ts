@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Fleet } from '../../e2e/test-machines/test-machines';
-import { CONFIGURATOR, INSTALL_ARGS, parallelismFor, runTimeoutMs, s, tail } from './bench-options';
+import { CONFIGURATOR, CONNECT_TIMEOUT_S, INSTALL_ARGS, parallelismFor, runTimeoutMs, s, tail } from './bench-options';
 import { processCpuS } from './cpu-accounting';
 import { killTree, runMeasured, sshMasters } from './measured-process';
 import type { Setup, ToolOutcome } from './run-types';
@@ -70,30 +70,28 @@ export async function runAnsible(
   const controlDir = path.join(runDir, 'cp');
   fs.mkdirSync(localTemp);
   fs.mkdirSync(controlDir);
-  const run = await runMeasured(
-    ['ansible-playbook', '-i', inventory, '-f', String(parallelismFor(n)), '-e', `@${vars}`, playbook],
-    {
-      cwd: runDir,
-      timeoutMs: runTimeoutMs,
-      env: {
-        ...process.env,
-        ANSIBLE_HOST_KEY_CHECKING: 'False',
-        ANSIBLE_FORKS: String(parallelismFor(n)),
-        // Pipelining: modules run through the SSH session's stdin, with no temp-file upload per task. It makes
-        // Ansible faster; the release is still uploaded by unarchive's action plugin (sftp) before it unpacks.
-        ANSIBLE_PIPELINING: pipelining ? '1' : '0',
-        ANSIBLE_LOCAL_TEMP: localTemp,
-        ANSIBLE_REMOTE_TMP: '/tmp/.ansible-bench',
-        ANSIBLE_SSH_CONTROL_PATH_DIR: controlDir,
-        ANSIBLE_TIMEOUT: '60',
-        ANSIBLE_NOCOLOR: '1',
-        ANSIBLE_RETRY_FILES_ENABLED: 'False',
-        ANSIBLE_DEPRECATION_WARNINGS: 'False',
-        // Per-task wall times at the end of the output (ansible.posix ships with Debian's ansible).
-        ANSIBLE_CALLBACKS_ENABLED: 'ansible.posix.profile_tasks',
-      },
+  const forks = String(parallelismFor(n));
+  const run = await runMeasured(['ansible-playbook', '-i', inventory, '-f', forks, '-e', `@${vars}`, playbook], {
+    cwd: runDir,
+    timeoutMs: runTimeoutMs,
+    env: {
+      ...process.env,
+      ANSIBLE_HOST_KEY_CHECKING: 'False',
+      ANSIBLE_FORKS: forks,
+      // Pipelining: modules run through the SSH session's stdin, with no temp-file upload per task. It makes
+      // Ansible faster; the release is still uploaded by unarchive's action plugin (sftp) before it unpacks.
+      ANSIBLE_PIPELINING: pipelining ? '1' : '0',
+      ANSIBLE_LOCAL_TEMP: localTemp,
+      ANSIBLE_REMOTE_TMP: '/tmp/.ansible-bench',
+      ANSIBLE_SSH_CONTROL_PATH_DIR: controlDir,
+      ANSIBLE_TIMEOUT: String(CONNECT_TIMEOUT_S),
+      ANSIBLE_NOCOLOR: '1',
+      ANSIBLE_RETRY_FILES_ENABLED: 'False',
+      ANSIBLE_DEPRECATION_WARNINGS: 'False',
+      // Per-task wall times at the end of the output (ansible.posix ships with Debian's ansible).
+      ANSIBLE_CALLBACKS_ENABLED: 'ansible.posix.profile_tasks',
     },
-  );
+  });
   // Ansible's SSH connections live on in ControlPersist masters, which it does not wait for, so their CPU
   // (the encryption of every byte sent) is not in its rusage: add it, and end them.
   const masters = sshMasters(controlDir);

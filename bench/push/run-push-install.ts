@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Fleet } from '../../e2e/test-machines/test-machines';
 import type { HostResult, PushEvent } from '../../shared/push-events';
 import { median } from '../bench-stats';
-import { haveTime, parallelismFor, runTimeoutMs, s, spread, tail, top } from './bench-options';
+import { CONNECT_TIMEOUT_S, haveTime, parallelismFor, runTimeoutMs, s, spread, tail, top } from './bench-options';
 import { cpuByWindow, type CpuTimeline } from './cpu-accounting';
 import { readChildren, runMeasured } from './measured-process';
 import type { Setup, ToolOutcome } from './run-types';
@@ -34,9 +34,9 @@ export async function runPushInstall(
   let startedAt: number | undefined;
   /** When the first host-result line arrived: the first server finished (arrival time, as sentAt). */
   let firstDoneAt: number | undefined;
-  // The same connection timeout as Ansible's run (ANSIBLE_TIMEOUT=60 there), as an admin's ssh_config would say.
+  // The same connection timeout as Ansible's run (its ANSIBLE_TIMEOUT), as an admin's ssh_config would say.
   const sshConfig = path.join(runDir, 'ssh_config');
-  fs.writeFileSync(sshConfig, 'Host *\n  ConnectTimeout 60\n');
+  fs.writeFileSync(sshConfig, `Host *\n  ConnectTimeout ${CONNECT_TIMEOUT_S}\n`);
   const argv = [
     process.execPath,
     setup.pushCli,
