@@ -112,6 +112,12 @@ export class Machine implements TestMachine {
     this.consoleLog = path.join(this.dir, 'console.log');
   }
 
+  /** What this machine creates on the host, named before it is created (the fleet's ledger records it). */
+  hostResources(): { netns: string; hostVeth: string; cgroups: string[] } {
+    const hierarchies = hierarchiesFor(this.context.cgroupMode, this.context.hierarchies);
+    return { netns: this.netns, hostVeth: this.hostVeth, cgroups: hierarchies.map((h) => path.join(h.dir, this.id)) };
+  }
+
   async boot(waitForSsh: boolean): Promise<void> {
     const deadline = Date.now() + this.context.bootTimeoutMs;
     await this.prepareRoot();

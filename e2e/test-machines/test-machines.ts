@@ -7,12 +7,13 @@ import type { CgroupHierarchy, CgroupMode } from './host-cgroups';
 import { TOOL_ENV, mustRun, runCommand, runCommandSync } from './run-command';
 import { deleteUnlessGone, Machine, type MachineContext } from './machine';
 import { unpackSysvLayer } from './sysv-layer';
+import { forgetFleet, reapOrphanedFleets, recordFleet, thisOwner } from './fleet-ledger';
 
 // Push-installation tests need real Linux machines to SSH into: each one here is a network namespace on a bridge of
 // its own fleet, running a real systemd (or SysV init) as PID 1 of fresh PID, mount, UTS and cgroup namespaces, over
 // an overlay of this host's root that keeps every write in memory; or, for the oldest systems, a root of the test's
 // own with busybox as its only tools. Everything a fleet creates carries the fleet's random id and is
-// torn down by that id (also from a process 'exit' handler), so concurrent test files and other sessions are untouched.
+// torn down by that id (also from a process 'exit' handler, and after a SIGKILL by the next fleet: fleet-ledger.ts), so concurrent test files and other sessions are untouched.
 
 export type { HostKey, MachineUser } from './machine-root';
 export type { TmpfsMount } from './boot-script';
@@ -152,6 +153,8 @@ class FleetImpl implements Fleet {
     } catch (error) {
       errors.push(error);
     }
+    // What could not be removed stays in the ledger, for a later run to finish once this process is gone.
+    if (errors.length === 0) forgetFleet(this.id);
     untrack(this);
     if (errors.length > 0) throw new AggregateError(errors, `teardown of test fleet ${this.id} was incomplete`);
   }
@@ -161,7 +164,14 @@ class FleetImpl implements Fleet {
     runCommandSync(['ip', 'link', 'del', this.bridge]);
     for (const mountPoint of mountsUnder(this.dir)) runCommandSync(['umount', '-l', mountPoint]);
     fs.rmSync(this.dir, { recursive: true, force: true });
+    forgetFleet(this.id);
     untrack(this);
+  }
+
+  /** Writes down what the fleet has created or is about to (fleet-ledger.ts). */
+  record(): void {
+    const machines = this.machines.map((machine) => machine.hostResources());
+    recordFleet(this.id, { ...thisOwner(), dir: this.dir, bridge: this.bridge, machines });
   }
 }
 
@@ -191,11 +201,14 @@ export async function startFleet(specs: readonly MachineSpec[], options: FleetOp
   if (unavailable) throw new Error(`cannot start test machines: ${unavailable}`);
   if (specs.length === 0 || specs.length > MAX_MACHINES) throw new Error(`a fleet has 1 to ${MAX_MACHINES} machines`);
   const started = Date.now();
+  // Fleets left by a test process that was killed outright (SIGKILL runs no exit handler).
+  await reapOrphanedFleets().catch(() => undefined);
   const id = randomBytes(3).toString('hex');
   const dir = fs.mkdtempSync(path.join(options.tmpRoot ?? os.tmpdir(), `test-machines-${id}-`));
   const fleet = new FleetImpl(id, dir);
   track(fleet);
   try {
+    fleet.record();
     // In memory, and a file system apart from /, which an overlay with lowerdir=/ needs for its upper layer.
     await mustRun(['mount', '-t', 'tmpfs', '-o', 'mode=700', 'tmpfs', dir]);
     const cgroups = await cgroupSetup(options.cgroupMode ?? 'auto', dir);
@@ -215,6 +228,7 @@ export async function startFleet(specs: readonly MachineSpec[], options: FleetOp
       sysvLayer,
     };
     specs.forEach((spec, index) => fleet.machines.push(new Machine(index, spec, context)));
+    fleet.record();
     const results = await Promise.allSettled(fleet.machines.map((m) => m.boot(options.waitForSsh ?? true)));
     const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
     if (failures.length > 0) throw failures.length === 1 ? failures[0] : new AggregateError(failures, 'boot failed');
