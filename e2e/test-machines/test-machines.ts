@@ -12,8 +12,9 @@ import { forgetFleet, reapOrphanedFleets, recordFleet, thisOwner } from './fleet
 // Push-installation tests need real Linux machines to SSH into: each one here is a network namespace on a bridge of
 // its own fleet, running a real systemd (or SysV init) as PID 1 of fresh PID, mount, UTS and cgroup namespaces, over
 // an overlay of this host's root that keeps every write in memory; or, for the oldest systems, a root of the test's
-// own with busybox as its only tools. Everything a fleet creates carries the fleet's random id and is
-// torn down by that id (also from a process 'exit' handler, and after a SIGKILL by the next fleet: fleet-ledger.ts), so concurrent test files and other sessions are untouched.
+// own with busybox as its only tools. Everything a fleet creates carries the fleet's random id and is torn down by
+// that id (also from a process 'exit' handler, and after a SIGKILL by the next fleet: fleet-ledger.ts), so
+// concurrent test files and other sessions are untouched.
 
 export type { HostKey, MachineUser } from './machine-root';
 export type { TmpfsMount } from './boot-script';
