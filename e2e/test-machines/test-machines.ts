@@ -7,13 +7,13 @@ import type { CgroupHierarchy, CgroupMode } from './host-cgroups';
 import { TOOL_ENV, mustRun, runCommand, runCommandSync } from './run-command';
 import { deleteUnlessGone, Machine, type MachineContext } from './machine';
 import { unpackSysvLayer } from './sysv-layer';
-import { forgetFleet, reapOrphanedFleets, recordFleet, thisOwner } from './fleet-ledger';
+import { forgetResources, reapOrphans, recordResources, thisOwner } from './host-resource-ledger';
 
 // Push-installation tests need real Linux machines to SSH into: each one here is a network namespace on a bridge of
 // its own fleet, running a real systemd (or SysV init) as PID 1 of fresh PID, mount, UTS and cgroup namespaces, over
 // an overlay of this host's root that keeps every write in memory; or, for the oldest systems, a root of the test's
 // own with busybox as its only tools. Everything a fleet creates carries the fleet's random id and is torn down by
-// that id (also from a process 'exit' handler, and after a SIGKILL by the next fleet: fleet-ledger.ts), so
+// that id (also from a process 'exit' handler, and after a SIGKILL by the next fleet: host-resource-ledger.ts), so
 // concurrent test files and other sessions are untouched.
 
 export type { HostKey, MachineUser } from './machine-root';
@@ -155,7 +155,7 @@ class FleetImpl implements Fleet {
       errors.push(error);
     }
     // What could not be removed stays in the ledger, for a later run to finish once this process is gone.
-    if (errors.length === 0) forgetFleet(this.id);
+    if (errors.length === 0) forgetResources(`fleet-${this.id}`);
     untrack(this);
     if (errors.length > 0) throw new AggregateError(errors, `teardown of test fleet ${this.id} was incomplete`);
   }
@@ -165,14 +165,20 @@ class FleetImpl implements Fleet {
     runCommandSync(['ip', 'link', 'del', this.bridge]);
     for (const mountPoint of mountsUnder(this.dir)) runCommandSync(['umount', '-l', mountPoint]);
     fs.rmSync(this.dir, { recursive: true, force: true });
-    forgetFleet(this.id);
+    forgetResources(`fleet-${this.id}`);
     untrack(this);
   }
 
-  /** Writes down what the fleet has created or is about to (fleet-ledger.ts). */
+  /** Writes down what the fleet has created or is about to (host-resource-ledger.ts). */
   record(): void {
     const machines = this.machines.map((machine) => machine.hostResources());
-    recordFleet(this.id, { ...thisOwner(), dir: this.dir, bridge: this.bridge, machines });
+    recordResources(`fleet-${this.id}`, {
+      ...thisOwner(),
+      cgroups: machines.flatMap((machine) => machine.cgroups),
+      netns: machines.map((machine) => machine.netns),
+      links: [...machines.map((machine) => machine.hostVeth), this.bridge],
+      dirs: [this.dir],
+    });
   }
 }
 
@@ -202,8 +208,8 @@ export async function startFleet(specs: readonly MachineSpec[], options: FleetOp
   if (unavailable) throw new Error(`cannot start test machines: ${unavailable}`);
   if (specs.length === 0 || specs.length > MAX_MACHINES) throw new Error(`a fleet has 1 to ${MAX_MACHINES} machines`);
   const started = Date.now();
-  // Fleets left by a test process that was killed outright (SIGKILL runs no exit handler).
-  await reapOrphanedFleets().catch(() => undefined);
+  // Machines left by a test process that was killed outright (SIGKILL runs no exit handler).
+  await reapOrphans().catch(() => undefined);
   const id = randomBytes(3).toString('hex');
   const dir = fs.mkdtempSync(path.join(options.tmpRoot ?? os.tmpdir(), `test-machines-${id}-`));
   const fleet = new FleetImpl(id, dir);

