@@ -18,7 +18,18 @@ export function RemedyText({
   return (
     <span className={className}>
       {inline ? t('common.whatToDo', { remedy: remedy(error) }) : rich('error.remedy', { remedy: remedy(error) })}
-      {specific ? <> {rich('error.caseRemedy', { remedy: <span lang="en">{specific}</span> })}</> : null}
+      {specific ? (
+        <>
+          {' '}
+          {rich('error.caseRemedy', {
+            remedy: (
+              <span key="case-remedy" lang="en">
+                {specific}
+              </span>
+            ),
+          })}
+        </>
+      ) : null}
     </span>
   );
 }
