@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { mountsUnder, removeCgroups } from './host-cgroups';
-import { runCommand } from './run-command';
+import { deleteUnlessGone, runCommand } from './run-command';
 
 // A process killed with SIGKILL runs no 'exit' handler, so the test machines it had up (fleets, Wine machines) stay
 // on this host. Each writes down, before it creates anything, which host resources it will create and which process
@@ -25,15 +25,20 @@ export interface LedgerEntry {
   readonly dirs: readonly string[];
 }
 
-/** A process's start time in clock ticks since boot, or undefined when there is no such process. */
-export function processStart(pid: number): string | undefined {
+/** Fields 3 on of /proc/PID/stat (the state first), or undefined when there is no such process. */
+export function procStatFields(pid: number): string[] | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
+}
+
+/** A process's start time in clock ticks since boot (field 22), or undefined when there is no such process. */
+export function processStart(pid: number): string | undefined {
+  return procStatFields(pid)?.[19];
 }
 
 /** This process as an owner. */
@@ -62,18 +67,16 @@ function ownerAlive(record: LedgerEntry): boolean {
   return processStart(record.ownerPid) === record.ownerStart;
 }
 
-async function deleteIfThere(argv: readonly string[], marker: string): Promise<void> {
-  if (fs.existsSync(marker)) await runCommand(argv);
-}
-
 async function tearDown(entry: LedgerEntry): Promise<void> {
   for (const { argv, env } of entry.stopCommands ?? [])
     await runCommand(argv, { timeoutMs: 15_000, ...(env ? { env } : {}) }).catch(() => undefined);
   await removeCgroups(entry.cgroups ?? []).catch(() => undefined);
   for (const dir of entry.dirs)
     for (const mountPoint of mountsUnder(dir)) await runCommand(['umount', '-l', mountPoint]);
-  for (const netns of entry.netns ?? []) await deleteIfThere(['ip', 'netns', 'del', netns], `/run/netns/${netns}`);
-  for (const link of entry.links ?? []) await deleteIfThere(['ip', 'link', 'del', link], `/sys/class/net/${link}`);
+  for (const netns of entry.netns ?? [])
+    await deleteUnlessGone(['ip', 'netns', 'del', netns], `/run/netns/${netns}`).catch(() => undefined);
+  for (const link of entry.links ?? [])
+    await deleteUnlessGone(['ip', 'link', 'del', link], `/sys/class/net/${link}`).catch(() => undefined);
   for (const dir of entry.dirs) fs.rmSync(dir, { recursive: true, force: true });
 }
 

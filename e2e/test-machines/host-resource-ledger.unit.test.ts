@@ -5,7 +5,14 @@ import * as path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { wineUnavailable } from '../wine/wine-machine';
-import { LEDGER_DIR, forgetResources, processStart, reapOrphans, recordResources } from './host-resource-ledger';
+import {
+  LEDGER_DIR,
+  forgetResources,
+  procStatFields,
+  processStart,
+  reapOrphans,
+  recordResources,
+} from './host-resource-ledger';
 import { mountsUnder } from './host-cgroups';
 import { testMachinesUnavailable } from './test-machines';
 
@@ -82,12 +89,8 @@ function ledgerEntry(id: string): { dirs: string[]; cgroups?: string[] } {
 
 /** Whether the process runs: a zombie has exited, and waits only for its parent to collect it. */
 function running(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !['Z', 'X'].includes(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
-  } catch {
-    return false;
-  }
+  const state = procStatFields(pid)?.[0];
+  return state !== undefined && !['Z', 'X'].includes(state);
 }
 
 /** The running wineservers of a Wine prefix, found by their environment. */

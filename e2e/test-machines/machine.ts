@@ -8,7 +8,7 @@ import { createMachineCgroups, hierarchiesFor, mountsUnder, removeCgroups, remov
 import type { CgroupHierarchy, CgroupMode } from './host-cgroups';
 import { prepareMinimalRoot, prepareRoot } from './machine-root';
 import type { HostKey } from './machine-root';
-import { TOOL_ENV, mustRun, runCommand, runCommandSync } from './run-command';
+import { TOOL_ENV, deleteUnlessGone, mustRun, runCommand, runCommandSync } from './run-command';
 import type { ExecOptions, ExecResult, MachineSpec, TestMachine } from './machine-types';
 
 // One test machine: its root prepared on the fleet's tmpfs, its veth on the fleet's bridge, its cgroups, and
@@ -59,15 +59,6 @@ export function readSshBanner(address: string, port = 22, timeoutMs = 1_000): Pr
     socket.on('error', (error) => finish(error));
     socket.on('end', () => finish(new Error(`${address}:${port} closed before its banner`)));
   });
-}
-
-/** Runs a delete command; fails only if what it deletes (`marker`) is still there afterwards. */
-export async function deleteUnlessGone(argv: readonly string[], marker: string): Promise<void> {
-  if (!fs.existsSync(marker)) return;
-  const result = await runCommand(argv);
-  if (result.code !== 0 && fs.existsSync(marker)) {
-    throw new Error(`${argv.join(' ')} exited ${result.code ?? result.signal}: ${result.stderr.trim()}`);
-  }
 }
 
 // ---- subnet choice ----------------------------------------------------------------------------------------------

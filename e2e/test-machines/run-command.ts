@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 
 // Every host-side step of the test machines (ip, mount, ssh-keygen, nsenter) is an external command; one runner
 // with a timeout that kills the whole process group keeps a stuck step from outliving a test.
@@ -92,5 +93,14 @@ function killGroup(pid: number | undefined): void {
     } catch {
       // already gone
     }
+  }
+}
+
+/** Runs a delete command; fails only if what it deletes (`marker`) is still there afterwards. */
+export async function deleteUnlessGone(argv: readonly string[], marker: string): Promise<void> {
+  if (!fs.existsSync(marker)) return;
+  const result = await runCommand(argv);
+  if (result.code !== 0 && fs.existsSync(marker)) {
+    throw new Error(`${argv.join(' ')} exited ${result.code ?? result.signal}: ${result.stderr.trim()}`);
   }
 }

@@ -4,8 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { discoverHierarchies, hasNamedSystemd, hasUnified, mountsUnder } from './host-cgroups';
 import type { CgroupHierarchy, CgroupMode } from './host-cgroups';
-import { TOOL_ENV, mustRun, runCommand, runCommandSync } from './run-command';
-import { deleteUnlessGone, Machine, type MachineContext } from './machine';
+import { TOOL_ENV, deleteUnlessGone, mustRun, runCommand, runCommandSync } from './run-command';
+import { Machine, type MachineContext } from './machine';
 import { unpackSysvLayer } from './sysv-layer';
 import { forgetResources, reapOrphans, recordResources, thisOwner } from './host-resource-ledger';
 
@@ -155,7 +155,7 @@ class FleetImpl implements Fleet {
       errors.push(error);
     }
     // What could not be removed stays in the ledger, for a later run to finish once this process is gone.
-    if (errors.length === 0) forgetResources(`fleet-${this.id}`);
+    if (errors.length === 0) forgetResources(this.ledgerId);
     untrack(this);
     if (errors.length > 0) throw new AggregateError(errors, `teardown of test fleet ${this.id} was incomplete`);
   }
@@ -165,14 +165,19 @@ class FleetImpl implements Fleet {
     runCommandSync(['ip', 'link', 'del', this.bridge]);
     for (const mountPoint of mountsUnder(this.dir)) runCommandSync(['umount', '-l', mountPoint]);
     fs.rmSync(this.dir, { recursive: true, force: true });
-    forgetResources(`fleet-${this.id}`);
+    forgetResources(this.ledgerId);
     untrack(this);
+  }
+
+  /** The fleet's entry in the ledger of host resources (host-resource-ledger.ts). */
+  get ledgerId(): string {
+    return `fleet-${this.id}`;
   }
 
   /** Writes down what the fleet has created or is about to (host-resource-ledger.ts). */
   record(): void {
     const machines = this.machines.map((machine) => machine.hostResources());
-    recordResources(`fleet-${this.id}`, {
+    recordResources(this.ledgerId, {
       ...thisOwner(),
       cgroups: machines.flatMap((machine) => machine.cgroups),
       netns: machines.map((machine) => machine.netns),
