@@ -1,6 +1,7 @@
 import { ErrorPanel } from './components/error-panel';
 import { InstallationOptionPage } from './pages/installation-option-page';
 import { lazy, Suspense, useEffect } from 'react';
+import { loadMessages, type MessagePart } from './i18n/locale-store';
 import { useTranslator } from './i18n/use-translator';
 import { closeApp } from './state/actions';
 import { useDialog, useWizard, type WizardStep } from './state/stores';
@@ -20,8 +21,15 @@ const ConfigurationServerPage = lazy(() =>
 );
 const FinishPage = lazy(() => loadFinish().then((module) => ({ default: module.FinishPage })));
 
+/** A page or dialog whose messages are a part of the catalog of their own: it renders once both are here. */
+function withMessages<T>(part: MessagePart, load: () => Promise<T>): Promise<T> {
+  return Promise.all([load(), loadMessages(part)]).then(([module]) => module);
+}
+
 function prefetchLaterPages(): () => void {
-  const fetchAll = () => void Promise.all([loadReady(), loadProgress(), loadConfiguration(), loadFinish()]);
+  // The dialogs' messages too: Show command line and Uninstall open from the first page.
+  const fetchAll = () =>
+    void Promise.all([loadReady(), loadProgress(), loadConfiguration(), loadFinish(), loadMessages('dialogs')]);
   if (typeof window.requestIdleCallback !== 'function') {
     const timer = setTimeout(fetchAll, 500);
     return () => clearTimeout(timer);
@@ -31,19 +39,29 @@ function prefetchLaterPages(): () => void {
 }
 
 // The logs view (and its virtual list) loads on first use: it is not on the path to the first page.
-const LogsView = lazy(() => import('./pages/logs-view').then((module) => ({ default: module.LogsView })));
+const LogsView = lazy(() =>
+  withMessages('dialogs', () => import('./pages/logs-view')).then((module) => ({ default: module.LogsView })),
+);
 // So do the push pages: most admins install on this machine.
 const PushServersPage = lazy(() =>
-  import('./pages/push-servers-page').then((module) => ({ default: module.PushServersPage })),
+  withMessages('push', () => import('./pages/push-servers-page')).then((module) => ({
+    default: module.PushServersPage,
+  })),
 );
 const PushHostKeysPage = lazy(() =>
-  import('./pages/push-host-keys-page').then((module) => ({ default: module.PushHostKeysPage })),
+  withMessages('push', () => import('./pages/push-host-keys-page')).then((module) => ({
+    default: module.PushHostKeysPage,
+  })),
 );
 const FleetStatusPage = lazy(() =>
-  import('./pages/fleet-status-page').then((module) => ({ default: module.FleetStatusPage })),
+  withMessages('push', () => import('./pages/fleet-status-page')).then((module) => ({
+    default: module.FleetStatusPage,
+  })),
 );
 const PushProgressPage = lazy(() =>
-  import('./pages/push-progress-page').then((module) => ({ default: module.PushProgressPage })),
+  withMessages('push', () => import('./pages/push-progress-page')).then((module) => ({
+    default: module.PushProgressPage,
+  })),
 );
 function PushFallback() {
   const { t } = useTranslator();
@@ -51,15 +69,23 @@ function PushFallback() {
 }
 // The Uninstall confirmation and Show command line open on demand.
 const UninstallDialog = lazy(() =>
-  import('./pages/uninstall-dialog').then((module) => ({ default: module.UninstallDialog })),
+  withMessages('dialogs', () => import('./pages/uninstall-dialog')).then((module) => ({
+    default: module.UninstallDialog,
+  })),
 );
 const CommandLineDialog = lazy(() =>
-  import('./pages/command-line-dialog').then((module) => ({ default: module.CommandLineDialog })),
+  withMessages('dialogs', () => import('./pages/command-line-dialog')).then((module) => ({
+    default: module.CommandLineDialog,
+  })),
 );
-const ExitDialog = lazy(() => import('./pages/exit-dialog').then((module) => ({ default: module.ExitDialog })));
+const ExitDialog = lazy(() =>
+  withMessages('dialogs', () => import('./pages/exit-dialog')).then((module) => ({ default: module.ExitDialog })),
+);
 
 const CancelInstallDialog = lazy(() =>
-  import('./pages/cancel-install-dialog').then((module) => ({ default: module.CancelInstallDialog })),
+  withMessages('dialogs', () => import('./pages/cancel-install-dialog')).then((module) => ({
+    default: module.CancelInstallDialog,
+  })),
 );
 
 function OpenDialog() {

@@ -1,9 +1,9 @@
-import { afterEach, vi } from 'vitest';
+import { afterEach, beforeAll, vi } from 'vitest';
 import { cleanup } from '@testing-library/react';
 import type * as TestingLibrary from '@testing-library/react';
 import { createElement, type ReactNode } from 'react';
 import { I18nProvider } from './i18n/i18n-provider';
-import { resetLocale } from './i18n/locale-store';
+import { loadMessages, resetLocale } from './i18n/locale-store';
 import { shutdown } from './state/actions';
 import { shutdownFleet } from './state/fleet-actions';
 import { resetFleetStore } from './state/fleet-store';
@@ -23,6 +23,10 @@ vi.mock('@testing-library/react', async (importOriginal) => {
       library.render(ui, { wrapper, ...options }),
   };
 });
+
+// Pages and dialogs are tested alone, without the lazy loaders that load their part of the catalog with them
+// (app.test.tsx tests those loaders): every part is loaded up front.
+beforeAll(() => Promise.all([loadMessages('dialogs'), loadMessages('push')]));
 
 // Every renderer test starts from clean stores, no listeners, no fake API left by the one before, in English.
 afterEach(() => {

@@ -3,11 +3,22 @@ import { IntlMessageFormat } from 'intl-messageformat';
 import { create } from 'zustand';
 import { ERROR_CATALOG, ERROR_CODES, type ErrorCode } from '../../shared/error-catalog';
 import { chooseLocale, type WizardLocale } from './locale-choice';
-import { messagesEn } from './messages-en';
+import { messagesEnProgress } from './messages-en-progress';
+import { messagesEnWizard } from './messages-en-wizard';
 
 // The chosen language as a zustand slice: the react-intl object pages format with (through the provider)
-// and the error catalog's titles and remedies in that language. English is built in; German and the
-// pseudo-locale load on demand, so an English wizard carries neither.
+// and the error catalog's titles and remedies in that language. English is built in, but only the messages of
+// the install pages and the error panel: the dialogs' and logs view's messages and the push pages' load with
+// those (loadMessages), so the first page's JavaScript carries neither. German and the pseudo-locale load on
+// demand, whole.
+
+/** The parts of the English catalog that load with the pages that show them. */
+export type MessagePart = 'dialogs' | 'push';
+const MESSAGE_PARTS: Readonly<Record<MessagePart, () => Promise<Readonly<Record<string, string>>>>> = {
+  dialogs: () => import('./messages-en-dialogs').then((module) => module.messagesEnDialogs),
+  push: () => import('./messages-en-push').then((module) => module.messagesEnPush),
+};
+const loadedParts = new Map<MessagePart, Readonly<Record<string, string>>>();
 
 export interface CatalogText {
   readonly title: string;
@@ -65,14 +76,33 @@ const englishCatalog = Object.fromEntries(
   ERROR_CODES.map((code) => [code, { title: ERROR_CATALOG[code].title, remedy: ERROR_CATALOG[code].remedy }]),
 ) as Record<ErrorCode, CatalogText>;
 
-const english: LocaleSlice = { locale: 'en', intl: intlFor('en', messagesEn), catalog: englishCatalog };
+/** English with the parts loaded so far (parts only ever add messages, so a page shown keeps its text). */
+function englishMessages(): Record<string, string> {
+  return Object.assign({}, messagesEnWizard, messagesEnProgress, ...loadedParts.values()) as Record<string, string>;
+}
 
-export const useLocale = create<LocaleSlice>(() => english);
+function englishSlice(): LocaleSlice {
+  return { locale: 'en', intl: intlFor('en', englishMessages()), catalog: englishCatalog };
+}
+
+export const useLocale = create<LocaleSlice>(englishSlice);
+
+/**
+ * Loads a part of the English catalog before the page or dialog that shows it renders (its lazy loader
+ * waits for both). Other languages load whole, so only an English wizard is changed.
+ */
+export async function loadMessages(part: MessagePart): Promise<void> {
+  if (loadedParts.has(part)) return;
+  const messages = await MESSAGE_PARTS[part]();
+  if (loadedParts.has(part)) return;
+  loadedParts.set(part, messages);
+  if (useLocale.getState().locale === 'en') useLocale.setState(englishSlice(), true);
+}
 
 async function sliceFor(locale: WizardLocale): Promise<LocaleSlice> {
   switch (locale) {
     case 'en':
-      return english;
+      return englishSlice();
     case 'de': {
       const [{ messagesDe }, { ERROR_CATALOG_DE }] = await Promise.all([
         import('./messages-de'),
@@ -81,14 +111,18 @@ async function sliceFor(locale: WizardLocale): Promise<LocaleSlice> {
       return { locale, intl: intlFor(locale, messagesDe), catalog: ERROR_CATALOG_DE };
     }
     case 'en-XA': {
-      const { pseudoMessages, pseudoSentence } = await import('./pseudo-locale');
+      const [{ pseudoMessages, pseudoSentence }] = await Promise.all([
+        import('./pseudo-locale'),
+        loadMessages('dialogs'),
+        loadMessages('push'),
+      ]);
       const catalog = Object.fromEntries(
         ERROR_CODES.map((code) => [
           code,
           { title: pseudoSentence(englishCatalog[code].title), remedy: pseudoSentence(englishCatalog[code].remedy) },
         ]),
       ) as Record<ErrorCode, CatalogText>;
-      return { locale, intl: intlFor(locale, pseudoMessages(messagesEn)), catalog };
+      return { locale, intl: intlFor(locale, pseudoMessages(englishMessages())), catalog };
     }
     default: {
       const unreachable: never = locale;
@@ -111,7 +145,12 @@ export function currentIntl(): IntlShape {
   return useLocale.getState().intl;
 }
 
-/** Tests start every case in English. */
+/** Tests of the lazy loaders start with the install pages' messages only. */
+export function forgetMessagePartsForTests(): void {
+  loadedParts.clear();
+}
+
+/** Tests start every case in English (with the parts loaded so far). */
 export function resetLocale(): void {
-  useLocale.setState(english, true);
+  useLocale.setState(englishSlice(), true);
 }
