@@ -80,34 +80,57 @@ async function tearDown(entry: LedgerEntry): Promise<void> {
   for (const dir of entry.dirs) fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/** Tears down every entry whose owner has exited; returns their ids. */
+/**
+ * The name an entry takes while `reaper` tears it down. It names the reaper's start time too: a reaper killed
+ * mid-way leaves its claim, and the next run takes the claim over once that very process is gone.
+ */
+export function claimedFile(id: string, reaper: Pick<LedgerEntry, 'ownerPid' | 'ownerStart'>): string {
+  return `${ledgerFile(id)}.reaping-${reaper.ownerPid}-${reaper.ownerStart}`;
+}
+
+const CLAIM = /^(.+)\.json\.reaping-(\d+)-(\d*)$/;
+
+/** The id of an entry that may be reaped now: its owner (or the reaper that claimed it) is gone. */
+function orphanId(name: string): string | undefined {
+  if (name.endsWith('.json')) {
+    try {
+      const record = JSON.parse(fs.readFileSync(path.join(LEDGER_DIR, name), 'utf8')) as LedgerEntry;
+      return ownerAlive(record) ? undefined : name.slice(0, -'.json'.length);
+    } catch {
+      return undefined;
+    }
+  }
+  const claim = CLAIM.exec(name);
+  if (!claim) return undefined;
+  return processStart(Number(claim[2])) === claim[3] ? undefined : claim[1];
+}
+
+/** Tears down every entry whose owner has exited, or whose reaper died mid-way; returns their ids. */
 export async function reapOrphans(): Promise<string[]> {
   let names: string[];
   try {
-    names = fs.readdirSync(LEDGER_DIR).filter((name) => name.endsWith('.json'));
+    names = fs.readdirSync(LEDGER_DIR);
   } catch {
     return [];
   }
+  const me = thisOwner();
   const reaped: string[] = [];
   for (const name of names) {
-    const file = path.join(LEDGER_DIR, name);
+    const id = orphanId(name);
+    if (id === undefined) continue;
+    // Two processes starting machines at once may both find the orphan: the one whose rename succeeds reaps it.
+    const claimed = claimedFile(id, me);
     let record: LedgerEntry;
     try {
-      record = JSON.parse(fs.readFileSync(file, 'utf8')) as LedgerEntry;
+      fs.renameSync(path.join(LEDGER_DIR, name), claimed);
+      record = JSON.parse(fs.readFileSync(claimed, 'utf8')) as LedgerEntry;
     } catch {
       continue;
     }
-    if (ownerAlive(record)) continue;
-    // Two processes starting machines at once may both find the orphan: the one whose rename succeeds reaps it.
-    const claimed = `${file}.reaping-${process.pid}`;
-    try {
-      fs.renameSync(file, claimed);
-    } catch {
-      continue;
-    }
+    // Each step finds what a reaper killed mid-way already removed gone, and goes on.
     await tearDown(record);
     fs.rmSync(claimed, { force: true });
-    reaped.push(name.slice(0, -'.json'.length));
+    reaped.push(id);
   }
   return reaped;
 }

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { wineUnavailable } from '../wine/wine-machine';
 import {
   LEDGER_DIR,
+  claimedFile,
   forgetResources,
   procStatFields,
   processStart,
@@ -181,6 +182,32 @@ describe.skipIf(testMachinesUnavailable() !== undefined)('test machines left by 
       }
     } finally {
       for (const { id } of cases) forgetResources(id);
+    }
+  });
+
+  it('takes over an entry whose reaper was killed while tearing it down, and leaves a live reaper its claim', async () => {
+    const own = processStart(process.pid) ?? '';
+    const cases = [
+      // This very process is the live reaper; the same pid with another start time is a reaper that has exited.
+      { id: `ledger-claim-live-${process.pid}`, reaperStart: own, reaped: false, dir: tempDir() },
+      { id: `ledger-claim-dead-${process.pid}`, reaperStart: `${own}1`, reaped: true, dir: tempDir() },
+    ];
+    const claims = cases.map(({ id, reaperStart, dir }) => {
+      const claim = claimedFile(id, { ownerPid: process.pid, ownerStart: reaperStart });
+      fs.mkdirSync(LEDGER_DIR, { recursive: true, mode: 0o700 });
+      // The owner is gone too (that is why it was claimed): only the reaper's life decides.
+      fs.writeFileSync(claim, JSON.stringify({ ownerPid: process.pid, ownerStart: `${own}2`, dirs: [dir] }));
+      return claim;
+    });
+    try {
+      for (const { id, reaped } of cases) if (reaped) await reapedBySomeone(id);
+      expect(await reapOrphans()).not.toContain(cases[0]?.id);
+      for (const [i, { reaped, dir }] of cases.entries()) {
+        expect(fs.existsSync(dir)).toBe(!reaped);
+        expect(fs.existsSync(claims[i] as string)).toBe(!reaped);
+      }
+    } finally {
+      for (const claim of claims) fs.rmSync(claim, { force: true });
     }
   });
 });

@@ -120,6 +120,8 @@ async function basePrefix(): Promise<string> {
   if (fs.existsSync(path.join(prefix, '.asr-ready'))) return prefix;
   const partial = `${prefix}.partial-${process.pid}`;
   fs.rmSync(partial, { recursive: true, force: true });
+  // wineboot makes the prefix's own folder, not its parents: on a fresh host the cache may not exist yet.
+  fs.mkdirSync(CACHE, { recursive: true });
   try {
     await wine(partial, ['wineboot', '--init']);
     const server = 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion';
