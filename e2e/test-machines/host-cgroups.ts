@@ -96,12 +96,17 @@ export function hierarchiesFor(mode: CgroupMode, hierarchies: readonly CgroupHie
   return mode === 'hybrid' ? usable : usable.filter((h) => h.version === 2);
 }
 
+/** A machine's cgroup folder in one hierarchy: `<name>` below this process's cgroup. */
+export function machineCgroupDir(hierarchy: CgroupHierarchy, name: string): string {
+  return path.join(hierarchy.dir, name);
+}
+
 /** Creates `<name>` below this process's cgroup in each hierarchy; returns the new cgroup folders. */
 export function createMachineCgroups(name: string, hierarchies: readonly CgroupHierarchy[]): string[] {
   const created: string[] = [];
   try {
     for (const hierarchy of hierarchies) {
-      const dir = path.join(hierarchy.dir, name);
+      const dir = machineCgroupDir(hierarchy, name);
       fs.mkdirSync(dir);
       created.push(dir);
       if (hierarchy.version === 1 && hierarchy.options.includes('cpuset')) {

@@ -4,7 +4,14 @@ import * as fs from 'node:fs';
 import { connect } from 'node:net';
 import * as path from 'node:path';
 import { launcherArgv } from './boot-script';
-import { createMachineCgroups, hierarchiesFor, mountsUnder, removeCgroups, removeCgroupsSync } from './host-cgroups';
+import {
+  createMachineCgroups,
+  hierarchiesFor,
+  machineCgroupDir,
+  mountsUnder,
+  removeCgroups,
+  removeCgroupsSync,
+} from './host-cgroups';
 import type { CgroupHierarchy, CgroupMode } from './host-cgroups';
 import { prepareMinimalRoot, prepareRoot } from './machine-root';
 import type { HostKey } from './machine-root';
@@ -106,7 +113,11 @@ export class Machine implements TestMachine {
   /** What this machine creates on the host, named before it is created (the fleet's ledger records it). */
   hostResources(): { netns: string; hostVeth: string; cgroups: string[] } {
     const hierarchies = hierarchiesFor(this.context.cgroupMode, this.context.hierarchies);
-    return { netns: this.netns, hostVeth: this.hostVeth, cgroups: hierarchies.map((h) => path.join(h.dir, this.id)) };
+    return {
+      netns: this.netns,
+      hostVeth: this.hostVeth,
+      cgroups: hierarchies.map((h) => machineCgroupDir(h, this.id)),
+    };
   }
 
   async boot(waitForSsh: boolean): Promise<void> {
