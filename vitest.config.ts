@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { reactOnPreact } from './vite.config.ts';
 
 export default defineConfig({
   test: {
@@ -23,11 +24,21 @@ export default defineConfig({
       },
       {
         plugins: [react()],
+        resolve: {
+          alias: reactOnPreact,
+          // The ES builds, as the bundle takes them: a CommonJS main (react-intl's, Testing Library's) would
+          // require react past the aliases.
+          mainFields: ['module', 'main'],
+        },
         test: {
           name: 'renderer',
           environment: 'jsdom',
           include: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
           setupFiles: ['renderer/test-setup.ts'],
+          // Inlined so that their own imports of react resolve to Preact too, as in the bundle.
+          server: {
+            deps: { inline: [/@testing-library\/react/, /react-intl/, /zustand/, /@tanstack\/react-virtual/] },
+          },
           maxWorkers: 2,
         },
       },

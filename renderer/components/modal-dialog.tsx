@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useId, useLayoutEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import './dialog.css';
 
 // A modal dialog as the APG describes it: role="dialog" with aria-modal and a labelling heading, focus
@@ -23,7 +23,9 @@ export function ModalDialog({
   const titleId = useId();
   const close = useRef(onClose);
   close.current = onClose;
-  useEffect(() => {
+  // Layout effects, so that the listener and the focus are in place before the dialog is painted: a key pressed
+  // as soon as it shows reaches it (Preact runs plain effects a frame after the paint).
+  useLayoutEffect(() => {
     // Escape closes the dialog wherever focus is, also after a click on the backdrop moved it to the body.
     const onEscape = (event: globalThis.KeyboardEvent): void => {
       if (event.key !== 'Escape' || event.defaultPrevented) return;
@@ -33,7 +35,7 @@ export function ModalDialog({
     document.addEventListener('keydown', onEscape);
     return () => document.removeEventListener('keydown', onEscape);
   }, []);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const first =
       box.current?.querySelector<HTMLElement>('[data-autofocus]') ?? box.current?.querySelector<HTMLElement>(FOCUSABLE);

@@ -34,7 +34,7 @@ describe('a text field', () => {
     const field = screen.getByRole('textbox', { name: 'User' });
     expect(field.getAttribute('aria-invalid')).toBe('false');
     expect(description(field)).toEqual(['The account that signs in']);
-    fireEvent.change(field, { target: { value: 'root' } });
+    fireEvent.input(field, { target: { value: 'root' } });
     expect(onChange).toHaveBeenCalledWith('root');
     expect((field as HTMLInputElement).value).toBe('root');
   });

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, type ReactNode } from 'react';
 import type { MessageId } from '../i18n/messages-en';
 import { useTranslator } from '../i18n/use-translator';
 import { openLogs } from '../state/actions';
@@ -59,7 +59,8 @@ export function WizardFrame({ title, children }: { readonly title: string; reado
   // Ready to install is the last look at Installation Option, not a step of its own.
   const current = step.type === 'ready-to-install' ? 'installation-option' : step.type;
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
+  // Before the page is painted, so that keys pressed as soon as it shows start from its heading.
+  useLayoutEffect(() => {
     heading.current?.focus();
   }, [title]);
   return (

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef } from 'react';
+import { useId, useLayoutEffect, useRef } from 'react';
 import {
   cancelRegistration,
   endpointProblem,
@@ -33,11 +33,11 @@ export function ConfigurationServerPage() {
   const missing = registerMissing(endpoint, passphrase, endpointJudged);
   const ready = missing.length === 0 && valid && !submitting;
   // After a failed Register, focus goes to what went wrong, not back to the page body.
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (error) errorBox.current?.focus();
   }, [error]);
-  // Escape cancels a registration under way, as the Cancel button beside it does.
-  useEffect(() => {
+  // Escape cancels a registration under way, as the Cancel button beside it does, from the moment it shows.
+  useLayoutEffect(() => {
     if (!submitting) return undefined;
     const onEscape = (event: KeyboardEvent): void => {
       if (event.key === 'Escape' && !event.defaultPrevented) void cancelRegistration();

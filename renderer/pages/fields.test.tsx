@@ -32,7 +32,7 @@ describe('the install location at its field', () => {
     render(<InstallationOptionPage />);
     await waitFor(() => expect(useInstall.getState().preflight.status).toBe('done'));
     const field = screen.getByLabelText('Install location');
-    fireEvent.change(field, { target: { value: '' } });
+    fireEvent.input(field, { target: { value: '' } });
     await act(() => runPreflight());
     expect(field.getAttribute('aria-invalid')).toBe('true');
     expect(describedBy(field)).toBe('Enter an install location');
@@ -79,11 +79,11 @@ describe('Configuration Server Details fields', () => {
     fakeApi();
     render(<ConfigurationServerPage />);
     const ip = screen.getByLabelText('IP address');
-    fireEvent.change(ip, { target: { value: 'abc:99999' } });
+    fireEvent.input(ip, { target: { value: 'abc:99999' } });
     fireEvent.blur(ip);
     expect(describedBy(ip)).toContain('"abc" is a host name');
     expect(describedBy(ip)).toContain('Also, "abc:99999" has port 99999, outside 1-65535');
-    fireEvent.change(ip, { target: { value: '0.0.0.0' } });
+    fireEvent.input(ip, { target: { value: '0.0.0.0' } });
     fireEvent.blur(ip);
     expect(describedBy(ip)).toContain('"0.0.0.0" is the unspecified address');
   });
@@ -94,16 +94,16 @@ describe('Configuration Server Details fields', () => {
     try {
       render(<ConfigurationServerPage />);
       const ip = screen.getByLabelText('IP address');
-      fireEvent.change(ip, { target: { value: '10.' } });
+      fireEvent.input(ip, { target: { value: '10.' } });
       expect(ip.getAttribute('aria-invalid')).toBe('false');
       act(() => vi.advanceTimersByTime(JUDGE_PAUSE_MS - 100));
       expect(ip.getAttribute('aria-invalid')).toBe('false');
       act(() => vi.advanceTimersByTime(100));
       expect(ip.getAttribute('aria-invalid')).toBe('true');
       expect(describedBy(ip)).toContain('"10." is not a valid IPv4 address');
-      fireEvent.change(ip, { target: { value: '10.0.0.5' } });
+      fireEvent.input(ip, { target: { value: '10.0.0.5' } });
       expect(ip.getAttribute('aria-invalid')).toBe('false');
-      fireEvent.change(ip, { target: { value: '10.0.0.5:' } });
+      fireEvent.input(ip, { target: { value: '10.0.0.5:' } });
       expect(ip.getAttribute('aria-invalid')).toBe('false');
       fireEvent.blur(ip);
       expect(ip.getAttribute('aria-invalid')).toBe('true');
@@ -119,9 +119,9 @@ describe('Configuration Server Details fields', () => {
     expect(describedBy(register)).toBe(
       "Enter the configuration server's IP address. Enter the passphrase, or load it from the passphrase file.",
     );
-    fireEvent.change(screen.getByLabelText('IP address'), { target: { value: '10.0.0.5' } });
+    fireEvent.input(screen.getByLabelText('IP address'), { target: { value: '10.0.0.5' } });
     expect(describedBy(register)).toBe('Enter the passphrase, or load it from the passphrase file.');
-    fireEvent.change(screen.getByLabelText('Passphrase'), { target: { value: 'secret' } });
+    fireEvent.input(screen.getByLabelText('Passphrase'), { target: { value: 'secret' } });
     expect(register.getAttribute('aria-describedby')).toBeNull();
     expect((register as HTMLButtonElement).disabled).toBe(false);
   });
@@ -129,8 +129,8 @@ describe('Configuration Server Details fields', () => {
   it('a wrong passphrase marks the passphrase field, and focus moves to the error', async () => {
     fakeApi();
     render(<ConfigurationServerPage />);
-    fireEvent.change(screen.getByLabelText('IP address'), { target: { value: '10.0.0.5' } });
-    fireEvent.change(screen.getByLabelText('Passphrase'), { target: { value: 'wrong' } });
+    fireEvent.input(screen.getByLabelText('IP address'), { target: { value: '10.0.0.5' } });
+    fireEvent.input(screen.getByLabelText('Passphrase'), { target: { value: 'wrong' } });
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Register' })));
     const jobId = useRegistration.getState().job?.jobId ?? '';
     const error = setupError('CS_AUTH_FAILED', 'the configuration server rejected the passphrase');
@@ -145,7 +145,7 @@ describe('Configuration Server Details fields', () => {
     expect(passphrase.getAttribute('aria-invalid')).toBe('true');
     expect(describedBy(passphrase)).toMatch(/^The configuration server rejected this passphrase/);
     expect(document.activeElement?.textContent).toContain('CS_AUTH_FAILED');
-    fireEvent.change(passphrase, { target: { value: 'right' } });
+    fireEvent.input(passphrase, { target: { value: 'right' } });
     expect(passphrase.getAttribute('aria-invalid')).toBe('false');
   });
 
@@ -159,7 +159,7 @@ describe('Configuration Server Details fields', () => {
     await boot();
     changeConfigurationServer();
     render(<ConfigurationServerPage />);
-    fireEvent.change(screen.getByLabelText('IP address'), { target: { value: '10.0.0.9' } });
+    fireEvent.input(screen.getByLabelText('IP address'), { target: { value: '10.0.0.9' } });
     fireEvent.click(screen.getByRole('button', { name: 'Back' }));
     expect(useWizard.getState().step).toEqual({ type: 'finish' });
     expect(useRegistration.getState().endpoint).toBe('10.0.0.5:443');

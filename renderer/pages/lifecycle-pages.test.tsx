@@ -119,7 +119,7 @@ describe('the Uninstall confirmation', () => {
     await boot();
     openUninstallDialog();
     render(<UninstallDialog />);
-    fireEvent.change(screen.getByLabelText('Passphrase (optional)'), { target: { value: 'p4ss-phrase' } });
+    fireEvent.input(screen.getByLabelText('Passphrase (optional)'), { target: { value: 'p4ss-phrase' } });
     fireEvent.click(screen.getByRole('button', { name: 'Uninstall' }));
     await waitFor(() => expect(useWizard.getState().step.type).toBe('installation-progress'));
     expect(api.called('startUninstall')).toEqual([{ passphrase: 'p4ss-phrase' }]);

@@ -51,7 +51,7 @@ describe('the logs view', () => {
     expect(useLogs.getState().error).toBeUndefined();
     api.copyTooLarge = false;
     await act(async () =>
-      fireEvent.change(screen.getByRole('searchbox'), { target: { value: 'nothing matches this' } }),
+      fireEvent.input(screen.getByRole('searchbox'), { target: { value: 'nothing matches this' } }),
     );
     expect(screen.queryByText(/Not copied/)).toBeNull();
   });
@@ -111,7 +111,7 @@ describe('the logs view', () => {
     await act(() => openLogs());
     render(<LogsView />);
     const filter = screen.getByRole('searchbox', { name: 'Filter' });
-    fireEvent.change(filter, { target: { value: 'line' } });
+    fireEvent.input(filter, { target: { value: 'line' } });
     fireEvent.keyDown(filter, { key: 'Escape' });
     expect(useWizard.getState().logsOpen).toBe(true);
     fireEvent.keyDown(screen.getByRole('log'), { key: 'Escape' });
@@ -144,7 +144,7 @@ describe('the logs view in a small window', () => {
     expect(toggle.getAttribute('aria-expanded')).toBe('true');
     expect(screen.getByRole('button', { name: 'Open folder' })).toBeTruthy();
     expect(screen.getByText('/var/log/ASRSetupLogs/ASRUnifiedAgentInstaller.log')).toBeTruthy();
-    await act(async () => fireEvent.change(screen.getByRole('searchbox'), { target: { value: 'line 2' } }));
+    await act(async () => fireEvent.input(screen.getByRole('searchbox'), { target: { value: 'line 2' } }));
     fireEvent.click(toggle);
     expect(screen.getByRole('button', { name: 'Filter and actions (filtered)' })).toBeTruthy();
   });

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { LogLine } from '../../shared/ipc-contract';
 import { closeLogs, ensureLogLines, setFollow } from '../state/actions';
@@ -36,7 +36,8 @@ export function LogsView() {
   const firstVisible = items[0]?.index ?? 0;
   const lastVisible = items[items.length - 1]?.index ?? 0;
 
-  useEffect(() => {
+  // Before the view is painted: Escape pressed as soon as it shows leaves it.
+  useLayoutEffect(() => {
     heading.current?.focus();
     // Escape leaves the logs view from anywhere in it, except where it first clears a typed filter.
     const onEscape = (event: KeyboardEvent): void => {

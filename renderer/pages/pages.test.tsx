@@ -16,8 +16,8 @@ describe('Configuration Server Details while registering', () => {
     useSetupApiForTests(api);
     render(<ConfigurationServerPage />);
     const ip = screen.getByLabelText('IP address') as HTMLInputElement;
-    fireEvent.change(ip, { target: { value: '10.0.0.5' } });
-    fireEvent.change(screen.getByLabelText('Passphrase'), { target: { value: 'secret-passphrase' } });
+    fireEvent.input(ip, { target: { value: '10.0.0.5' } });
+    fireEvent.input(screen.getByLabelText('Passphrase'), { target: { value: 'secret-passphrase' } });
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Register' })));
     const jobId = useRegistration.getState().job?.jobId ?? '';
     const time = new Date(Date.now() - 7000).toISOString();
@@ -54,13 +54,13 @@ describe('Configuration Server Details', () => {
     render(<ConfigurationServerPage />);
     const ip = screen.getByLabelText('IP address');
     const register = screen.getByRole('button', { name: 'Register' });
-    fireEvent.change(screen.getByLabelText('Passphrase'), { target: { value: 'secret-passphrase' } });
-    fireEvent.change(ip, { target: { value: '10.0.0.256' } });
+    fireEvent.input(screen.getByLabelText('Passphrase'), { target: { value: 'secret-passphrase' } });
+    fireEvent.input(ip, { target: { value: '10.0.0.256' } });
     fireEvent.blur(ip);
     expect(ip.getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByText(/"10.0.0.256" is not a valid IPv4 address/)).toBeTruthy();
     expect((register as HTMLButtonElement).disabled).toBe(true);
-    fireEvent.change(ip, { target: { value: '10.0.0.5:8443' } });
+    fireEvent.input(ip, { target: { value: '10.0.0.5:8443' } });
     expect(ip.getAttribute('aria-invalid')).toBe('false');
     expect((register as HTMLButtonElement).disabled).toBe(false);
   });

@@ -25,18 +25,18 @@ describe('Push to servers', () => {
     render(<PushServersPage />);
     const servers = screen.getByRole('textbox', { name: 'Servers' });
     const next = screen.getByRole('button', { name: 'Next' }) as HTMLButtonElement;
-    fireEvent.change(servers, { target: { value: '10.0.0.7\nweb 01' } });
+    fireEvent.input(servers, { target: { value: '10.0.0.7\nweb 01' } });
     await waitFor(() => expect(servers.getAttribute('aria-invalid')).toBe('true'));
     expect(screen.getByText('Line 2: "web 01" is neither an IP address nor a host name')).toBeTruthy();
     fireEvent.click(screen.getByRole('radio', { name: 'SSH password' }));
     const password = screen.getByLabelText('Password') as HTMLInputElement;
     expect(password.type).toBe('password');
-    fireEvent.change(password, { target: { value: 'pw-1234' } });
+    fireEvent.input(password, { target: { value: 'pw-1234' } });
     expect(next.disabled).toBe(true);
-    fireEvent.change(servers, { target: { value: '10.0.0.7\nweb-01' } });
+    fireEvent.input(servers, { target: { value: '10.0.0.7\nweb-01' } });
     await waitFor(() => expect(next.disabled).toBe(false));
     expect(servers.getAttribute('aria-invalid')).toBe('false');
-    fireEvent.change(screen.getByRole('textbox', { name: 'IP address' }), { target: { value: '10.0.0.300' } });
+    fireEvent.input(screen.getByRole('textbox', { name: 'IP address' }), { target: { value: '10.0.0.300' } });
     expect(screen.getByText(/"10.0.0.300" is not a valid IPv4 address/)).toBeTruthy();
     expect(next.disabled).toBe(true);
   });
@@ -178,15 +178,20 @@ describe('The push form passphrase', () => {
 describe('Show command line for a push', () => {
   it('shows the push-install command of the form, with the password and passphrase in files, never inline', async () => {
     useSetupApiForTests(new FakeSetupApi());
-    render(<PushServersPage />);
-    fireEvent.change(screen.getByRole('textbox', { name: 'Servers' }), { target: { value: '10.0.0.7\nweb-01' } });
+    // One root, as in the wizard: ids from useId are unique within a root.
+    render(
+      <>
+        <PushServersPage />
+        <CommandLineDialog />
+      </>,
+    );
+    fireEvent.input(screen.getByRole('textbox', { name: 'Servers' }), { target: { value: '10.0.0.7\nweb-01' } });
     await waitFor(() => expect(usePush.getState().servers.status).toBe('done'));
     fireEvent.click(screen.getByRole('radio', { name: 'SSH password' }));
-    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'pw-secret-1234' } });
-    fireEvent.change(screen.getByRole('textbox', { name: 'IP address' }), { target: { value: '10.0.0.5' } });
-    fireEvent.change(screen.getByLabelText('Passphrase'), { target: { value: 'cs-secret-5678' } });
+    fireEvent.input(screen.getByLabelText('Password'), { target: { value: 'pw-secret-1234' } });
+    fireEvent.input(screen.getByRole('textbox', { name: 'IP address' }), { target: { value: '10.0.0.5' } });
+    fireEvent.input(screen.getByLabelText('Passphrase'), { target: { value: 'cs-secret-5678' } });
     fireEvent.click(screen.getByRole('button', { name: 'Show command line' }));
-    render(<CommandLineDialog />);
     const dialog = await screen.findByRole('dialog', { name: 'Push from the command line' });
     const text = within(dialog).getByText(/push-install --/).textContent ?? '';
     expect(text).toContain('--host 10.0.0.7 --host web-01 --user root --password-file ./ssh-password.txt');
