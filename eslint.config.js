@@ -68,7 +68,7 @@ export default tseslint.config(
           patterns: [
             pattern(['../*', '!./*'], 'shared/ imports nothing of ours outside shared/.'),
             pattern(
-              ['electron', 'react', 'react-dom', 'zustand', ...nodeBuiltins],
+              ['electron', 'react', 'react-dom', 'preact', 'zustand', ...nodeBuiltins],
               'shared/ is pure TypeScript: no Node, Electron, DOM or UI imports.',
             ),
           ],
@@ -88,10 +88,19 @@ export default tseslint.config(
               'renderer/ imports only shared/ (and UI libraries); it talks to main through the preload API.',
             ),
             pattern(['electron', ...nodeBuiltins], 'renderer/ runs sandboxed: no Node or Electron imports.'),
+            pattern(
+              ['preact', 'preact/*'],
+              "renderer/ is written against React's API: import react (the build runs it on Preact, see vite.config.ts).",
+            ),
           ],
         },
       ],
     },
+  },
+  {
+    // The one place that names the runtime: the test that the renderer's tests run on what the bundle ships.
+    files: ['renderer/runtime.test.ts'],
+    rules: { 'no-restricted-imports': 'off' },
   },
   {
     // Electron-free code: the engine (the CLI runs it under plain Node), the CLIs, and the application service
