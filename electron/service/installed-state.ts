@@ -1,18 +1,25 @@
 import type { AppState } from '../../shared/ipc-contract';
-import { readInstallRecord } from '../engine/install/install-record';
+import { agentServiceState } from '../engine/install/agent-status';
+import { readInstallRecord, type InstallRecord } from '../engine/install/install-record';
 import { readRegistrationStatus } from '../engine/registration/registration-store';
+import type { ProcessRunner } from '../engine/system/process-runner';
 import type { SystemLayout } from '../engine/system/system-layout';
+import type { SystemProbe } from '../engine/system/system-probe';
 
 // What is installed and where it is registered, as the unprivileged wizard may see it: the install record
 // and the registration's public status (the 0600 registration record stays unread).
 
-export function readInstalledState(layout: SystemLayout): Pick<AppState, 'installed' | 'registration'> {
-  let record;
+type InstalledState = Pick<AppState, 'installed' | 'registration'>;
+
+function readRecord(layout: SystemLayout): InstallRecord | undefined {
   try {
-    record = readInstallRecord(layout.recordFile);
+    return readInstallRecord(layout.recordFile);
   } catch {
-    record = undefined;
+    return undefined;
   }
+}
+
+function stateOf(record: InstallRecord | undefined, layout: SystemLayout): InstalledState {
   if (!record) return { installed: null, registration: null };
   const registration = readRegistrationStatus(layout.hostPath(record.installLocation));
   return {
@@ -32,4 +39,26 @@ export function readInstalledState(layout: SystemLayout): Pick<AppState, 'instal
         }
       : null,
   };
+}
+
+export function readInstalledState(layout: SystemLayout): InstalledState {
+  return stateOf(readRecord(layout), layout);
+}
+
+/**
+ * The same with the service's state as --status reads it (unknown when the service manager cannot be asked),
+ * from one read of the install record.
+ */
+export async function readInstalledStateWithService(
+  layout: SystemLayout,
+  probe: SystemProbe,
+  runner: ProcessRunner,
+): Promise<InstalledState> {
+  const record = readRecord(layout);
+  const state = stateOf(record, layout);
+  if (!record || !state.installed) return state;
+  const service = record.serviceName
+    ? await agentServiceState(layout, probe, runner, record.serviceName).catch(() => 'unknown' as const)
+    : 'absent';
+  return { ...state, installed: { ...state.installed, service } };
 }

@@ -19,9 +19,8 @@ import type { SystemProbe } from '../engine/system/system-probe';
 import { IpcError, type InvokeHandlers } from './ipc-dispatch';
 import type { CliRuntime, Elevator } from './job-launcher';
 import { JobSlot } from './job-slot';
-import { readAgentStatus } from '../engine/install/agent-status';
 import { liveProcessRunner, type ProcessRunner } from '../engine/system/process-runner';
-import { readInstalledState } from './installed-state';
+import { readInstalledState, readInstalledStateWithService } from './installed-state';
 import { preflightSummary } from './preflight-summary';
 import { LogCatalog } from './log-reader/log-catalog';
 import { createPushService, PUSH_LOG_FILE_NAME, pushLogFolder, type PushService } from './push-service';
@@ -87,17 +86,6 @@ function cliPathArgs(paths: AppPaths, withRepository: boolean): string[] {
   if (paths.root) args.push('--root', paths.root);
   if (paths.logDir) args.push('--log-dir', paths.logDir);
   return args;
-}
-
-/** The installed agent with its service's state, as --status reads it (unknown when it cannot be asked). */
-async function withServiceState(
-  state: ReturnType<typeof readInstalledState>,
-  layout: SystemLayout,
-  deps: SetupServiceDeps,
-): Promise<ReturnType<typeof readInstalledState>> {
-  if (!state.installed) return state;
-  const status = await readAgentStatus(layout, deps.probe, deps.runner ?? liveProcessRunner).catch(() => undefined);
-  return { ...state, installed: { ...state.installed, service: status?.service ?? 'unknown' } };
 }
 
 export function createSetupService(deps: SetupServiceDeps): SetupService {
@@ -179,7 +167,7 @@ function setupHandlers(
         hostPlatform: deps.probe.platform,
         defaultInstallLocation: layout.defaultInstallLocation,
         elevation: deps.elevation,
-        ...(await withServiceState(readInstalledState(layout), layout, deps)),
+        ...(await readInstalledStateWithService(layout, deps.probe, deps.runner ?? liveProcessRunner)),
         installerLog: logFiles.installer,
         runningJob: running ? { jobId: running.jobId, kind: running.kind } : null,
         locale: localeTagOrEnglish(deps.locale),

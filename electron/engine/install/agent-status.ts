@@ -63,12 +63,13 @@ export async function readAgentStatus(
     registration: registration
       ? { csEndpoint: registration.csEndpoint, hostId: registration.hostId, registeredAt: registration.registeredAt }
       : null,
-    service: record.serviceName ? await serviceState(layout, probe, runner, record.serviceName) : 'absent',
+    service: record.serviceName ? await agentServiceState(layout, probe, runner, record.serviceName) : 'absent',
     lastResult: { status: record.status, time: record.installedAt },
   };
 }
 
-async function serviceState(
+/** The service's state as its service manager says (unknown under --root, where nothing runs). */
+export async function agentServiceState(
   layout: SystemLayout,
   probe: SystemProbe,
   runner: ProcessRunner,
