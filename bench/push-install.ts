@@ -22,7 +22,6 @@ import {
 import { describeSideWeighting } from './push/controller-cgroups';
 import { inotifyShortfall } from './push/cpu-accounting';
 import { measureOnce, notRun } from './push/measure-once';
-import { setStatDir } from './push/measured-process';
 import type { RunResult, Setup } from './push/run-types';
 
 // bench/push-install: the wall time of installing and registering the agent on N servers at once, three ways
@@ -58,7 +57,6 @@ import type { RunResult, Setup } from './push/run-types';
 
 function prepare(): Setup {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'asr-bench-push-'));
-  setStatDir(work);
   const repository = path.join(work, 'releases');
   execFileSync(
     process.execPath,

@@ -15,6 +15,41 @@ interface Finding {
   readonly check: string;
   readonly severity: string;
   readonly file: string;
+  /** line:column, the column counted from 0. */
+  readonly location: string;
+}
+
+/**
+ * Findings reviewed and accepted, each pinned to the code at its place, so that any other finding still fails.
+ * Preact's hooks run effects after the next frame (afterNextFrame: a timer raced against requestAnimationFrame,
+ * then setTimeout of the callback Preact itself passes in); the check flags every setTimeout whose argument it
+ * cannot resolve to a function.
+ */
+const REVIEWED: readonly {
+  readonly check: string;
+  readonly file: RegExp;
+  /** The code just before the reported column, and from it on. */
+  readonly before: RegExp;
+  readonly at: RegExp;
+}[] = [
+  {
+    check: 'DANGEROUS_FUNCTIONS_JS_CHECK',
+    file: /^dist\/renderer\/assets\/[\w-]+\.js$/,
+    before: /cancelAnimationFrame\([\w$]+\),$/,
+    at: /^setTimeout\([\w$]+\)\},[\w$]+=setTimeout\([\w$]+,35\)/,
+  },
+];
+
+function reviewed(app: string, finding: Finding): boolean {
+  const [line, column] = finding.location.split(':').map(Number);
+  if (line === undefined || column === undefined) return false;
+  const text = fs.readFileSync(path.join(app, finding.file), 'utf8').split('\n')[line - 1] ?? '';
+  const before = text.slice(Math.max(0, column - 80), column);
+  const at = text.slice(column, column + 80);
+  return REVIEWED.some(
+    (entry) =>
+      entry.check === finding.check && entry.file.test(finding.file) && entry.before.test(before) && entry.at.test(at),
+  );
 }
 
 function parseCsv(text: string): Finding[] {
@@ -34,11 +69,16 @@ function parseCsv(text: string): Finding[] {
     cells.push(cell);
     rows.push(cells.map((c) => c.trim()));
   }
-  return rows.map((cells) => ({ check: cells[0] ?? '', severity: cells[1] ?? '', file: cells[3] ?? '' }));
+  return rows.map((cells) => ({
+    check: cells[0] ?? '',
+    severity: cells[1] ?? '',
+    file: cells[3] ?? '',
+    location: cells[4] ?? '',
+  }));
 }
 
 describe('security gate', () => {
-  it('electronegativity finds nothing of medium or higher severity in the built app', () => {
+  it('electronegativity finds nothing of medium or higher severity in the built app beyond the reviewed, and a planted call', () => {
     // The app as it is packaged: main, preload (with their commonjs marker) and the renderer.
     const app = scratch.path('built-app');
     fs.cpSync(path.join(TOP, 'dist', 'electron'), path.join(app, 'dist', 'electron'), {
@@ -46,6 +86,12 @@ describe('security gate', () => {
       filter: (f) => !f.endsWith('.map'),
     });
     fs.cpSync(path.join(TOP, 'dist', 'renderer'), path.join(app, 'dist', 'renderer'), { recursive: true });
+    // A planted call the check must report, beside the reviewed one it must not: the review is that narrow.
+    const planted = 'dist/renderer/assets/planted-probe.js';
+    fs.writeFileSync(
+      path.join(app, planted),
+      'export function later(e){var t=function(){cancelAnimationFrame(e),setTimeout("run("+e+")")};return t}\n',
+    );
     const report = path.join(scratch.dir, 'electronegativity.csv');
     const run = spawnSync(
       process.execPath,
@@ -69,7 +115,9 @@ describe('security gate', () => {
     expect(run.status, run.stderr).toBe(0);
     const findings = parseCsv(fs.readFileSync(report, 'utf8'));
     const serious = findings.filter((f) => ['MEDIUM', 'HIGH', 'CRITICAL'].includes(f.severity.toUpperCase()));
-    expect(serious).toEqual([]);
+    expect(serious.filter((finding) => !reviewed(app, finding))).toEqual([
+      { check: 'DANGEROUS_FUNCTIONS_JS_CHECK', severity: 'MEDIUM', file: planted, location: expect.any(String) },
+    ]);
     // The scan really read the app: the main process's navigation and permission guards were seen (their
     // absence is reported as HIGH and MEDIUM, as for a bundle it could not parse).
     expect(fs.readFileSync(path.join(app, 'dist', 'electron', 'main.js'), 'utf8')).toContain('will-navigate');

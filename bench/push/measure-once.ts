@@ -6,7 +6,7 @@ import { keepBashrc, OS_RELEASE, out, type ToolName } from './bench-options';
 import { createSideCgroups, type SideCgroups } from './controller-cgroups';
 import { CLK_TCK, CpuTimeline, cpuTicks, fleetCpuReader, settle } from './cpu-accounting';
 import { startCsProcess, type BenchCs } from './cs-process';
-import { setControllerCgroup } from './measured-process';
+import { measuredRunner } from './measured-process';
 import { runAnsible } from './run-ansible';
 import { runPushInstall } from './run-push-install';
 import { runSshLoop } from './run-ssh-loop';
@@ -66,7 +66,7 @@ export async function measureOnce(setup: Setup, tool: ToolName, n: number, round
       work: runDir,
       cgroupProcs: sides.cs,
     });
-    setControllerCgroup(sides.controller);
+    const measure = measuredRunner(runDir, sides.controller);
     // A fresh fleet of 100 systemd machines on 2 cores takes minutes to finish starting its units (load ~650
     // right after boot): timing a tool before then measures the boot, and sshd drops logins it cannot serve.
     const busyBefore = await settle(Math.max(45_000, n * 2_000));
@@ -81,10 +81,10 @@ export async function measureOnce(setup: Setup, tool: ToolName, n: number, round
     try {
       outcome =
         tool === 'push-install'
-          ? await runPushInstall(setup, fleet, cs, runDir, timeline)
+          ? await runPushInstall(setup, fleet, cs, runDir, timeline, measure)
           : tool === 'ansible-playbook' || tool === 'ansible (pipelined)'
-            ? await runAnsible(setup, fleet, cs, runDir, tool === 'ansible (pipelined)')
-            : await runSshLoop(setup, fleet, cs, timeline);
+            ? await runAnsible(setup, fleet, cs, runDir, tool === 'ansible (pipelined)', measure)
+            : await runSshLoop(setup, fleet, cs, timeline, measure);
     } finally {
       timeline.stop();
     }
@@ -115,7 +115,6 @@ export async function measureOnce(setup: Setup, tool: ToolName, n: number, round
       details: outcome.details,
     };
   } finally {
-    setControllerCgroup(undefined);
     await cs?.close().catch(() => undefined);
     await sides?.remove().catch((error: unknown) => out(`  (${String(error)})`));
     await fleet.teardown().catch((error: unknown) => out(`  (teardown of fleet ${fleet.id}: ${String(error)})`));

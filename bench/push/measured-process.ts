@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { haveTime, TIME } from './bench-options';
 import { inCgroup } from './controller-cgroups';
@@ -31,19 +30,15 @@ interface RunOptions {
   readonly onSpawn?: (pid: number) => void;
 }
 
-let statCounter = 0;
-let statDir = os.tmpdir();
+export type RunMeasured = (argv: readonly string[], options: RunOptions) => Promise<Finished>;
 
-/** Where /usr/bin/time writes its figures: the bench's work folder, once prepare() made it. */
-export function setStatDir(dir: string): void {
-  statDir = dir;
-}
-
-let controllerProcs: string | undefined;
-
-/** The cgroup every measured process joins (controller-cgroups.ts), set for each run; undefined: stay in ours. */
-export function setControllerCgroup(procs: string | undefined): void {
-  controllerProcs = procs;
+/**
+ * How one run of the bench runs what it measures: /usr/bin/time writes its figures in `statDir`, and every
+ * process joins the controller's cgroup (`cgroupProcs`, its cgroup.procs; controller-cgroups.ts), if it has one.
+ */
+export function measuredRunner(statDir: string, cgroupProcs: string | undefined): RunMeasured {
+  let count = 0;
+  return (argv, options) => runMeasured(argv, options, path.join(statDir, `time-${++count}.txt`), cgroupProcs);
 }
 
 export function readChildren(pid: number): number[] {
@@ -91,9 +86,13 @@ function readVmHwmKb(pid: number): number {
  * Runs argv, timing it; under /usr/bin/time when installed (exact peak RSS and CPU from wait4), otherwise
  * sampling VmHWM every 50 ms.
  */
-export function runMeasured(argv: readonly string[], options: RunOptions): Promise<Finished> {
-  const statFile = path.join(statDir, `time-${++statCounter}.txt`);
-  const full = inCgroup(controllerProcs, haveTime ? [TIME, '-f', '%M %U %S', '-o', statFile, ...argv] : argv);
+function runMeasured(
+  argv: readonly string[],
+  options: RunOptions,
+  statFile: string,
+  cgroupProcs: string | undefined,
+): Promise<Finished> {
+  const full = inCgroup(cgroupProcs, haveTime ? [TIME, '-f', '%M %U %S', '-o', statFile, ...argv] : argv);
   const [file, ...rest] = full as [string, ...string[]];
   return new Promise((resolve, reject) => {
     const start = performance.now();

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Fleet } from '../../e2e/test-machines/test-machines';
 import { CONFIGURATOR, CONNECT_TIMEOUT_S, INSTALL_ARGS, parallelismFor, runTimeoutMs, s, tail } from './bench-options';
 import { processCpuS } from './cpu-accounting';
-import { killTree, runMeasured, sshMasters } from './measured-process';
+import { killTree, sshMasters, type RunMeasured } from './measured-process';
 import type { Setup, ToolOutcome } from './run-types';
 import type { BenchCs } from './cs-process';
 
@@ -44,6 +44,7 @@ export async function runAnsible(
   cs: BenchCs,
   runDir: string,
   pipelining: boolean,
+  measure: RunMeasured,
 ): Promise<ToolOutcome> {
   const n = fleet.machines.length;
   const inventory = path.join(runDir, 'inventory.ini');
@@ -71,7 +72,7 @@ export async function runAnsible(
   fs.mkdirSync(localTemp);
   fs.mkdirSync(controlDir);
   const forks = String(parallelismFor(n));
-  const run = await runMeasured(['ansible-playbook', '-i', inventory, '-f', forks, '-e', `@${vars}`, playbook], {
+  const run = await measure(['ansible-playbook', '-i', inventory, '-f', forks, '-e', `@${vars}`, playbook], {
     cwd: runDir,
     timeoutMs: runTimeoutMs,
     env: {

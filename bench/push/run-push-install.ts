@@ -5,7 +5,7 @@ import type { HostResult, PushEvent } from '../../shared/push-events';
 import { median } from '../bench-stats';
 import { CONNECT_TIMEOUT_S, haveTime, parallelismFor, runTimeoutMs, s, spread, tail, top } from './bench-options';
 import { cpuByWindow, type CpuTimeline } from './cpu-accounting';
-import { readChildren, runMeasured } from './measured-process';
+import { readChildren, type RunMeasured } from './measured-process';
 import type { Setup, ToolOutcome } from './run-types';
 import type { BenchCs } from './cs-process';
 
@@ -22,6 +22,7 @@ export async function runPushInstall(
   cs: BenchCs,
   runDir: string,
   timeline: CpuTimeline,
+  measure: RunMeasured,
 ): Promise<ToolOutcome> {
   const n = fleet.machines.length;
   const hosts = new Map<string, HostTimes>();
@@ -65,7 +66,7 @@ export async function runPushInstall(
     '--json',
   ];
   const launched = Date.now();
-  const run = await runMeasured(argv, {
+  const run = await measure(argv, {
     stdin: `${setup.passphrase}\n`,
     timeoutMs: runTimeoutMs,
     // The copy resolves its optional native helper (cpu-features) from the project, as dist/cli/ would.

@@ -2,13 +2,19 @@ import * as fs from 'node:fs';
 import type { Fleet } from '../../e2e/test-machines/test-machines';
 import { CONFIGURATOR, INSTALL_ARGS, runTimeoutMs, s, spread, tail } from './bench-options';
 import { cpuByWindow, type CpuTimeline } from './cpu-accounting';
-import { runMeasured, type Finished } from './measured-process';
+import type { Finished, RunMeasured } from './measured-process';
 import type { Setup, ToolOutcome } from './run-types';
 import type { BenchCs } from './cs-process';
 
 // -- 3. the bare OpenSSH loop
 
-export async function runSshLoop(setup: Setup, fleet: Fleet, cs: BenchCs, timeline: CpuTimeline): Promise<ToolOutcome> {
+export async function runSshLoop(
+  setup: Setup,
+  fleet: Fleet,
+  cs: BenchCs,
+  timeline: CpuTimeline,
+  measure: RunMeasured,
+): Promise<ToolOutcome> {
   const ssh = (address: string, command: string): string[] => [
     'ssh',
     '-i',
@@ -34,14 +40,14 @@ export async function runSshLoop(setup: Setup, fleet: Fleet, cs: BenchCs, timeli
       const fd = fs.openSync(setup.release, 'r');
       let first: Finished;
       try {
-        first = await runMeasured(ssh(machine.address, install), { stdin: fd, timeoutMs: runTimeoutMs });
+        first = await measure(ssh(machine.address, install), { stdin: fd, timeoutMs: runTimeoutMs });
       } finally {
         fs.closeSync(fd);
       }
       const installedAt = performance.now() - start;
       if (first.code !== 0)
         return { machine, installedAt, first, second: undefined, registeredAt: undefined as number | undefined };
-      const second = await runMeasured(ssh(machine.address, register), {
+      const second = await measure(ssh(machine.address, register), {
         stdin: `${setup.passphrase}\n`,
         timeoutMs: runTimeoutMs,
       });
