@@ -22,6 +22,16 @@ const nodeBuiltins = [
   'util',
 ];
 const pattern = (group, message) => ({ group, message });
+
+const RENDERER_IMPORTS = [
+  pattern(
+    ['**/electron/**', '**/e2e/**', '**/bench/**', '**/scripts/**'],
+    'renderer/ imports only shared/ (and UI libraries); it talks to main through the preload API.',
+  ),
+  pattern(['electron', ...nodeBuiltins], 'renderer/ runs sandboxed: no Node or Electron imports.'),
+];
+const REACT_API =
+  "renderer/ is written against React's API: import react (the build runs it on Preact, see vite.config.ts).";
 const ONLY_MAIN =
   'Only electron/main/ imports electron: the engine, the CLIs and the application service run under plain Node.';
 const zone = (target, from, message) => ({ target, from, message });
@@ -81,26 +91,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        {
-          patterns: [
-            pattern(
-              ['**/electron/**', '**/e2e/**', '**/bench/**', '**/scripts/**'],
-              'renderer/ imports only shared/ (and UI libraries); it talks to main through the preload API.',
-            ),
-            pattern(['electron', ...nodeBuiltins], 'renderer/ runs sandboxed: no Node or Electron imports.'),
-            pattern(
-              ['preact', 'preact/*'],
-              "renderer/ is written against React's API: import react (the build runs it on Preact, see vite.config.ts).",
-            ),
-          ],
-        },
+        { patterns: [...RENDERER_IMPORTS, pattern(['preact', 'preact/*'], REACT_API)] },
       ],
     },
   },
   {
     // The one place that names the runtime: the test that the renderer's tests run on what the bundle ships.
     files: ['renderer/runtime.test.ts'],
-    rules: { 'no-restricted-imports': 'off' },
+    rules: { 'no-restricted-imports': ['error', { patterns: RENDERER_IMPORTS }] },
   },
   {
     // Electron-free code: the engine (the CLI runs it under plain Node), the CLIs, and the application service

@@ -60,7 +60,7 @@ await build({
   target: 'chrome120',
   logLevel: 'warning',
 });
-// The renderer: React + zustand through Vite.
+// The renderer: React's API on Preact (vite.config.ts) and zustand, through Vite.
 execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 // bench/wizard's baseline page, built the same way.
 execFileSync(

@@ -6,14 +6,21 @@ import { TextField, type TextFieldProps } from './text-field';
 
 // The one field every page's text inputs go through: what a screen reader hears with it, and the Show button.
 
-function Field(props: Omit<TextFieldProps, 'value' | 'onChange'> & { readonly onChange?: (value: string) => void }) {
+function Field({
+  store = (typed) => typed,
+  ...props
+}: Omit<TextFieldProps, 'value' | 'onChange'> & {
+  readonly onChange?: (value: string) => void;
+  /** What the page keeps of what was typed. */
+  readonly store?: (typed: string) => string;
+}) {
   const [value, setValue] = useState('');
   return (
     <TextField
       {...props}
       value={value}
       onChange={(next) => {
-        setValue(next);
+        setValue(store(next));
         props.onChange?.(next);
       }}
     />
@@ -30,12 +37,14 @@ function description(field: HTMLElement): string[] {
 describe('a text field', () => {
   it('without a problem: not invalid, described by its hint alone, and hands typed text to onChange', () => {
     const onChange = vi.fn();
-    render(<Field label="User" hint="The account that signs in" onChange={onChange} />);
+    render(<Field label="User" hint="The account that signs in" onChange={onChange} store={(typed) => typed.trim()} />);
     const field = screen.getByRole('textbox', { name: 'User' });
     expect(field.getAttribute('aria-invalid')).toBe('false');
+    expect(field.getAttribute('spellcheck')).toBe('false');
     expect(description(field)).toEqual(['The account that signs in']);
-    fireEvent.input(field, { target: { value: 'root' } });
-    expect(onChange).toHaveBeenCalledWith('root');
+    fireEvent.input(field, { target: { value: ' root ' } });
+    expect(onChange).toHaveBeenCalledWith(' root ');
+    // The field shows what the page keeps, not merely what was typed.
     expect((field as HTMLInputElement).value).toBe('root');
   });
 

@@ -51,7 +51,7 @@ export function TextField(props: TextFieldProps) {
       type={(props.reveal ? !props.reveal.shown : props.masked) ? 'password' : 'text'}
       inputMode={props.inputMode}
       className={props.className}
-      spellCheck={false}
+      spellCheck="false"
       autoComplete="off"
       placeholder={props.placeholder}
       value={props.value}

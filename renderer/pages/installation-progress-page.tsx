@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import { backToOptions, closeApp, goTo, proceedToConfiguration } from '../state/actions';
 import { outcomeSentence, outcomeStatus } from '../state/job-outcome';
 import { overallPercent, stepPosition } from '../state/job-progress';
@@ -35,8 +35,8 @@ export function InstallationProgressPage() {
   const registration = useWizard((s) => s.app?.registration);
   const details = useRef<HTMLDivElement>(null);
   const lineCount = job?.details.length ?? 0;
-  useEffect(() => {
-    // Keep the newest line in view, as a terminal does.
+  useLayoutEffect(() => {
+    // Keep the newest line in view, as a terminal does (before the paint: no frame shows an older one).
     const pane = details.current;
     if (pane) pane.scrollTop = pane.scrollHeight;
   }, [lineCount]);

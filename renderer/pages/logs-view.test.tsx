@@ -119,6 +119,28 @@ describe('the logs view', () => {
   });
 });
 
+describe('following the log', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('stops at a wheel over the lines, through a passive listener; an unchanged choice re-renders nothing', async () => {
+    const added = vi.spyOn(EventTarget.prototype, 'addEventListener');
+    fakeApi(300);
+    await act(() => openLogs());
+    render(<LogsView />);
+    const lines = screen.getByRole('log', { name: 'Installer log lines' });
+    const wheel = added.mock.calls.filter((call, i) => call[0] === 'wheel' && added.mock.contexts[i] === lines);
+    expect(wheel.map((call) => call[2])).toEqual([{ passive: true }]);
+    expect(useLogs.getState().follow).toBe(true);
+    const changes = vi.fn();
+    const unsubscribe = useLogs.subscribe(changes);
+    fireEvent.wheel(lines);
+    fireEvent.wheel(lines);
+    unsubscribe();
+    expect(useLogs.getState().follow).toBe(false);
+    expect(changes).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe('the logs view in a small window', () => {
   afterEach(() => vi.unstubAllGlobals());
 

@@ -47,16 +47,25 @@ export function LogsView() {
       closeLogs();
     };
     document.addEventListener('keydown', onEscape);
-    return () => document.removeEventListener('keydown', onEscape);
+    // Scrolling by wheel stops following. Passive, so that the wheel never waits for this page: Preact adds a
+    // listener as it is given (React makes wheel listeners passive).
+    const lines = scroller.current;
+    const stopFollowing = (): void => setFollow(false);
+    lines?.addEventListener('wheel', stopFollowing, { passive: true });
+    return () => {
+      document.removeEventListener('keydown', onEscape);
+      lines?.removeEventListener('wheel', stopFollowing);
+    };
   }, []);
-  useEffect(() => {
+  // Before the paint, as the two below: no frame shows stale row heights or the wrong end of the log.
+  useLayoutEffect(() => {
     // Wrapped rows have their own heights: measured as they render, and forgotten when wrapping stops.
     virtualizer.measure();
   }, [wrap, virtualizer]);
   useEffect(() => {
     void ensureLogLines(firstVisible, lastVisible);
   }, [firstVisible, lastVisible, total, blocks]);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (follow && total > 0) virtualizer.scrollToIndex(total - 1, { align: 'end' });
   }, [follow, total, virtualizer]);
 
@@ -109,7 +118,6 @@ export function LogsView() {
         role="log"
         aria-label={t('logs.lines', { log })}
         tabIndex={0}
-        onWheel={() => setFollow(false)}
         onKeyDown={(event) => {
           if (['ArrowUp', 'PageUp', 'Home'].includes(event.key)) setFollow(false);
         }}

@@ -89,7 +89,7 @@ export function PushServersPage() {
           <textarea
             id={ids.servers}
             rows={6}
-            spellCheck={false}
+            spellCheck="false"
             autoComplete="off"
             placeholder={'10.0.0.7\nadmin@web-01.contoso.com:2222'}
             value={form.serversText}

@@ -96,7 +96,8 @@ export function setLogText(text: string): void {
 }
 
 export function setFollow(follow: boolean): void {
-  useLogs.setState({ follow });
+  // Called on every wheel tick: an unchanged value re-renders nothing.
+  if (useLogs.getState().follow !== follow) useLogs.setState({ follow });
 }
 
 export function onLogChanged(payload: EventChannels['logs:changed']): void {
