@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { processStart } from '../../electron/engine/system/process-identity';
 import { mountsUnder, removeCgroups } from './host-cgroups';
 import { deleteUnlessGone, runCommand } from './run-command';
 
@@ -23,22 +24,6 @@ export interface LedgerEntry {
   readonly links?: readonly string[];
   /** Whatever is mounted below them unmounted, then removed. */
   readonly dirs: readonly string[];
-}
-
-/** Fields 3 on of /proc/PID/stat (the state first), or undefined when there is no such process. */
-export function procStatFields(pid: number): string[] | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return undefined;
-  }
-}
-
-/** A process's start time in clock ticks since boot (field 22), or undefined when there is no such process. */
-export function processStart(pid: number): string | undefined {
-  return procStatFields(pid)?.[19];
 }
 
 /** This process as an owner. */

@@ -5,15 +5,8 @@ import * as path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { wineUnavailable } from '../wine/wine-machine';
-import {
-  LEDGER_DIR,
-  claimedFile,
-  forgetResources,
-  procStatFields,
-  processStart,
-  reapOrphans,
-  recordResources,
-} from './host-resource-ledger';
+import { procStatFields, processStart } from '../../electron/engine/system/process-identity';
+import { LEDGER_DIR, claimedFile, forgetResources, reapOrphans, recordResources } from './host-resource-ledger';
 import { mountsUnder } from './host-cgroups';
 import { testMachinesUnavailable } from './test-machines';
 

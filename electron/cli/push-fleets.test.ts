@@ -328,21 +328,28 @@ describe.skipIf(unavailable)('push-install with the admin’s OpenSSH setup and 
     expect(run.hosts[2]?.error?.message).toMatch(/2 server\(s\) failed, more than --max-failures allows/);
   }, 120_000);
 
-  it('a killed run leaves its results file; --resume pushes only to the servers that did not succeed there', async () => {
+  it('a killed run leaves its results file; --resume pushes only to the servers that did not succeed there, and removes the killed run’s copy of the release', async () => {
     const results = scratch.path('results.json');
-    const first = start([
-      '--host',
-      'web-2',
-      '--host',
-      'web-0',
-      '--parallel',
-      '1',
-      '--results',
-      results,
-      '--repository',
-      repository,
-      ...INSTALL,
-    ]);
+    // The runs' temp folder: where the killed one leaves its recompressed release.
+    const tmp = scratch.path('tmp');
+    fs.mkdirSync(tmp);
+    const releaseCopies = (): string[] => fs.readdirSync(tmp).filter((name) => name.startsWith('asr-push-release-'));
+    const first = start(
+      [
+        '--host',
+        'web-2',
+        '--host',
+        'web-0',
+        '--parallel',
+        '1',
+        '--results',
+        results,
+        '--repository',
+        repository,
+        ...INSTALL,
+      ],
+      { env: { TMPDIR: tmp } },
+    );
     // Killed (-9) as soon as the first server has its result: the file must already say so.
     await new Promise<void>((resolve) => {
       let seen = '';
@@ -363,19 +370,15 @@ describe.skipIf(unavailable)('push-install with the admin’s OpenSSH setup and 
     expect(saved.complete).toBe(false);
     expect(saved.hosts.map((h) => [h.host, h.status])).toEqual([['web-2', 'Succeeded']]);
     expect(saved.pending).toEqual(['web-0']);
-    const resumed = await start([
-      '--host',
-      'web-2',
-      '--host',
-      'web-0',
-      '--resume',
-      results,
-      '--repository',
-      repository,
-      ...INSTALL,
-    ]).done;
+    expect(releaseCopies()).toEqual([expect.stringMatching(new RegExp(`^asr-push-release-${first.child.pid}-`))]);
+    const resumed = await start(
+      ['--host', 'web-2', '--host', 'web-0', '--resume', results, '--repository', repository, ...INSTALL],
+      { env: { TMPDIR: tmp } },
+    ).done;
     expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
     expect(resumed.hosts.map((h) => h.host)).toEqual(['web-0']);
+    // Its own copy went when it ended; the killed run's, when it started.
+    expect(releaseCopies()).toEqual([]);
   }, 240_000);
 
   it('--status on a mixed fleet: registered, outdated and unregistered, service stopped, not installed, unreachable', async () => {

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { setupError } from '../../shared/error-catalog';
 import type { PushLineProblem, PushRequest } from '../../shared/ipc-contract';
 import { parseServerSpec, parseTarget } from '../engine/push/push-targets';
+import { makeOwnedTempDir } from '../engine/system/owned-temp-dir';
 import { IpcError } from './ipc-dispatch';
 
 // What the wizard asks of a push (or of a fleet's status), checked by main with the push CLI's own rules before
@@ -113,9 +113,9 @@ export function loginArguments(request: LoginRequest, knownHosts: string): Login
     readableFile(request.credentials.keyFile);
     args.push(`--identity=${request.credentials.keyFile}`);
   } else {
-    // A private folder only this user can enter, a file only this user can read.
-    secretDir = fs.mkdtempSync(path.join(os.tmpdir(), 'asr-push-'));
-    fs.chmodSync(secretDir, 0o700);
+    // A private folder only this user can enter, a file only this user can read; named after this process, so
+    // that one left by an app killed during a push is removed by the next push with a password.
+    secretDir = makeOwnedTempDir('asr-push-password-');
     const file = path.join(secretDir, 'password');
     fs.writeFileSync(file, `${request.credentials.password}\n`, { mode: 0o600, flag: 'wx' });
     args.push(`--password-file=${file}`);

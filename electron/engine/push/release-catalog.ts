@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,6 +8,7 @@ import { setupError } from '../../../shared/error-catalog';
 import { listPackages, locatePackage } from '../package/package-locate';
 import { RELEASE_INSTALLER } from '../package/package-manifest';
 import { readPackageManifest } from '../package/safe-extract';
+import { makeOwnedTempDir } from '../system/owned-temp-dir';
 import { PushFailure } from './ssh-connection';
 
 // The self-contained releases (pack-agent --with-installer) a push sends, one per OS label: the highest
@@ -174,7 +174,8 @@ export class ReleaseCatalog {
   }
 
   private async recompress(release: PushRelease): Promise<StreamedRelease | undefined> {
-    this.scratch ??= fs.mkdtempSync(path.join(os.tmpdir(), 'asr-push-')); // mkdtemp: 0700
+    // Named after this process: a run killed with -9 leaves it, and the next run removes it.
+    this.scratch ??= makeOwnedTempDir('asr-push-release-');
     const file = path.join(this.scratch, `${release.topFolder}.tar.zst`);
     const out = await fs.promises.open(file, 'wx', 0o600);
     const growing = new GrowingFile(file);
