@@ -13,6 +13,14 @@ export function firstLoadJsFiles(dir: string): string[] {
   );
 }
 
+/** Every JavaScript file of a built page, the chunks loaded on first use included. */
+export function builtJsFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.js'))
+    .map((entry) => path.join(entry.parentPath, entry.name));
+}
+
 export function gzipBytes(files: readonly string[]): number {
   return files.reduce((sum, file) => sum + gzipSync(fs.readFileSync(file), { level: 9 }).length, 0);
 }

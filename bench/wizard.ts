@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { startHarness } from '../e2e/harness/harness-server';
 import { median } from './bench-stats';
-import { firstLoadJsFiles, gzipBytes } from './first-load';
+import { builtJsFiles, firstLoadJsFiles, gzipBytes } from './first-load';
 
 // bench/wizard: the wizard in the e2e harness in Debian's Chromium, beside a bare React + zustand page built
 // the same way, in the same run (the wizard runs React's API on Preact; the bare page is React itself):
@@ -36,14 +36,6 @@ const chromiumArgs = [
   '--disable-sync',
   '--enable-precise-memory-info',
 ];
-
-function jsGzipBytes(dir: string): number {
-  const files = fs
-    .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.js'))
-    .map((entry) => path.join(entry.parentPath, entry.name));
-  return gzipBytes(files);
-}
 
 /** Records performance.now() in the page once the selector's element exists and is enabled. */
 function interactiveProbe(selector: string): string {
@@ -174,8 +166,8 @@ async function main(): Promise<void> {
     }
     // The harness's bridge stands in for the preload, which the app loads with every page.
     const bridgeJs = gzipBytes([path.join(appRoot, 'dist', 'e2e', 'bridge-client.js')]);
-    const wizardJs = jsGzipBytes(wizardDir) + bridgeJs;
-    const bareJs = jsGzipBytes(bareDir);
+    const wizardJs = gzipBytes(builtJsFiles(wizardDir)) + bridgeJs;
+    const bareJs = gzipBytes(builtJsFiles(bareDir));
     const firstLoadJs = gzipBytes(firstLoadJsFiles(wizardDir)) + bridgeJs;
     const bareFirstLoadJs = gzipBytes(firstLoadJsFiles(bareDir));
 

@@ -1,6 +1,6 @@
 import { ErrorPanel } from './components/error-panel';
 import { InstallationOptionPage } from './pages/installation-option-page';
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, type ComponentType } from 'react';
 import { loadMessages, type MessagePart } from './i18n/locale-store';
 import { useTranslator } from './i18n/use-translator';
 import { closeApp } from './state/actions';
@@ -12,19 +12,21 @@ const loadReady = () => import('./pages/ready-to-install-page');
 const loadProgress = () => import('./pages/installation-progress-page');
 const loadConfiguration = () => import('./pages/configuration-server-page');
 const loadFinish = () => import('./pages/finish-page');
-const ReadyToInstallPage = lazy(() => loadReady().then((module) => ({ default: module.ReadyToInstallPage })));
-const InstallationProgressPage = lazy(() =>
-  loadProgress().then((module) => ({ default: module.InstallationProgressPage })),
-);
-const ConfigurationServerPage = lazy(() =>
-  loadConfiguration().then((module) => ({ default: module.ConfigurationServerPage })),
-);
-const FinishPage = lazy(() => loadFinish().then((module) => ({ default: module.FinishPage })));
 
-/** A page or dialog whose messages are a part of the catalog of their own: it renders once both are here. */
-function withMessages<T>(part: MessagePart, load: () => Promise<T>): Promise<T> {
-  return Promise.all([load(), loadMessages(part)]).then(([module]) => module);
+/** A component that loads on first use: `load` fetches its module, `pick` takes the component from it. */
+function lazyComponent<M, P extends object>(load: () => Promise<M>, pick: (module: M) => ComponentType<P>) {
+  return lazy(() => load().then((module) => ({ default: pick(module) })));
 }
+
+/** For a page or dialog whose messages are a part of the catalog of their own: it renders once both are here. */
+function withMessages<M>(part: MessagePart, load: () => Promise<M>): () => Promise<M> {
+  return () => Promise.all([load(), loadMessages(part)]).then(([module]) => module);
+}
+
+const ReadyToInstallPage = lazyComponent(loadReady, (module) => module.ReadyToInstallPage);
+const InstallationProgressPage = lazyComponent(loadProgress, (module) => module.InstallationProgressPage);
+const ConfigurationServerPage = lazyComponent(loadConfiguration, (module) => module.ConfigurationServerPage);
+const FinishPage = lazyComponent(loadFinish, (module) => module.FinishPage);
 
 function prefetchLaterPages(): () => void {
   // The dialogs' messages too: Show command line and Uninstall open from the first page.
@@ -39,53 +41,48 @@ function prefetchLaterPages(): () => void {
 }
 
 // The logs view (and its virtual list) loads on first use: it is not on the path to the first page.
-const LogsView = lazy(() =>
-  withMessages('dialogs', () => import('./pages/logs-view')).then((module) => ({ default: module.LogsView })),
+const LogsView = lazyComponent(
+  withMessages('dialogs', () => import('./pages/logs-view')),
+  (module) => module.LogsView,
 );
 // So do the push pages: most admins install on this machine.
-const PushServersPage = lazy(() =>
-  withMessages('push', () => import('./pages/push-servers-page')).then((module) => ({
-    default: module.PushServersPage,
-  })),
+const PushServersPage = lazyComponent(
+  withMessages('push', () => import('./pages/push-servers-page')),
+  (module) => module.PushServersPage,
 );
-const PushHostKeysPage = lazy(() =>
-  withMessages('push', () => import('./pages/push-host-keys-page')).then((module) => ({
-    default: module.PushHostKeysPage,
-  })),
+const PushHostKeysPage = lazyComponent(
+  withMessages('push', () => import('./pages/push-host-keys-page')),
+  (module) => module.PushHostKeysPage,
 );
-const FleetStatusPage = lazy(() =>
-  withMessages('push', () => import('./pages/fleet-status-page')).then((module) => ({
-    default: module.FleetStatusPage,
-  })),
+const FleetStatusPage = lazyComponent(
+  withMessages('push', () => import('./pages/fleet-status-page')),
+  (module) => module.FleetStatusPage,
 );
-const PushProgressPage = lazy(() =>
-  withMessages('push', () => import('./pages/push-progress-page')).then((module) => ({
-    default: module.PushProgressPage,
-  })),
+const PushProgressPage = lazyComponent(
+  withMessages('push', () => import('./pages/push-progress-page')),
+  (module) => module.PushProgressPage,
 );
 function PushFallback() {
   const { t } = useTranslator();
   return <p role="status">{t('app.openingPush')}</p>;
 }
 // The Uninstall confirmation and Show command line open on demand.
-const UninstallDialog = lazy(() =>
-  withMessages('dialogs', () => import('./pages/uninstall-dialog')).then((module) => ({
-    default: module.UninstallDialog,
-  })),
+const UninstallDialog = lazyComponent(
+  withMessages('dialogs', () => import('./pages/uninstall-dialog')),
+  (module) => module.UninstallDialog,
 );
-const CommandLineDialog = lazy(() =>
-  withMessages('dialogs', () => import('./pages/command-line-dialog')).then((module) => ({
-    default: module.CommandLineDialog,
-  })),
+const CommandLineDialog = lazyComponent(
+  withMessages('dialogs', () => import('./pages/command-line-dialog')),
+  (module) => module.CommandLineDialog,
 );
-const ExitDialog = lazy(() =>
-  withMessages('dialogs', () => import('./pages/exit-dialog')).then((module) => ({ default: module.ExitDialog })),
+const ExitDialog = lazyComponent(
+  withMessages('dialogs', () => import('./pages/exit-dialog')),
+  (module) => module.ExitDialog,
 );
 
-const CancelInstallDialog = lazy(() =>
-  withMessages('dialogs', () => import('./pages/cancel-install-dialog')).then((module) => ({
-    default: module.CancelInstallDialog,
-  })),
+const CancelInstallDialog = lazyComponent(
+  withMessages('dialogs', () => import('./pages/cancel-install-dialog')),
+  (module) => module.CancelInstallDialog,
 );
 
 function OpenDialog() {

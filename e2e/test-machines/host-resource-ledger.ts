@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { processStart } from '../../electron/engine/system/process-identity';
+import { processRuns, processStart } from '../../electron/engine/system/process-identity';
 import { mountsUnder, removeCgroups } from './host-cgroups';
 import { deleteUnlessGone, runCommand } from './run-command';
 
@@ -48,10 +48,6 @@ export function forgetResources(id: string): void {
   fs.rmSync(ledgerFile(id), { force: true });
 }
 
-function ownerAlive(record: LedgerEntry): boolean {
-  return processStart(record.ownerPid) === record.ownerStart;
-}
-
 async function tearDown(entry: LedgerEntry): Promise<void> {
   for (const { argv, env } of entry.stopCommands ?? [])
     await runCommand(argv, { timeoutMs: 15_000, ...(env ? { env } : {}) }).catch(() => undefined);
@@ -80,14 +76,14 @@ function orphanId(name: string): string | undefined {
   if (name.endsWith('.json')) {
     try {
       const record = JSON.parse(fs.readFileSync(path.join(LEDGER_DIR, name), 'utf8')) as LedgerEntry;
-      return ownerAlive(record) ? undefined : name.slice(0, -'.json'.length);
+      return processRuns(record.ownerPid, record.ownerStart) ? undefined : name.slice(0, -'.json'.length);
     } catch {
       return undefined;
     }
   }
   const claim = CLAIM.exec(name);
   if (!claim) return undefined;
-  return processStart(Number(claim[2])) === claim[3] ? undefined : claim[1];
+  return processRuns(Number(claim[2]), claim[3] as string) ? undefined : claim[1];
 }
 
 /** Tears down every entry whose owner has exited, or whose reaper died mid-way; returns their ids. */
